@@ -30,4 +30,33 @@ export interface RequestContext {
   limit?: number;
   /** Longest summary in characters; default 280. Summaries end on a sentence or word boundary. */
   summaryLength?: number;
+  /** Where the command came from; needed by commands that act on a chat (subscriptions). */
+  chat?: ChatContext;
+}
+
+/** A place answers and scheduled posts can go: a Telegram chat or channel, a Discord channel. */
+export interface ChatTarget {
+  platform: 'telegram' | 'discord' | 'console';
+  /** Platform id of the chat or channel, as a string (Telegram ids exceed 2^53 only in theory). */
+  chatId: string;
+  title?: string;
+}
+
+/**
+ * Where a command was typed and what its author may do there. Adapters fill it in from the platform
+ * (they know how to ask Telegram or Discord); the core decides what is allowed, once.
+ */
+export interface ChatContext extends ChatTarget {
+  userId: string;
+  /** Discord: Manage Channels in this channel; Telegram: administrator of this group or channel; private chats: true. */
+  userCanManage: boolean;
+  /** Whether the bot itself can post here (Discord: Send Messages; Telegram: member, or admin with can_post_messages in a channel). */
+  botCanPost: boolean;
+  /** Is this a one-to-one chat with the bot? */
+  isPrivate: boolean;
+  /**
+   * Resolves a channel the user names (`@channel`, `<#123>`, an id) for subscribing it from here;
+   * answers who may do what there. Undefined when the name cannot be resolved.
+   */
+  resolveChannel?: (ref: string) => Promise<(ChatTarget & { userCanManage: boolean; botCanPost: boolean }) | undefined>;
 }
