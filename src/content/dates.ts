@@ -1,0 +1,26 @@
+import type { DatePrecision, DateSource } from '../types.ts';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function precisionOf(date: string): DatePrecision {
+  return date.length === 4 ? 'year' : date.length === 7 ? 'month' : 'day';
+}
+
+/**
+ * Milliseconds for ordering by date. A month sorts at its middle and a year at mid-year, so an
+ * item known only as "2022" sorts after one from June 2022 and before one from November.
+ */
+export function dateSortKey(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number?, number?];
+  if (m === undefined) return Date.UTC(y, 6, 1);
+  if (d === undefined) return Date.UTC(y, m - 1, 15);
+  return Date.UTC(y, m - 1, d);
+}
+
+/** "31 Oct 2006", "Oct 2006", "2006"; estimates get a "~" so nobody mistakes them for facts. */
+export function dateLabel(date: string, source: DateSource): string {
+  const [y, m, d] = date.split('-');
+  const month = m ? MONTHS[Number(m) - 1] : undefined;
+  const text = [d ? String(Number(d)) : undefined, month, y].filter(Boolean).join(' ');
+  return source === 'estimate' ? `~${text}` : text;
+}

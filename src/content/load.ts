@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Logger } from '../logger.ts';
+import { fold, squash } from '../text/normalize.ts';
+import { headline, summarize } from '../text/summary.ts';
+import type { Article, Topic } from '../types.ts';
+import { precisionOf } from './dates.ts';
+import { ContentError, type ContentProblem } from './errors.ts';
+import { parseListing } from './listing.ts';
+import { parseMarkdownArticle } from './markdown.ts';
+import {
+  firstIssue,
+  type GazetteerTopic,
+  gazetteerSchema,
+  type SourceFile,
+  sourcesSchema,
+} from './metadata.ts';
+import { TopicMatcher } from './topics.ts';
+
+export const SOURCES_FILE = 'sources.yaml';
+export const GAZETTEER_FILE = 'gazetteer.yaml';
+
+export interface Content {
+  articles: Article[];
+  topics: Topic[];
+  matcher: TopicMatcher;
+  /** Every file that was skipped or partly skipped, and why. */
+  problems: ContentProblem[];
+  /** Hash of every content file: the index cache key. */
+  fingerprint: string;
+}
+
+/** All files under dir (recursively), relative paths, sorted so loading order is stable. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function parseYamlFile(file: string, text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new ContentError(file, '(file)', `is not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** Seed ids: the file's hash-like name part and the item number, e.g. `15f06f-05`. */
+function seedId(file: string, item: number): string {
+  const stem = basename(file, '.txt');
+  const key = /_([0-9a-f]{6})/.exec(stem)?.[1] ?? stem.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 30);
+  return `${key}-${String(item).padStart(2, '0')}`;
+}
+
+function markdownId(file: string): string {
+  return basename(file, '.md')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}
+
+function seedArticles(file: string, text: string, meta: SourceFile): Article[] {
+  const raw = parseListing(file, text, meta);
+  if (raw.length !== meta.items.length) {
+    throw new ContentError(
+      file,
+      'items',
+      `the file holds ${raw.length} articles but ${SOURCES_FILE} describes ${meta.items.length}`,
+    );
+  }
+  const ids = raw.map((_, i) => seedId(file, i + 1));
+  return raw.map((item, i) => {
+    const facts = meta.items[i] as (typeof meta.items)[number];
+    const opening = item.title ?? item.text;
+    if (!squash(fold(opening)).startsWith(squash(fold(facts.first)))) {
+      throw new ContentError(
+        file,
+        `items[${i}].first`,
+        `expected the article to start with "${facts.first}" but it starts with "${opening.slice(0, 40)}"`,
+      );
+    }
+    const language = facts.language ?? meta.language;
+    const title = facts.title ?? item.title ?? headline(item.text, 80, language);
+    if (facts.twin !== undefined && !ids[facts.twin - 1]) {
+      throw new ContentError(file, `items[${i}].twin`, `there is no item ${facts.twin}`);
+    }
+    const body = item.passages.length
+      ? [item.text, ...item.passages.map((p) => `${p.heading}\n\n${p.text}`)].join('\n\n')
+      : item.text;
+    return {
+      id: ids[i] as string,
+      title,
+      titleSource: facts.title || item.title ? 'seen' : 'derived',
+      summary: item.text,
+      body,
+      passages: item.passages,
+      url: facts.url ?? meta.listingUrl,
+      urlKind: facts.url ? 'article' : 'listing',
+      publishedAt: facts.date,
+      datePrecision: precisionOf(facts.date),
+      dateSource: facts.dateSource,
+      dateNote: facts.dateNote,
+      language,
+      topics: [],
+      source: meta.source,
+      file,
+      twinOf: facts.twin !== undefined ? ids[facts.twin - 1] : undefined,
+    } satisfies Article;
+  });
+}
+
+function markdownArticle(file: string, text: string, topics: Set<string>): Article {
+  const { meta, text: body, passages } = parseMarkdownArticle(file, text);
+  const unknown = meta.topics.find((t) => !topics.has(t));
+  if (unknown) throw new ContentError(file, 'topics', `"${unknown}" is not a topic in ${GAZETTEER_FILE}`);
+  return {
+    id: meta.id ?? markdownId(file),
+    title: squash(meta.title),
+    titleSource: 'seen',
+    summary: meta.summary ?? summarize(body, 400, meta.language),
+    body: body || (meta.summary as string),
+    passages,
+    url: meta.url,
+    urlKind: 'article',
+    publishedAt: meta.date,
+    datePrecision: precisionOf(meta.date),
+    dateSource: meta.dateSource,
+    language: meta.language,
+    topics: meta.topics,
+    source: meta.source ?? new URL(meta.url).hostname.replace(/^www\./, ''),
+    file,
+    twinOf: meta.twin,
+  };
+}
+
+/**
+ * Reads content/: the gazetteer, the seed listings with their facts from sources.yaml, and any
+ * Markdown articles. A bad file is reported in `problems` (file, field, reason) and skipped; the
+ * rest still loads. Only a missing or broken gazetteer is fatal, since nothing can be tagged.
+ */
+export async function loadContent(dir: string, logger?: Logger): Promise<Content> {
+  const files = await listFiles(dir);
+  const problems: ContentProblem[] = [];
+  const texts = new Map<string, string>();
+  const hash = createHash('sha256');
+  for (const file of files) {
+    if (!/\.(txt|md|ya?ml)$/i.test(file) || /^readme\.md$/i.test(basename(file))) continue;
+    const text = await readFile(join(dir, file), 'utf8');
+    texts.set(file, text);
+    hash.update(file).update('\0').update(text).update('\0');
+  }
+
+  const gazetteerText = texts.get(GAZETTEER_FILE);
+  if (gazetteerText === undefined) throw new ContentError(GAZETTEER_FILE, '(file)', `is missing from ${dir}`);
+  const gazetteer = gazetteerSchema.safeParse(parseYamlFile(GAZETTEER_FILE, gazetteerText));
+  if (!gazetteer.success) {
+    const { field, reason } = firstIssue(gazetteer.error, 'topics');
+    throw new ContentError(GAZETTEER_FILE, field, reason);
+  }
+  const matcher = new TopicMatcher(gazetteer.data.topics as GazetteerTopic[]);
+  const topicIds = new Set(matcher.topics.map((t) => t.id));
+
+  let sources: Record<string, SourceFile> = {};
+  const sourcesText = texts.get(SOURCES_FILE);
+  if (sourcesText !== undefined) {
+    try {
+      const parsed = sourcesSchema.safeParse(parseYamlFile(SOURCES_FILE, sourcesText));
+      if (!parsed.success) {
+        const { field, reason } = firstIssue(parsed.error);
+        throw new ContentError(SOURCES_FILE, field, reason);
+      }
+      sources = parsed.data.files;
+    } catch (error) {
+      if (!(error instanceof ContentError)) throw error;
+      problems.push({ file: error.file, field: error.field, reason: error.reason });
+    }
+  }
+
+  const articles: Article[] = [];
+  const seen = new Map<string, string>();
+  for (const [file, text] of texts) {
+    try {
+      let found: Article[];
+      if (file.endsWith('.txt')) {
+        const meta = sources[basename(file)];
+        if (!meta)
+          throw new ContentError(
+            file,
+            '(file)',
+            `has no entry in ${SOURCES_FILE}, so its dates and links are unknown`,
+          );
+        found = seedArticles(file, text, meta);
+      } else if (file.endsWith('.md')) {
+        found = [markdownArticle(file, text, topicIds)];
+      } else {
+        continue;
+      }
+      for (const a of found) {
+        const other = seen.get(a.id);
+        if (other) throw new ContentError(file, 'id', `"${a.id}" is already used by ${other}`);
+      }
+      for (const a of found) {
+        seen.set(a.id, file);
+        const headings = a.passages.map((p) => p.heading);
+        a.topics = matcher.tag(a.title, a.body, headings, a.topics);
+        articles.push(a);
+      }
+    } catch (error) {
+      if (!(error instanceof ContentError)) throw error;
+      problems.push({ file: error.file, field: error.field, reason: error.reason });
+    }
+  }
+
+  // Twins point both ways, whichever side declared it.
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  for (const a of articles) {
+    if (!a.twinOf) continue;
+    const twin = byId.get(a.twinOf);
+    if (twin) twin.twinOf ??= a.id;
+    else {
+      problems.push({ file: a.file, field: 'twin', reason: `"${a.twinOf}" is not a known article id` });
+      a.twinOf = undefined;
+    }
+  }
+
+  for (const p of problems) logger?.warn(p, 'content file skipped');
+  return { articles, topics: matcher.topics, matcher, problems, fingerprint: hash.digest('hex') };
+}

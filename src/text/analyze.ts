@@ -1,0 +1,74 @@
+import { newStemmer } from 'snowball-stemmers';
+import { STOPWORDS, type TextLanguage } from './language.ts';
+import { fold } from './normalize.ts';
+import { americanize } from './spelling.ts';
+
+const stemmers = { en: newStemmer('english'), es: newStemmer('spanish') };
+
+// Letters and digits in any script; apostrophes inside words are handled below.
+const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
+
+/** Folded words of a text: "AMLO's March on 27N" → ["amlo", "march", "on", "27n"]. */
+export function words(text: string): string[] {
+  const out: string[] = [];
+  for (const match of fold(text).matchAll(WORD)) {
+    // Possessive and contractions: amlo's → amlo, workers' → workers, l'humanité → humanite.
+    const w = match[0]
+      .replace(/'s$/, '')
+      .replace(/^[a-z]'/, '')
+      .replace(/'/g, '');
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+/** The stem a folded word is indexed under in a language, after spelling normalisation. */
+export function stem(word: string, language: TextLanguage): string {
+  if (/^\d/.test(word)) return word;
+  return stemmers[language].stem(language === 'en' ? americanize(word) : word);
+}
+
+export function isStopword(word: string, language: TextLanguage): boolean {
+  return STOPWORDS[language].has(word);
+}
+
+/**
+ * Index terms for a text. English stems for every text (so queries in either language meet
+ * proper nouns and shared roots); Spanish texts also get Spanish stems, so a Spanish query
+ * finds them whichever stemmer it went through.
+ */
+export function indexTerms(text: string, language: string): string[] {
+  const out: string[] = [];
+  const spanish = language === 'es';
+  for (const w of words(text)) {
+    if (isStopword(w, 'en') || (spanish && isStopword(w, 'es'))) continue;
+    const en = stem(w, 'en');
+    out.push(en);
+    if (spanish) {
+      const es = stem(w, 'es');
+      if (es !== en) out.push(es);
+    }
+  }
+  return out;
+}
+
+/** One word of a query and the index terms any of which it may match. */
+export interface QueryWord {
+  word: string;
+  terms: string[];
+}
+
+/**
+ * Splits a query into words worth searching. Spanish queries (or users) also try Spanish stems.
+ * Stopwords are dropped unless the query has nothing else ("the who" still searches).
+ */
+export function queryWords(text: string, language: TextLanguage | undefined): QueryWord[] {
+  const all = words(text);
+  const isStop = (w: string) => isStopword(w, 'en') || (language === 'es' && isStopword(w, 'es'));
+  const kept = all.filter((w) => !isStop(w));
+  return (kept.length > 0 ? kept : all).map((word) => {
+    const terms = [stem(word, 'en')];
+    if (language === 'es') terms.push(stem(word, 'es'));
+    return { word, terms: [...new Set(terms)] };
+  });
+}

@@ -1,0 +1,41 @@
+import { eng, spa } from 'stopword';
+import { fold } from './normalize.ts';
+
+/** Languages with their own stemming and stopwords; anything else is treated as English. */
+export type TextLanguage = 'en' | 'es';
+
+const foldAll = (words: readonly string[]) => new Set(words.map(fold));
+
+/** Words too common to help a search, folded like the index (so "más" is "mas"). */
+export const STOPWORDS: Record<TextLanguage, ReadonlySet<string>> = {
+  en: foldAll([...eng, 's', 't', 'us', 'via']),
+  es: foldAll(spa),
+};
+
+// Words that are Spanish stopwords but also real English or topic words in this archive.
+const NOT_SPANISH_SIGNALS = new Set(['a', 'me', 'he', 'no', 'son', 'sin', 'mas', 'era', 'fue', 'de']);
+
+/** Maps a locale such as `es-MX` or `en_GB` to a language we process, if any. */
+export function languageOfLocale(locale: string | undefined): TextLanguage | undefined {
+  const primary = locale?.toLowerCase().split(/[-_]/)[0];
+  return primary === 'es' || primary === 'en' ? primary : undefined;
+}
+
+/**
+ * Guesses whether a short query is Spanish: accents and ñ/¿/¡ are strong signals; otherwise it
+ * must contain more Spanish-only function words than English ones. Returns undefined when unsure.
+ */
+export function detectLanguage(text: string): TextLanguage | undefined {
+  if (/[ñ¿¡]|ción\b|ciones\b/i.test(text)) return 'es';
+  const words = fold(text).match(/[a-z]+/g) ?? [];
+  let es = 0;
+  let en = 0;
+  for (const w of words) {
+    if (STOPWORDS.es.has(w) && !STOPWORDS.en.has(w) && !NOT_SPANISH_SIGNALS.has(w)) es++;
+    if (STOPWORDS.en.has(w) && !STOPWORDS.es.has(w)) en++;
+  }
+  if (es > en) return 'es';
+  if (en > es) return 'en';
+  if (/[áéíóú]/i.test(text)) return 'es';
+  return undefined;
+}

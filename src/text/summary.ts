@@ -1,0 +1,103 @@
+import { squash } from './normalize.ts';
+
+const segmenters = new Map<string, Intl.Segmenter>();
+function segmenter(language: string, granularity: 'sentence' | 'word'): Intl.Segmenter {
+  const key = `${language}:${granularity}`;
+  let s = segmenters.get(key);
+  if (!s) {
+    s = new Intl.Segmenter(language, { granularity });
+    segmenters.set(key, s);
+  }
+  return s;
+}
+
+/** Sentences of a text, trimmed, by the Unicode sentence rules of its language. */
+export function sentences(text: string, language = 'en'): string[] {
+  const out: string[] = [];
+  for (const { segment } of segmenter(language, 'sentence').segment(squash(text))) {
+    const s = segment.trim();
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+const ELLIPSIS = '…';
+
+/**
+ * Shortens text to at most `max` characters at a word boundary, adding "…". Never cuts a word;
+ * a single word longer than `max` is the only thing ever cut, at a code point boundary.
+ */
+export function truncateWords(text: string, max: number): string {
+  const clean = squash(text);
+  if (clean.length <= max) return clean;
+  if (max <= 1) return ELLIPSIS.slice(0, max);
+  const room = max - 1;
+  let end = 0;
+  for (const { index, segment, isWordLike } of segmenter('en', 'word').segment(clean)) {
+    const stop = index + segment.length;
+    if (stop > room) break;
+    if (isWordLike || /\S/.test(segment)) end = stop;
+  }
+  if (end === 0)
+    return (
+      [...clean]
+        .slice(0, room)
+        .join('')
+        .replace(/[\uD800-\uDBFF]$/, '') + ELLIPSIS
+    );
+  return clean.slice(0, end).replace(/[\s,;:\-–—(]+$/u, '') + ELLIPSIS;
+}
+
+/**
+ * One or two whole sentences within `max` characters: as many leading sentences as fit (at most
+ * two). If even the first is too long, it is cut at a word boundary with "…".
+ */
+export function summarize(text: string, max = 280, language = 'en'): string {
+  const all = sentences(text, language);
+  let out = '';
+  for (const s of all.slice(0, 2)) {
+    const next = out ? `${out} ${s}` : s;
+    if (next.length > max) break;
+    out = next;
+  }
+  return out || truncateWords(all[0] ?? text, max);
+}
+
+/**
+ * The sentence(s) of a passage that best match the query terms, for showing why a long article
+ * matched. `matches(sentence)` scores a sentence; the best one is kept, with its neighbour when
+ * there is room.
+ */
+export function bestSentences(
+  text: string,
+  score: (sentence: string) => number,
+  max = 280,
+  language = 'en',
+): string {
+  const all = sentences(text, language);
+  let best = 0;
+  let bestScore = -1;
+  all.forEach((s, i) => {
+    const sc = score(s);
+    if (sc > bestScore) {
+      best = i;
+      bestScore = sc;
+    }
+  });
+  const first = all[best] ?? '';
+  if (first.length > max) return truncateWords(first, max);
+  const second = all[best + 1];
+  return second && first.length + 1 + second.length <= max ? `${first} ${second}` : first;
+}
+
+/**
+ * A short headline from a teaser when the publisher's title is unknown: the first sentence if it
+ * is short, else its first clause, else its first words.
+ */
+export function headline(teaser: string, max = 80, language = 'en'): string {
+  const first = (sentences(teaser, language)[0] ?? teaser).replace(/\.+$/, '');
+  if (first.length <= max) return first;
+  const clause = first.split(/(?<=[,;:])\s|\s[-–—]\s/)[0]?.replace(/[,;:]$/, '') ?? '';
+  if (clause.length >= 30 && clause.length <= max) return clause;
+  return truncateWords(first, max);
+}
