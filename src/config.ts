@@ -8,7 +8,10 @@ const optionalString = z
   .optional();
 
 const optionalUrl = (what: string) =>
-  optionalString.refine((v) => v === undefined || /^(https?|wss?):\/\/[^\s]+$/.test(v), `must be an http(s) URL (${what})`);
+  optionalString.refine(
+    (v) => v === undefined || /^(https?|wss?):\/\/[^\s]+$/.test(v),
+    `must be an http(s) URL (${what})`,
+  );
 
 const isTimeZone = (zone: string) => {
   try {
@@ -59,7 +62,11 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
-      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_APPLICATION_ID'],
+        message: 'is required when DISCORD_TOKEN is set',
+      });
     }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({

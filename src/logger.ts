@@ -6,7 +6,10 @@ export type Logger = pino.Logger;
  * Structured JSON logs on stderr, so stdout stays clean for answers and `--json`. Anything that
  * looks like a credential is redacted by key, wherever it is nested.
  */
-export function createLogger(level = 'info', destination: pino.DestinationStream = pino.destination(2)): Logger {
+export function createLogger(
+  level = 'info',
+  destination: pino.DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       level,

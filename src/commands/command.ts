@@ -58,5 +58,7 @@ export interface ChatContext extends ChatTarget {
    * Resolves a channel the user names (`@channel`, `<#123>`, an id) for subscribing it from here;
    * answers who may do what there. Undefined when the name cannot be resolved.
    */
-  resolveChannel?: (ref: string) => Promise<(ChatTarget & { userCanManage: boolean; botCanPost: boolean }) | undefined>;
+  resolveChannel?: (
+    ref: string,
+  ) => Promise<(ChatTarget & { userCanManage: boolean; botCanPost: boolean }) | undefined>;
 }

@@ -8,11 +8,9 @@ const COMBINING_MARKS = /\p{M}+/gu;
 const QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u0060\u00B4]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u00AB\u00BB\u2033]/g;
 const DASHES = /[\u2010-\u2015\u2212]/g;
-// C0/C1 controls except tab and newline, plus bidi overrides and zero-width characters that can
-// hide text or reorder it on screen.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-const CONTROL =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+// Control and format characters (zero-width, bidi overrides) can hide or reorder text on screen;
+// tabs and line breaks are kept for stripControl to turn into spaces.
+const CONTROL = /(?![\t\n\r])[\p{Cc}\p{Cf}]/gu;
 
 /** Unifies quote and dash styles without changing letters. */
 export function unifyPunctuation(text: string): string {
