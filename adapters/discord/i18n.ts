@@ -1,0 +1,37 @@
+/**
+ * The few words the Discord front end adds around core answers (button labels, the error line),
+ * in the languages the archive has. The core localises the answers themselves.
+ */
+
+export interface UiStrings {
+  more: string;
+  readAtSource: string;
+  otherLanguage: (articleLanguage: string) => string;
+  range: (from: number, to: number, total: number) => string;
+  failure: string;
+  expired: string;
+}
+
+const en: UiStrings = {
+  more: 'More',
+  readAtSource: 'Read at source',
+  otherLanguage: (lang) =>
+    lang === 'en' ? 'Leer en español' : lang === 'es' ? 'Read in English' : 'Other language',
+  range: (from, to, total) => `${from}–${to} of ${total}`,
+  failure: 'Sorry, something went wrong while answering. Please try again in a moment.',
+  expired: 'That button no longer works. Please run the command again.',
+};
+
+const es: UiStrings = {
+  more: 'Más',
+  readAtSource: 'Leer en la fuente',
+  otherLanguage: en.otherLanguage,
+  range: (from, to, total) => `${from}–${to} de ${total}`,
+  failure: 'Lo siento, algo falló al responder. Inténtalo de nuevo en un momento.',
+  expired: 'Ese botón ya no funciona. Vuelve a ejecutar el comando.',
+};
+
+/** Strings for a Discord locale (`es-ES`, `es-419`, `en-US`); English when we lack the language. */
+export function uiStrings(locale?: string): UiStrings {
+  return locale?.toLowerCase().startsWith('es') ? es : en;
+}
