@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
+import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import { fold, squash } from '../text/normalize.ts';
 import { headline, summarize } from '../text/summary.ts';
 import type { Article, Topic } from '../types.ts';
@@ -231,4 +232,65 @@ export async function loadContent(dir: string, logger?: Logger): Promise<Content
 
   for (const p of problems) logger?.warn(p, 'content file skipped');
   return { articles, topics: matcher.topics, matcher, problems, fingerprint: hash.digest('hex') };
+}
+
+export interface LoadEngineOptions {
+  contentDir: string;
+  /** Where the index cache lives; omit to always build in memory. */
+  dataDir?: string;
+  logger?: Logger;
+}
+
+/**
+ * Loads content and returns an engine over it. The MiniSearch index is cached in
+ * `<dataDir>/index-<version>.json`, keyed by the content fingerprint and index format, so a
+ * restart with unchanged content skips indexing; stale cache files are removed.
+ */
+export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOptions): Promise<{
+  engine: Engine;
+  problems: ContentProblem[];
+}> {
+  const content = await loadContent(contentDir, logger);
+  const started = performance.now();
+  const version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
+  const cacheFile = dataDir ? join(dataDir, `index-${version}.json`) : undefined;
+  let engine: Engine | undefined;
+  if (cacheFile) {
+    try {
+      engine = Engine.restore(content, await readFile(cacheFile, 'utf8'));
+      logger?.debug({ cacheFile }, 'index loaded from cache');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        logger?.warn({ err: error, cacheFile }, 'index cache unreadable; rebuilding');
+    }
+  }
+  if (!engine) {
+    engine = Engine.build(content);
+    if (dataDir && cacheFile) await writeCache(dataDir, cacheFile, engine.serialize(), logger);
+  }
+  logger?.info(
+    {
+      articles: content.articles.length,
+      problems: content.problems.length,
+      ms: Math.round(performance.now() - started),
+    },
+    'content indexed',
+  );
+  return { engine, problems: content.problems };
+}
+
+async function writeCache(dataDir: string, cacheFile: string, json: string, logger?: Logger): Promise<void> {
+  try {
+    await mkdir(dataDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    await writeFile(tmp, json);
+    await rename(tmp, cacheFile);
+    for (const name of await readdir(dataDir)) {
+      if (/^index-.*\.json$/.test(name) && join(dataDir, name) !== cacheFile)
+        await rm(join(dataDir, name), { force: true });
+    }
+  } catch (error) {
+    // A read-only data directory costs start-up time, not answers.
+    logger?.warn({ err: error, dataDir }, 'could not write the index cache');
+  }
 }

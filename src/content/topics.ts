@@ -19,6 +19,7 @@ export class TopicMatcher {
   readonly topics: Topic[];
   private readonly byFirstTerm = new Map<string, Pattern[]>();
   private readonly exact: { topic: string; pattern: RegExp }[] = [];
+  private readonly exactByTerm = new Map<string, string>();
   private readonly parents = new Map<string, string[]>();
 
   constructor(gazetteer: GazetteerTopic[]) {
@@ -32,6 +33,8 @@ export class TopicMatcher {
             topic: t.id,
             pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'),
           });
+          const [term, ...more] = TopicMatcher.terms(alias.slice(1));
+          if (term && more.length === 0) this.exactByTerm.set(term, t.id);
           continue;
         }
         const terms = TopicMatcher.terms(alias.replace(/\s*\(.*\)\s*/, ' '));
@@ -52,20 +55,31 @@ export class TopicMatcher {
     return words(text).map((w) => stem(w, 'en'));
   }
 
-  /** Mentions per topic id in a text (longest alias wins at each position). */
+  /**
+   * Where aliases occur in a sequence of stemmed words: the longest alias wins at each position.
+   * With `loose`, case-sensitive aliases ("=MAS") match too, for queries people type in lowercase.
+   */
+  spans(terms: readonly string[], loose = false): { topic: string; from: number; to: number }[] {
+    const out: { topic: string; from: number; to: number }[] = [];
+    for (let i = 0; i < terms.length; i++) {
+      const term = terms[i] as string;
+      const hit = this.byFirstTerm.get(term)?.find((p) => p.terms.every((t, k) => terms[i + k] === t));
+      if (hit) {
+        out.push({ topic: hit.topic, from: i, to: i + hit.terms.length });
+        i += hit.terms.length - 1;
+      } else if (loose) {
+        const exact = this.exactByTerm.get(term);
+        if (exact) out.push({ topic: exact, from: i, to: i + 1 });
+      }
+    }
+    return out;
+  }
+
+  /** Mentions per topic id in a text. */
   count(text: string): Map<string, number> {
     const counts = new Map<string, number>();
     const add = (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1);
-    const terms = TopicMatcher.terms(text);
-    for (let i = 0; i < terms.length; i++) {
-      const candidates = this.byFirstTerm.get(terms[i] as string);
-      if (!candidates) continue;
-      const hit = candidates.find((p) => p.terms.every((t, k) => terms[i + k] === t));
-      if (hit) {
-        add(hit.topic);
-        i += hit.terms.length - 1;
-      }
-    }
+    for (const { topic } of this.spans(TopicMatcher.terms(text))) add(topic);
     for (const { topic, pattern } of this.exact) {
       for (const _ of text.matchAll(pattern)) add(topic);
     }

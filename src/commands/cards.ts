@@ -1,0 +1,57 @@
+import { dateLabel } from '../content/dates.ts';
+import type { Hit } from '../search/engine.ts';
+import type { TopicIndex } from '../search/topic-index.ts';
+import { stem, words } from '../text/analyze.ts';
+import { bestSentences, summarize } from '../text/summary.ts';
+import type { Article } from '../types.ts';
+import type { ArticleView, Card } from './reply.ts';
+
+/** Default and bounds for summary length, in characters. */
+export const SUMMARY_LENGTH = { default: 280, min: 60, max: 1000 };
+
+/** How many topic names a card lists. */
+const CARD_TOPICS = 4;
+
+function topicNames(article: Article, topics: TopicIndex): string[] {
+  return article.topics
+    .map((id) => topics.get(id)?.name)
+    .filter((n): n is string => n !== undefined)
+    .slice(0, CARD_TOPICS);
+}
+
+/**
+ * A list item for one article. For a hit inside a long article the summary is the section's
+ * best-matching sentences (and `section` names it), not the article's opening.
+ */
+export function toCard(hit: Hit | Article, topics: TopicIndex, summaryLength: number): Card {
+  const article = 'article' in hit ? hit.article : hit;
+  const card: Card = {
+    id: article.id,
+    title: article.title,
+    summary: summarize(article.summary, summaryLength, article.language),
+    url: article.url,
+    urlKind: article.urlKind,
+    publishedAt: article.publishedAt,
+    datePrecision: article.datePrecision,
+    dateSource: article.dateSource,
+    dateLabel: dateLabel(article.publishedAt, article.dateSource),
+    language: article.language,
+    topics: topicNames(article, topics),
+    source: article.source,
+    ...(article.twinOf ? { twinId: article.twinOf } : {}),
+  };
+  const passage = 'article' in hit && hit.passage !== undefined ? article.passages[hit.passage] : undefined;
+  if (passage && 'terms' in hit) {
+    const wanted = new Set(hit.terms);
+    const score = (sentence: string) => words(sentence).filter((w) => wanted.has(stem(w, 'en'))).length;
+    const snippet = bestSentences(passage.text, score, summaryLength, article.language);
+    card.snippet = snippet;
+    card.summary = snippet;
+    card.section = passage.heading;
+  }
+  return card;
+}
+
+export function toArticleView(article: Article, topics: TopicIndex): ArticleView {
+  return { ...toCard(article, topics, SUMMARY_LENGTH.max), body: article.body, passages: article.passages };
+}

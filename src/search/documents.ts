@@ -1,0 +1,54 @@
+import { indexTerms } from '../text/analyze.ts';
+import type { Article } from '../types.ts';
+
+/**
+ * What MiniSearch indexes: one document per article (title + teaser, or the whole text for
+ * listing items) and one per section of a long article, so a query can land on the section that
+ * answers it. Fields hold pre-analysed terms joined by spaces; MiniSearch only splits them.
+ */
+export interface IndexDoc {
+  /** Position in `docRefs`: small integers keep the index compact. */
+  id: number;
+  title: string;
+  text: string;
+  topics: string;
+}
+
+export interface DocRef {
+  article: number;
+  /** Section index for passage documents. */
+  passage?: number;
+}
+
+export const INDEX_FIELDS = ['title', 'text', 'topics'] as const;
+
+/** The documents for a list of articles, in a deterministic order (so a cached index matches). */
+export function docRefs(articles: readonly Article[]): DocRef[] {
+  const refs: DocRef[] = articles.map((_, article) => ({ article }));
+  articles.forEach((a, article) => {
+    a.passages.forEach((_, passage) => {
+      refs.push({ article, passage });
+    });
+  });
+  return refs;
+}
+
+export function toIndexDoc(id: number, ref: DocRef, articles: readonly Article[]): IndexDoc {
+  const a = articles[ref.article] as Article;
+  const lang = a.language;
+  if (ref.passage === undefined) {
+    return {
+      id,
+      title: indexTerms(a.title, lang).join(' '),
+      text: indexTerms(a.passages.length ? a.summary : a.body, lang).join(' '),
+      topics: a.topics.join(' '),
+    };
+  }
+  const p = a.passages[ref.passage] as Article['passages'][number];
+  return {
+    id,
+    title: indexTerms(p.heading, lang).join(' '),
+    text: indexTerms(p.text, lang).join(' '),
+    topics: '',
+  };
+}

@@ -1,0 +1,113 @@
+import { distance } from 'fastest-levenshtein';
+import { TopicMatcher } from '../content/topics.ts';
+import { fold, squash } from '../text/normalize.ts';
+import type { Article, Topic } from '../types.ts';
+
+/** A gazetteer topic with how many articles carry it. */
+export interface TopicStat extends Topic {
+  count: number;
+}
+
+/**
+ * Everything the engine knows about topics: which words name them, which articles carry them
+ * (newest first, precomputed so `latest <topic>` is a slice), and which names are near a typo.
+ */
+export class TopicIndex {
+  private readonly byId = new Map<string, TopicStat>();
+  /** Stemmed alias sequence ("mexican", "lopez obrador") → topic id. */
+  private readonly byKey = new Map<string, string>();
+  /** Folded names and aliases, for suggestions and "did you mean". */
+  private readonly names: { key: string; id: string }[] = [];
+  /** Article indexes per topic, newest first. */
+  private readonly members = new Map<string, number[]>();
+
+  constructor(topics: Topic[], articles: Article[], newestFirst: number[]) {
+    for (const t of topics) {
+      this.byId.set(t.id, { ...t, count: 0 });
+      this.members.set(t.id, []);
+      for (const name of [
+        t.id.replace(/-/g, ' '),
+        t.name,
+        t.name.replace(/\s*\(.*\)\s*/, ' '),
+        ...t.aliases,
+      ]) {
+        const plain = name.replace(/^=/, '');
+        const key = TopicMatcher.terms(plain).join(' ');
+        if (key && !this.byKey.has(key)) this.byKey.set(key, t.id);
+        const folded = squash(fold(plain));
+        if (folded) this.names.push({ key: folded, id: t.id });
+      }
+    }
+    for (const i of newestFirst) {
+      for (const id of (articles[i] as Article).topics) {
+        this.members.get(id)?.push(i);
+        const stat = this.byId.get(id);
+        if (stat) stat.count++;
+      }
+    }
+  }
+
+  get(id: string): TopicStat | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The topic a text names exactly (id, name or alias; accents, case and plurals ignored). */
+  resolve(text: string): TopicStat | undefined {
+    const key = TopicMatcher.terms(text).join(' ');
+    const id = this.byKey.get(key);
+    return id ? this.byId.get(id) : undefined;
+  }
+
+  /** Article indexes carrying a topic, newest first. */
+  articlesOf(id: string): readonly number[] {
+    return this.members.get(id) ?? [];
+  }
+
+  /** Topics with at least one article, most covered first. */
+  stats(): TopicStat[] {
+    return [...this.byId.values()]
+      .filter((t) => t.count > 0)
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Topics whose names are close to a mistyped or unknown one: small edit distance, or a name that
+   * starts with what was typed. Only topics that have articles; best first.
+   */
+  nearest(text: string, limit = 3): TopicStat[] {
+    const q = squash(fold(text));
+    if (!q) return [];
+    const best = new Map<string, number>();
+    const tolerance = Math.max(1, Math.floor(q.length / 3));
+    for (const { key, id } of this.names) {
+      let d = distance(q, key);
+      if (key.startsWith(q) && q.length >= 3) d = Math.min(d, 0.5);
+      else if (q.length >= 4 && key.split(' ').some((w) => distance(q, w) <= tolerance - 1))
+        d = Math.min(d, tolerance - 0.5);
+      if (d <= tolerance && d < (best.get(id) ?? Number.POSITIVE_INFINITY)) best.set(id, d);
+    }
+    return [...best.entries()]
+      .map(([id, d]) => ({ topic: this.byId.get(id) as TopicStat, d }))
+      .filter(({ topic }) => topic.count > 0)
+      .sort((a, b) => a.d - b.d || b.topic.count - a.topic.count)
+      .slice(0, limit)
+      .map(({ topic }) => topic);
+  }
+
+  /** Topics with a name or alias starting with the prefix (at any word), most covered first. */
+  withPrefix(prefix: string, limit: number): TopicStat[] {
+    const p = squash(fold(prefix));
+    if (!p) return this.stats().slice(0, limit);
+    const rank = new Map<string, number>();
+    for (const { key, id } of this.names) {
+      const r = key.startsWith(p) ? 0 : key.includes(` ${p}`) ? 1 : -1;
+      if (r >= 0 && r < (rank.get(id) ?? 2)) rank.set(id, r);
+    }
+    return [...rank.entries()]
+      .map(([id, r]) => ({ topic: this.byId.get(id) as TopicStat, r }))
+      .filter(({ topic }) => topic.count > 0)
+      .sort((a, b) => a.r - b.r || b.topic.count - a.topic.count)
+      .slice(0, limit)
+      .map(({ topic }) => topic);
+  }
+}
