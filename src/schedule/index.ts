@@ -1,0 +1,70 @@
+/**
+ * Scheduled channel posts: subscriptions, digests, alerts and the delivery log. The app builds it
+ * with `createSubscriptions`, hands `handler` to `createBriefings`, registers each platform's
+ * publisher, and tells it when content was reloaded.
+ */
+import type { Logger } from '../logger.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/types.ts';
+import type { Clock } from './clock.ts';
+import type { DigestSource } from './digest.ts';
+import { createSubscriptionHandler, type SubscriptionHandler } from './handler.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
+
+export type { Cadence } from './cadence.ts';
+export { type Clock, type ManualClock, manualClock, systemClock } from './clock.ts';
+export { buildScheduledPost, type DigestSource, ITEMS_PER_POST } from './digest.ts';
+export { createSubscriptionHandler, type SubscriptionHandler } from './handler.ts';
+export {
+  deliveryNonce,
+  PublishError,
+  type PublishErrorKind,
+  type Publisher,
+  type PublishOptions,
+} from './publisher.ts';
+export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } from './scheduler.ts';
+
+export interface SubscriptionsOptions {
+  /** DATA_DIR: where the SQLite store lives. */
+  dataDir: string;
+  /** DEFAULT_TIMEZONE. */
+  defaultTimezone: string;
+  /** The current content, read again at every use (reloads swap the engine). */
+  source: () => DigestSource;
+  logger: Logger;
+  clock?: Clock;
+  /** Other scheduler tuning (grace window, tick, backoff), mainly for tests. */
+  scheduler?: Omit<SchedulerOptions, 'store' | 'source' | 'clock' | 'logger'>;
+}
+
+export interface Subscriptions {
+  /** Route 'subscribe' | 'unsubscribe' | 'subscriptions' commands here. */
+  handler: SubscriptionHandler;
+  scheduler: Scheduler;
+  store: Store;
+  /** Stops the scheduler and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the store in `dataDir` and builds the handler and scheduler on it (call `scheduler.start()`). */
+export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
+  const store = openSqliteStore({ dataDir: options.dataDir });
+  const { source, logger, clock } = options;
+  const handler = createSubscriptionHandler({
+    store,
+    source,
+    defaultTimezone: options.defaultTimezone,
+    clock,
+    logger,
+  });
+  const scheduler = createScheduler({ ...options.scheduler, store, source, clock, logger });
+  return {
+    handler,
+    scheduler,
+    store,
+    async close() {
+      await scheduler.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,404 @@
+/**
+ * Decides what to post and when, and sees each post through. Planning writes a delivery row (and
+ * claims its articles) before anything is sent; sending records the platform's message id after.
+ * A restart finds rows left half-way and finishes or reconciles them instead of resending blindly.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChatTarget } from '../commands/command.ts';
+import { type Logger, silentLogger } from '../logger.ts';
+import type { Delivery, Platform, Store, Subscription } from '../store/types.ts';
+import type { Article } from '../types.ts';
+import { latestSlotBetween, nextSlot } from './cadence.ts';
+import { type Clock, systemClock, type TimerHandle } from './clock.ts';
+import { buildScheduledPost, type DigestSource } from './digest.ts';
+import { createPacer, type Pacer } from './pace.ts';
+import { deliveryNonce, PublishError, type Publisher } from './publisher.ts';
+
+/** A digest missed while the bot was down is still posted if it comes back within this window. */
+export const DEFAULT_GRACE_MS = 6 * 60 * 60_000;
+
+export interface SchedulerOptions {
+  store: Store;
+  /** The current content; a function because reloads swap the engine underneath. */
+  source: () => DigestSource;
+  clock?: Clock;
+  logger?: Logger;
+  graceMs?: number;
+  pacer?: Pacer;
+  /** Longest sleep between two checks for due work. */
+  tickMs?: number;
+  /** Transient failures tried this many times before a delivery is given up. */
+  maxAttempts?: number;
+  /** First retry delay after a transient failure; doubles each attempt up to `backoffMaxMs`. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** This instance's name in the scheduler lease (several instances share one database). */
+  holder?: string;
+  leaseTtlMs?: number;
+  /** Deliveries to different chats sent at the same time. */
+  concurrency?: number;
+}
+
+export interface RunReport {
+  /** False when another instance holds the scheduler lease. */
+  leader: boolean;
+  planned: number;
+  sent: number;
+  failed: number;
+}
+
+export interface Scheduler {
+  /** Where posts for a platform go. Rows for platforms without a publisher wait. */
+  setPublisher(platform: Platform, publisher: Publisher): void;
+  /** Starts checking for due work on the clock's timers. */
+  start(): Promise<void>;
+  /** Stops the timers, waits for the check under way, releases the lease. */
+  stop(): Promise<void>;
+  /** One check: take the lease, notice new articles, plan due digests and alerts, send what is ready. */
+  runOnce(): Promise<RunReport>;
+  /** Content was reloaded: note new articles and send alerts now. */
+  contentChanged(): Promise<RunReport>;
+}
+
+const SCHEDULER_LEASE = 'scheduler';
+/** Rate-limit answers are waited out this many times before a delivery is given up. */
+const MAX_RATE_LIMITED_ATTEMPTS = 20;
+
+/** Builds a scheduler; nothing runs until `start()` or `runOnce()`. */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const {
+    store,
+    source,
+    clock = systemClock(),
+    logger = silentLogger,
+    graceMs = DEFAULT_GRACE_MS,
+    pacer = createPacer(),
+    tickMs = 30_000,
+    maxAttempts = 8,
+    backoffBaseMs = 30_000,
+    backoffMaxMs = 60 * 60_000,
+    holder = randomUUID(),
+    leaseTtlMs = 120_000,
+    concurrency = 4,
+  } = options;
+  const log = logger.child({ module: 'scheduler' });
+  const publishers = new Map<Platform, Publisher>();
+  let leader = false;
+  /** Platforms whose interrupted deliveries were reconciled since this instance became leader. */
+  const recovered = new Set<Platform>();
+  let catalogDirty = true;
+  let running: Promise<RunReport> | undefined;
+  let timer: TimerHandle | undefined;
+  let started = false;
+
+  /** Articles first seen after the subscription's baseline and not yet claimed by it, newest first. */
+  async function unsentArticles(sub: Subscription, articles: Article[]): Promise<Article[]> {
+    const ids = articles.map((a) => a.id);
+    const seen = await store.firstSeen(ids);
+    const claimed = await store.claimedArticles(sub.id, ids);
+    return articles.filter(
+      (a) => (seen.get(a.id) ?? Number.NEGATIVE_INFINITY) > sub.baselineAt && !claimed.has(a.id),
+    );
+  }
+
+  async function planAlerts(now: number): Promise<number> {
+    let planned = 0;
+    for (const sub of await store.listSubscriptions({ status: 'active' })) {
+      if (sub.cadence.kind !== 'alerts') continue;
+      const content = source();
+      const fresh = await unsentArticles(sub, content.matching(sub.topic));
+      if (fresh.length === 0) continue;
+      const ids = fresh.map((a) => a.id).sort();
+      const delivery = await store.planDelivery({
+        key: `alert:${sub.id}:${deliveryNonce(ids.join(','))}`,
+        subscriptionId: sub.id,
+        kind: 'alert',
+        articleIds: ids,
+        payload: buildScheduledPost(content, {
+          kind: 'alert',
+          topic: sub.topic,
+          topicLabel: sub.topicLabel,
+          articles: fresh,
+        }),
+        at: now,
+        subscription: { lastRunAt: now, lastOutcome: `alert with ${fresh.length} new` },
+      });
+      if (delivery) planned++;
+    }
+    return planned;
+  }
+
+  async function planDigest(sub: Subscription, now: number): Promise<boolean> {
+    const next = nextSlot(sub.cadence, sub.timezone, now);
+    const from = Math.max((sub.nextRunAt ?? now) - 1, now - graceMs);
+    const slot = latestSlotBetween(sub.cadence, sub.timezone, from, now);
+    if (slot === undefined) {
+      log.info({ subscription: sub.id, due: sub.nextRunAt }, 'digest slot missed beyond the grace window');
+      await store.updateSubscription(
+        sub.id,
+        { nextRunAt: next, lastOutcome: 'missed (bot was down past the grace window); items roll over' },
+        now,
+      );
+      return false;
+    }
+    const content = source();
+    const matching = content.matching(sub.topic);
+    const fresh = await unsentArticles(sub, matching);
+    const kind =
+      fresh.length > 0 ? 'digest' : sub.whenEmpty === 'latest' && matching.length > 0 ? 'latest' : undefined;
+    if (!kind) {
+      await store.updateSubscription(
+        sub.id,
+        { nextRunAt: next, lastRunAt: slot, lastOutcome: 'nothing new' },
+        now,
+      );
+      return false;
+    }
+    const articles = kind === 'digest' ? fresh : matching;
+    const delivery = await store.planDelivery({
+      key: `digest:${sub.id}:${new Date(slot).toISOString()}`,
+      subscriptionId: sub.id,
+      kind: 'digest',
+      slotAt: slot,
+      articleIds: kind === 'digest' ? fresh.map((a) => a.id) : [],
+      payload: buildScheduledPost(content, { kind, topic: sub.topic, topicLabel: sub.topicLabel, articles }),
+      at: now,
+      subscription: {
+        nextRunAt: next,
+        lastRunAt: slot,
+        lastOutcome: kind === 'digest' ? `digest with ${fresh.length} new` : 'nothing new; posted the latest',
+      },
+    });
+    if (!delivery) {
+      // Planned before (same slot) or raced by another planner: just move on to the next slot.
+      await store.updateSubscription(sub.id, { nextRunAt: next }, now);
+    }
+    return delivery !== undefined;
+  }
+
+  function backoff(attempts: number): number {
+    return Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  }
+
+  /** Sends one ready delivery; answers whether it was sent. */
+  async function attempt(delivery: Delivery): Promise<'sent' | 'failed' | 'waiting'> {
+    const publisher = publishers.get(delivery.platform);
+    if (!publisher) return 'waiting';
+    const sub = await store.getSubscription(delivery.subscriptionId);
+    const now = clock.now();
+    if (sub?.status !== 'active') {
+      await store.finishAttempt(delivery.id, {
+        status: 'cancelled',
+        error: 'subscription paused or removed',
+        at: now,
+      });
+      return 'failed';
+    }
+    const target: ChatTarget = { platform: sub.platform, chatId: sub.chatId, title: sub.chatTitle };
+    const wait = pacer.delay(target, now);
+    if (wait > 0) {
+      await store.deferDelivery(delivery.id, now + wait, now);
+      return 'waiting';
+    }
+    if (!(await store.startAttempt(delivery.id, now))) return 'waiting';
+    pacer.record(target, now);
+    const attempts = delivery.attempts + 1;
+    try {
+      const { messageId } = await publisher.publish(target, delivery.payload, {
+        deliveryKey: delivery.key,
+        nonce: deliveryNonce(delivery.key),
+      });
+      await store.finishAttempt(delivery.id, { status: 'sent', messageId, at: clock.now() });
+      log.info({ delivery: delivery.id, subscription: sub.id, messageId }, 'scheduled post sent');
+      return 'sent';
+    } catch (caught) {
+      return handleFailure(delivery, sub, target, publisher, attempts, caught);
+    }
+  }
+
+  async function handleFailure(
+    delivery: Delivery,
+    sub: Subscription,
+    target: ChatTarget,
+    publisher: Publisher,
+    attempts: number,
+    caught: unknown,
+  ): Promise<'failed' | 'waiting'> {
+    const at = clock.now();
+    const error =
+      caught instanceof PublishError
+        ? caught
+        : new PublishError('transient', `unexpected: ${(caught as Error)?.message ?? String(caught)}`, {
+            uncertain: true,
+            cause: caught,
+          });
+    log.warn(
+      { delivery: delivery.id, subscription: sub.id, kind: error.kind, err: error.message },
+      'publish failed',
+    );
+    switch (error.kind) {
+      case 'rate-limited': {
+        const until = at + (error.retryAfterMs ?? backoffBaseMs);
+        pacer.holdUntil(target, until);
+        if (attempts >= MAX_RATE_LIMITED_ATTEMPTS) break;
+        await store.finishAttempt(delivery.id, {
+          status: 'pending',
+          nextAttemptAt: until,
+          error: error.message,
+          at,
+        });
+        return 'waiting';
+      }
+      case 'moved': {
+        if (error.movedTo) {
+          const clash = await store.findSubscription(sub.platform, error.movedTo, sub.topic);
+          if (!clash) {
+            await store.updateSubscription(sub.id, { chatId: error.movedTo }, at);
+            await store.finishAttempt(delivery.id, {
+              status: 'pending',
+              nextAttemptAt: at,
+              error: error.message,
+              at,
+            });
+            return 'waiting';
+          }
+        }
+        await store.finishAttempt(delivery.id, { status: 'failed', error: error.message, at });
+        await store.pauseSubscription(sub.id, `chat moved: ${error.message}`, at);
+        return 'failed';
+      }
+      case 'permanent':
+        await store.finishAttempt(delivery.id, { status: 'failed', error: error.message, at });
+        await store.pauseSubscription(sub.id, error.message, at);
+        log.warn(
+          { subscription: sub.id, reason: error.message },
+          'subscription paused after a permanent failure',
+        );
+        return 'failed';
+      case 'transient':
+        if (error.uncertain && !publisher.idempotent) {
+          await store.finishAttempt(delivery.id, {
+            status: 'unknown',
+            error: `${error.message} (may have posted; not resent)`,
+            at,
+          });
+          return 'failed';
+        }
+        if (attempts >= maxAttempts) break;
+        await store.finishAttempt(delivery.id, {
+          status: 'pending',
+          nextAttemptAt: at + backoff(attempts),
+          error: error.message,
+          at,
+        });
+        return 'waiting';
+    }
+    await store.finishAttempt(delivery.id, {
+      status: 'failed',
+      error: `gave up after ${attempts} attempts: ${error.message}`,
+      at,
+    });
+    return 'failed';
+  }
+
+  /** Sends ready deliveries: one chat's posts in order, several chats at once. */
+  async function deliverReady(report: RunReport): Promise<void> {
+    const ready = await store.readyDeliveries(clock.now(), 200);
+    const byChat = new Map<string, Delivery[]>();
+    for (const d of ready) {
+      const key = `${d.platform}:${d.chatId}`;
+      byChat.set(key, [...(byChat.get(key) ?? []), d]);
+    }
+    const queues = [...byChat.values()];
+    const worker = async () => {
+      for (let queue = queues.shift(); queue; queue = queues.shift()) {
+        for (const d of queue) {
+          const outcome = await attempt(d);
+          if (outcome === 'sent') report.sent++;
+          else if (outcome === 'failed') report.failed++;
+          else break; // keep this chat's order: later posts wait behind the one that waits
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  }
+
+  async function check(): Promise<RunReport> {
+    const report: RunReport = { leader: false, planned: 0, sent: 0, failed: 0 };
+    const now = clock.now();
+    const wasLeader = leader;
+    leader = await store.acquireLease(SCHEDULER_LEASE, holder, now, leaseTtlMs);
+    report.leader = leader;
+    if (!leader) return report;
+    if (!wasLeader) {
+      recovered.clear();
+      catalogDirty = true;
+    }
+    for (const [platform, publisher] of publishers) {
+      if (recovered.has(platform)) continue;
+      recovered.add(platform);
+      const result = await store.recoverInterrupted(platform, publisher.idempotent, now);
+      if (result.requeued || result.unknown)
+        log.warn({ platform, ...result }, 'reconciled posts interrupted by a restart');
+    }
+    if (catalogDirty) {
+      catalogDirty = false;
+      const added = await store.recordArticles(source().articleIds(), now);
+      if (added.length > 0) log.info({ added: added.length }, 'new articles noticed');
+      report.planned += await planAlerts(now);
+    }
+    for (const sub of await store.dueDigests(now)) {
+      if (await planDigest(sub, now)) report.planned++;
+    }
+    await deliverReady(report);
+    return report;
+  }
+
+  function runExclusive(): Promise<RunReport> {
+    if (running) return running.then(() => runExclusive());
+    const run = check().finally(() => {
+      running = undefined;
+    });
+    running = run;
+    return run;
+  }
+
+  async function wake(): Promise<void> {
+    timer = undefined;
+    if (!started) return;
+    try {
+      await runExclusive();
+    } catch (error) {
+      log.error({ err: error }, 'scheduler check failed; trying again at the next tick');
+    }
+    if (!started) return;
+    const now = clock.now();
+    const nextDelivery = leader ? await store.nextDeliveryAt() : undefined;
+    const delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - now));
+    timer = clock.setTimeout(() => void wake(), Math.max(delay, 50));
+  }
+
+  return {
+    setPublisher(platform, publisher) {
+      publishers.set(platform, publisher);
+    },
+    async start() {
+      if (started) return;
+      started = true;
+      await wake();
+    },
+    async stop() {
+      started = false;
+      if (timer) clock.clearTimeout(timer);
+      timer = undefined;
+      await running?.catch(() => undefined);
+      if (leader) await store.releaseLease(SCHEDULER_LEASE, holder);
+      leader = false;
+    },
+    runOnce: runExclusive,
+    async contentChanged() {
+      catalogDirty = true;
+      return runExclusive();
+    },
+  };
+}

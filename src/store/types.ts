@@ -1,0 +1,195 @@
+/**
+ * What the scheduler keeps between restarts, and the Store interface it keeps it behind. The
+ * interface is async and coarse-grained (one call per state change, each atomic) so a shared
+ * database for several instances (PostgreSQL) can implement it without touching the scheduler.
+ */
+
+import type { ChatTarget } from '../commands/command.ts';
+import type { Reply } from '../commands/reply.ts';
+import type { Cadence } from '../schedule/cadence.ts';
+
+export type Platform = ChatTarget['platform'];
+
+/** What to post at a digest slot when nothing is new: nothing, or the latest items anyway. */
+export type WhenEmpty = 'skip' | 'latest';
+
+export interface NewSubscription {
+  platform: Platform;
+  chatId: string;
+  chatTitle?: string;
+  /** Topic id (or the query text, for subscriptions to a free query). */
+  topic: string;
+  /** Display name of the topic, as shown in confirmations and digests. */
+  topicLabel: string;
+  cadence: Cadence;
+  /** IANA zone the cadence's wall-clock times are read in. */
+  timezone: string;
+  whenEmpty: WhenEmpty;
+  /** Platform user id of whoever subscribed. */
+  createdBy: string;
+  createdAt: number;
+  /** Next digest slot (ms); undefined for alerts. */
+  nextRunAt?: number;
+}
+
+export type SubscriptionStatus = 'active' | 'paused';
+
+export interface Subscription extends NewSubscription {
+  id: number;
+  status: SubscriptionStatus;
+  /** Why a subscription stopped posting (the platform's words), for operators and re-subscribers. */
+  pausedReason?: string;
+  pausedAt?: number;
+  /** Articles first seen after this instant are "new" for this subscription. */
+  baselineAt: number;
+  lastRunAt?: number;
+  /** What the last digest slot or alert check did: "posted 3 items", "nothing new", "missed (bot down)". */
+  lastOutcome?: string;
+  updatedAt: number;
+}
+
+/** Fields a subscriber or the scheduler may change after creation. */
+export type SubscriptionPatch = Partial<
+  Pick<
+    Subscription,
+    | 'chatId'
+    | 'chatTitle'
+    | 'topicLabel'
+    | 'cadence'
+    | 'timezone'
+    | 'whenEmpty'
+    | 'nextRunAt'
+    | 'status'
+    | 'pausedReason'
+    | 'pausedAt'
+    | 'lastRunAt'
+    | 'lastOutcome'
+    | 'createdBy'
+  >
+>;
+
+export interface SubscriptionFilter {
+  platform?: Platform;
+  chatId?: string;
+  createdBy?: string;
+  status?: SubscriptionStatus;
+}
+
+/**
+ * `pending`: written, not yet tried (or waiting to retry); `sending`: an attempt is under way;
+ * `sent`: the platform returned a message id; `unknown`: an attempt was interrupted on a platform
+ * without idempotency keys, so it may or may not have posted (never resent); `failed`: gave up;
+ * `cancelled`: its subscription was paused or removed before it went out.
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'unknown' | 'failed' | 'cancelled';
+
+export type DeliveryKind = 'digest' | 'alert';
+
+export interface Delivery {
+  id: number;
+  /** Unique per (subscription, digest slot or article group): the at-most-once guard. */
+  key: string;
+  subscriptionId: number;
+  kind: DeliveryKind;
+  /** The digest slot this delivery stands for. */
+  slotAt?: number;
+  platform: Platform;
+  chatId: string;
+  /** Articles this delivery claimed for its subscription (never sent to it again). */
+  articleIds: string[];
+  /** Exactly what is posted, frozen when planned, so a resend after a restart is identical. */
+  payload: Reply;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  messageId?: string;
+  error?: string;
+  createdAt: number;
+  updatedAt: number;
+  sentAt?: number;
+}
+
+/** A delivery to write, together with the subscription bookkeeping that must change with it. */
+export interface DeliveryPlan {
+  key: string;
+  subscriptionId: number;
+  kind: DeliveryKind;
+  slotAt?: number;
+  articleIds: string[];
+  payload: Reply;
+  at: number;
+  subscription: Pick<SubscriptionPatch, 'nextRunAt' | 'lastRunAt' | 'lastOutcome'>;
+}
+
+/** How an attempt ended. */
+export type AttemptOutcome =
+  | { status: 'sent'; messageId: string; at: number }
+  | { status: 'pending'; nextAttemptAt: number; error: string; at: number }
+  | { status: 'failed' | 'unknown' | 'cancelled'; error: string; at: number };
+
+export interface DeliveryFilter {
+  subscriptionId?: number;
+  status?: DeliveryStatus;
+  /** Newest first; default 100. */
+  limit?: number;
+}
+
+export interface Store {
+  addSubscription(input: NewSubscription): Promise<Subscription>;
+  getSubscription(id: number): Promise<Subscription | undefined>;
+  /** The subscription of a chat to a topic (there is at most one). */
+  findSubscription(platform: Platform, chatId: string, topic: string): Promise<Subscription | undefined>;
+  listSubscriptions(filter?: SubscriptionFilter): Promise<Subscription[]>;
+  updateSubscription(id: number, patch: SubscriptionPatch, at: number): Promise<Subscription | undefined>;
+  /** Deletes a subscription with its delivery log; pending posts never go out. */
+  removeSubscription(id: number): Promise<boolean>;
+  /** Pauses a subscription with a reason and cancels its unsent deliveries, in one step. */
+  pauseSubscription(id: number, reason: string, at: number): Promise<void>;
+  /** Active digest subscriptions whose next slot is at or before `now`. */
+  dueDigests(now: number): Promise<Subscription[]>;
+
+  /** Remembers article ids with the instant they were first seen; answers the ones new to the store. */
+  recordArticles(ids: readonly string[], seenAt: number): Promise<string[]>;
+  /** First-seen instants of the given ids (unknown ids are absent). */
+  firstSeen(ids: readonly string[]): Promise<Map<string, number>>;
+  /** Which of `ids` a subscription has already claimed in some delivery. */
+  claimedArticles(subscriptionId: number, ids: readonly string[]): Promise<Set<string>>;
+
+  /**
+   * Writes a delivery and claims its articles in one transaction, and updates the subscription.
+   * Answers undefined (and writes nothing) when the key exists or an article is already claimed.
+   */
+  planDelivery(plan: DeliveryPlan): Promise<Delivery | undefined>;
+  /** Pending deliveries due at `now`, oldest first. */
+  readyDeliveries(now: number, limit: number): Promise<Delivery[]>;
+  /** When the earliest pending delivery is due. */
+  nextDeliveryAt(): Promise<number | undefined>;
+  /** Marks a pending delivery `sending` and counts the attempt; false if someone else took it. */
+  startAttempt(id: number, at: number): Promise<boolean>;
+  /** Records how an attempt ended. */
+  finishAttempt(id: number, outcome: AttemptOutcome): Promise<void>;
+  /** Postpones a pending delivery without counting an attempt (pacing). */
+  deferDelivery(id: number, until: number, at: number): Promise<void>;
+  /**
+   * After a restart: a platform's deliveries left `sending` go back to `pending` when it can resend
+   * idempotently (`resend`), and to `unknown` otherwise.
+   */
+  recoverInterrupted(
+    platform: Platform,
+    resend: boolean,
+    at: number,
+  ): Promise<{ requeued: number; unknown: number }>;
+  getDelivery(id: number): Promise<Delivery | undefined>;
+  listDeliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+  /** The newest delivery of each subscription. */
+  lastDeliveries(): Promise<Map<number, Delivery>>;
+
+  /**
+   * Takes or renews a named lease until `now + ttlMs`; false while another holder has it. Only the
+   * holder of the scheduler lease plans and sends, so several instances never double-post.
+   */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  close(): Promise<void>;
+}
