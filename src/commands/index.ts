@@ -88,20 +88,14 @@ export function createBriefings(
     return query;
   };
 
-  const nearMisses = (query: string): Suggestion[] => {
+  const notFound = (query: string): NoticeReply => {
     const near = engine.nearestTopics(query);
     const topics = near.length ? near : engine.topics().slice(0, 3);
-    return topics.map((t) => ({ label: t.name, command: `/latest ${t.id}` }));
-  };
-
-  const notFound = (query: string): NoticeReply => {
-    const suggestions = nearMisses(query);
     return {
       kind: 'notice',
       tone: 'info',
-      message:
-        `I found no articles about ${quote(query)}. ${suggestions.length ? 'Did you mean one of these?' : ''}`.trim(),
-      suggestions,
+      message: `I found no articles about ${quote(query)}. ${near.length ? 'Did you mean one of these?' : 'Try one of the most covered topics, or /topics for all.'}`,
+      suggestions: topics.map((t) => ({ label: t.name, command: `/latest ${t.id}` })),
     };
   };
 
