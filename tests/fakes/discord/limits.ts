@@ -60,7 +60,10 @@ export function checkMessage(body: unknown, { partial = false } = {}): LimitViol
 
 function checkAllowedMentions(am: unknown, bad: (p: string, m: string) => void): void {
   if (am === undefined || am === null) return;
-  if (!isObject(am)) return bad('allowed_mentions', 'Must be an object');
+  if (!isObject(am)) {
+    bad('allowed_mentions', 'Must be an object');
+    return;
+  }
   const parse = am.parse ?? [];
   if (!Array.isArray(parse) || parse.some((p) => !['users', 'roles', 'everyone'].includes(String(p)))) {
     bad('allowed_mentions.parse', 'Value must be one of {users, roles, everyone}.');
@@ -118,34 +121,50 @@ function checkEmbed(e: unknown, path: string, bad: (p: string, m: string) => voi
 }
 
 function checkComponents(rows: unknown, bad: (p: string, m: string) => void): void {
-  if (!Array.isArray(rows)) return bad('components', 'Must be an array');
+  if (!Array.isArray(rows)) {
+    bad('components', 'Must be an array');
+    return;
+  }
   if (rows.length > 5) bad('components', 'Must be 5 or fewer in length.');
   const ids = new Set<string>();
-  rows.forEach((row, r) => {
+  for (const [r, row] of rows.entries()) {
     const path = `components.${r}`;
-    if (!isObject(row) || row.type !== 1 || !Array.isArray(row.components))
-      return bad(path, 'Must be an action row');
-    if (row.components.length < 1 || row.components.length > 5)
+    if (!isObject(row) || row.type !== 1 || !Array.isArray(row.components)) {
+      bad(path, 'Must be an action row');
+      continue;
+    }
+    if (row.components.length < 1 || row.components.length > 5) {
       bad(`${path}.components`, 'Must be between 1 and 5 in length.');
-    row.components.forEach((c, i) => {
-      const p = `${path}.components.${i}`;
-      if (!isObject(c) || c.type !== 2) return bad(p, 'Only buttons are supported by this fake');
-      if (len(c.label) > 80) bad(`${p}.label`, 'Must be 80 or fewer in length.');
-      if (c.style === 5) {
-        if (typeof c.url !== 'string' || c.url.length > 512 || !/^https?:\/\/\S+$/.test(c.url)) {
-          bad(`${p}.url`, 'Must be a well formed URL of 512 or fewer in length.');
-        }
-        if (c.custom_id !== undefined) bad(`${p}.custom_id`, 'A link button cannot have a custom id.');
-        return;
-      }
-      if (typeof c.custom_id !== 'string' || c.custom_id.length < 1 || c.custom_id.length > 100) {
-        return bad(`${p}.custom_id`, 'Must be between 1 and 100 in length.');
-      }
-      if (ids.has(c.custom_id)) bad(`${p}.custom_id`, 'Component custom id cannot be duplicated');
-      ids.add(c.custom_id);
-      if (!len(c.label) && c.emoji === undefined) bad(`${p}.label`, 'A button needs a label or an emoji.');
-    });
-  });
+    }
+    for (const [i, c] of row.components.entries()) {
+      for (const problem of checkButton(c, ids)) bad(`${path}.components.${i}${problem.at}`, problem.message);
+    }
+  }
+}
+
+/** Checks one button; `ids` collects custom ids, which must be unique across the message. */
+function checkButton(c: unknown, ids: Set<string>): { at: string; message: string }[] {
+  if (!isObject(c) || c.type !== 2) return [{ at: '', message: 'Only buttons are supported by this fake' }];
+  const out: { at: string; message: string }[] = [];
+  if (len(c.label) > 80) out.push({ at: '.label', message: 'Must be 80 or fewer in length.' });
+  if (c.style === 5) {
+    if (typeof c.url !== 'string' || c.url.length > 512 || !/^https?:\/\/\S+$/.test(c.url)) {
+      out.push({ at: '.url', message: 'Must be a well formed URL of 512 or fewer in length.' });
+    }
+    if (c.custom_id !== undefined)
+      out.push({ at: '.custom_id', message: 'A link button cannot have a custom id.' });
+    return out;
+  }
+  if (typeof c.custom_id !== 'string' || c.custom_id.length < 1 || c.custom_id.length > 100) {
+    out.push({ at: '.custom_id', message: 'Must be between 1 and 100 in length.' });
+  } else if (ids.has(c.custom_id)) {
+    out.push({ at: '.custom_id', message: 'Component custom id cannot be duplicated' });
+  } else {
+    ids.add(c.custom_id);
+  }
+  if (!len(c.label) && c.emoji === undefined)
+    out.push({ at: '.label', message: 'A button needs a label or an emoji.' });
+  return out;
 }
 
 /** Does this body let anything ping? (Discord parses @everyone, users and roles unless told not to.) */

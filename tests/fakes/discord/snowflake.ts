@@ -1,0 +1,16 @@
+/** Discord-style ids (snowflakes) and interaction tokens for the fake servers. */
+import { randomBytes } from 'node:crypto';
+
+const DISCORD_EPOCH = 1_420_070_400_000n;
+let increment = 0n;
+
+/** A fresh snowflake as Discord formats it: a decimal string. */
+export function snowflake(now = Date.now()): string {
+  increment = (increment + 1n) % 4096n;
+  return (((BigInt(now) - DISCORD_EPOCH) << 22n) | increment).toString();
+}
+
+/** An interaction or webhook token: opaque and URL-safe, like Discord's. */
+export function token(): string {
+  return `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
+}
