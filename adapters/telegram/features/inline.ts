@@ -1,0 +1,47 @@
+/**
+ * Inline mode (`@bot query` in any chat): matching articles as results that post a card, paged with
+ * `next_offset` as the user scrolls; an empty query lists the latest.
+ */
+import { Composer, type Context } from 'grammy';
+import { labelsFor } from '../labels.ts';
+import { renderInlineResults } from '../render.ts';
+import { SUMMARY_LENGTH } from '../request-context.ts';
+import { HELP_PAYLOAD } from './commands.ts';
+import type { FeatureDeps } from './deps.ts';
+
+/** Results per inline page; Telegram allows 50, 20 keeps each answer small and quick. */
+export const INLINE_PAGE_SIZE = 20;
+/** Short cache: content changes rarely, but answers depend on the user's language. */
+const CACHE_SECONDS = 30;
+
+export function inlineFeature({ briefings, inlineLimiter }: FeatureDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on('inline_query', async (ctx) => {
+    const { query, offset, from } = ctx.inlineQuery;
+    const decision = inlineLimiter.take(from.id);
+    if (!decision.allowed) {
+      await ctx.answerInlineQuery([], {
+        cache_time: 0,
+        is_personal: true,
+        button: {
+          text: labelsFor(from.language_code).slowDown(decision.retryAfterSeconds),
+          start_parameter: HELP_PAYLOAD,
+        },
+      });
+      return;
+    }
+    const start = /^\d{1,5}$/.test(offset) ? Number(offset) : 0;
+    const locale = from.language_code;
+    const reply = await briefings.inline(query, start, {
+      ...(locale ? { locale } : {}),
+      limit: INLINE_PAGE_SIZE,
+      summaryLength: SUMMARY_LENGTH,
+    });
+    await ctx.answerInlineQuery(renderInlineResults(reply, { ...(locale ? { locale } : {}) }), {
+      next_offset: reply.next && /^\d{1,5}$/.test(reply.next) ? reply.next : '',
+      cache_time: CACHE_SECONDS,
+      is_personal: true,
+    });
+  });
+  return composer;
+}

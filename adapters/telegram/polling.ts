@@ -1,0 +1,20 @@
+/**
+ * Long polling with @grammyjs/runner: updates are fetched continuously and handled concurrently,
+ * while the bot's `sequentialize` keeps each chat in order.
+ */
+import { run } from '@grammyjs/runner';
+import type { Bot } from 'grammy';
+import type { Logger } from '../../src/logger.ts';
+import { ALLOWED_UPDATES } from './updates.ts';
+
+export async function startPolling(bot: Bot, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  // A webhook left over from an earlier deployment would make every getUpdates fail with 409.
+  await bot.api.deleteWebhook();
+  const runner = run(bot, { runner: { fetch: { timeout: 30, allowed_updates: ALLOWED_UPDATES } } });
+  logger.info({ username: bot.botInfo.username }, 'telegram bot polling');
+  return {
+    async stop() {
+      if (runner.isRunning()) await runner.stop();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * How scheduled posts reach Telegram: the same rendering as an answer, one sendMessage. Retries are
+ * auto-retry's (429 and 5xx) only; a network timeout is reported, not resent, because Telegram has
+ * no idempotency key and a blind resend can post twice.
+ */
+import type { Api } from 'grammy';
+import type { Reply } from '../../src/commands/index.ts';
+import type { Logger } from '../../src/logger.ts';
+import { renderReply } from './render.ts';
+
+export interface TelegramPublisher {
+  publish(chatId: string, reply: Reply): Promise<{ messageId: string }>;
+}
+
+export function createTelegramPublisher(api: Api, logger: Logger): TelegramPublisher {
+  return {
+    async publish(chatId, reply) {
+      const message = renderReply(reply);
+      const sent = await api.sendMessage(chatId, message.text, {
+        parse_mode: message.parse_mode,
+        link_preview_options: message.link_preview_options,
+        ...(message.reply_markup ? { reply_markup: message.reply_markup } : {}),
+      });
+      logger.debug({ chatId, messageId: sent.message_id }, 'telegram post published');
+      return { messageId: String(sent.message_id) };
+    },
+  };
+}
