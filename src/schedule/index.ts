@@ -68,3 +68,5 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     },
   };
 }
+export { type FixedSource, fixedDigestSource } from './fixed-source.ts';
+export { engineDigestSource } from './source.ts';

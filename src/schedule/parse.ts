@@ -56,9 +56,14 @@ export function isChannelRef(token: string): boolean {
   );
 }
 
+/** A day name in English or Spanish, full, short or plural ("mondays"). */
 function parseDay(token: string): Weekday | undefined {
-  const t = token.toLowerCase().replace(/s$/, '');
-  return (WEEKDAYS as readonly string[]).includes(t) ? (t as Weekday) : DAY_NAMES[t];
+  const lower = token.toLowerCase();
+  for (const t of [lower, lower.replace(/s$/, '')]) {
+    if ((WEEKDAYS as readonly string[]).includes(t)) return t as Weekday;
+    if (DAY_NAMES[t]) return DAY_NAMES[t];
+  }
+  return undefined;
 }
 
 /** `8:30`, `08:30`, `8am`, `8:30pm`, `20h` → `HH:MM`; undefined when not a time. */

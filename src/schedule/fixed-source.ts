@@ -1,0 +1,57 @@
+/**
+ * A DigestSource over a plain list of articles and topics, with no search index: topic match is
+ * "the article is tagged with it". For tests and for trying schedules on a handful of articles.
+ */
+import type { Card } from '../commands/reply.ts';
+import type { Article, Topic } from '../types.ts';
+import type { DigestSource } from './digest.ts';
+
+export interface FixedSource extends DigestSource {
+  /** Replaces the article list, as a content reload would. */
+  setArticles(articles: readonly Article[]): void;
+}
+
+/** Builds a source answering from `articles` (any order; answers come newest first). */
+export function fixedDigestSource(articles: readonly Article[], topics: readonly Topic[]): FixedSource {
+  let sorted: Article[] = [];
+  const setArticles = (list: readonly Article[]) => {
+    sorted = [...list].sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.id.localeCompare(b.id));
+  };
+  setArticles(articles);
+  const byName = (text: string) => {
+    const key = text.trim().toLowerCase();
+    return topics.find((t) => t.id === key || t.name.toLowerCase() === key || t.aliases.includes(key));
+  };
+  return {
+    setArticles,
+    articleIds: () => sorted.map((a) => a.id),
+    resolveTopic(text) {
+      const topic = byName(text);
+      return topic ? { id: topic.id, name: topic.name } : undefined;
+    },
+    matching(topicOrQuery) {
+      const topic = byName(topicOrQuery);
+      const words = topicOrQuery.toLowerCase().split(/\s+/);
+      return sorted.filter((a) =>
+        topic ? a.topics.includes(topic.id) : words.every((w) => a.title.toLowerCase().includes(w)),
+      );
+    },
+    card(article): Card {
+      return {
+        id: article.id,
+        title: article.title,
+        summary: article.summary,
+        url: article.url,
+        urlKind: article.urlKind,
+        publishedAt: article.publishedAt,
+        datePrecision: article.datePrecision,
+        dateSource: article.dateSource,
+        dateLabel: article.publishedAt,
+        language: article.language,
+        topics: article.topics.map((id) => topics.find((t) => t.id === id)?.name ?? id),
+        source: article.source,
+      };
+    },
+    overview: (_topic, list) => `${list.length} ${list.length === 1 ? 'article' : 'articles'}.`,
+  };
+}

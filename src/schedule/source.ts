@@ -1,0 +1,48 @@
+/**
+ * The engine seen as a DigestSource. Reads the engine through a getter at every call, so a content
+ * reload (`briefings.setEngine`) is picked up by the next digest without restarting anything.
+ */
+import { SUMMARY_LENGTH, toCard } from '../commands/cards.ts';
+import { dateLabel } from '../content/dates.ts';
+import type { Engine } from '../search/engine.ts';
+import type { Article } from '../types.ts';
+import type { DigestSource } from './digest.ts';
+
+/** Topic names recurring across a post's articles, most frequent first. */
+function themes(engine: Engine, topic: string, articles: readonly Article[], max = 3): string[] {
+  const counts = new Map<string, number>();
+  for (const a of articles)
+    for (const id of a.topics) if (id !== topic) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .map(([id]) => engine.topicIndex.get(id)?.name)
+    .filter((n): n is string => n !== undefined)
+    .slice(0, max);
+}
+
+/** Adapts the engine (whichever is current) to what the scheduler reads. */
+export function engineDigestSource(current: () => Engine): DigestSource {
+  return {
+    articleIds: () => current().articles.map((a) => a.id),
+    resolveTopic(text) {
+      const topic = current().resolveTopic(text);
+      return topic ? { id: topic.id, name: topic.name } : undefined;
+    },
+    matching: (topicOrQuery) => current().matching(topicOrQuery),
+    card: (article) => toCard(article, current().topicIndex, SUMMARY_LENGTH.default),
+    overview(topic, articles) {
+      const newest = articles[0];
+      const oldest = articles.at(-1);
+      const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource);
+      const count = `${articles.length} ${articles.length === 1 ? 'article' : 'articles'}`;
+      const dates =
+        newest && oldest
+          ? newest === oldest
+            ? ` (${label(newest)})`
+            : `, ${label(oldest)} – ${label(newest)}`
+          : '';
+      const recurring = themes(current(), topic, articles);
+      return `${count}${dates}.${recurring.length ? ` Also about: ${recurring.join(', ')}.` : ''}`;
+    },
+  };
+}
