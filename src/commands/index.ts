@@ -101,7 +101,13 @@ export function createBriefings(
 
   const list = (command: ListCommand, rawQuery: string, offset: number, ctx: RequestContext): Reply => {
     const { limit, summaryLength, language } = settings(ctx);
-    const query = cleanQuery(rawQuery, command, command !== 'latest');
+    let query = cleanQuery(rawQuery, command, command !== 'latest');
+    let notice: string | undefined;
+    const corrected = command !== 'search' && query ? engine.correctTopic(query) : undefined;
+    if (corrected) {
+      notice = `Showing ${corrected.name} (you typed ${quote(query)}).`;
+      query = corrected.id;
+    }
     const opts: QueryOptions = { offset, limit, language };
     const cards = (hits: (Hit | Article)[]) => hits.map((h) => toCard(h, engine.topicIndex, summaryLength));
     let reply: CardsReply;
@@ -139,6 +145,7 @@ export function createBriefings(
         reply.suggestions = page.themes.map((t) => ({ label: t.name, command: `/brief ${t.id}` }));
       }
     }
+    if (notice) reply.notice = notice;
     if (reply.total === 0)
       return offset > 0
         ? { kind: 'notice', tone: 'info', message: 'There are no more results.' }

@@ -10,7 +10,7 @@ import { Lru } from './lru.ts';
 import { TopicIndex, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 /** Queries longer than this many words are cut: nobody types more, and each word costs a lookup. */
 const MAX_QUERY_WORDS = 12;
@@ -28,7 +28,7 @@ const MINISEARCH_OPTIONS: Options<IndexDoc> = {
   searchOptions: {
     tokenize: splitTerms,
     processTerm: (term) => term,
-    boost: { title: 2, topics: 1.5, text: 1 },
+    boost: { title: 2, topics: 0.4, text: 1 },
     weights: { fuzzy: 0.35, prefix: 0.5 },
   },
 };
@@ -186,6 +186,11 @@ export class Engine {
 
   topics(): TopicStat[] {
     return this.topicIndex.stats();
+  }
+
+  /** The topic a misspelt topic name surely means ("hondras" → Honduras), if any. */
+  correctTopic(text: string): TopicStat | undefined {
+    return this.topicIndex.resolve(text) ? undefined : this.topicIndex.corrected(text);
   }
 
   /** Topics near an unknown or misspelt name, for "did you mean". */

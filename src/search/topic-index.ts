@@ -94,6 +94,28 @@ export class TopicIndex {
       .map(({ topic }) => topic);
   }
 
+  /**
+   * The topic a misspelt name surely means: one edit away for names of 5+ letters, two for 8+,
+   * and no other topic as close. For "did you mean" applied without asking.
+   */
+  corrected(text: string): TopicStat | undefined {
+    const q = squash(fold(text));
+    const tolerance = q.length >= 8 ? 2 : q.length >= 5 ? 1 : 0;
+    if (tolerance === 0) return undefined;
+    let best: { id: string; d: number } | undefined;
+    let tie = false;
+    for (const { key, id } of this.names) {
+      const d = distance(q, key);
+      if (d > tolerance) continue;
+      if (!best || d < best.d) {
+        best = { id, d };
+        tie = false;
+      } else if (d === best.d && id !== best.id) tie = true;
+    }
+    const topic = best && !tie ? this.byId.get(best.id) : undefined;
+    return topic && topic.count > 0 ? topic : undefined;
+  }
+
   /** Topics with a name or alias starting with the prefix (at any word), most covered first. */
   withPrefix(prefix: string, limit: number): TopicStat[] {
     const p = squash(fold(prefix));

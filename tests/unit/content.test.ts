@@ -1,0 +1,176 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Content, loadContent, loadEngine } from '../../src/content/load.ts';
+import type { Article } from '../../src/types.ts';
+
+let content: Content;
+const byId = (id: string) => content.articles.find((a) => a.id === id) as Article;
+beforeAll(async () => {
+  content = await loadContent('content');
+});
+
+const temps: string[] = [];
+async function contentCopy(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'briefings-content-'));
+  temps.push(dir);
+  await cp('content', dir, { recursive: true });
+  return dir;
+}
+afterEach(async () => {
+  await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('the seed archive', () => {
+  it('holds 46 articles and no problems', () => {
+    expect(content.problems).toEqual([]);
+    expect(content.articles).toHaveLength(46);
+    const perFile: Record<string, number> = {};
+    for (const a of content.articles) perFile[a.file.slice(0, 3)] = (perFile[a.file.slice(0, 3)] ?? 0) + 1;
+    expect(perFile).toEqual({
+      '000': 15,
+      '001': 10,
+      '002': 12,
+      '003': 1,
+      '004': 8,
+    });
+  });
+
+  it('keeps the seed files byte-identical to the ones handed over', async () => {
+    for (const name of ['000_15f06f4c93b6fe2a.txt', '003_fbdf6add4a64e2bb.txt']) {
+      const shared = await readFile(join('..', 'shared', 'seeds', name)).catch(() => undefined);
+      if (shared) expect((await readFile(join('content', name))).equals(shared)).toBe(true);
+    }
+  });
+
+  it('gives stable ids across loads', async () => {
+    const again = await loadContent('content');
+    expect(again.articles.map((a) => a.id)).toEqual(content.articles.map((a) => a.id));
+    expect(content.articles[0]?.id).toBe('15f06f-01');
+    expect(new Set(content.articles.map((a) => a.id)).size).toBe(46);
+    for (const a of content.articles) expect(a.id).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+  });
+
+  it('drops the site footer of the Fightback listing', () => {
+    expect(content.articles.some((a) => a.body.includes('Support Fightback today'))).toBe(false);
+    expect(byId('cc1d23-10').title).toBe('Mel Zelaya back in Honduras: Now mass action needed to overthrow the coup');
+  });
+
+  it('uses real titles where seen and derives short headlines elsewhere', () => {
+    expect(byId('15f06f-05')).toMatchObject({
+      title: 'Mexico: state of siege in Oaxaca - For a revolutionary answer to repression',
+      titleSource: 'seen',
+      url: 'https://www.marxist.com/mexico-state-siege-oaxaca311006.htm',
+      urlKind: 'article',
+      publishedAt: '2006-10-31',
+      dateSource: 'inferred',
+    });
+    const derived = byId('15f06f-01');
+    expect(derived.titleSource).toBe('derived');
+    expect(derived.title.length).toBeLessThanOrEqual(80);
+    expect(derived).toMatchObject({ urlKind: 'listing', url: 'https://marxist.com/mexico.htm?start=120', dateSource: 'estimate' });
+  });
+
+  it('parses the long article into its six sections, without the repeated teaser or navigation', () => {
+    const long = byId('fbdf6a-01');
+    expect(long.passages.map((p) => p.heading)).toEqual([
+      'Latin America',
+      'Argentina',
+      'Venezuela',
+      'The Venezuelan Revolution and Cuba',
+      'Peru and Ecuador',
+      'Bolivia – the revolution has begun',
+    ]);
+    expect(long.body).not.toContain('(See Part One');
+    expect(long.body.split('Latin America is in the vanguard of the process').length - 1).toBe(1);
+    expect(long.passages[0]?.text).toContain('Annual GDP growth | Growth per capita: 1960s 5 percent+');
+    expect(long).toMatchObject({ publishedAt: '2004-08-18', dateSource: 'inferred', urlKind: 'article' });
+  });
+
+  it('knows the Spanish migrant item is the twin of the English one', () => {
+    expect(byId('23fcb2-02')).toMatchObject({ language: 'es', twinOf: '23fcb2-03' });
+    expect(byId('23fcb2-03')).toMatchObject({ language: 'en', twinOf: '23fcb2-02' });
+  });
+
+  it('tags articles with gazetteer topics, aliases and demonyms included', () => {
+    expect(byId('23fcb2-04').topics).toEqual(expect.arrayContaining(['lopez-obrador', 'mexico']));
+    expect(byId('cc1d23-05').topics).toEqual(expect.arrayContaining(['honduras', 'zelaya']));
+    expect(byId('23fcb2-11').topics).toEqual(expect.arrayContaining(['femicide', 'cancun', 'mexico']));
+    expect(byId('cc1d23-01').topics).toContain('mas');
+    // "más" in Spanish text is not the Bolivian party.
+    expect(byId('23fcb2-02').topics).not.toContain('mas');
+    for (const a of content.articles) expect(a.topics.length, a.id).toBeGreaterThan(0);
+  });
+});
+
+describe('adding and breaking content', () => {
+  it('loads a Markdown article dropped into content/', async () => {
+    const dir = await contentCopy();
+    await writeFile(
+      join(dir, 'oaxaca-teachers.md'),
+      '---\ntitle: Oaxaca teachers strike again\ndate: 2024-05-20\nurl: https://example.org/oaxaca\nlanguage: en\ntopics: [oaxaca]\n---\n\nTeachers in **Oaxaca** walked out on Monday. The [union](https://example.org) called it historic.\n\n## Demands\n\nHigher pay and the repeal of the 2013 reform.\n',
+    );
+    const loaded = await loadContent(dir);
+    expect(loaded.problems).toEqual([]);
+    const a = loaded.articles.find((x) => x.id === 'oaxaca-teachers') as Article;
+    expect(a).toMatchObject({ title: 'Oaxaca teachers strike again', publishedAt: '2024-05-20', source: 'example.org' });
+    expect(a.topics).toEqual(expect.arrayContaining(['oaxaca', 'mexico']));
+    expect(a.body).toContain('Teachers in Oaxaca walked out on Monday. The union called it historic.');
+    expect(a.passages).toEqual([{ heading: 'Demands', text: 'Higher pay and the repeal of the 2013 reform.' }]);
+  });
+
+  it('reports a malformed file by file, field and reason, and keeps serving the rest', async () => {
+    const dir = await contentCopy();
+    await writeFile(join(dir, 'no-date.md'), '---\ntitle: Missing date\nurl: https://example.org/x\n---\n\nText.\n');
+    await writeFile(join(dir, 'bad-date.md'), '---\ntitle: Bad date\ndate: 2024-13-40\nurl: https://example.org/y\n---\n\nText.\n');
+    await writeFile(join(dir, 'bad-yaml.md'), '---\ntitle: [unclosed\n---\n\nText.\n');
+    await writeFile(join(dir, 'no-front-matter.md'), 'Just text.\n');
+    await writeFile(join(dir, 'unknown-topic.md'), '---\ntitle: T\ndate: 2024\nurl: https://example.org/z\ntopics: [atlantis]\n---\n\nText.\n');
+    const loaded = await loadContent(dir);
+    expect(loaded.articles).toHaveLength(46);
+    const problems = Object.fromEntries(loaded.problems.map((p) => [p.file, `${p.field}: ${p.reason}`]));
+    expect(problems['no-date.md']).toMatch(/^date: /);
+    expect(problems['bad-date.md']).toMatch(/^date: must be YYYY/);
+    expect(problems['bad-yaml.md']).toMatch(/^front matter: is not valid YAML/);
+    expect(problems['no-front-matter.md']).toMatch(/^front matter: must start with/);
+    expect(problems['unknown-topic.md']).toMatch(/^topics: "atlantis" is not a topic/);
+  });
+
+  it('skips a seed file whose metadata does not match its text, naming the item', async () => {
+    const dir = await contentCopy();
+    const sources = await readFile(join(dir, 'sources.yaml'), 'utf8');
+    await writeFile(join(dir, 'sources.yaml'), sources.replace('first: Bolivia: Two-thirds', 'first: Venezuela: Two-thirds').replace('"Bolivia: Two-thirds of the votes"', '"Venezuela: Two-thirds"'));
+    const loaded = await loadContent(dir);
+    expect(loaded.articles).toHaveLength(36);
+    expect(loaded.problems).toEqual([
+      expect.objectContaining({ file: '001_cc1d23071ec74419.txt', field: 'items[0].first' }),
+    ]);
+  });
+
+  it('rejects a duplicate id and keeps the first article', async () => {
+    const dir = await contentCopy();
+    await writeFile(join(dir, 'dup.md'), '---\nid: 15f06f-01\ntitle: Dup\ndate: 2024\nurl: https://example.org/d\n---\n\nText.\n');
+    const loaded = await loadContent(dir);
+    expect(loaded.articles).toHaveLength(46);
+    expect(loaded.problems[0]).toMatchObject({ file: 'dup.md', field: 'id' });
+  });
+
+  it('caches the index by content version and survives a corrupt cache', async () => {
+    const dir = await contentCopy();
+    const data = await mkdtemp(join(tmpdir(), 'briefings-data-'));
+    temps.push(data);
+    const first = await loadEngine({ contentDir: dir, dataDir: data });
+    const cacheFile = join(data, `index-${first.engine.version}.json`);
+    expect((await readFile(cacheFile, 'utf8')).length).toBeGreaterThan(1000);
+    await writeFile(cacheFile, '{not json');
+    const second = await loadEngine({ contentDir: dir, dataDir: data });
+    expect(second.engine.search('amlo', { limit: 1 }).hits[0]?.article.id).toBe('23fcb2-01');
+    expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toBeTypeOf('object');
+    // New content, new version: the stale cache file is replaced.
+    await writeFile(join(dir, 'new.md'), '---\ntitle: New\ndate: 2025\nurl: https://example.org/n\n---\n\nFresh text.\n');
+    const third = await loadEngine({ contentDir: dir, dataDir: data });
+    expect(third.engine.version).not.toBe(first.engine.version);
+    await expect(readFile(cacheFile)).rejects.toThrow();
+  });
+});

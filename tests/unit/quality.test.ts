@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dateSortKey } from '../../src/content/dates.ts';
+import { loadEngine } from '../../src/content/load.ts';
+import type { Engine } from '../../src/search/engine.ts';
+import { languageOfLocale } from '../../src/text/language.ts';
+import { JUDGED_QUERIES } from '../fixtures/judged-queries.ts';
+
+let engine: Engine;
+beforeAll(async () => {
+  ({ engine } = await loadEngine({ contentDir: 'content' }));
+});
+
+describe('answer quality on the judged queries', () => {
+  it('has at least 30 judged queries', () => {
+    expect(JUDGED_QUERIES.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it('puts a relevant article in the top 3 for at least 95% of them', () => {
+    const misses: string[] = [];
+    for (const { query, relevant, locale } of JUDGED_QUERIES) {
+      const top = engine.search(query, { limit: 3, language: languageOfLocale(locale) }).hits.map((h) => h.article.id);
+      if (!top.some((id) => relevant.includes(id))) misses.push(`${query} → ${top.join(', ') || '(nothing)'}`);
+    }
+    const share = 1 - misses.length / JUDGED_QUERIES.length;
+    console.info(`judged queries: ${JUDGED_QUERIES.length - misses.length}/${JUDGED_QUERIES.length} with a relevant article in the top 3`);
+    expect(share, `misses:\n${misses.join('\n')}`).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('lists the 2023 AMLO article first for latest mexico, with nothing from 2006 in the top five', () => {
+    const top = engine.latest('mexico', { limit: 5 }).hits.map((h) => h.article);
+    expect(top[0]?.id).toBe('23fcb2-01');
+    expect(top[0]?.title).toMatch(/AMLO/);
+    expect(top.filter((a) => a.publishedAt.startsWith('2006'))).toEqual([]);
+  });
+
+  it('never shows both twins, and picks the one in the asker language', () => {
+    const en = engine.search('migrants chihuahua', { limit: 10 }).hits.map((h) => h.article.id);
+    expect(en).toContain('23fcb2-03');
+    expect(en).not.toContain('23fcb2-02');
+    const es = engine.search('migrants chihuahua', { limit: 10, language: 'es' }).hits.map((h) => h.article.id);
+    expect(es).toContain('23fcb2-02');
+    expect(es).not.toContain('23fcb2-03');
+    expect(engine.search('migrantes', { limit: 3 }).hits[0]?.article.id).toBe('23fcb2-02');
+  });
+
+  it('points a long-article hit at the matching section', () => {
+    const hit = engine.search('Cochabamba water privatisation', { limit: 1 }).hits[0];
+    expect(hit?.article.id).toBe('fbdf6a-01');
+    expect(hit?.passage).toBeDefined();
+    expect(hit?.article.passages[hit.passage as number]?.heading).toBe('Bolivia – the revolution has begun');
+  });
+
+  it('does not flood short words with fuzzy noise', () => {
+    // "coup" (4 letters) must not fuzzily match "cob", "cuba", "copa"...: only articles that say coup.
+    const hits = engine.search('coup', { limit: 50 }).hits;
+    for (const h of hits) expect(h.article.body.toLowerCase()).toContain('coup');
+  });
+
+  it('keeps free-text latest to clearly relevant articles, newest first', () => {
+    const page = engine.latest('solidarity pickets', { limit: 50 });
+    expect(page.mode).toBe('query');
+    expect(page.total).toBeGreaterThan(0);
+    const keys = page.hits.map((h) => dateSortKey(h.article.publishedAt));
+    expect([...keys].sort((a, b) => b - a)).toEqual(keys);
+    for (const h of page.hits) expect(h.article.body.toLowerCase()).toMatch(/solidarity/);
+    for (const h of page.hits) expect(h.article.body.toLowerCase()).toMatch(/picket/);
+  });
+
+  it('resolves aliases and demonyms to topics', () => {
+    expect(engine.resolveTopic('amlo')?.id).toBe('lopez-obrador');
+    expect(engine.resolveTopic('López Obrador')?.id).toBe('lopez-obrador');
+    expect(engine.resolveTopic('mexicans')?.id).toBe('mexico');
+    expect(engine.resolveTopic('tegucigalpa')?.id).toBe('tegucigalpa');
+    expect(engine.resolveTopic('zelaya')?.id).toBe('zelaya');
+  });
+
+  it('suggests near topics for typos', () => {
+    expect(engine.nearestTopics('hondras').map((t) => t.id)).toContain('honduras');
+    expect(engine.nearestTopics('venezula').map((t) => t.id)).toContain('venezuela');
+  });
+});

@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { indexTerms, queryWords, words } from '../../src/text/analyze.ts';
+import { detectLanguage } from '../../src/text/language.ts';
+import { fold, stripControl } from '../../src/text/normalize.ts';
+import { americanize } from '../../src/text/spelling.ts';
+import { headline, summarize, truncateWords } from '../../src/text/summary.ts';
+
+describe('normalisation', () => {
+  it('folds accents, case and quote styles', () => {
+    expect(fold('Tenochtitlán “AMLO’s” — Cancún')).toBe('tenochtitlan "amlo\'s" - cancun');
+  });
+
+  it('removes control, zero-width and bidi characters', () => {
+    expect(stripControl('mex\u0000i\u200Bco\u202E\tcity')).toBe('mexico city');
+  });
+
+  it('splits words, handling possessives, hashtags and hyphens', () => {
+    expect(words('AMLO’s March on 27N: #CommunismOnCampus Mexico-Tenochtitlán')).toEqual([
+      'amlo',
+      'march',
+      'on',
+      '27n',
+      'communismoncampus',
+      'mexico',
+      'tenochtitlan',
+    ]);
+  });
+});
+
+describe('spelling and stemming', () => {
+  it.each([
+    ['privatisation', 'privatization'],
+    ['privatised', 'privatized'],
+    ['labour', 'labor'],
+    ['neighbourhoods', 'neighborhoods'],
+    ['centre', 'center'],
+    ['paralised', 'paralyzed'],
+    ['rise', 'rise'],
+    ['promise', 'promise'],
+    ['four', 'four'],
+    ['hour', 'hour'],
+  ])('%s → %s', (british, american) => {
+    expect(americanize(british)).toBe(american);
+  });
+
+  it('indexes British and American spellings, singulars and plurals alike', () => {
+    expect(indexTerms('privatisation', 'en')).toEqual(indexTerms('privatization', 'en'));
+    expect(indexTerms('femicides', 'en')).toEqual(indexTerms('femicide', 'en'));
+    expect(indexTerms('migrantes', 'es')).toEqual(expect.arrayContaining(indexTerms('migrante', 'es')));
+  });
+
+  it('tries Spanish stems for Spanish queries only', () => {
+    expect(queryWords('muertos', 'es')[0]?.terms.length).toBe(2);
+    expect(queryWords('muertos', 'en')[0]?.terms.length).toBe(1);
+  });
+
+  it('detects Spanish queries', () => {
+    expect(detectLanguage('la muerte de los migrantes')).toBe('es');
+    expect(detectLanguage('migrantes')).toBe('es');
+    expect(detectLanguage('death of the migrants')).toBe('en');
+    expect(detectLanguage('mexico')).toBeUndefined();
+  });
+});
+
+describe('summaries', () => {
+  const text =
+    'The government of Andrés Manuel López Obrador is approaching its final year. In order to improve the living conditions of the masses, it is necessary to upend the balance of power. A third sentence.';
+
+  it('keeps whole sentences, at most two', () => {
+    expect(summarize(text, 280)).toBe(
+      'The government of Andrés Manuel López Obrador is approaching its final year. In order to improve the living conditions of the masses, it is necessary to upend the balance of power.',
+    );
+    expect(summarize(text, 100)).toBe('The government of Andrés Manuel López Obrador is approaching its final year.');
+  });
+
+  it('cuts an overlong first sentence at a word boundary', () => {
+    const s = summarize(text, 40);
+    expect(s).toBe('The government of Andrés Manuel López…');
+  });
+
+  it('never exceeds the length or cuts a word, for any text', () => {
+    const word = fc.stringMatching(/^[A-Za-zÁÉáéñ]{1,15}$/);
+    const sentence = fc.array(word, { minLength: 1, maxLength: 30 }).map((w) => `${w.join(' ')}.`);
+    fc.assert(
+      fc.property(fc.array(sentence, { minLength: 1, maxLength: 6 }), fc.integer({ min: 20, max: 400 }), (sentences, max) => {
+        const source = sentences.join(' ');
+        const out = summarize(source, max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        const sourceWords = new Set(source.split(/[\s.]+/));
+        for (const w of out.replace(/…$/, '').split(/[\s.]+/).filter(Boolean)) expect(sourceWords.has(w)).toBe(true);
+      }),
+    );
+  });
+
+  it('truncates any string within the limit', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 500 }), fc.integer({ min: 1, max: 200 }), (s, max) => {
+        expect(truncateWords(s, max).length).toBeLessThanOrEqual(max);
+      }),
+    );
+  });
+
+  it('derives short headlines from teasers', () => {
+    expect(headline('What is a revolution? Trotsky explained that it starts when the masses rise.')).toBe('What is a revolution?');
+    expect(headline('In spite of the revolutionary movement of the Mexican masses, the ruling class has decided to go ahead with its manoeuvres.')).toBe(
+      'In spite of the revolutionary movement of the Mexican masses',
+    );
+  });
+});
