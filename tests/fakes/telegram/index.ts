@@ -5,10 +5,17 @@
  */
 import type { Server } from 'node:http';
 import { listenBotApi } from './server.ts';
-import { type FakeChat, FakeState, type FakeUser, type InlineAnswer, type StoredMessage } from './state.ts';
+import {
+  type Failure,
+  type FakeChat,
+  FakeState,
+  type FakeUser,
+  type InlineAnswer,
+  type StoredMessage,
+} from './state.ts';
 import { type Delivery, startWebhookPusher } from './webhook-pusher.ts';
 
-export type { FakeChat, FakeUser, InlineAnswer, StoredMessage } from './state.ts';
+export type { Failure, FakeChat, FakeUser, InlineAnswer, StoredMessage } from './state.ts';
 
 export interface FakeTelegram {
   /** For grammY's `client.apiRoot` / TELEGRAM_API_ROOT. */
@@ -30,8 +37,8 @@ export interface FakeTelegram {
   botMessages(chatId: number): StoredMessage[];
   /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
   waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
-  /** Arms `count` answers of 429 (retry_after = `retryAfter` s) for `method`. */
-  failNext(method: string, count: number, retryAfter?: number): void;
+  /** Arms `count` failures of `method`: 429 with retry_after 1 s unless another failure is given. */
+  failNext(method: string, count: number, failure?: Failure): void;
   close(): Promise<void>;
 }
 
@@ -128,7 +135,7 @@ export async function startFakeTelegram(
       waitFor(() => state.inlineQueries.get(queryId)?.answer, `answer to inline query ${queryId}`),
     botMessages: (chatId) => (state.messages.get(chatId) ?? []).filter((m) => m.fromBot),
     waitFor,
-    failNext: (method, count, retryAfter) => state.failNext(method, count, retryAfter),
+    failNext: (method, count, failure) => state.failNext(method, count, failure),
     async close() {
       await stopPusher();
       await closeServer(server);

@@ -37,10 +37,12 @@ async function handle(state: FakeState, req: IncomingMessage, res: ServerRespons
     params = await readParams(req);
     const handler = byLowerName.get(method.toLowerCase());
     if (!handler) throw new BotApiError(404, 'Not Found: method not found');
-    const retryAfter = state.takeFailure(method);
-    if (retryAfter !== undefined) {
-      throw new BotApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+    const failure = state.takeFailure(method);
+    if (failure && 'retryAfter' in failure) {
+      const after = failure.retryAfter;
+      throw new BotApiError(429, `Too Many Requests: retry after ${after}`, { retry_after: after });
     }
+    if (failure) throw new BotApiError(failure.errorCode, failure.description);
     const result = await handler(params, state, abort.signal);
     state.calls.push({ method, params, status: 200 });
     if (!res.destroyed) send(res, { ok: true, result });

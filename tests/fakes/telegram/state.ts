@@ -59,6 +59,9 @@ export interface CallLog {
   description?: string;
 }
 
+/** An armed failure: Telegram's flood answer, or any other error code and description. */
+export type Failure = { retryAfter: number } | { errorCode: number; description: string };
+
 type Update = Record<string, unknown> & { update_id: number };
 
 export class FakeState {
@@ -73,7 +76,7 @@ export class FakeState {
   webhook: { url: string; secret?: string } | undefined;
   private nextUpdateId = 100;
   private nextQueryId = 1;
-  private readonly failures = new Map<string, { remaining: number; retryAfter: number }>();
+  private readonly failures = new Map<string, { remaining: number; failure: Failure }>();
   private readonly updateListeners = new Set<() => void>();
 
   constructor(
@@ -144,16 +147,16 @@ export class FakeState {
     return this.messages.get(chatId)?.find((m) => m.messageId === messageId);
   }
 
-  /** Makes the next `count` calls to `method` answer 429 with `retry_after`. */
-  failNext(method: string, count: number, retryAfter = 1) {
-    this.failures.set(method, { remaining: count, retryAfter });
+  /** Makes the next `count` calls to `method` fail: 429 with `retry_after` by default, or any error. */
+  failNext(method: string, count: number, failure: Failure = { retryAfter: 1 }) {
+    this.failures.set(method, { remaining: count, failure });
   }
 
-  /** Consumes one armed 429 for `method`, if any, and returns its `retry_after`. */
-  takeFailure(method: string): number | undefined {
+  /** Consumes one armed failure for `method`, if any. */
+  takeFailure(method: string): Failure | undefined {
     const armed = this.failures.get(method);
     if (!armed || armed.remaining <= 0) return undefined;
     armed.remaining -= 1;
-    return armed.retryAfter;
+    return armed.failure;
   }
 }

@@ -1,0 +1,214 @@
+/**
+ * The Telegram bot end to end in long-polling mode: the app started as `npm start` starts it, the
+ * real grammY client, a strict fake Bot API on 127.0.0.1, and a user typing, scrolling and tapping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FakeChat,
+  type FakeTelegram,
+  type FakeUser,
+  type StoredMessage,
+  startFakeTelegram,
+} from '../fakes/telegram/index.ts';
+import { type RunningBot, startBotAgainst } from '../fakes/telegram/start-bot.ts';
+
+let fake: FakeTelegram;
+let bot: RunningBot;
+let nextUserId = 2000;
+
+/** A fresh user per test, so chats and rate limits do not interfere. */
+const newUser = (language_code = 'en'): FakeUser => ({
+  id: nextUserId++,
+  is_bot: false,
+  first_name: 'Test',
+  language_code,
+});
+
+const buttons = (m: StoredMessage) => (m.replyMarkup?.inline_keyboard ?? []).flat();
+const button = (m: StoredMessage, label: RegExp) => {
+  const found = buttons(m).find((b) => label.test(b.text));
+  if (!found?.callback_data) throw new Error(`no button ${label} in ${JSON.stringify(m.replyMarkup)}`);
+  return found.callback_data;
+};
+const nthBotMessage = (chatId: number, n: number) =>
+  fake.waitFor(() => fake.botMessages(chatId)[n - 1], `bot message #${n} in chat ${chatId}`);
+const yearsIn = (text: string) => [...text.matchAll(/\b(19|20)\d\d\b/g)].map((m) => Number(m[0]));
+
+beforeAll(async () => {
+  fake = await startFakeTelegram();
+  bot = await startBotAgainst(fake, { RATE_LIMIT_PER_MINUTE: '1000' });
+  await fake.waitFor(() => bot.logs.some((l) => l.msg === 'telegram bot polling'), 'the bot to poll');
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+describe('start-up', () => {
+  it('asks who it is, clears any webhook and registers its command menu', () => {
+    const called = fake.state.calls.filter((c) => c.status === 200).map((c) => c.method);
+    expect(called).toEqual(expect.arrayContaining(['getMe', 'setMyCommands', 'deleteWebhook']));
+    expect(fake.state.commands.map((c) => c.command)).toEqual(
+      expect.arrayContaining(['latest', 'search', 'brief', 'topics', 'help']),
+    );
+  });
+});
+
+describe('commands', () => {
+  it('answers /latest mexico with linked cards, newest first, a preview of the top one and paging buttons', async () => {
+    const user = newUser();
+    fake.sendText('/latest mexico', { from: user });
+    const reply = await nthBotMessage(user.id, 1);
+
+    expect(reply.text).toMatch(/^Latest on Mexico/);
+    expect(yearsIn(reply.text)[0]).toBe(2023);
+    const links = reply.entities.filter((e) => e.type === 'text_link');
+    expect(links.length).toBe(5);
+    expect(reply.linkPreview).toMatchObject({ url: links[0]?.url });
+    expect(buttons(reply).map((b) => b.text)).toEqual(['📖 1', '📖 2', '📖 3', '📖 4', '📖 5', 'More ▸']);
+    expect(reply.text).toMatch(/1–5 of \d+$/);
+  });
+
+  it('"More" edits the list in place with the next page and answers the tap', async () => {
+    const user = newUser();
+    fake.sendText('/latest mexico', { from: user });
+    const first = await nthBotMessage(user.id, 1);
+    const firstText = first.text;
+    const tap = fake.pressButton(first, button(first, /More/), { from: user });
+
+    await fake.waitFor(() => first.edits === 1, 'the list to be edited');
+    expect(fake.state.callbackQueries.get(tap)?.answered).toBe(true);
+    expect(first.text).toMatch(/^Latest on Mexico/);
+    expect(first.text).toMatch(/6–10 of \d+$/);
+    expect(first.text).not.toBe(firstText);
+    expect(buttons(first)[0]?.text).toBe('📖 6');
+    expect(fake.botMessages(user.id)).toHaveLength(1);
+  });
+
+  it('a numbered button opens that article as a new message', async () => {
+    const user = newUser();
+    fake.sendText('/search oaxaca', { from: user });
+    const list = await nthBotMessage(user.id, 1);
+    const firstTitle = list.text
+      .split('\n')
+      .find((l) => l.startsWith('1. '))
+      ?.slice(3);
+    fake.pressButton(list, button(list, /📖 1$/), { from: user });
+
+    const article = await nthBotMessage(user.id, 2);
+    expect(firstTitle).toBeTruthy();
+    expect(article.text.startsWith(firstTitle as string)).toBe(true);
+    expect(buttons(article).some((b) => b.url)).toBe(true);
+  });
+
+  it('a deep link (/start <articleId>) opens that article; a bare /start welcomes', async () => {
+    const user = newUser();
+    fake.sendText('/latest honduras', { from: user });
+    const list = await nthBotMessage(user.id, 1);
+    const id = button(list, /📖 1$/).slice(2);
+    fake.sendText(`/start ${id}`, { from: user });
+    const article = await nthBotMessage(user.id, 2);
+    const title =
+      list.text
+        .split('\n')
+        .find((l) => l.startsWith('1. '))
+        ?.slice(3) ?? '';
+    expect(article.text.startsWith(title)).toBe(true);
+
+    fake.sendText('/start', { from: user });
+    const welcome = await nthBotMessage(user.id, 3);
+    expect(welcome.text).toMatch(/\/latest/);
+  });
+
+  it('answers in Spanish chrome for Spanish-speaking users', async () => {
+    const user = newUser('es-MX');
+    fake.sendText('/latest mexico', { from: user });
+    const reply = await nthBotMessage(user.id, 1);
+    expect(buttons(reply).at(-1)?.text).toBe('Más ▸');
+    expect(reply.text).toMatch(/1–5 de \d+$/);
+  });
+
+  it('in a group, ignores commands for another bot and answers its own, quoting the asker', async () => {
+    const user = newUser();
+    const group: FakeChat = { id: -100777, type: 'supergroup', title: 'Readers' };
+    fake.sendText('/latest@otherbot mexico', { from: user, chat: group });
+    fake.sendText('just chatting about mexico', { from: user, chat: group });
+    const ours = fake.sendText(`/topics@${fake.botUsername}`, { from: user, chat: group });
+
+    const reply = await nthBotMessage(group.id, 1);
+    expect(reply.replyTo).toBe(ours.messageId);
+    expect(reply.text).toMatch(/Topics/);
+    // Per-chat order: the earlier updates were handled (and ignored) before the one answered.
+    expect(fake.botMessages(group.id)).toHaveLength(1);
+  });
+});
+
+describe('inline mode', () => {
+  it('an empty query lists the latest articles and pages with next_offset', async () => {
+    const user = newUser();
+    const first = await fake.inlineAnswer(fake.inlineQuery('', { from: user }));
+    expect(first.results.length).toBe(20);
+    expect(first.nextOffset).toBe('20');
+    expect(first.isPersonal).toBe(true);
+
+    const second = await fake.inlineAnswer(fake.inlineQuery('', { from: user, offset: first.nextOffset }));
+    const firstIds = new Set(first.results.map((r) => r.id));
+    expect(second.results.length).toBeGreaterThan(0);
+    expect(second.results.every((r) => !firstIds.has(r.id))).toBe(true);
+  });
+
+  it('a query lists matching articles whose chosen card is a linked title, date and summary', async () => {
+    const user = newUser();
+    const answer = await fake.inlineAnswer(fake.inlineQuery('oaxaca teachers', { from: user }));
+    expect(answer.results.length).toBeGreaterThan(0);
+    const result = answer.results[0] as {
+      title: string;
+      description: string;
+      input_message_content: { message_text: string; parse_mode: string };
+    };
+    expect(result.description).toMatch(/\d{4}/);
+    expect(result.input_message_content.parse_mode).toBe('HTML');
+    expect(result.input_message_content.message_text).toMatch(/^<a href="https?:\/\/[^"]+"><b>/);
+  });
+});
+
+describe('resilience', () => {
+  it('waits out a 429 (retry_after) and delivers the answer', async () => {
+    const user = newUser();
+    const before = fake.state.calls.length;
+    fake.failNext('sendMessage', 1, { retryAfter: 1 });
+    fake.sendText('/topics', { from: user });
+
+    await nthBotMessage(user.id, 1);
+    const sends = fake.state.calls.slice(before).filter((c) => c.method === 'sendMessage');
+    expect(sends.map((c) => c.status)).toEqual([429, 200]);
+  });
+
+  it('a failing handler is logged, answered politely, and the bot keeps serving', async () => {
+    const user = newUser();
+    fake.failNext('sendMessage', 1, { errorCode: 400, description: 'Bad Request: chat is being migrated' });
+    fake.sendText('/help', { from: user });
+
+    const apology = await nthBotMessage(user.id, 1);
+    expect(apology.text).toMatch(/Sorry, something went wrong/);
+    await fake.waitFor(
+      () => bot.logs.some((l) => l.msg === 'telegram update failed'),
+      'the error to be logged',
+    );
+
+    fake.sendText('/help', { from: user });
+    const help = await nthBotMessage(user.id, 2);
+    expect(help.text).toMatch(/\/latest/);
+  });
+
+  it('answers stale or forged button data without acting on it', async () => {
+    const user = newUser();
+    fake.sendText('/topics', { from: user });
+    const topics = await nthBotMessage(user.id, 1);
+    const tap = fake.pressButton(topics, 'x:forged', { from: user });
+    await fake.waitFor(() => fake.state.callbackQueries.get(tap)?.answered, 'the forged tap to be answered');
+    expect(fake.state.callbackQueries.get(tap)?.answer?.text).toMatch(/expired/);
+    expect(fake.botMessages(user.id)).toHaveLength(1);
+  });
+});
