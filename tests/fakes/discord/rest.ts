@@ -98,7 +98,7 @@ export class FakeRest {
     } catch {
       answer = discordError(400, 50109, 'The request body contains invalid JSON.');
     }
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     this.requests.push({ method, path, body, status: answer.status });
     const headers: Record<string, string> = { ...answer.headers };
     if (answer.body !== undefined) headers['content-type'] = 'application/json';
@@ -107,9 +107,11 @@ export class FakeRest {
   }
 
   private answer(method: string, url: URL, body: unknown, authorization: string | undefined): FakeResponse {
-    if (!url.pathname.startsWith('/api/v10/'))
-      return discordError(404, 0, `Fake Discord: only /api/v10 is served, not ${url.pathname}`);
-    const path = url.pathname.slice('/api/v10'.length);
+    const pathname = decodeURIComponent(url.pathname);
+    if (!pathname.startsWith('/api/v10/')) {
+      return discordError(404, 0, `Fake Discord: only /api/v10 is served, not ${pathname}`);
+    }
+    const path = pathname.slice('/api/v10'.length);
     const limited = this.rateLimits.findIndex((r) => r.path.test(path) && (!r.method || r.method === method));
     if (limited >= 0) {
       const [rule] = this.rateLimits.splice(limited, 1);

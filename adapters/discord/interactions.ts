@@ -1,0 +1,171 @@
+/**
+ * Turns Discord interactions into core commands and core replies into Discord answers:
+ * slash commands, option autocomplete and button presses. Every failure is logged and the user
+ * gets a polite error instead of Discord's "The application did not respond".
+ */
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  MessageFlags,
+  PermissionFlagsBits,
+} from 'discord.js';
+import type { Briefings, Command, RequestContext } from '../../src/commands/index.ts';
+import type { Logger } from '../../src/logger.ts';
+import { optionOf } from './commands.ts';
+import { decodeButton } from './custom-ids.ts';
+import { renderExpired, renderFailure, renderReply } from './render.ts';
+import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
+import { truncate } from './text.ts';
+
+export interface HandlerOptions {
+  /** See `DEFAULT_DEFER_AFTER_MS`. */
+  deferAfterMs?: number;
+}
+
+/** Items per list answer: five embeds stay readable and leave room within the 6000-character total. */
+const PAGE_SIZE = 5;
+/** Commands whose work is known to be heavy (a briefing reads every article on a topic): defer at once. */
+const ALWAYS_DEFER = new Set(['brief']);
+
+/** Builds the `interactionCreate` listener. */
+export function createInteractionHandler(
+  briefings: Briefings,
+  logger: Logger,
+  options: HandlerOptions = {},
+): (interaction: Interaction) => Promise<void> {
+  const budgetMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+
+  const context = (interaction: Interaction): RequestContext => {
+    const isPrivate = !interaction.inGuild();
+    return {
+      locale: interaction.locale,
+      limit: PAGE_SIZE,
+      chat: {
+        platform: 'discord',
+        chatId: interaction.channelId ?? interaction.user.id,
+        userId: interaction.user.id,
+        isPrivate,
+        userCanManage:
+          isPrivate || Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)),
+        botCanPost: Boolean(interaction.appPermissions?.has(PermissionFlagsBits.SendMessages)),
+      },
+    };
+  };
+
+  const answer = async (
+    reply: Promise<Awaited<ReturnType<Briefings['execute']>> | undefined>,
+    locale: string,
+  ) => {
+    const r = await reply;
+    return {
+      message: r ? renderReply(r, { locale }) : renderExpired(locale),
+      aside: !r || r.kind === 'notice',
+    } satisfies Answer;
+  };
+
+  const onCommand = async (interaction: ChatInputCommandInteraction) => {
+    const command = toCommand(interaction);
+    const work = answer(briefings.execute(command, context(interaction)), interaction.locale);
+    const { deferred } = await respond(interaction, 'public', work, {
+      deferNow: ALWAYS_DEFER.has(command.kind),
+      budgetMs,
+    });
+    logger.debug({ command: command.kind, deferred }, 'discord command answered');
+  };
+
+  const onButton = async (interaction: ButtonInteraction) => {
+    const action = decodeButton(interaction.customId);
+    const ctx = context(interaction);
+    const locale = interaction.locale;
+    if (!action) {
+      await interaction.reply({ ...toDiscordJs(renderExpired(locale)), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    const budget = { deferNow: false, budgetMs };
+    if (action.kind === 'more') {
+      await respond(
+        interaction,
+        'update',
+        answer(briefings.execute({ kind: 'more', cursor: action.cursor }, ctx), locale),
+        budget,
+      );
+    } else if (action.kind === 'open') {
+      await respond(
+        interaction,
+        'private',
+        answer(briefings.execute({ kind: 'article', id: action.id }, ctx), locale),
+        budget,
+      );
+    } else {
+      await respond(interaction, 'public', answer(briefings.run(action.command, ctx), locale), budget);
+    }
+  };
+
+  const onAutocomplete = async (interaction: AutocompleteInteraction) => {
+    const focused = interaction.options.getFocused(true);
+    const option = optionOf(interaction.commandName);
+    const choices =
+      option?.autocomplete && option.name === focused.name
+        ? briefings
+            .complete(String(focused.value), 25)
+            .filter((c) => c.value.length > 0 && c.value.length <= 100)
+            .map((c) => ({ name: truncate(c.label, 100) || c.value, value: c.value }))
+        : [];
+    await interaction.respond(choices.slice(0, 25));
+  };
+
+  return async (interaction) => {
+    try {
+      if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      else if (interaction.isChatInputCommand()) await onCommand(interaction);
+      else if (interaction.isButton()) await onButton(interaction);
+    } catch (error) {
+      logger.error({ err: error, interaction: describe(interaction) }, 'discord interaction handler failed');
+      await apologise(interaction, logger);
+    }
+  };
+}
+
+/** Slash command + options → core command. Typed text that is not a suggested choice is fine. */
+export function toCommand(interaction: ChatInputCommandInteraction): Command {
+  const text = (name: string) => interaction.options.getString(name) ?? '';
+  switch (interaction.commandName) {
+    case 'latest':
+      return { kind: 'latest', topic: text('topic') };
+    case 'search':
+      return { kind: 'search', query: text('query') };
+    case 'brief':
+      return { kind: 'brief', topic: text('topic') };
+    case 'topics':
+      return { kind: 'topics' };
+    case 'article':
+      return { kind: 'article', id: text('id') };
+    case 'help':
+      return { kind: 'help' };
+    default:
+      return { kind: 'unknown', name: interaction.commandName };
+  }
+}
+
+async function apologise(interaction: Interaction, logger: Logger): Promise<void> {
+  if (!interaction.isRepliable()) return;
+  const message = toDiscordJs(renderFailure(interaction.locale));
+  try {
+    if (interaction.deferred || interaction.replied)
+      await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
+    else await interaction.reply({ ...message, flags: MessageFlags.Ephemeral });
+  } catch (error) {
+    logger.warn({ err: error }, 'could not tell the user about the failure');
+  }
+}
+
+function describe(interaction: Interaction) {
+  return {
+    id: interaction.id,
+    type: interaction.type,
+    command: interaction.isCommand() || interaction.isAutocomplete() ? interaction.commandName : undefined,
+    customId: interaction.isMessageComponent() ? interaction.customId : undefined,
+  };
+}

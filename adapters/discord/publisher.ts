@@ -1,0 +1,42 @@
+/**
+ * Posts scheduled replies into Discord channels. discord.js retries 5xx and timeouts whatever the
+ * method, so every post carries a nonce with `enforce_nonce`: Discord then returns the message it
+ * already created instead of posting twice.
+ */
+import { type APIMessage, type REST, Routes } from 'discord.js';
+import type { Reply } from '../../src/commands/reply.ts';
+import type { Logger } from '../../src/logger.ts';
+import { renderReply } from './render.ts';
+
+/** Raised before sending when the caller's nonce is one Discord would refuse. */
+export class DiscordNonceError extends Error {
+  override name = 'DiscordNonceError';
+}
+
+export interface DiscordPublisher {
+  /** `nonce`: 1–25 characters, the same on every retry of one delivery. */
+  publish(
+    channelId: string,
+    reply: Reply,
+    opts: { nonce: string; locale?: string },
+  ): Promise<{ messageId: string }>;
+}
+
+export function createDiscordPublisher(rest: REST, logger: Logger): DiscordPublisher {
+  return {
+    async publish(channelId, reply, { nonce, locale }) {
+      if (nonce.length < 1 || nonce.length > 25) {
+        throw new DiscordNonceError(`Discord publisher: nonce must be 1-25 characters, got ${nonce.length}`);
+      }
+      const body = {
+        ...renderReply(reply, { locale }),
+        nonce,
+        enforce_nonce: true,
+        allowed_mentions: { parse: [] },
+      };
+      const message = (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
+      logger.debug({ channelId, messageId: message.id, nonce }, 'discord post sent');
+      return { messageId: message.id };
+    },
+  };
+}

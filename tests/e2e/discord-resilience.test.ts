@@ -1,0 +1,135 @@
+/**
+ * The Discord adapter under trouble, with the real discord.js client against the fake Discord:
+ * slow engine work (defer then edit), a failing handler, a late answer, a 429, a dropped gateway
+ * connection. The bot runs on the real content through `startDiscord`, with the core wrapped to
+ * be slow or to fail on demand.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDiscord } from '../../adapters/discord/index.ts';
+import { type Briefings, createBriefings } from '../../src/commands/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadEngine } from '../../src/content/load.ts';
+import { type FakeDiscord, startFakeDiscord, waitFor } from '../fakes/discord/index.ts';
+import { memoryLogger } from '../fakes/discord/log.ts';
+
+let fake: FakeDiscord;
+let bot: Awaited<ReturnType<typeof startDiscord>>;
+let dataDir: string;
+const log = memoryLogger();
+/** Clock skew the fake applies, to make an answer "late" without waiting 3 seconds. */
+let skew = 0;
+/** Per-test behaviour of the core. */
+const trouble = { delayMs: 0, fail: false };
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'briefings-discord-'));
+  fake = await startFakeDiscord({ heartbeatIntervalMs: 250, now: () => Date.now() + skew });
+  const { engine } = await loadEngine({ contentDir: 'content', dataDir, logger: log.logger });
+  const real = createBriefings(engine);
+  const briefings: Briefings = Object.assign(Object.create(real) as Briefings, {
+    async execute(...args: Parameters<Briefings['execute']>) {
+      if (trouble.fail) throw new Error('engine exploded');
+      if (trouble.delayMs) await new Promise((resolve) => setTimeout(resolve, trouble.delayMs));
+      return real.execute(...args);
+    },
+  });
+  const config = loadConfig(
+    { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase },
+    { dotenv: false },
+  );
+  bot = await startDiscord({ config, briefings, logger: log.logger }, { deferAfterMs: 100 });
+}, 60_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const callbacks = (r: { responses: { via: string; type?: number }[] }) =>
+  r.responses.filter((x) => x.via === 'callback');
+
+describe('discord adapter resilience', () => {
+  it('identifies once and keeps heartbeating, each beat acknowledged', async () => {
+    expect(fake.gateway.count(2)).toBe(1);
+    await waitFor(() => fake.gateway.count(1) >= 2, 15_000, 'two heartbeats');
+    expect(bot.client.ws.ping).toBeGreaterThanOrEqual(0);
+  });
+
+  it('defers when the engine misses the budget, then edits the answer in', async () => {
+    trouble.delayMs = 600;
+    try {
+      const i = fake.slash('latest', { topic: 'mexico' });
+      await waitFor(() => i.responses.find((r) => r.via === 'edit'), 15_000, 'edit of the deferred reply');
+      expect(callbacks(i).map((r) => r.type)).toEqual([5]);
+      expect((i.original?.embeds ?? []).length).toBeGreaterThan(0);
+    } finally {
+      trouble.delayMs = 0;
+    }
+  });
+
+  it('logs a failing handler and answers the user politely, privately', async () => {
+    trouble.fail = true;
+    try {
+      const i = fake.slash('search', { query: 'migrants' });
+      const [first] = await waitFor(() => callbacks(i).length > 0 && callbacks(i), 15_000, 'an answer');
+      expect(first?.type).toBe(4);
+      const data = (first?.body as { data: { content: string; flags: number; allowed_mentions: unknown } })
+        .data;
+      expect(data.content).toMatch(/^⚠️ Sorry, something went wrong/);
+      expect(data.flags & 64).toBe(64);
+      expect(data.allowed_mentions).toEqual({ parse: [] });
+      expect(log.records.some((r) => r.msg === 'discord interaction handler failed')).toBe(true);
+    } finally {
+      trouble.fail = false;
+    }
+  });
+
+  it('gets a 10062 for an answer after 3 seconds, and logs it instead of crashing', async () => {
+    trouble.delayMs = 50;
+    const before = fake.rest.matching(/\/callback$/).filter((r) => r.status === 404).length;
+    try {
+      const i = fake.slash('topics');
+      skew = 5_000; // by the fake's clock the bot now answers 5 s late
+      await waitFor(
+        () => fake.rest.matching(/\/callback$/).filter((r) => r.status === 404).length >= before + 1,
+        15_000,
+        'a rejected late callback',
+      );
+      expect(i.acknowledged).toBeUndefined();
+      await waitFor(() =>
+        log.records.find(
+          (r) =>
+            r.msg === 'discord interaction handler failed' && String(JSON.stringify(r)).includes('10062'),
+        ),
+      );
+    } finally {
+      skew = 0;
+      trouble.delayMs = 0;
+    }
+  });
+
+  it('waits out a 429 with retry_after and then answers', async () => {
+    fake.rest.rateLimitNext({
+      method: 'POST',
+      path: /^\/interactions\/\d+\/[^/]+\/callback$/,
+      retryAfter: 0.2,
+    });
+    const i = fake.slash('help');
+    await waitFor(() => callbacks(i).length > 0, 15_000, 'the answer after the 429');
+    const statuses = fake.rest.matching(new RegExp(`/interactions/${i.id}/`)).map((r) => r.status);
+    expect(statuses).toEqual([429, 204]);
+  });
+
+  it('resumes the session after a dropped connection and keeps receiving dispatches', async () => {
+    fake.gateway.drop(4000);
+    await waitFor(() => fake.gateway.count(6) === 1 && fake.gateway.connected, 20_000, 'a RESUME');
+    expect(fake.gateway.count(2)).toBe(1); // resumed, not re-identified
+    const i = fake.slash('help');
+    await waitFor(() => callbacks(i).length > 0, 15_000, 'an answer after resuming');
+    expect(callbacks(i)[0]?.type).toBe(4);
+  });
+});
