@@ -26,7 +26,8 @@ export function languageOfLocale(locale: string | undefined): TextLanguage | und
  * must contain more Spanish-only function words than English ones. Returns undefined when unsure.
  */
 export function detectLanguage(text: string): TextLanguage | undefined {
-  if (/[ñ¿¡]|ción\b|ciones\b/i.test(text)) return 'es';
+  // Accents that English lacks, and suffixes English words do not end in (migrantes, nación, realidad).
+  if (/[ñ¿¡]|(ci[oó]n|ciones|idad|idades|antes|entes|mente)\b/i.test(text)) return 'es';
   const words = fold(text).match(/[a-z]+/g) ?? [];
   let es = 0;
   let en = 0;
