@@ -3,6 +3,7 @@
  * configured: Telegram and/or Discord when their tokens are set, the local console otherwise.
  * Also the `briefings` executable's entry, adding `start` and `discord:register` to the core CLI.
  */
+import { parseArgs } from 'node:util';
 import { type CliCommand, type CliIO, runCli } from '../src/cli.ts';
 import { type Briefings, createBriefings } from '../src/commands/index.ts';
 import { type Config, ConfigError, loadConfig } from '../src/config.ts';
@@ -47,7 +48,16 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   let done = stopped;
 
   try {
-    if (!config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN) {
+    // Platform libraries load only when used: the console starts fast and needs neither.
+    if (config.TELEGRAM_BOT_TOKEN) {
+      const { startTelegram } = await import('./telegram/index.ts');
+      running.push(await startTelegram({ config, briefings, logger }));
+    }
+    if (config.DISCORD_TOKEN) {
+      const { startDiscord } = await import('./discord/index.ts');
+      running.push(await startDiscord({ config, briefings, logger }));
+    }
+    if (running.length === 0) {
       const input = options.input ?? process.stdin;
       const interactive = options.interactive ?? Boolean((input as NodeJS.ReadStream).isTTY);
       const session = startConsole({
@@ -98,6 +108,31 @@ const startCommand: CliCommand = {
   },
 };
 
+const discordRegisterCommand: CliCommand = {
+  name: 'discord:register',
+  usage: 'discord:register [--guild <id>]',
+  description: 'register the slash commands (guild: instant; global otherwise)',
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });
+    const config = loadConfig(io.env);
+    if (!config.DISCORD_TOKEN) {
+      io.stderr('DISCORD_TOKEN: is required to register commands (with DISCORD_APPLICATION_ID)\n');
+      return 2;
+    }
+    const logger = createLogger(io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
+    const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
+    const { registerCommands } = await import('./discord/index.ts');
+    const report = await registerCommands({
+      config,
+      briefings: createBriefings(engine),
+      logger,
+      guildId: values.guild,
+    });
+    io.stdout(`${report.summary}\n`);
+    return 0;
+  },
+};
+
 /** Entry point of `bin/briefings.js`. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const io: CliIO = {
@@ -107,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   try {
-    return await runCli(argv, io, [startCommand]);
+    return await runCli(argv, io, [startCommand, discordRegisterCommand]);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`${error.message}\n`);
