@@ -58,7 +58,9 @@ describe('the briefings command line', () => {
     const answer = jsonAnswer.parse(JSON.parse(stdout));
     expect(answer.query).toBe('death of migrants');
     expect(answer.results.map((r) => r.id)).toEqual(['23fcb2-03']);
-    const latest = jsonAnswer.parse(JSON.parse((await cli('latest', 'mexico', '--json', '--limit', '2')).stdout));
+    const latest = jsonAnswer.parse(
+      JSON.parse((await cli('latest', 'mexico', '--json', '--limit', '2')).stdout),
+    );
     expect(latest.results.map((r) => r.id)).toEqual(['23fcb2-01', '23fcb2-03']);
   });
 
@@ -66,7 +68,9 @@ describe('the briefings command line', () => {
     const latest = await cli('latest', 'mexico', '--limit', '3');
     expect(latest.stdout).toMatch(/^Latest on Mexico \(1–3 of \d+\)/);
     expect(latest.stdout).toContain('1. Against “Neoliberalism” or Capitalism?');
-    expect((await cli('brief', 'peru')).stdout).toMatch(/^Briefing: Peru \(1–5 of 9\)\n9 articles, 24 Jun 2002 – ~Jul 2008\. Key themes: /);
+    expect((await cli('brief', 'peru')).stdout).toMatch(
+      /^Briefing: Peru \(1–5 of 9\)\n9 articles, 24 Jun 2002 – ~Jul 2008\. Key themes: /,
+    );
     expect((await cli('topics', '--limit', '2')).stdout.trim().split('\n')).toHaveLength(4);
     expect((await cli('article', 'fbdf6a-01')).stdout).toContain('Bolivia – the revolution has begun');
     const snippet = jsonAnswer.parse(JSON.parse((await cli('search', 'Caracazo', '--json')).stdout));
@@ -74,16 +78,31 @@ describe('the briefings command line', () => {
   });
 
   it('exits 2 with a clear message on bad usage', async () => {
-    expect(await cli('search')).toMatchObject({ code: 2, stderr: expect.stringMatching(/a query is required/) });
-    expect(await cli('latest', '--limit', '0')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--limit must be/) });
-    expect(await cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command/) });
+    expect(await cli('search')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/a query is required/),
+    });
+    expect(await cli('latest', '--limit', '0')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--limit must be/),
+    });
+    expect(await cli('frobnicate')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown command/),
+    });
     expect(await cli('article', 'nope', '--json')).toMatchObject({ code: 1 });
   });
 });
 
 describe('the executable', () => {
   const bin = join(process.cwd(), 'bin', 'briefings.js');
-  const env = { ...process.env, CONTENT_DIR: 'content', LOG_LEVEL: 'warn', TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '' };
+  const env = {
+    ...process.env,
+    CONTENT_DIR: 'content',
+    LOG_LEVEL: 'warn',
+    TELEGRAM_BOT_TOKEN: '',
+    DISCORD_TOKEN: '',
+  };
 
   it('runs piped console commands and exits at end of input', async () => {
     const child = execFile(process.execPath, [bin, 'start'], { env: { ...env, DATA_DIR: dataDir } });
@@ -105,7 +124,9 @@ describe('the executable', () => {
     }).catch((e: { code: number; stderr: string }) => e);
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toMatch(/DEFAULT_TIMEZONE: must be an IANA time zone/);
-    expect((failure as { stderr: string }).stderr).toMatch(/DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set/);
+    expect((failure as { stderr: string }).stderr).toMatch(
+      /DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set/,
+    );
     expect((failure as { stderr: string }).stderr).not.toContain('abc');
   });
 });

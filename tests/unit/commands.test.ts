@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Briefings, type CardsReply, createBriefings, parseCommand } from '../../src/commands/index.ts';
 import { Cursors, MAX_CURSOR_BYTES } from '../../src/commands/cursor.ts';
+import { type Briefings, type CardsReply, createBriefings, parseCommand } from '../../src/commands/index.ts';
 import { loadEngine } from '../../src/content/load.ts';
 
 let briefings: Briefings;
@@ -13,10 +13,12 @@ describe('the command grammar', () => {
   it('parses commands, arguments and bot mentions', () => {
     expect(parseCommand('/latest mexico')).toEqual({ kind: 'latest', topic: 'mexico' });
     expect(parseCommand('/LATEST')).toEqual({ kind: 'latest', topic: '' });
-    expect(parseCommand('/search@briefings_bot death of migrants', { botUsername: 'Briefings_Bot' })).toEqual({
-      kind: 'search',
-      query: 'death of migrants',
-    });
+    expect(parseCommand('/search@briefings_bot death of migrants', { botUsername: 'Briefings_Bot' })).toEqual(
+      {
+        kind: 'search',
+        query: 'death of migrants',
+      },
+    );
     expect(parseCommand('/brief   honduras  coup ')).toEqual({ kind: 'brief', topic: 'honduras coup' });
     expect(parseCommand('/start 23fcb2-03')).toEqual({ kind: 'start', payload: '23fcb2-03' });
     expect(parseCommand('oaxaca')).toEqual({ kind: 'search', query: 'oaxaca' });
@@ -61,7 +63,10 @@ describe('executing commands', () => {
   });
 
   it('keeps every summary within the requested length, ending on whole words', async () => {
-    const reply = (await briefings.execute({ kind: 'latest', topic: '' }, { limit: 50, summaryLength: 90 })) as CardsReply;
+    const reply = (await briefings.execute(
+      { kind: 'latest', topic: '' },
+      { limit: 50, summaryLength: 90 },
+    )) as CardsReply;
     expect(reply.items).toHaveLength(45);
     for (const c of reply.items) {
       expect(c.summary.length).toBeLessThanOrEqual(90);
@@ -78,7 +83,11 @@ describe('executing commands', () => {
 
   it('corrects a clearly misspelt topic and says so', async () => {
     const reply = (await briefings.run('/latest hondras')) as CardsReply;
-    expect(reply).toMatchObject({ kind: 'cards', title: 'Latest on Honduras', notice: 'Showing Honduras (you typed “hondras”).' });
+    expect(reply).toMatchObject({
+      kind: 'cards',
+      title: 'Latest on Honduras',
+      notice: 'Showing Honduras (you typed “hondras”).',
+    });
   });
 
   it('says an unknown topic is unknown and suggests near ones', async () => {
@@ -102,18 +111,34 @@ describe('executing commands', () => {
   });
 
   it('asks for a query when /search or /brief has none', async () => {
-    expect(await briefings.run('/search')).toMatchObject({ kind: 'notice', message: expect.stringMatching(/What should I search for/) });
-    expect(await briefings.run('/brief   ')).toMatchObject({ kind: 'notice', message: expect.stringMatching(/brief you on/) });
+    expect(await briefings.run('/search')).toMatchObject({
+      kind: 'notice',
+      message: expect.stringMatching(/What should I search for/),
+    });
+    expect(await briefings.run('/brief   ')).toMatchObject({
+      kind: 'notice',
+      message: expect.stringMatching(/brief you on/),
+    });
   });
 
   it('shows help for empty input and unknown commands point to it', async () => {
     expect(await briefings.run('   ')).toMatchObject({ kind: 'help' });
-    expect(await briefings.run('/frobnicate')).toMatchObject({ kind: 'notice', tone: 'error', message: expect.stringMatching(/\/help/) });
+    expect(await briefings.run('/frobnicate')).toMatchObject({
+      kind: 'notice',
+      tone: 'error',
+      message: expect.stringMatching(/\/help/),
+    });
   });
 
   it('opens an article by id and by /start deep link', async () => {
-    expect(await briefings.run('/article 23fcb2-03')).toMatchObject({ kind: 'article', article: { id: '23fcb2-03', twinId: '23fcb2-02' } });
-    expect(await briefings.run('/start fbdf6a-01')).toMatchObject({ kind: 'article', article: { passages: expect.any(Array) } });
+    expect(await briefings.run('/article 23fcb2-03')).toMatchObject({
+      kind: 'article',
+      article: { id: '23fcb2-03', twinId: '23fcb2-02' },
+    });
+    expect(await briefings.run('/start fbdf6a-01')).toMatchObject({
+      kind: 'article',
+      article: { passages: expect.any(Array) },
+    });
     expect(await briefings.run('/article nope')).toMatchObject({ kind: 'notice', tone: 'error' });
   });
 
@@ -159,6 +184,9 @@ describe('cursors', () => {
   it('report a forgotten or forged cursor as expired', async () => {
     expect(new Cursors().decode('s.f~AAAAAAAAAAAA')).toBeUndefined();
     expect(new Cursors().decode('<script>')).toBeUndefined();
-    expect(await briefings.execute({ kind: 'more', cursor: 'zz' })).toMatchObject({ kind: 'notice', message: expect.stringMatching(/expired/) });
+    expect(await briefings.execute({ kind: 'more', cursor: 'zz' })).toMatchObject({
+      kind: 'notice',
+      message: expect.stringMatching(/expired/),
+    });
   });
 });

@@ -54,7 +54,9 @@ describe('the seed archive', () => {
 
   it('drops the site footer of the Fightback listing', () => {
     expect(content.articles.some((a) => a.body.includes('Support Fightback today'))).toBe(false);
-    expect(byId('cc1d23-10').title).toBe('Mel Zelaya back in Honduras: Now mass action needed to overthrow the coup');
+    expect(byId('cc1d23-10').title).toBe(
+      'Mel Zelaya back in Honduras: Now mass action needed to overthrow the coup',
+    );
   });
 
   it('uses real titles where seen and derives short headlines elsewhere', () => {
@@ -69,7 +71,11 @@ describe('the seed archive', () => {
     const derived = byId('15f06f-01');
     expect(derived.titleSource).toBe('derived');
     expect(derived.title.length).toBeLessThanOrEqual(80);
-    expect(derived).toMatchObject({ urlKind: 'listing', url: 'https://marxist.com/mexico.htm?start=120', dateSource: 'estimate' });
+    expect(derived).toMatchObject({
+      urlKind: 'listing',
+      url: 'https://marxist.com/mexico.htm?start=120',
+      dateSource: 'estimate',
+    });
   });
 
   it('parses the long article into its six sections, without the repeated teaser or navigation', () => {
@@ -114,19 +120,34 @@ describe('adding and breaking content', () => {
     const loaded = await loadContent(dir);
     expect(loaded.problems).toEqual([]);
     const a = loaded.articles.find((x) => x.id === 'oaxaca-teachers') as Article;
-    expect(a).toMatchObject({ title: 'Oaxaca teachers strike again', publishedAt: '2024-05-20', source: 'example.org' });
+    expect(a).toMatchObject({
+      title: 'Oaxaca teachers strike again',
+      publishedAt: '2024-05-20',
+      source: 'example.org',
+    });
     expect(a.topics).toEqual(expect.arrayContaining(['oaxaca', 'mexico']));
     expect(a.body).toContain('Teachers in Oaxaca walked out on Monday. The union called it historic.');
-    expect(a.passages).toEqual([{ heading: 'Demands', text: 'Higher pay and the repeal of the 2013 reform.' }]);
+    expect(a.passages).toEqual([
+      { heading: 'Demands', text: 'Higher pay and the repeal of the 2013 reform.' },
+    ]);
   });
 
   it('reports a malformed file by file, field and reason, and keeps serving the rest', async () => {
     const dir = await contentCopy();
-    await writeFile(join(dir, 'no-date.md'), '---\ntitle: Missing date\nurl: https://example.org/x\n---\n\nText.\n');
-    await writeFile(join(dir, 'bad-date.md'), '---\ntitle: Bad date\ndate: 2024-13-40\nurl: https://example.org/y\n---\n\nText.\n');
+    await writeFile(
+      join(dir, 'no-date.md'),
+      '---\ntitle: Missing date\nurl: https://example.org/x\n---\n\nText.\n',
+    );
+    await writeFile(
+      join(dir, 'bad-date.md'),
+      '---\ntitle: Bad date\ndate: 2024-13-40\nurl: https://example.org/y\n---\n\nText.\n',
+    );
     await writeFile(join(dir, 'bad-yaml.md'), '---\ntitle: [unclosed\n---\n\nText.\n');
     await writeFile(join(dir, 'no-front-matter.md'), 'Just text.\n');
-    await writeFile(join(dir, 'unknown-topic.md'), '---\ntitle: T\ndate: 2024\nurl: https://example.org/z\ntopics: [atlantis]\n---\n\nText.\n');
+    await writeFile(
+      join(dir, 'unknown-topic.md'),
+      '---\ntitle: T\ndate: 2024\nurl: https://example.org/z\ntopics: [atlantis]\n---\n\nText.\n',
+    );
     const loaded = await loadContent(dir);
     expect(loaded.articles).toHaveLength(46);
     const problems = Object.fromEntries(loaded.problems.map((p) => [p.file, `${p.field}: ${p.reason}`]));
@@ -140,7 +161,12 @@ describe('adding and breaking content', () => {
   it('skips a seed file whose metadata does not match its text, naming the item', async () => {
     const dir = await contentCopy();
     const sources = await readFile(join(dir, 'sources.yaml'), 'utf8');
-    await writeFile(join(dir, 'sources.yaml'), sources.replace('first: Bolivia: Two-thirds', 'first: Venezuela: Two-thirds').replace('"Bolivia: Two-thirds of the votes"', '"Venezuela: Two-thirds"'));
+    await writeFile(
+      join(dir, 'sources.yaml'),
+      sources
+        .replace('first: Bolivia: Two-thirds', 'first: Venezuela: Two-thirds')
+        .replace('"Bolivia: Two-thirds of the votes"', '"Venezuela: Two-thirds"'),
+    );
     const loaded = await loadContent(dir);
     expect(loaded.articles).toHaveLength(36);
     expect(loaded.problems).toEqual([
@@ -150,7 +176,10 @@ describe('adding and breaking content', () => {
 
   it('rejects a duplicate id and keeps the first article', async () => {
     const dir = await contentCopy();
-    await writeFile(join(dir, 'dup.md'), '---\nid: 15f06f-01\ntitle: Dup\ndate: 2024\nurl: https://example.org/d\n---\n\nText.\n');
+    await writeFile(
+      join(dir, 'dup.md'),
+      '---\nid: 15f06f-01\ntitle: Dup\ndate: 2024\nurl: https://example.org/d\n---\n\nText.\n',
+    );
     const loaded = await loadContent(dir);
     expect(loaded.articles).toHaveLength(46);
     expect(loaded.problems[0]).toMatchObject({ file: 'dup.md', field: 'id' });
@@ -168,7 +197,10 @@ describe('adding and breaking content', () => {
     expect(second.engine.search('amlo', { limit: 1 }).hits[0]?.article.id).toBe('23fcb2-01');
     expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toBeTypeOf('object');
     // New content, new version: the stale cache file is replaced.
-    await writeFile(join(dir, 'new.md'), '---\ntitle: New\ndate: 2025\nurl: https://example.org/n\n---\n\nFresh text.\n');
+    await writeFile(
+      join(dir, 'new.md'),
+      '---\ntitle: New\ndate: 2025\nurl: https://example.org/n\n---\n\nFresh text.\n',
+    );
     const third = await loadEngine({ contentDir: dir, dataDir: data });
     expect(third.engine.version).not.toBe(first.engine.version);
     await expect(readFile(cacheFile)).rejects.toThrow();

@@ -18,11 +18,16 @@ describe('answer quality on the judged queries', () => {
   it('puts a relevant article in the top 3 for at least 95% of them', () => {
     const misses: string[] = [];
     for (const { query, relevant, locale } of JUDGED_QUERIES) {
-      const top = engine.search(query, { limit: 3, language: languageOfLocale(locale) }).hits.map((h) => h.article.id);
-      if (!top.some((id) => relevant.includes(id))) misses.push(`${query} → ${top.join(', ') || '(nothing)'}`);
+      const top = engine
+        .search(query, { limit: 3, language: languageOfLocale(locale) })
+        .hits.map((h) => h.article.id);
+      if (!top.some((id) => relevant.includes(id)))
+        misses.push(`${query} → ${top.join(', ') || '(nothing)'}`);
     }
     const share = 1 - misses.length / JUDGED_QUERIES.length;
-    console.info(`judged queries: ${JUDGED_QUERIES.length - misses.length}/${JUDGED_QUERIES.length} with a relevant article in the top 3`);
+    console.info(
+      `judged queries: ${JUDGED_QUERIES.length - misses.length}/${JUDGED_QUERIES.length} with a relevant article in the top 3`,
+    );
     expect(share, `misses:\n${misses.join('\n')}`).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -37,7 +42,9 @@ describe('answer quality on the judged queries', () => {
     const en = engine.search('migrants chihuahua', { limit: 10 }).hits.map((h) => h.article.id);
     expect(en).toContain('23fcb2-03');
     expect(en).not.toContain('23fcb2-02');
-    const es = engine.search('migrants chihuahua', { limit: 10, language: 'es' }).hits.map((h) => h.article.id);
+    const es = engine
+      .search('migrants chihuahua', { limit: 10, language: 'es' })
+      .hits.map((h) => h.article.id);
     expect(es).toContain('23fcb2-02');
     expect(es).not.toContain('23fcb2-03');
     expect(engine.search('migrantes', { limit: 3 }).hits[0]?.article.id).toBe('23fcb2-02');

@@ -71,7 +71,9 @@ describe('summaries', () => {
     expect(summarize(text, 280)).toBe(
       'The government of Andrés Manuel López Obrador is approaching its final year. In order to improve the living conditions of the masses, it is necessary to upend the balance of power.',
     );
-    expect(summarize(text, 100)).toBe('The government of Andrés Manuel López Obrador is approaching its final year.');
+    expect(summarize(text, 100)).toBe(
+      'The government of Andrés Manuel López Obrador is approaching its final year.',
+    );
   });
 
   it('cuts an overlong first sentence at a word boundary', () => {
@@ -83,13 +85,21 @@ describe('summaries', () => {
     const word = fc.stringMatching(/^[A-Za-zÁÉáéñ]{1,15}$/);
     const sentence = fc.array(word, { minLength: 1, maxLength: 30 }).map((w) => `${w.join(' ')}.`);
     fc.assert(
-      fc.property(fc.array(sentence, { minLength: 1, maxLength: 6 }), fc.integer({ min: 20, max: 400 }), (sentences, max) => {
-        const source = sentences.join(' ');
-        const out = summarize(source, max);
-        expect(out.length).toBeLessThanOrEqual(max);
-        const sourceWords = new Set(source.split(/[\s.]+/));
-        for (const w of out.replace(/…$/, '').split(/[\s.]+/).filter(Boolean)) expect(sourceWords.has(w)).toBe(true);
-      }),
+      fc.property(
+        fc.array(sentence, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 20, max: 400 }),
+        (sentences, max) => {
+          const source = sentences.join(' ');
+          const out = summarize(source, max);
+          expect(out.length).toBeLessThanOrEqual(max);
+          const sourceWords = new Set(source.split(/[\s.]+/));
+          for (const w of out
+            .replace(/…$/, '')
+            .split(/[\s.]+/)
+            .filter(Boolean))
+            expect(sourceWords.has(w)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -102,9 +112,13 @@ describe('summaries', () => {
   });
 
   it('derives short headlines from teasers', () => {
-    expect(headline('What is a revolution? Trotsky explained that it starts when the masses rise.')).toBe('What is a revolution?');
-    expect(headline('In spite of the revolutionary movement of the Mexican masses, the ruling class has decided to go ahead with its manoeuvres.')).toBe(
-      'In spite of the revolutionary movement of the Mexican masses',
+    expect(headline('What is a revolution? Trotsky explained that it starts when the masses rise.')).toBe(
+      'What is a revolution?',
     );
+    expect(
+      headline(
+        'In spite of the revolutionary movement of the Mexican masses, the ruling class has decided to go ahead with its manoeuvres.',
+      ),
+    ).toBe('In spite of the revolutionary movement of the Mexican masses');
   });
 });
