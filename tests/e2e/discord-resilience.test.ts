@@ -12,7 +12,12 @@ import { startDiscord } from '../../adapters/discord/index.ts';
 import { type Briefings, createBriefings } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadEngine } from '../../src/content/load.ts';
-import { type FakeDiscord, startFakeDiscord, waitFor } from '../fakes/discord/index.ts';
+import {
+  type FakeDiscord,
+  type InteractionRecord,
+  startFakeDiscord,
+  waitFor,
+} from '../fakes/discord/index.ts';
 import { memoryLogger } from '../fakes/discord/log.ts';
 
 let fake: FakeDiscord;
@@ -49,8 +54,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const callbacks = (r: { responses: { via: string; type?: number }[] }) =>
-  r.responses.filter((x) => x.via === 'callback');
+const callbacks = (r: InteractionRecord) => r.responses.filter((x) => x.via === 'callback');
 
 describe('discord adapter resilience', () => {
   it('identifies once and keeps heartbeating, each beat acknowledged', async () => {
@@ -77,8 +81,7 @@ describe('discord adapter resilience', () => {
       const i = fake.slash('search', { query: 'migrants' });
       const [first] = await waitFor(() => callbacks(i).length > 0 && callbacks(i), 15_000, 'an answer');
       expect(first?.type).toBe(4);
-      const data = (first?.body as { data: { content: string; flags: number; allowed_mentions: unknown } })
-        .data;
+      const data = first?.body.data as { content: string; flags: number; allowed_mentions: unknown };
       expect(data.content).toMatch(/^⚠️ Sorry, something went wrong/);
       expect(data.flags & 64).toBe(64);
       expect(data.allowed_mentions).toEqual({ parse: [] });

@@ -46,7 +46,7 @@ describe('renderReply examples', () => {
     });
     expect(out.allowed_mentions).toEqual({ parse: [] });
     const ids = out.components.flatMap((r) =>
-      r.components.map((c) => ('custom_id' in c ? c.custom_id : c.url)),
+      r.components.map((c) => ('custom_id' in c ? c.custom_id : 'url' in c ? c.url : '')),
     );
     expect(ids).toEqual(['open:mx-2023-water', 'open:b', 'more:c1.abc']);
   });
