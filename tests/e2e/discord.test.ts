@@ -72,6 +72,7 @@ const customIds = (data: { components: MessageData['components'] }) =>
 
 describe('Discord bot end to end', () => {
   let latest: InteractionRecord;
+  let firstPageTitles: string[] = [];
 
   it('answers /latest mexico with one embed per article, 2023 first, pinging nobody', async () => {
     latest = fake.slash('latest', { topic: 'mexico' });
@@ -79,6 +80,7 @@ describe('Discord bot end to end', () => {
     expect(type).toBe(4);
     expect(data.content).toMatch(/^\*\*.*Mexico.*\*\* \(1–5 of \d+\)$/);
     expect(data.embeds).toHaveLength(5);
+    firstPageTitles = data.embeds.map((e) => e.title);
     expect(data.embeds[0]?.footer?.text).toContain('2023');
     for (const embed of data.embeds) {
       expect(embed.title.length).toBeGreaterThan(0);
@@ -113,8 +115,7 @@ describe('Discord bot end to end', () => {
     expect(type).toBe(7);
     expect(data.content).toMatch(/\(6–10 of \d+\)/);
     expect(message.content).toBe(data.content); // the fake applied the update to the same message
-    const firstPage = (latest.responses[0]?.body.data as MessageData).embeds.map((e) => e.title);
-    expect(data.embeds.map((e) => e.title).some((t) => firstPage.includes(t))).toBe(false);
+    expect(data.embeds.map((e) => e.title).some((t) => firstPageTitles.includes(t))).toBe(false);
   });
 
   it('opens one article privately from its button, with a link to the source', async () => {
