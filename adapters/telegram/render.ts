@@ -82,7 +82,7 @@ function renderCards(reply: CardsReply, labels: Labels, max: number): TelegramMe
     (card, i) => (budget: number) => cardBlock(card, reply.offset + i + 1, budget),
   );
   const footerRoom = shown(reply.items.length).length + BLANK.length;
-  const body = fitBlocks(blocks, max - header.length - footerRoom, BLANK.length);
+  const body = fitBlocks(blocks, max - header.length - BLANK.length - footerRoom, BLANK.length);
   const count = body.length;
   const parts = [header];
   for (const block of body) parts.push(BLANK, block);

@@ -129,7 +129,7 @@ function parseStartTag(raw: string, at: number): Omit<Open, 'offset'> {
 }
 
 function decodeAttribute(value: string, at: number): string {
-  return value.replace(/&([^;]*);|&/g, (whole, name: string | undefined) =>
+  return value.replace(/&([^;]*);|&/g, (_whole, name: string | undefined) =>
     name === undefined ? fail('Unescaped "&" in attribute', at) : decodeEntity(name, at),
   );
 }
