@@ -21,6 +21,9 @@ function paragraphs(text: string): string[] {
     .filter((p) => p.trim() !== '');
 }
 
+/** Squashed text without the empty "( )" a removed link leaves behind. */
+const clean = (p: string) => squash(p.replace(/\s*\(\s*\)/g, ''));
+
 const startsWithWords = (text: string, prefix: string) => squash(fold(text)).startsWith(squash(fold(prefix)));
 
 function withoutDropped(paras: string[], drop: string[]): string[] {
@@ -32,7 +35,7 @@ export function parseListing(file: string, text: string, meta: SourceFile): RawI
   const paras = withoutDropped(paragraphs(text), meta.drop);
   switch (meta.shape) {
     case 'teasers':
-      return paras.map((p) => ({ text: squash(p), passages: [] }));
+      return paras.map((p) => ({ text: clean(p), passages: [] }));
     case 'titled-teasers':
       return parseTitled(file, paras);
     case 'long-article':
@@ -54,7 +57,7 @@ function parseTitled(file: string, paras: string[]): RawItem[] {
     if (title.length > 300) {
       throw new ContentError(file, `paragraph ${i + 1}`, 'expected a title line but found a long paragraph');
     }
-    items.push({ title, text: squash(paras[i + 1] as string), passages: [] });
+    items.push({ title, text: clean(paras[i + 1] as string), passages: [] });
   }
   return items;
 }
@@ -117,7 +120,7 @@ function parseLongArticle(file: string, paras: string[]): RawItem {
       table.push(p);
     } else {
       flushTable();
-      texts.push(squash(p));
+      texts.push(clean(p));
     }
   });
   flushSection();

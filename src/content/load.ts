@@ -87,7 +87,7 @@ function seedArticles(file: string, text: string, meta: SourceFile): Article[] {
       );
     }
     const language = facts.language ?? meta.language;
-    const title = facts.title ?? item.title ?? headline(item.text, 80, language);
+    const title = facts.title ?? item.title ?? headline(item.text, 90, language);
     if (facts.twin !== undefined && !ids[facts.twin - 1]) {
       throw new ContentError(file, `items[${i}].twin`, `there is no item ${facts.twin}`);
     }

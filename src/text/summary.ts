@@ -90,14 +90,24 @@ export function bestSentences(
   return second && first.length + 1 + second.length <= max ? `${first} ${second}` : first;
 }
 
+// Words a long sentence can be cut before and still read as a headline.
+const HEADLINE_BREAK =
+  / (?:in|as|with|by|for|after|to|that|which|where|who|when|while|called|and|but|because|since|from|at|on|over|against|through|into|during) /g;
+
 /**
  * A short headline from a teaser when the publisher's title is unknown: the first sentence if it
- * is short, else its first clause, else its first words.
+ * is short, else its first clause, else the sentence cut before a linking word ("… took to the
+ * streets" rather than "… took to the streets in…"), and only as a last resort at a word with "…".
  */
-export function headline(teaser: string, max = 80, language = 'en'): string {
+export function headline(teaser: string, max = 90, language = 'en'): string {
   const first = (sentences(teaser, language)[0] ?? teaser).replace(/\.+$/, '');
   if (first.length <= max) return first;
   const clause = first.split(/(?<=[,;:])\s|\s[-–—]\s/)[0]?.replace(/[,;:]$/, '') ?? '';
   if (clause.length >= 30 && clause.length <= max) return clause;
-  return truncateWords(first, max);
+  let cut = 0;
+  for (const m of first.matchAll(HEADLINE_BREAK)) {
+    if (m.index > max) break;
+    if (m.index >= 35) cut = m.index;
+  }
+  return cut ? first.slice(0, cut).replace(/[,;:]$/, '') : truncateWords(first, max);
 }
