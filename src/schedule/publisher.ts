@@ -26,10 +26,11 @@ export interface Publisher {
 /**
  * `rate-limited`: the platform said wait `retryAfterMs` (nothing was posted); `transient`: a
  * network or server failure, retried with backoff; `permanent`: the bot cannot post there (removed,
- * channel gone, no permission), so the subscription is paused; `moved`: the chat has a new id
- * (a Telegram group became a supergroup), so the subscription follows it and the post is retried.
+ * channel gone, no permission), so the subscription is paused; `rejected`: the platform refused
+ * this one message (e.g. too long), so it is given up but the subscription carries on; `moved`:
+ * the chat has a new id (a Telegram group became a supergroup), so the subscription follows it.
  */
-export type PublishErrorKind = 'rate-limited' | 'transient' | 'permanent' | 'moved';
+export type PublishErrorKind = 'rate-limited' | 'transient' | 'permanent' | 'rejected' | 'moved';
 
 export interface PublishErrorOptions {
   retryAfterMs?: number;

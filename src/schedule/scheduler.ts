@@ -267,6 +267,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         await store.pauseSubscription(sub.id, `chat moved: ${error.message}`, at);
         return 'failed';
       }
+      case 'rejected':
+        await store.finishAttempt(delivery.id, { status: 'failed', error: `refused: ${error.message}`, at });
+        return 'failed';
       case 'permanent':
         await store.finishAttempt(delivery.id, { status: 'failed', error: error.message, at });
         await store.pauseSubscription(sub.id, error.message, at);

@@ -313,6 +313,20 @@ describe('scheduler', () => {
     expect(posted.map((p) => p.target.chatId)).toEqual(['200', '200']);
   });
 
+  it('gives up a message the platform refuses but keeps the subscription', async () => {
+    const scheduler = newScheduler();
+    const { publisher, posted, script } = fakePlatform(true);
+    scheduler.setPublisher('discord', publisher);
+    await scheduler.runOnce();
+    const sub = await subscribe({ cadence: { kind: 'alerts' } });
+    script.push(new PublishError('rejected', 'Invalid Form Body'));
+    await addArticles(scheduler, article('a1', '2026-11-19'));
+    expect((await store.listDeliveries())[0]).toMatchObject({ status: 'failed', error: 'refused: Invalid Form Body' });
+    await addArticles(scheduler, article('a2', '2026-11-19'));
+    expect(itemIds(posted[0])).toEqual(['a2']);
+    expect((await store.getSubscription(sub.id))?.status).toBe('active');
+  });
+
   it('never resends on a platform without idempotency when a send may have gone through', async () => {
     const scheduler = newScheduler();
     const { publisher, posted, script } = fakePlatform(false);
