@@ -38,7 +38,10 @@ export async function registerCommands(deps: RegisterDeps): Promise<RegisterRepo
     ? Routes.applicationGuildCommands(applicationId, deps.guildId)
     : Routes.applicationCommands(applicationId);
   const wanted = commandDefinitions(deps.briefings, scope);
-  const existing = (await rest.get(route)) as Record<string, unknown>[];
+  // Without `with_localizations` Discord omits them, and every command would look changed.
+  const existing = (await rest.get(route, {
+    query: new URLSearchParams({ with_localizations: 'true' }),
+  })) as Record<string, unknown>[];
   const diff = compare(existing, wanted as unknown as Record<string, unknown>[]);
   if (diff.added.length + diff.updated.length + diff.removed.length > 0) {
     await rest.put(route, { body: wanted });

@@ -27,8 +27,15 @@ export class FakeCommands {
         method: 'GET',
         pattern,
         auth: 'bot',
-        handle: ({ params }) =>
-          params[0] !== app ? wrongApp() : { status: 200, body: this.scopes.get(scopeOf(params)) ?? [] },
+        handle: ({ params, query }) => {
+          if (params[0] !== app) return wrongApp();
+          const list = this.scopes.get(scopeOf(params)) ?? [];
+          // Discord leaves localisations out of a listing unless asked for them.
+          return {
+            status: 200,
+            body: query.get('with_localizations') === 'true' ? list : list.map(withoutLocalizations),
+          };
+        },
       },
       {
         method: 'PUT',
@@ -67,6 +74,15 @@ export class FakeCommands {
       },
     ];
   }
+}
+
+function withoutLocalizations(command: Json): Json {
+  const strip = (o: Json) => {
+    const { name_localizations: _n, description_localizations: _d, ...rest } = o;
+    return rest;
+  };
+  const options = Array.isArray(command.options) ? { options: (command.options as Json[]).map(strip) } : {};
+  return { ...strip(command), ...options };
 }
 
 function checkCommand(c: unknown, path: string) {

@@ -1,0 +1,72 @@
+/**
+ * Scheduled posts to Discord through the scheduler's Publisher port. Every post carries the
+ * delivery's nonce with enforce_nonce, so resending after a crash or a timeout returns the message
+ * already created: Discord deliveries are idempotent and the scheduler may retry them.
+ */
+import { DiscordAPIError, HTTPError, RateLimitError, REST } from 'discord.js';
+import type { Logger } from '../../src/logger.ts';
+import { PublishError, type Publisher } from '../../src/schedule/publisher.ts';
+import { createDiscordPublisher } from './publisher.ts';
+
+/** Missing Access, Missing Permissions, Unknown Channel, Unknown Guild, Cannot send messages to this user. */
+const GONE_CODES = new Set([50001, 50013, 10003, 10004, 50007]);
+
+/** Sorts a discord.js REST failure into what the scheduler should do. */
+export function classifyDiscordError(error: unknown): PublishError {
+  if (error instanceof RateLimitError) {
+    return new PublishError('rate-limited', `Discord rate limit on ${error.route}`, {
+      retryAfterMs: error.retryAfter,
+      cause: error,
+    });
+  }
+  if (error instanceof DiscordAPIError) {
+    const message = `Discord ${error.method} ${error.url}: ${error.status} ${error.code} ${error.message}`;
+    if (GONE_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404) {
+      return new PublishError('permanent', message, { cause: error });
+    }
+    if (error.status === 429)
+      return new PublishError('rate-limited', message, { retryAfterMs: 1000, cause: error });
+    if (error.status >= 500) return new PublishError('transient', message, { uncertain: true, cause: error });
+    return new PublishError('rejected', message, { cause: error });
+  }
+  if (error instanceof HTTPError) {
+    return new PublishError('transient', `Discord ${error.method} ${error.url}: ${error.status}`, {
+      uncertain: true,
+      cause: error,
+    });
+  }
+  return new PublishError(
+    'transient',
+    `Discord publish failed: ${(error as Error)?.message ?? String(error)}`,
+    {
+      uncertain: true,
+      cause: error,
+    },
+  );
+}
+
+export interface DiscordSchedulePublisherOptions {
+  token: string;
+  /** DISCORD_API_BASE (the test fake); Discord's own API otherwise. */
+  apiBase?: string;
+  logger: Logger;
+}
+
+/** The Publisher the scheduler uses for `discord` subscriptions. */
+export function createDiscordSchedulePublisher(options: DiscordSchedulePublisherOptions): Publisher {
+  const rest = new REST(options.apiBase ? { api: options.apiBase } : {}).setToken(options.token);
+  const publisher = createDiscordPublisher(
+    rest,
+    options.logger.child({ platform: 'discord', module: 'publisher' }),
+  );
+  return {
+    idempotent: true,
+    async publish(target, reply, { nonce }) {
+      try {
+        return await publisher.publish(target.chatId, reply, { nonce });
+      } catch (error) {
+        throw classifyDiscordError(error);
+      }
+    },
+  };
+}
