@@ -144,6 +144,27 @@ describe('commands', () => {
   });
 });
 
+describe('chat facts for commands that act on a chat', () => {
+  it('asks Telegram for the rights of the user and of the bot, only for those commands', async () => {
+    const admin = newUser();
+    const group: FakeChat = { id: -100888, type: 'supergroup', title: 'Newsroom' };
+    fake.state.setMember(group.id, admin.id, 'administrator');
+    const before = fake.state.calls.length;
+    fake.sendText('/topics', { from: admin, chat: group });
+    fake.sendText('/subscriptions', { from: admin, chat: group });
+    await nthBotMessage(group.id, 2);
+
+    const lookups = fake.state.calls.slice(before).filter((c) => c.method === 'getChatMember');
+    expect(lookups.map((c) => [c.params.user_id, c.status])).toEqual(
+      expect.arrayContaining([
+        [admin.id, 200],
+        [fake.state.bot.id, 200],
+      ]),
+    );
+    expect(lookups).toHaveLength(2);
+  });
+});
+
 describe('inline mode', () => {
   it('an empty query lists the latest articles and pages with next_offset', async () => {
     const user = newUser();

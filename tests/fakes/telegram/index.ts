@@ -15,7 +15,7 @@ import {
 } from './state.ts';
 import { type Delivery, startWebhookPusher } from './webhook-pusher.ts';
 
-export type { Failure, FakeChat, FakeUser, InlineAnswer, StoredMessage } from './state.ts';
+export type { Failure, FakeChat, FakeUser, InlineAnswer, MemberStatus, StoredMessage } from './state.ts';
 
 export interface FakeTelegram {
   /** For grammY's `client.apiRoot` / TELEGRAM_API_ROOT. */

@@ -59,6 +59,8 @@ export interface CallLog {
   description?: string;
 }
 
+export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+
 /** An armed failure: Telegram's flood answer, or any other error code and description. */
 export type Failure = { retryAfter: number } | { errorCode: number; description: string };
 
@@ -72,6 +74,8 @@ export class FakeState {
   readonly calls: CallLog[] = [];
   /** Updates not yet confirmed by a `getUpdates` offset (or not yet delivered to the webhook). */
   readonly pending: Update[] = [];
+  /** Chat rosters for getChatMember: chat id → user id → status. */
+  readonly members = new Map<number, Map<number, MemberStatus>>();
   commands: { command: string; description: string }[] = [];
   webhook: { url: string; secret?: string } | undefined;
   private nextUpdateId = 100;
@@ -145,6 +149,16 @@ export class FakeState {
 
   findMessage(chatId: number, messageId: number): StoredMessage | undefined {
     return this.messages.get(chatId)?.find((m) => m.messageId === messageId);
+  }
+
+  /** Sets a user's (or the bot's) status in a chat, as getChatMember will report it. */
+  setMember(chatId: number, userId: number, status: MemberStatus) {
+    let roster = this.members.get(chatId);
+    if (!roster) {
+      roster = new Map();
+      this.members.set(chatId, roster);
+    }
+    roster.set(userId, status);
   }
 
   /** Makes the next `count` calls to `method` fail: 429 with `retry_after` by default, or any error. */
