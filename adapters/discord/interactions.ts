@@ -150,6 +150,11 @@ export function toCommand(interaction: ChatInputCommandInteraction): Command {
 }
 
 async function apologise(interaction: Interaction, logger: Logger): Promise<void> {
+  if (interaction.isAutocomplete()) {
+    // An empty list beats Discord's "Loading options failed"; the user can still type freely.
+    if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+    return;
+  }
   if (!interaction.isRepliable()) return;
   const message = toDiscordJs(renderFailure(interaction.locale));
   try {

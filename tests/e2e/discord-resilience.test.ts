@@ -28,13 +28,14 @@ const log = memoryLogger();
 let skew = 0;
 /** Per-test behaviour of the core. */
 const trouble = { delayMs: 0, fail: false };
+let briefingsUnderTest: Briefings;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'briefings-discord-'));
   fake = await startFakeDiscord({ heartbeatIntervalMs: 250, now: () => Date.now() + skew });
   const { engine } = await loadEngine({ contentDir: 'content', dataDir, logger: log.logger });
   const real = createBriefings(engine);
-  const briefings: Briefings = Object.assign(Object.create(real) as Briefings, {
+  briefingsUnderTest = Object.assign(Object.create(real) as Briefings, {
     async execute(...args: Parameters<Briefings['execute']>) {
       if (trouble.fail) throw new Error('engine exploded');
       if (trouble.delayMs) await new Promise((resolve) => setTimeout(resolve, trouble.delayMs));
@@ -45,7 +46,10 @@ beforeAll(async () => {
     { DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase },
     { dotenv: false },
   );
-  bot = await startDiscord({ config, briefings, logger: log.logger }, { deferAfterMs: 100 });
+  bot = await startDiscord(
+    { config, briefings: briefingsUnderTest, logger: log.logger },
+    { deferAfterMs: 100 },
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -58,9 +62,11 @@ const callbacks = (r: InteractionRecord) => r.responses.filter((x) => x.via === 
 
 describe('discord adapter resilience', () => {
   it('identifies once and keeps heartbeating, each beat acknowledged', async () => {
+    await waitFor(() => fake.gateway.count(1) >= 3, 15_000, 'three heartbeats');
+    // Unacknowledged heartbeats would make discord.js drop the connection as a zombie and resume.
     expect(fake.gateway.count(2)).toBe(1);
-    await waitFor(() => fake.gateway.count(1) >= 2, 15_000, 'two heartbeats');
-    expect(bot.client.ws.ping).toBeGreaterThanOrEqual(0);
+    expect(fake.gateway.count(6)).toBe(0);
+    expect(bot.client.ws.ping).toBeGreaterThanOrEqual(0); // set from a heartbeat ACK
   });
 
   it('defers when the engine misses the budget, then edits the answer in', async () => {
@@ -72,6 +78,20 @@ describe('discord adapter resilience', () => {
       expect((i.original?.embeds ?? []).length).toBeGreaterThan(0);
     } finally {
       trouble.delayMs = 0;
+    }
+  });
+
+  it('answers autocomplete with no choices when the engine fails, rather than not at all', async () => {
+    const complete = briefingsUnderTest.complete;
+    briefingsUnderTest.complete = () => {
+      throw new Error('index unavailable');
+    };
+    try {
+      const i = fake.autocomplete('search', 'query', 'mex');
+      const [first] = await waitFor(() => callbacks(i).length > 0 && callbacks(i), 15_000, 'choices');
+      expect(first?.body).toEqual({ type: 8, data: { choices: [] } });
+    } finally {
+      briefingsUnderTest.complete = complete;
     }
   });
 

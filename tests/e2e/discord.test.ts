@@ -145,6 +145,9 @@ describe('Discord bot end to end', () => {
     expect(type).toBe(4);
     expect(data.content).toMatch(/de \d+\)$/);
     expect(data.components.at(-1)?.components.at(-1)?.label).toBe('Más');
+    // The Spanish twin of the Ciudad Juárez article replaces the English one.
+    expect(data.embeds.some((e) => e.title.startsWith('La muerte de Migrantes'))).toBe(true);
+    expect(firstPageTitles.some((t) => t.startsWith('La muerte de Migrantes'))).toBe(false);
   });
 
   it('treats typed text that is not a suggested choice as a query, and says when nothing matches', async () => {
@@ -152,5 +155,29 @@ describe('Discord bot end to end', () => {
     const { type, data } = await firstAnswer(i);
     expect(type).toBe(4);
     expect(data.content?.length).toBeGreaterThan(0);
+  });
+
+  it('runs a suggested command from a /topics button as a new public answer', async () => {
+    const topics = fake.slash('topics');
+    const { data } = await firstAnswer(topics);
+    const run = customIds(data).find((id) => id?.startsWith('run:/latest ')) as string;
+    expect(run).toBeDefined();
+    const i = fake.press(run, topics.original as FakeMessage);
+    const answer = await firstAnswer(i);
+    expect(answer.type).toBe(4);
+    expect((answer.data.flags ?? 0) & 64).toBe(0);
+    expect(answer.data.embeds.length).toBeGreaterThan(0);
+  });
+
+  it('answers an expired or foreign button privately and leaves the message alone', async () => {
+    const message = latest.original as FakeMessage;
+    const before = message.content;
+    for (const customId of ['more:bogus-cursor', 'someone-elses-button']) {
+      const { type, data } = await firstAnswer(fake.press(customId, message));
+      expect(type).toBe(4);
+      expect((data.flags ?? 0) & 64).toBe(64);
+      expect(data.content).toMatch(/^(ℹ️|⚠️) /);
+    }
+    expect(message.content).toBe(before);
   });
 });
