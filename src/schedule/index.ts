@@ -29,8 +29,8 @@ export interface SubscriptionsOptions {
   dataDir: string;
   /** DEFAULT_TIMEZONE. */
   defaultTimezone: string;
-  /** The current content, read again at every use (reloads swap the engine). */
-  source: () => DigestSource;
+  /** The content; `engineDigestSource(() => currentEngine)` follows reloads. */
+  source: DigestSource;
   logger: Logger;
   clock?: Clock;
   /** Other scheduler tuning (grace window, tick, backoff), mainly for tests. */
@@ -49,7 +49,8 @@ export interface Subscriptions {
 /** Opens the store in `dataDir` and builds the handler and scheduler on it (call `scheduler.start()`). */
 export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
   const store = openSqliteStore({ dataDir: options.dataDir });
-  const { source, logger, clock } = options;
+  const { logger, clock } = options;
+  const source = () => options.source;
   const handler = createSubscriptionHandler({
     store,
     source,

@@ -321,7 +321,10 @@ describe('scheduler', () => {
     const sub = await subscribe({ cadence: { kind: 'alerts' } });
     script.push(new PublishError('rejected', 'Invalid Form Body'));
     await addArticles(scheduler, article('a1', '2026-11-19'));
-    expect((await store.listDeliveries())[0]).toMatchObject({ status: 'failed', error: 'refused: Invalid Form Body' });
+    expect((await store.listDeliveries())[0]).toMatchObject({
+      status: 'failed',
+      error: 'refused: Invalid Form Body',
+    });
     await addArticles(scheduler, article('a2', '2026-11-19'));
     expect(itemIds(posted[0])).toEqual(['a2']);
     expect((await store.getSubscription(sub.id))?.status).toBe('active');
