@@ -119,6 +119,10 @@ describe('commands', () => {
     fake.sendText('/start', { from: user });
     const welcome = await nthBotMessage(user.id, 3);
     expect(welcome.text).toMatch(/\/latest/);
+
+    // The inline "slow down" button links to /start help, which opens the help, not an article.
+    fake.sendText('/start help', { from: user });
+    expect((await nthBotMessage(user.id, 4)).text).toBe(welcome.text);
   });
 
   it('answers in Spanish chrome for Spanish-speaking users', async () => {
