@@ -69,5 +69,6 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     },
   };
 }
+export { createConsolePublisher } from './console-publisher.ts';
 export { type FixedSource, fixedDigestSource } from './fixed-source.ts';
 export { engineDigestSource } from './source.ts';

@@ -6,6 +6,7 @@ import type { ChatTarget } from '../../src/commands/command.ts';
 import type { CardsReply, Reply } from '../../src/commands/reply.ts';
 import { nextSlot } from '../../src/schedule/cadence.ts';
 import { type ManualClock, manualClock } from '../../src/schedule/clock.ts';
+import { createConsolePublisher } from '../../src/schedule/console-publisher.ts';
 import { type FixedSource, fixedDigestSource } from '../../src/schedule/fixed-source.ts';
 import { createPacer } from '../../src/schedule/pace.ts';
 import { PublishError, type Publisher, type PublishOptions } from '../../src/schedule/publisher.ts';
@@ -407,6 +408,23 @@ describe('scheduler', () => {
     expect(posted).toHaveLength(0);
     clock.set('2026-11-20T07:00:30Z');
     await vi.waitFor(() => expect(posted).toHaveLength(1));
+  });
+
+  it('prints console subscriptions with the text renderer', async () => {
+    const scheduler = newScheduler();
+    let printed = '';
+    scheduler.setPublisher(
+      'console',
+      createConsolePublisher((text) => {
+        printed += text;
+      }),
+    );
+    await scheduler.runOnce();
+    await subscribe({ platform: 'console', chatId: 'console', cadence: { kind: 'alerts' } });
+    await addArticles(scheduler, article('a1', '2026-11-19'));
+    expect(printed).toContain('New on Mexico');
+    expect(printed).toContain('Article a1');
+    expect((await store.listDeliveries())[0]?.messageId).toMatch(/^console:alert:/);
   });
 
   it('lets one instance at a time plan and send', async () => {
