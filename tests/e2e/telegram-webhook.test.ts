@@ -118,4 +118,11 @@ describe('webhook mode', () => {
       'Briefings',
     ]);
   });
+
+  it('shuts down gracefully: the endpoint closes and stop can be called again', async () => {
+    await bot.stop();
+    const user = newUser();
+    await expect(post(textUpdate(900_020, user, '/help'), SECRET)).rejects.toThrow();
+    await expect(bot.stop()).resolves.toBeUndefined();
+  });
 });

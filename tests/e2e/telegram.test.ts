@@ -125,12 +125,20 @@ describe('commands', () => {
     expect((await nthBotMessage(user.id, 4)).text).toBe(welcome.text);
   });
 
-  it('answers in Spanish chrome for Spanish-speaking users', async () => {
+  it('answers Spanish speakers in Spanish: twin articles and buttons', async () => {
     const user = newUser('es-MX');
     fake.sendText('/latest mexico', { from: user });
     const reply = await nthBotMessage(user.id, 1);
     expect(buttons(reply).at(-1)?.text).toBe('Más ▸');
     expect(reply.text).toMatch(/1–5 de \d+$/);
+    // The story told in both languages comes in Spanish for a Spanish speaker, in English otherwise.
+    expect(reply.text).toContain('La muerte de Migrantes');
+    expect(reply.text).not.toContain('Death of Migrants');
+    const english = newUser('en');
+    fake.sendText('/latest mexico', { from: english });
+    const inEnglish = await nthBotMessage(english.id, 1);
+    expect(inEnglish.text).toContain('Death of Migrants');
+    expect(inEnglish.text).not.toContain('La muerte de Migrantes');
   });
 
   it('in a group, ignores commands for another bot and answers its own, quoting the asker', async () => {
