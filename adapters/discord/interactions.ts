@@ -11,7 +11,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord.js';
-import type { Briefings, Command, RequestContext } from '../../src/commands/index.ts';
+import type { Briefings, Command, Reply, RequestContext } from '../../src/commands/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import { optionOf } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
@@ -54,10 +54,7 @@ export function createInteractionHandler(
     };
   };
 
-  const answer = async (
-    reply: Promise<Awaited<ReturnType<Briefings['execute']>> | undefined>,
-    locale: string,
-  ) => {
+  const answer = async (reply: Promise<Reply | undefined>, locale: string) => {
     const r = await reply;
     return {
       message: r ? renderReply(r, { locale }) : renderExpired(locale),

@@ -42,6 +42,8 @@ export async function respond(
   work: Promise<Answer>,
   { deferNow, budgetMs }: { deferNow: boolean; budgetMs: number },
 ): Promise<{ deferred: boolean }> {
+  // Mark a failure as handled while deferring: it is rethrown below when `work` is awaited.
+  work.catch(() => undefined);
   const early = deferNow ? undefined : await within(work, budgetMs);
   if (early) {
     if (style === 'update' && !early.aside && interaction.isButton()) {

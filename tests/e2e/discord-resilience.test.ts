@@ -48,7 +48,7 @@ beforeAll(async () => {
   );
   bot = await startDiscord(
     { config, briefings: briefingsUnderTest, logger: log.logger },
-    { deferAfterMs: 100 },
+    { deferAfterMs: 1_000 },
   );
 }, 60_000);
 
@@ -70,7 +70,7 @@ describe('discord adapter resilience', () => {
   });
 
   it('defers when the engine misses the budget, then edits the answer in', async () => {
-    trouble.delayMs = 600;
+    trouble.delayMs = 2_000;
     try {
       const i = fake.slash('latest', { topic: 'mexico' });
       await waitFor(() => i.responses.find((r) => r.via === 'edit'), 15_000, 'edit of the deferred reply');
@@ -111,6 +111,19 @@ describe('discord adapter resilience', () => {
     }
   });
 
+  it('reports a failure after deferring as a private follow-up', async () => {
+    trouble.fail = true;
+    try {
+      const i = fake.slash('brief', { topic: 'mexico' });
+      await waitFor(() => i.followups.length > 0, 15_000, 'a follow-up');
+      expect(callbacks(i).map((r) => r.type)).toEqual([5]);
+      expect(i.followups[0]?.content).toMatch(/^⚠️ Sorry/);
+      expect((i.followups[0]?.flags ?? 0) & 64).toBe(64);
+    } finally {
+      trouble.fail = false;
+    }
+  });
+
   it('gets a 10062 for an answer after 3 seconds, and logs it instead of crashing', async () => {
     trouble.delayMs = 50;
     const before = fake.rest.matching(/\/callback$/).filter((r) => r.status === 404).length;
@@ -129,6 +142,8 @@ describe('discord adapter resilience', () => {
             r.msg === 'discord interaction handler failed' && String(JSON.stringify(r)).includes('10062'),
         ),
       );
+      // The apology is late too; wait for it so it cannot meet the next test's injected 429.
+      await waitFor(() => log.records.find((r) => r.msg === 'could not tell the user about the failure'));
     } finally {
       skew = 0;
       trouble.delayMs = 0;
