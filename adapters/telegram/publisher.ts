@@ -1,7 +1,8 @@
 /**
- * How scheduled posts reach Telegram: the same rendering as an answer, one sendMessage. Retries are
- * auto-retry's (429 and 5xx) only; a network timeout is reported, not resent, because Telegram has
- * no idempotency key and a blind resend can post twice.
+ * How scheduled posts reach Telegram: the same rendering as an answer, one sendMessage, no retries
+ * of its own. Retries are whatever the given Api is configured with (the bot's Api waits out 429s
+ * via auto-retry; the scheduler passes a bare Api and decides itself), because Telegram has no
+ * idempotency key and a blind resend can post twice.
  */
 import type { Api } from 'grammy';
 import type { Reply } from '../../src/commands/index.ts';
