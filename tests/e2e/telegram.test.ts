@@ -218,6 +218,17 @@ describe('resilience', () => {
     expect(sends.map((c) => c.status)).toEqual([429, 200]);
   });
 
+  it('retries a transient server error with backoff', async () => {
+    const user = newUser();
+    const before = fake.state.calls.length;
+    fake.failNext('sendMessage', 1, { errorCode: 502, description: 'Bad Gateway' });
+    fake.sendText('/topics', { from: user });
+
+    await nthBotMessage(user.id, 1);
+    const sends = fake.state.calls.slice(before).filter((c) => c.method === 'sendMessage');
+    expect(sends.map((c) => c.status)).toEqual([502, 200]);
+  });
+
   it('a failing handler is logged, answered politely, and the bot keeps serving', async () => {
     const user = newUser();
     fake.failNext('sendMessage', 1, { errorCode: 400, description: 'Bad Request: chat is being migrated' });
