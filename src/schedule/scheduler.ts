@@ -63,6 +63,8 @@ export interface Scheduler {
 const SCHEDULER_LEASE = 'scheduler';
 /** Rate-limit answers are waited out this many times before a delivery is given up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 20;
+/** Deliveries read from the store at a time. */
+const BATCH = 200;
 
 /** Builds a scheduler; nothing runs until `start()` or `runOnce()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -304,9 +306,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return 'failed';
   }
 
-  /** Sends ready deliveries: one chat's posts in order, several chats at once. */
-  async function deliverReady(report: RunReport): Promise<void> {
-    const ready = await store.readyDeliveries(clock.now(), 200);
+  /** Sends ready deliveries, batch after batch, until none is ready or a batch makes no progress. */
+  async function deliverAllReady(report: RunReport): Promise<void> {
+    for (;;) {
+      const before = report.sent + report.failed;
+      const size = await deliverBatch(report);
+      if (size < BATCH || report.sent + report.failed === before) return;
+    }
+  }
+
+  /** Sends one batch of ready deliveries: one chat's posts in order, several chats at once. */
+  async function deliverBatch(report: RunReport): Promise<number> {
+    const ready = await store.readyDeliveries(clock.now(), BATCH, [...publishers.keys()]);
     const byChat = new Map<string, Delivery[]>();
     for (const d of ready) {
       const key = `${d.platform}:${d.chatId}`;
@@ -324,6 +335,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    return ready.length;
   }
 
   async function check(): Promise<RunReport> {
@@ -353,7 +365,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const sub of await store.dueDigests(now)) {
       if (await planDigest(sub, now)) report.planned++;
     }
-    await deliverReady(report);
+    await deliverAllReady(report);
     return report;
   }
 
@@ -376,7 +388,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     if (!started) return;
     const now = clock.now();
-    const nextDelivery = leader ? await store.nextDeliveryAt() : undefined;
+    const nextDelivery = leader ? await store.nextDeliveryAt([...publishers.keys()]) : undefined;
     const delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - now));
     timer = clock.setTimeout(() => void wake(), Math.max(delay, 50));
   }

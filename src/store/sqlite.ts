@@ -217,11 +217,13 @@ export function openSqliteStore({ dataDir, fileName = DATABASE_FILE }: SqliteSto
       VALUES (@key, @subscriptionId, @kind, @slotAt, @platform, @chatId, @articleIds, @payload, 'pending', 0,
        @at, @at, @at)`),
     deliveryById: db.prepare<[number], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
-    ready: db.prepare<[number, number], DeliveryRow>(
-      `SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+    ready: db.prepare<[number, string, number], DeliveryRow>(
+      `SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+       AND platform IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at, id LIMIT ?`,
     ),
-    nextDue: db.prepare<[], { at: number | null }>(
-      `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending'`,
+    nextDue: db.prepare<[string], { at: number | null }>(
+      `SELECT MIN(next_attempt_at) AS at FROM deliveries
+       WHERE status = 'pending' AND platform IN (SELECT value FROM json_each(?))`,
     ),
     startAttempt: db.prepare<[number, number]>(
       `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'`,
@@ -373,11 +375,11 @@ export function openSqliteStore({ dataDir, fileName = DATABASE_FILE }: SqliteSto
     async planDelivery(p) {
       return plan(p);
     },
-    async readyDeliveries(now, limit) {
-      return stmt.ready.all(now, limit).map(toDelivery);
+    async readyDeliveries(now, limit, platforms) {
+      return stmt.ready.all(now, JSON.stringify(platforms), limit).map(toDelivery);
     },
-    async nextDeliveryAt() {
-      return orUndefined(stmt.nextDue.get()?.at ?? null);
+    async nextDeliveryAt(platforms) {
+      return orUndefined(stmt.nextDue.get(JSON.stringify(platforms))?.at ?? null);
     },
     async startAttempt(id, at) {
       return stmt.startAttempt.run(at, id).changes > 0;

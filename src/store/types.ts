@@ -160,10 +160,10 @@ export interface Store {
    * Answers undefined (and writes nothing) when the key exists or an article is already claimed.
    */
   planDelivery(plan: DeliveryPlan): Promise<Delivery | undefined>;
-  /** Pending deliveries due at `now`, oldest first. */
-  readyDeliveries(now: number, limit: number): Promise<Delivery[]>;
-  /** When the earliest pending delivery is due. */
-  nextDeliveryAt(): Promise<number | undefined>;
+  /** Pending deliveries due at `now` to the given platforms (those with a publisher), oldest first. */
+  readyDeliveries(now: number, limit: number, platforms: readonly Platform[]): Promise<Delivery[]>;
+  /** When the earliest pending delivery to the given platforms is due. */
+  nextDeliveryAt(platforms: readonly Platform[]): Promise<number | undefined>;
   /** Marks a pending delivery `sending` and counts the attempt; false if someone else took it. */
   startAttempt(id: number, at: number): Promise<boolean>;
   /** Records how an attempt ended. */

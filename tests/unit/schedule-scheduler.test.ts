@@ -410,6 +410,20 @@ describe('scheduler', () => {
     await vi.waitFor(() => expect(posted).toHaveLength(1));
   });
 
+  it('sends to connected platforms while another platform has a backlog and no publisher yet', async () => {
+    const scheduler = newScheduler();
+    const { publisher, posted } = fakePlatform(true);
+    scheduler.setPublisher('discord', publisher);
+    await scheduler.runOnce();
+    for (let i = 0; i < 250; i++) {
+      await subscribe({ platform: 'telegram', chatId: String(-1000 - i), cadence: { kind: 'alerts' } });
+    }
+    await subscribe({ cadence: { kind: 'alerts' } });
+    expect(await addArticles(scheduler, article('a1', '2026-11-19'))).toMatchObject({ planned: 251, sent: 1 });
+    expect(posted.map((p) => p.target.platform)).toEqual(['discord']);
+    expect(await store.listDeliveries({ status: 'pending', limit: 1000 })).toHaveLength(250);
+  });
+
   it('prints console subscriptions with the text renderer', async () => {
     const scheduler = newScheduler();
     let printed = '';

@@ -118,11 +118,14 @@ describe('SQLite store', () => {
     expect(await store.startAttempt(a.id, 20)).toBe(true);
     expect(await store.startAttempt(a.id, 20)).toBe(false);
     expect(await store.startAttempt(b.id, 20)).toBe(true);
-    expect(await store.readyDeliveries(100, 10)).toEqual([]);
+    expect(await store.readyDeliveries(100, 10, ['telegram', 'discord'])).toEqual([]);
     expect(await store.recoverInterrupted('telegram', false, 30)).toEqual({ requeued: 0, unknown: 1 });
     expect(await store.recoverInterrupted('discord', true, 30)).toEqual({ requeued: 1, unknown: 0 });
     expect((await store.getDelivery(a.id))?.status).toBe('unknown');
-    expect((await store.readyDeliveries(100, 10)).map((d) => d.id)).toEqual([b.id]);
+    expect((await store.readyDeliveries(100, 10, ['telegram', 'discord'])).map((d) => d.id)).toEqual([b.id]);
+    expect(await store.readyDeliveries(100, 10, ['telegram'])).toEqual([]);
+    expect(await store.nextDeliveryAt(['discord'])).toBe(30);
+    expect(await store.nextDeliveryAt(['console'])).toBeUndefined();
     await store.startAttempt(b.id, 40);
     await store.finishAttempt(b.id, { status: 'sent', messageId: 'm1', at: 50 });
     expect(await store.getDelivery(b.id)).toMatchObject({
@@ -151,7 +154,7 @@ describe('SQLite store', () => {
       pausedReason: 'bot was removed',
     });
     expect((await store.getDelivery(d?.id ?? -1))?.status).toBe('cancelled');
-    expect(await store.nextDeliveryAt()).toBeUndefined();
+    expect(await store.nextDeliveryAt(['telegram'])).toBeUndefined();
   });
 
   it('records when articles were first seen, once', async () => {
