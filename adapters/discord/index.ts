@@ -46,7 +46,10 @@ export async function startDiscord(
   client.on(Events.ShardDisconnect, (event, shard) =>
     logger.warn({ shard, code: event.code }, 'gateway disconnected'),
   );
-  client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'gateway reconnecting'));
+  let stopping: Promise<void> | undefined;
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (!stopping) logger.info({ shard }, 'gateway reconnecting');
+  });
   client.on(Events.ShardResume, (shard, replayed) =>
     logger.info({ shard, replayed }, 'gateway session resumed'),
   );
@@ -69,7 +72,6 @@ export async function startDiscord(
   }
   logger.info({ user: client.user?.tag }, 'discord bot ready');
 
-  let stopping: Promise<void> | undefined;
   return {
     client,
     stop() {

@@ -2,7 +2,7 @@
  * A fake Discord for end-to-end tests: the REST fake and the gateway fake wired together, plus
  * helpers that act as a user would (run a slash command, type into an option, press a button).
  */
-import { FakeGateway, type FakeGateway as Gateway } from './gateway.ts';
+import { FakeGateway } from './gateway.ts';
 import { type FakeMessage, type InteractionRecord, InteractionStore, type Origin } from './interactions.ts';
 import { FakeRest } from './rest.ts';
 import { FakeChannels } from './routes/channels.ts';
@@ -25,7 +25,7 @@ export interface FakeDiscord {
   applicationId: string;
   apiBase: string;
   rest: FakeRest;
-  gateway: Gateway;
+  gateway: FakeGateway;
   interactions: InteractionStore;
   channels: FakeChannels;
   commands: FakeCommands;
