@@ -17,4 +17,8 @@ export class Lru<K, V> {
     this.map.set(key, value);
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
+
+  clear(): void {
+    this.map.clear();
+  }
 }

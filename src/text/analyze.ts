@@ -22,10 +22,22 @@ export function words(text: string): string[] {
   return out;
 }
 
+/** Stems already computed: words repeat (Zipf), and the Snowball stemmer dominates indexing and tagging. */
+const stemCache = { en: new Map<string, string>(), es: new Map<string, string>() };
+/** Enough for the vocabulary of a large archive; the cache starts over rather than grow unbounded. */
+const STEM_CACHE_LIMIT = 200_000;
+
 /** The stem a folded word is indexed under in a language, after spelling normalisation. */
 export function stem(word: string, language: TextLanguage): string {
   if (/^\d/.test(word)) return word;
-  return stemmers[language].stem(language === 'en' ? americanize(word) : word);
+  const cache = stemCache[language];
+  let out = cache.get(word);
+  if (out === undefined) {
+    out = stemmers[language].stem(language === 'en' ? americanize(word) : word);
+    if (cache.size >= STEM_CACHE_LIMIT) cache.clear();
+    cache.set(word, out);
+  }
+  return out;
 }
 
 export function isStopword(word: string, language: TextLanguage): boolean {

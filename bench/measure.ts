@@ -1,0 +1,76 @@
+/**
+ * Per-contender measurements on one corpus: build time, index heap, serialized size, and latency
+ * percentiles per row of the query mix, each query answered without memoised answers.
+ */
+import type { Content } from '../src/content/load.ts';
+import { buildContender, type Contender, type ContenderName } from './contenders.ts';
+import type { QueryCase } from './queries.ts';
+import { median, memoryMb, percentile, timed } from './stats.ts';
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+export interface ContenderFigures {
+  contender: ContenderName;
+  buildMs: number;
+  indexHeapMb: number;
+  serializedMb: number;
+  /** Latency per row label of the query mix, plus `all` for the whole mix (ms). */
+  latency: Record<string, Latency>;
+}
+
+function ask(contender: Contender, q: QueryCase): string[] {
+  if (q.kind === 'search') return contender.search(q.text, 10, q.language);
+  if (q.kind === 'prefix') return contender.prefix(q.text, 10);
+  if (q.kind === 'latest') return contender.latest(q.text, 10);
+  return contender.brief(q.text, 10);
+}
+
+export interface MeasureOptions {
+  builds: number;
+  rounds: number;
+}
+
+export function measureContender(
+  name: ContenderName,
+  content: Content,
+  mix: QueryCase[],
+  { builds, rounds }: MeasureOptions,
+): ContenderFigures {
+  const buildTimes: number[] = [];
+  let contender: Contender | undefined;
+  let heapMb = 0;
+  for (let i = 0; i < builds; i++) {
+    contender = undefined;
+    const before = memoryMb().heap;
+    const built = timed(() => buildContender(name, content));
+    buildTimes.push(built.ms);
+    contender = built.value;
+    heapMb = memoryMb().heap - before;
+  }
+  if (!contender) throw new Error('bench: builds must be at least 1');
+  const serializedMb = contender.serializedBytes() / 2 ** 20;
+
+  const samples = new Map<string, number[]>([['all', []]]);
+  // One untimed pass warms the JIT, so rounds measure steady-state work.
+  for (const q of mix) ask(contender, q);
+  for (let round = 0; round < rounds; round++) {
+    contender.forget();
+    for (const q of mix) {
+      const { ms } = timed(() => ask(contender, q));
+      for (const key of [q.label, 'all']) {
+        const list = samples.get(key) ?? [];
+        list.push(ms);
+        samples.set(key, list);
+      }
+    }
+  }
+  const latency: Record<string, Latency> = {};
+  for (const [label, list] of samples) {
+    latency[label] = { p50: median(list), p99: percentile(list, 99), samples: list.length };
+  }
+  return { contender: name, buildMs: median(buildTimes), indexHeapMb: heapMb, serializedMb, latency };
+}

@@ -1,0 +1,77 @@
+/** The results table printed by `npm run bench` and the shape of bench/results.json. */
+import type { ColdStart } from './cold.ts';
+import type { ContenderFigures } from './measure.ts';
+import type { Quality } from './quality.ts';
+import { fmt } from './stats.ts';
+
+export interface SizeResult {
+  articles: number;
+  /** Distinct words in the corpus: grows with size like real text. */
+  vocabulary: number;
+  contenders: ContenderFigures[];
+  coldStart?: ColdStart;
+}
+
+export interface Results {
+  command: string;
+  quick: boolean;
+  date: string;
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
+  quality: Quality[];
+  sizes: SizeResult[];
+}
+
+export const LATENCY_ROWS = [
+  'common word',
+  'rare word',
+  'two words',
+  'three words',
+  'Spanish',
+  'typo',
+  'as-you-type',
+  'latest <topic>',
+  'brief <topic>',
+  'all',
+];
+
+/** One plain-text table: a row per figure, a column per contender, ratios against ours. */
+export function table(results: Results): string {
+  const lines: string[] = [];
+  const row = (cells: string[]) =>
+    lines.push(cells.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(12))).join(' '));
+  const { machine } = results;
+  lines.push(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}`);
+  lines.push('');
+  row(['answer quality (judged queries)', 'top-3', 'MRR@10']);
+  for (const q of results.quality)
+    row([`  ${q.contender}`, `${(q.top3 * 100).toFixed(0)}%`, q.mrr10.toFixed(2)]);
+  for (const size of results.sizes) {
+    lines.push('');
+    const names = size.contenders.map((c) => c.contender);
+    row([
+      `${size.articles} articles (${size.vocabulary} words)`,
+      ...names,
+      ...names.slice(1).map((n) => `${n.split('-')[0]}/ours`),
+    ]);
+    const ours = size.contenders[0] as ContenderFigures;
+    const figure = (label: string, get: (c: ContenderFigures) => number) => {
+      const values = size.contenders.map(get);
+      row([label, ...values.map(fmt), ...values.slice(1).map((v) => `${fmt(v / get(ours))}×`)]);
+    };
+    figure('build (ms)', (c) => c.buildMs);
+    figure('index heap (MB)', (c) => c.indexHeapMb);
+    figure('serialized (MB)', (c) => c.serializedMb);
+    for (const label of LATENCY_ROWS) {
+      if (!ours.latency[label]) continue;
+      figure(`${label} p50 (ms)`, (c) => c.latency[label]?.p50 ?? Number.NaN);
+      figure(`${label} p99 (ms)`, (c) => c.latency[label]?.p99 ?? Number.NaN);
+    }
+    if (size.coldStart) {
+      const c = size.coldStart;
+      row(['cold start, no index cache (ms)', fmt(c.withoutCacheMs)]);
+      row(['cold start, warm index cache (ms)', fmt(c.withCacheMs)]);
+      row(['process heap / RSS after start (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: speed, memory and answer quality of our engine next to default MiniSearch and
+ * FlexSearch, on synthetic corpora of 1k, 10k and 100k articles. Prints one table and writes
+ * bench/results.json. `--quick` is the CI smoke run: small sizes, a few rounds, under a minute.
+ * `--sizes=1000,10000` picks sizes; `--no-cold` skips the child-process cold starts.
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureColdStart } from './cold.ts';
+import { CONTENDERS } from './contenders.ts';
+import { generateCorpus, loadSeed, vocabularySize } from './corpus.ts';
+import { measureContender } from './measure.ts';
+import { judge } from './quality.ts';
+import { queryMix } from './queries.ts';
+import { type Results, type SizeResult, table } from './report.ts';
+
+const SEED_DIR = 'content';
+const RESULTS_FILE = new URL('./results.json', import.meta.url);
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    'no-cold': { type: 'boolean', default: false },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const quick = args.quick ?? false;
+const sizes = args.sizes ? args.sizes.split(',').map(Number) : quick ? [1000, 5000] : [1000, 10_000, 100_000];
+const seed = Number(args.seed);
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+const seedContent = await loadSeed(SEED_DIR);
+const results: Results = {
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  quick,
+  date: new Date().toISOString(),
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+  },
+  quality: CONTENDERS.map((name) => judge(name, seedContent)),
+  sizes: [],
+};
+
+for (const size of sizes) {
+  log(`generating ${size} articles`);
+  const content = generateCorpus(seedContent, { size, seed });
+  const mix = queryMix(content);
+  const big = size >= 50_000;
+  const result: SizeResult = { articles: size, vocabulary: vocabularySize(content), contenders: [] };
+  for (const name of CONTENDERS) {
+    log(`measuring ${name} at ${size}`);
+    const peer = name !== 'ours';
+    result.contenders.push(
+      measureContender(name, content, mix, {
+        builds: quick ? 1 : big ? 2 : 3,
+        rounds: quick ? 3 : peer && big ? 5 : 30,
+      }),
+    );
+  }
+  if (!args['no-cold']) {
+    log(`cold starts at ${size}`);
+    result.coldStart = await measureColdStart(content, SEED_DIR, quick ? 1 : 3);
+  }
+  results.sizes.push(result);
+}
+
+await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${table(results)}\n`);
+log(`results written to bench/results.json`);
