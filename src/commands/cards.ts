@@ -23,7 +23,12 @@ function topicNames(article: Article, topics: TopicIndex): string[] {
  * A list item for one article. For a hit inside a long article the summary is the section's
  * best-matching sentences (and `section` names it), not the article's opening.
  */
-export function toCard(hit: Hit | Article, topics: TopicIndex, summaryLength: number): Card {
+export function toCard(
+  hit: Hit | Article,
+  topics: TopicIndex,
+  summaryLength: number,
+  uiLanguage = 'en',
+): Card {
   const article = 'article' in hit ? hit.article : hit;
   const card: Card = {
     id: article.id,
@@ -34,7 +39,7 @@ export function toCard(hit: Hit | Article, topics: TopicIndex, summaryLength: nu
     publishedAt: article.publishedAt,
     datePrecision: article.datePrecision,
     dateSource: article.dateSource,
-    dateLabel: dateLabel(article.publishedAt, article.dateSource),
+    dateLabel: dateLabel(article.publishedAt, article.dateSource, uiLanguage),
     language: article.language,
     topics: topicNames(article, topics),
     source: article.source,
@@ -52,6 +57,10 @@ export function toCard(hit: Hit | Article, topics: TopicIndex, summaryLength: nu
   return card;
 }
 
-export function toArticleView(article: Article, topics: TopicIndex): ArticleView {
-  return { ...toCard(article, topics, SUMMARY_LENGTH.max), body: article.body, passages: article.passages };
+export function toArticleView(article: Article, topics: TopicIndex, uiLanguage = 'en'): ArticleView {
+  return {
+    ...toCard(article, topics, SUMMARY_LENGTH.max, uiLanguage),
+    body: article.body,
+    passages: article.passages,
+  };
 }

@@ -7,6 +7,7 @@ import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
 import { Cursors } from './cursor.ts';
 import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
+import { type Messages, messagesFor } from './messages.ts';
 import { parseCommand } from './parse.ts';
 import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from './reply.ts';
 
@@ -51,8 +52,6 @@ export class QueryError extends Error {
 const clamp = (n: number | undefined, min: number, max: number, fallback: number) =>
   n === undefined || !Number.isFinite(n) ? fallback : Math.min(max, Math.max(min, Math.floor(n)));
 
-const quote = (text: string) => `“${text}”`;
-
 /** The core's front door: every adapter turns platform input into a Command and renders the Reply. */
 export function createBriefings(
   initial: Engine,
@@ -61,55 +60,56 @@ export function createBriefings(
   let engine = initial;
   const cursors = new Cursors();
 
-  const settings = (ctx: RequestContext) => ({
-    limit: clamp(ctx.limit, 1, PAGE.max, PAGE.default),
-    summaryLength: clamp(ctx.summaryLength, SUMMARY_LENGTH.min, SUMMARY_LENGTH.max, SUMMARY_LENGTH.default),
-    language: languageOfLocale(ctx.locale),
-  });
+  const settings = (ctx: RequestContext) => {
+    const language = languageOfLocale(ctx.locale);
+    return {
+      limit: clamp(ctx.limit, 1, PAGE.max, PAGE.default),
+      summaryLength: clamp(ctx.summaryLength, SUMMARY_LENGTH.min, SUMMARY_LENGTH.max, SUMMARY_LENGTH.default),
+      language,
+      t: messagesFor(language),
+    };
+  };
 
   /** Cleans a query; refuses empty and oversized ones with an example of what works. */
-  const cleanQuery = (raw: string, command: ListCommand, required: boolean): string => {
+  const cleanQuery = (raw: string, command: ListCommand, required: boolean, t: Messages): string => {
     if (raw.length > MAX_QUERY_CHARS * 4 || squash(raw).length > MAX_QUERY_CHARS) {
-      throw new QueryError(
-        `That is ${raw.length.toLocaleString('en')} characters; please keep ${command} queries under ${MAX_QUERY_CHARS}. A few key words work best.`,
-        [{ label: `/${command} mexico`, command: `/${command} mexico` }],
-      );
+      throw new QueryError(t.tooLong(raw.length, command, MAX_QUERY_CHARS), [
+        { label: `/${command} mexico`, command: `/${command} mexico` },
+      ]);
     }
     const query = squash(stripControl(raw));
     if (!query && required) {
-      throw new QueryError(
-        `What should I ${command === 'search' ? 'search for' : 'brief you on'}? Add a topic or a few words.`,
-        [
-          { label: `/${command} honduras`, command: `/${command} honduras` },
-          { label: '/topics', command: '/topics' },
-        ],
-      );
+      throw new QueryError(t.emptyQuery(command === 'search' ? 'search' : 'brief'), [
+        { label: `/${command} honduras`, command: `/${command} honduras` },
+        { label: '/topics', command: '/topics' },
+      ]);
     }
     return query;
   };
 
-  const notFound = (query: string): NoticeReply => {
+  const notFound = (query: string, t: Messages): NoticeReply => {
     const near = engine.nearestTopics(query);
     const topics = near.length ? near : engine.topics().slice(0, 3);
     return {
       kind: 'notice',
       tone: 'info',
-      message: `I found no articles about ${quote(query)}. ${near.length ? 'Did you mean one of these?' : 'Try one of the most covered topics, or /topics for all.'}`,
+      message: t.notFound(query, near.length > 0),
       suggestions: topics.map((t) => ({ label: t.name, command: `/latest ${t.id}` })),
     };
   };
 
   const list = (command: ListCommand, rawQuery: string, offset: number, ctx: RequestContext): Reply => {
-    const { limit, summaryLength, language } = settings(ctx);
-    let query = cleanQuery(rawQuery, command, command !== 'latest');
+    const { limit, summaryLength, language, t } = settings(ctx);
+    let query = cleanQuery(rawQuery, command, command !== 'latest', t);
     let notice: string | undefined;
     const corrected = command !== 'search' && query ? engine.correctTopic(query) : undefined;
     if (corrected) {
-      notice = `Showing ${corrected.name} (you typed ${quote(query)}).`;
+      notice = t.corrected(corrected.name, query);
       query = corrected.id;
     }
     const opts: QueryOptions = { offset, limit, language };
-    const cards = (hits: (Hit | Article)[]) => hits.map((h) => toCard(h, engine.topicIndex, summaryLength));
+    const cards = (hits: (Hit | Article)[]) =>
+      hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
     let reply: CardsReply;
     if (command === 'search') {
       const page = engine.search(query, opts);
@@ -117,7 +117,7 @@ export function createBriefings(
         kind: 'cards',
         command,
         query,
-        title: `Search: ${quote(query)}`,
+        title: t.searchTitle(query),
         items: cards(page.hits),
         offset,
         total: page.total,
@@ -125,63 +125,65 @@ export function createBriefings(
     } else {
       const page: LatestPage & Partial<Briefing> =
         command === 'brief' ? engine.brief(query, opts) : engine.latest(query, opts);
-      const subject = page.topic?.name ?? (query ? quote(query) : '');
+      const subject = page.topic?.name ?? (query ? t.quote(query) : undefined);
       reply = {
         kind: 'cards',
         command,
         query,
-        title:
-          command === 'brief' ? `Briefing: ${subject}` : subject ? `Latest on ${subject}` : 'Latest articles',
+        title: command === 'brief' ? t.briefTitle(subject ?? '') : t.latestTitle(subject),
         items: cards(page.hits),
         offset,
         total: page.total,
       };
       if (page.themes) {
-        reply.overview = overview(
+        const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource, language);
+        const { range } = page;
+        reply.overview = t.overview(
           page.total,
-          page.range,
-          page.themes.map((t) => t.name),
+          range && label(range.from),
+          range && label(range.to),
+          page.themes.map((theme) => theme.name),
         );
-        reply.suggestions = page.themes.map((t) => ({ label: t.name, command: `/brief ${t.id}` }));
+        reply.suggestions = page.themes.map((theme) => ({
+          label: theme.name,
+          command: `/brief ${theme.id}`,
+        }));
       }
     }
     if (notice) reply.notice = notice;
     if (reply.total === 0)
-      return offset > 0
-        ? { kind: 'notice', tone: 'info', message: 'There are no more results.' }
-        : notFound(query);
+      return offset > 0 ? { kind: 'notice', tone: 'info', message: t.noMore } : notFound(query, t);
     if (offset + reply.items.length < reply.total)
       reply.next = cursors.encode({ command, query, offset: offset + reply.items.length });
     return reply;
   };
 
-  const helpReply = (): Reply => ({
+  const helpReply = (t: Messages): Reply => ({
     kind: 'help',
-    title: 'Briefings',
-    intro: `Short, sourced briefings from an archive of ${engine.size} articles on Latin American politics and labour movements. Ask about a country, a person or a theme.`,
-    commands: helpCommands(),
+    title: t.helpTitle,
+    intro: t.helpIntro(engine.size),
+    commands: helpCommands().map((c) => ({ ...c, description: t.describe(c) })),
     examples: EXAMPLES,
   });
 
   const helpCommands = () =>
     options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
 
-  const articleReply = (rawId: string): Reply => {
+  const articleReply = (rawId: string, ctx: RequestContext): Reply => {
+    const { t, language } = settings(ctx);
     const id = squash(stripControl(rawId)).slice(0, 64);
-    if (!id)
-      throw new QueryError('Which article? Give its id, as shown under each result: /article 23fcb2-03');
+    if (!id) throw new QueryError(t.whichArticle);
     const article = engine.article(id);
-    if (!article) {
-      return {
-        kind: 'notice',
-        tone: 'error',
-        message: `There is no article with the id ${quote(id)}. Ids are shown under each result.`,
-      };
-    }
-    return { kind: 'article', title: article.title, article: toArticleView(article, engine.topicIndex) };
+    if (!article) return { kind: 'notice', tone: 'error', message: t.noSuchArticle(id) };
+    return {
+      kind: 'article',
+      title: article.title,
+      article: toArticleView(article, engine.topicIndex, language),
+    };
   };
 
   const dispatch = async (command: Command, ctx: RequestContext): Promise<Reply> => {
+    const { t } = settings(ctx);
     switch (command.kind) {
       case 'latest':
         return list('latest', command.topic, 0, ctx);
@@ -192,38 +194,34 @@ export function createBriefings(
       case 'more': {
         const page = cursors.decode(command.cursor);
         if (!page) {
-          return {
-            kind: 'notice',
-            tone: 'info',
-            message: 'That list has expired. Please run the command again.',
-          };
+          return { kind: 'notice', tone: 'info', message: t.expired };
         }
         return list(page.command, page.query, page.offset, ctx);
       }
       case 'topics':
         return {
           kind: 'topics',
-          title: 'Topics in the archive',
+          title: t.topicsTitle,
           topics: engine.topics().map(({ id, name, kind, count }) => ({ id, name, kind, count })),
         };
       case 'article':
-        return articleReply(command.id);
+        return articleReply(command.id, ctx);
       case 'start':
-        return command.payload.trim() ? articleReply(command.payload) : helpReply();
+        return command.payload.trim() ? articleReply(command.payload, ctx) : helpReply(t);
       case 'help':
-        return helpReply();
+        return helpReply(t);
       case 'subscribe':
       case 'unsubscribe':
       case 'subscriptions':
         if (!options.subscriptions) {
-          return { kind: 'notice', tone: 'info', message: 'Subscriptions are not available here.' };
+          return { kind: 'notice', tone: 'info', message: t.noSubscriptions };
         }
         return options.subscriptions.handle(command, ctx);
       case 'unknown':
         return {
           kind: 'notice',
           tone: 'error',
-          message: `I don't know the command /${command.name}. Try /help for what I can do.`,
+          message: t.unknownCommand(command.name),
           suggestions: [{ label: '/help', command: '/help' }],
         };
     }
@@ -257,18 +255,18 @@ export function createBriefings(
       }));
     },
     async inline(rawQuery, offset, ctx = {}) {
-      const { limit, summaryLength, language } = settings({ limit: 20, ...ctx });
+      const { limit, summaryLength, language, t } = settings({ limit: 20, ...ctx });
       const query = squash(stripControl(rawQuery)).slice(0, MAX_QUERY_CHARS);
       const start = clamp(offset, 0, 10_000, 0);
       const page = query
         ? engine.search(query, { offset: start, limit, language })
         : engine.latest('', { offset: start, limit, language });
-      const items = page.hits.map((h) => toCard(h, engine.topicIndex, summaryLength));
+      const items = page.hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
       const reply: CardsReply = {
         kind: 'cards',
         command: query ? 'search' : 'latest',
         query,
-        title: query ? `Search: ${quote(query)}` : 'Latest articles',
+        title: query ? t.searchTitle(query) : t.latestTitle(undefined),
         items,
         offset: start,
         total: page.total,
@@ -279,22 +277,4 @@ export function createBriefings(
     helpCommands,
   };
   return briefings;
-}
-
-/** "26 articles, Aug 2004 – ~Sep 2023. Key themes: Electoral fraud, Oaxaca and Repression." */
-function overview(
-  total: number,
-  range: { from: Article; to: Article } | undefined,
-  themes: string[],
-): string {
-  const count = `${total} ${total === 1 ? 'article' : 'articles'}`;
-  const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource);
-  const dates = range
-    ? range.from === range.to
-      ? ` (${label(range.from)})`
-      : `, ${label(range.from)} – ${label(range.to)}`
-    : '';
-  const list =
-    themes.length > 1 ? `${themes.slice(0, -1).join(', ')} and ${themes.at(-1)}` : (themes[0] ?? '');
-  return `${count}${dates}.${list ? ` Key themes: ${list}.` : ''}`;
 }

@@ -1,6 +1,9 @@
 import type { DatePrecision, DateSource } from '../types.ts';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS: Record<string, string[]> = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  es: ['ene', 'feb', 'mar', 'abr', 'may', 'jun', 'jul', 'ago', 'sep', 'oct', 'nov', 'dic'],
+};
 
 export function precisionOf(date: string): DatePrecision {
   return date.length === 4 ? 'year' : date.length === 7 ? 'month' : 'day';
@@ -18,9 +21,9 @@ export function dateSortKey(date: string): number {
 }
 
 /** "31 Oct 2006", "Oct 2006", "2006"; estimates get a "~" so nobody mistakes them for facts. */
-export function dateLabel(date: string, source: DateSource): string {
+export function dateLabel(date: string, source: DateSource, language = 'en'): string {
   const [y, m, d] = date.split('-');
-  const month = m ? MONTHS[Number(m) - 1] : undefined;
+  const month = m ? (MONTHS[language] ?? MONTHS.en)?.[Number(m) - 1] : undefined;
   const text = [d ? String(Number(d)) : undefined, month, y].filter(Boolean).join(' ');
   return source === 'estimate' ? `~${text}` : text;
 }

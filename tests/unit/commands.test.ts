@@ -190,3 +190,28 @@ describe('cursors', () => {
     });
   });
 });
+
+describe('the interface language', () => {
+  it('speaks Spanish to Spanish-speaking users, titles, overview and dates included', async () => {
+    const reply = (await briefings.run('/brief honduras', { locale: 'es-419' })) as CardsReply;
+    expect(reply.title).toBe('Resumen: Honduras');
+    expect(reply.overview).toMatch(/^4 artículos, ~22 sep 2009 – ~nov 2009\. Temas clave: .* y /);
+    expect((await briefings.run('/latest', { locale: 'es' })) as CardsReply).toMatchObject({
+      title: 'Artículos recientes',
+    });
+    expect(await briefings.run('/latest xyzzy', { locale: 'es' })).toMatchObject({
+      message: expect.stringMatching(/^No encontré/),
+    });
+    expect(await briefings.run('/help', { locale: 'es' })).toMatchObject({
+      intro: expect.stringMatching(/^Resúmenes breves/),
+      commands: expect.arrayContaining([
+        expect.objectContaining({ name: 'latest', description: expect.stringMatching(/^Los artículos/) }),
+      ]),
+    });
+  });
+
+  it('stays English for everyone else', async () => {
+    const reply = (await briefings.run('/brief honduras', { locale: 'fr-FR' })) as CardsReply;
+    expect(reply.title).toBe('Briefing: Honduras');
+  });
+});
