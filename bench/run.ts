@@ -2,13 +2,13 @@
  * `npm run bench`: speed, memory and answer quality of our engine next to default MiniSearch and
  * FlexSearch, on synthetic corpora of 1k, 10k and 100k articles. Prints one table and writes
  * bench/results.json. `--quick` is the CI smoke run: small sizes, a few rounds, under a minute.
- * `--sizes=1000,10000` picks sizes; `--no-cold` skips the child-process cold starts.
+ * `--sizes=1000,10000` picks sizes; `--only=ours` picks contenders; `--no-cold` skips cold starts.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold.ts';
-import { CONTENDERS } from './contenders.ts';
+import { CONTENDERS, type ContenderName } from './contenders.ts';
 import { generateCorpus, loadSeed, vocabularySize } from './corpus.ts';
 import { measureContender } from './measure.ts';
 import { judge } from './quality.ts';
@@ -24,11 +24,13 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     'no-cold': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    only: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
 const sizes = args.sizes ? args.sizes.split(',').map(Number) : quick ? [1000, 5000] : [1000, 10_000, 100_000];
 const seed = Number(args.seed);
+const contenders = args.only ? CONTENDERS.filter((c) => args.only?.split(',').includes(c)) : CONTENDERS;
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -44,7 +46,7 @@ const results: Results = {
     node: process.versions.node,
     platform: `${process.platform}-${process.arch}`,
   },
-  quality: CONTENDERS.map((name) => judge(name, seedContent)),
+  quality: contenders.map((name: ContenderName) => judge(name, seedContent)),
   sizes: [],
 };
 
@@ -54,7 +56,7 @@ for (const size of sizes) {
   const mix = queryMix(content);
   const big = size >= 50_000;
   const result: SizeResult = { articles: size, vocabulary: vocabularySize(content), contenders: [] };
-  for (const name of CONTENDERS) {
+  for (const name of contenders) {
     log(`measuring ${name} at ${size}`);
     const peer = name !== 'ours';
     result.contenders.push(

@@ -1,37 +1,22 @@
-import MiniSearch, { type Options, type Query } from 'minisearch';
 import { dateSortKey } from '../content/dates.ts';
 import type { Content } from '../content/load.ts';
 import type { TopicMatcher } from '../content/topics.ts';
 import { isStopword, stem, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import type { Article } from '../types.ts';
-import { type DocRef, docRefs, INDEX_FIELDS, type IndexDoc, toIndexDoc } from './documents.ts';
+import { type DocRef, docRefs, toIndexDoc } from './documents.ts';
 import { Lru } from './lru.ts';
+import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
+import { type QueryGroup, type Ranking, Scorer } from './ranking.ts';
 import { TopicIndex, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = `5.${POSTINGS_FORMAT}`;
 
 /** Queries longer than this many words are cut: nobody types more, and each word costs a lookup. */
 const MAX_QUERY_WORDS = 12;
 /** A free-text `latest`/`brief` keeps hits scoring at least this share of the best one. */
 const RELEVANT_SHARE = 0.2;
-
-const splitTerms = (text: string) => (text ? text.split(' ') : []);
-
-/** Terms are analysed before they reach MiniSearch (per language), so it only splits and scores. */
-const MINISEARCH_OPTIONS: Options<IndexDoc> = {
-  fields: [...INDEX_FIELDS],
-  storeFields: [],
-  tokenize: splitTerms,
-  processTerm: (term) => term,
-  searchOptions: {
-    tokenize: splitTerms,
-    processTerm: (term) => term,
-    boost: { title: 2, topics: 0.4, text: 1 },
-    weights: { fuzzy: 0.35, prefix: 0.5 },
-  },
-};
 
 export interface Hit {
   article: Article;
@@ -76,32 +61,36 @@ export interface Completion {
   kind: 'topic' | 'article';
 }
 
-interface QueryGroup {
-  terms: string[];
-  topics: string[];
-  fuzzy: number;
-  prefix: boolean;
-}
-
 /**
- * The query engine: a MiniSearch index over articles and long-article sections, plus date order
- * and topic lists. Knows nothing of commands or platforms; answers with articles and scores.
+ * The query engine: a compact inverted index over articles and long-article sections (MiniSearch's
+ * radix tree as the term dictionary, BM25+ scoring as MiniSearch does it), plus date order and
+ * topic lists. Knows nothing of commands or platforms; answers with articles and scores.
  */
 export class Engine {
   readonly articles: readonly Article[];
   readonly topicIndex: TopicIndex;
   /** Content fingerprint and index format: changes whenever answers could change. */
   readonly version: string;
-  private readonly index: MiniSearch<IndexDoc>;
+  private readonly index: PostingIndex;
+  private readonly scorer: Scorer;
   private readonly refs: DocRef[];
   private readonly byId: Map<string, number>;
   private readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
   private readonly newest: number[];
-  private readonly rankCache = new Lru<string, Hit[]>(512);
+  /** Each article's twin (article index), or -1. */
+  private readonly twin: Int32Array;
+  /** Topic numbers of each article, flat, for counting themes without Maps. */
+  private readonly topicStart: Uint32Array;
+  private readonly topicNumbers: Uint16Array;
+  private readonly topicIds: string[];
+  /** Scratch membership marks, one per article, always left cleared. */
+  private readonly marks: Uint8Array;
+  private foldedTitles?: string[];
+  private readonly rankCache = new Lru<string, Ranking>(64);
   private readonly listCache = new Lru<string, number[]>(256);
 
-  private constructor(content: Content, index: MiniSearch<IndexDoc>, refs: DocRef[]) {
+  private constructor(content: Content, index: PostingIndex, refs: DocRef[]) {
     this.articles = content.articles;
     this.matcher = content.matcher;
     this.index = index;
@@ -113,27 +102,53 @@ export class Engine {
       .map((_, i) => i)
       .sort((a, b) => (keys[b] as number) - (keys[a] as number) || a - b);
     this.topicIndex = new TopicIndex(content.topics, content.articles, this.newest);
+    this.twin = Int32Array.from(content.articles, (a) => (a.twinOf ? (this.byId.get(a.twinOf) ?? -1) : -1));
+    this.marks = new Uint8Array(content.articles.length);
+    this.topicIds = content.topics.map((t) => t.id);
+    const topicNumber = new Map(this.topicIds.map((id, n) => [id, n]));
+    this.topicStart = new Uint32Array(content.articles.length + 1);
+    const numbers: number[] = [];
+    content.articles.forEach((a, i) => {
+      for (const id of a.topics) {
+        const n = topicNumber.get(id);
+        if (n !== undefined) numbers.push(n);
+      }
+      this.topicStart[i + 1] = numbers.length;
+    });
+    this.topicNumbers = Uint16Array.from(numbers);
+    if (index.docCount !== refs.length)
+      throw new Error(`Engine: index has ${index.docCount} documents, content ${refs.length}`);
+    this.scorer = new Scorer(index, {
+      docArticle: Int32Array.from(refs, (r) => r.article),
+      articleCount: content.articles.length,
+      twin: this.twin,
+    });
   }
 
   /** Indexes content from scratch. */
   static build(content: Content): Engine {
     const refs = docRefs(content.articles);
-    const index = new MiniSearch<IndexDoc>(MINISEARCH_OPTIONS);
-    index.addAll(refs.map((ref, id) => toIndexDoc(id, ref, content.articles)));
+    const index = PostingIndex.build(refs.map((ref, id) => toIndexDoc(id, ref, content.articles)));
     return new Engine(content, index, refs);
   }
 
-  /** Reuses an index serialized by `serialize()` for the same content. */
+  /** Reuses an index serialized by `serialize()` for the same content; throws if it is not one. */
   static restore(content: Content, serialized: string): Engine {
-    return new Engine(
-      content,
-      MiniSearch.loadJSON<IndexDoc>(serialized, MINISEARCH_OPTIONS),
-      docRefs(content.articles),
-    );
+    const { format, index } = JSON.parse(serialized) as { format?: unknown; index?: unknown };
+    if (format !== INDEX_FORMAT || typeof index !== 'string')
+      throw new Error(`Engine: not an index of format ${INDEX_FORMAT}`);
+    return new Engine(content, PostingIndex.decode(Buffer.from(index, 'base64')), docRefs(content.articles));
   }
 
+  /**
+   * The index for the cache in the data directory: JSON around the binary postings in base64, so
+   * loading is one JSON parse of a few strings and a base64 decode, not a rebuild of objects.
+   */
   serialize(): string {
-    return JSON.stringify(this.index);
+    return JSON.stringify({
+      format: INDEX_FORMAT,
+      index: Buffer.from(this.index.encode()).toString('base64'),
+    });
   }
 
   /** Drops memoised answers, so a benchmark measures the work a new query costs. */
@@ -153,7 +168,13 @@ export class Engine {
 
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
   search(query: string, options: QueryOptions = {}): Page<Hit> {
-    return paginate(this.ranked(query, options.language), options);
+    const { offset = 0, limit = 10 } = options;
+    const ranking = this.ranked(query, options.language);
+    const hits = ranking
+      .top(offset + limit)
+      .slice(offset)
+      .map((entry) => this.hitAt(ranking, entry));
+    return { hits, total: ranking.size, offset };
   }
 
   /**
@@ -205,8 +226,9 @@ export class Engine {
     if (near.length >= limit) return near;
     // Fall back to the topics of whatever the text finds, typo tolerance included.
     const seen = new Set(near.map((t) => t.id));
-    for (const hit of this.ranked(text).slice(0, 5)) {
-      for (const id of hit.article.topics) {
+    const ranking = this.ranked(text);
+    for (const entry of ranking.top(5)) {
+      for (const id of (this.articles[ranking.articles[entry] as number] as Article).topics) {
         const t = this.topicIndex.get(id);
         if (t && !seen.has(id) && t.kind !== 'theme') {
           seen.add(id);
@@ -224,12 +246,14 @@ export class Engine {
       .map((t) => ({ label: `${t.name} (${t.count})`, value: t.id, kind: 'topic' }));
     const p = words(prefix).join(' ');
     if (!p) return out;
-    for (const i of this.newest) {
-      if (out.length >= limit) break;
-      const a = this.articles[i] as Article;
-      const title = words(a.title).join(' ');
-      if (title.startsWith(p) || title.includes(` ${p}`))
+    this.foldedTitles ??= this.newest.map((i) => words((this.articles[i] as Article).title).join(' '));
+    const spaced = ` ${p}`;
+    for (let k = 0; k < this.newest.length && out.length < limit; k++) {
+      const title = this.foldedTitles[k] as string;
+      if (title.startsWith(p) || title.includes(spaced)) {
+        const a = this.articles[this.newest[k] as number] as Article;
         out.push({ label: a.title, value: a.id, kind: 'article' });
+      }
     }
     return out;
   }
@@ -252,12 +276,8 @@ export class Engine {
     const key = `q:${preferred}:${language ?? ''}:${trimmed}`;
     let list = this.listCache.get(key);
     if (!list) {
-      const hits = this.ranked(trimmed, language).filter((h) => h.strict);
-      const floor = (hits[0]?.score ?? 0) * RELEVANT_SHARE;
-      const relevant = new Set(
-        hits.filter((h) => h.score >= floor).map((h) => this.byId.get(h.article.id) as number),
-      );
-      list = this.newest.filter((i) => relevant.has(i));
+      const relevant = this.ranked(trimmed, language).strictAbove(RELEVANT_SHARE);
+      list = this.inDateOrder(relevant);
       this.listCache.set(key, list);
     }
     return { mode: 'query', list };
@@ -268,18 +288,28 @@ export class Engine {
     const key = `${name}:${preferred}`;
     const cached = this.listCache.get(key);
     if (cached) return cached;
-    const present = new Set(list);
+    for (const i of list) this.marks[i] = 1;
     const out = list.filter((i) => {
-      const a = this.articles[i] as Article;
-      const twin = a.twinOf === undefined ? undefined : this.byId.get(a.twinOf);
-      return (
-        twin === undefined ||
-        !present.has(twin) ||
-        this.prefer(a, this.articles[twin] as Article, preferred) === a
-      );
+      const twin = this.twin[i] as number;
+      return twin < 0 || !this.marks[twin] || this.preferIndex(i, twin, preferred);
     });
+    for (const i of list) this.marks[i] = 0;
     this.listCache.set(key, out);
     return out;
+  }
+
+  /** Articles in newest-first order, by marking them and walking the date order once. */
+  private inDateOrder(articles: readonly number[]): number[] {
+    for (const i of articles) this.marks[i] = 1;
+    const out: number[] = [];
+    for (const i of this.newest) if (this.marks[i]) out.push(i);
+    for (const i of articles) this.marks[i] = 0;
+    return out;
+  }
+
+  private preferIndex(a: number, b: number, language: TextLanguage): boolean {
+    const articleA = this.articles[a] as Article;
+    return this.prefer(articleA, this.articles[b] as Article, language) === articleA;
   }
 
   private prefer(a: Article, b: Article, language: TextLanguage): Article {
@@ -291,32 +321,36 @@ export class Engine {
   private hitOf(i: number, query: string, language?: TextLanguage): Hit {
     const article = this.articles[i] as Article;
     if (query) {
-      const ranked = this.ranked(query, language).find((h) => h.article === article);
-      if (ranked) return ranked;
+      const ranking = this.ranked(query, language);
+      const entry = ranking.entryOf(i);
+      if (entry >= 0) return this.hitAt(ranking, entry);
     }
     return { article, score: 0, strict: true, terms: [] };
   }
 
-  /** All hits for a query, best first, twins merged into the asker's language. Cached. */
-  private ranked(query: string, language?: TextLanguage): Hit[] {
+  private hitAt(ranking: Ranking, entry: number): Hit {
+    const ref = this.refs[ranking.docs[entry] as number] as DocRef;
+    return {
+      article: this.articles[ranking.articles[entry] as number] as Article,
+      score: ranking.scores[entry] as number,
+      strict: ranking.strict[entry] === 1,
+      passage: ref.passage,
+      terms: ranking.termsOf(entry),
+    };
+  }
+
+  /** Every match for a query, all words before some, twins merged into the asker's language. Cached. */
+  private ranked(query: string, language?: TextLanguage): Ranking {
     const detected = detectLanguage(query);
     const key = `${detected ?? ''}:${language ?? ''}:${query}`;
     const cached = this.rankCache.get(key);
     if (cached) return cached;
-
-    const groups = this.queryGroups(query, detected ?? language);
-    let hits: Hit[] = [];
-    if (groups.length > 0) {
-      const strict = this.run(groups, 'AND');
-      hits = this.collect(strict, true);
-      if (groups.length > 1) {
-        const seen = new Set(hits.map((h) => h.article.id));
-        hits.push(...this.collect(this.run(groups, 'OR'), false).filter((h) => !seen.has(h.article.id)));
-      }
-      hits = this.mergeTwins(hits, detected ?? language ?? 'en');
-    }
-    this.rankCache.set(key, hits);
-    return hits;
+    const preferred = detected ?? language ?? 'en';
+    const ranking = this.scorer.rank(this.queryGroups(query, detected ?? language), (a, b) =>
+      this.preferIndex(a, b, preferred),
+    );
+    this.rankCache.set(key, ranking);
+    return ranking;
   }
 
   private queryGroups(query: string, language: TextLanguage | undefined): QueryGroup[] {
@@ -347,66 +381,16 @@ export class Engine {
     });
   }
 
-  private run(groups: QueryGroup[], combineWith: 'AND' | 'OR') {
-    const query: Query = {
-      combineWith,
-      queries: groups.map((g) => ({
-        combineWith: 'OR',
-        queries: [
-          { queries: g.terms, fields: ['title', 'text'], fuzzy: g.fuzzy, prefix: g.prefix },
-          ...(g.topics.length
-            ? [{ queries: g.topics, fields: ['topics'], fuzzy: false, prefix: false }]
-            : []),
-        ],
-      })),
-    };
-    return this.index.search(query);
-  }
-
-  /** Folds document hits into article hits: best document wins, remembering a matching section. */
-  private collect(results: ReturnType<MiniSearch<IndexDoc>['search']>, strict: boolean): Hit[] {
-    const byArticle = new Map<number, Hit>();
-    for (const r of results) {
-      const ref = this.refs[r.id as number];
-      if (!ref) continue;
-      const existing = byArticle.get(ref.article);
-      if (existing && existing.score >= r.score) continue;
-      byArticle.set(ref.article, {
-        article: this.articles[ref.article] as Article,
-        score: r.score,
-        strict,
-        passage: ref.passage,
-        terms: r.terms,
-      });
-    }
-    return [...byArticle.values()].sort((a, b) => b.score - a.score);
-  }
-
-  /** One entry per story: the twin in the asker's language takes the better score of the two. */
-  private mergeTwins(hits: Hit[], language: TextLanguage): Hit[] {
-    const byId = new Map(hits.map((h) => [h.article.id, h]));
-    const out: Hit[] = [];
-    const done = new Set<string>();
-    for (const h of hits) {
-      if (done.has(h.article.id)) continue;
-      const twin = h.article.twinOf ? byId.get(h.article.twinOf) : undefined;
-      if (!twin) {
-        out.push(h);
-        continue;
-      }
-      done.add(twin.article.id);
-      const keep = this.prefer(h.article, twin.article, language) === h.article ? h : twin;
-      out.push({ ...keep, score: Math.max(h.score, twin.score), strict: h.strict || twin.strict });
-    }
-    return out;
-  }
-
   private themes(list: readonly number[], topic: TopicStat | undefined): TopicStat[] {
-    const skip = new Set<string>(topic ? [topic.id] : []);
-    const counts = new Map<string, number>();
+    const counts = new Uint32Array(this.topicIds.length);
+    // First appearance breaks ties, as the order in which the themes were met.
+    const first = new Uint32Array(this.topicIds.length);
+    let seen = 0;
     for (const i of list) {
-      for (const id of (this.articles[i] as Article).topics) {
-        if (!skip.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (let k = this.topicStart[i] as number; k < (this.topicStart[i + 1] as number); k++) {
+        const n = this.topicNumbers[k] as number;
+        if (counts[n] === 0) first[n] = seen++;
+        counts[n] = (counts[n] as number) + 1;
       }
     }
     const min = list.length >= 6 ? 2 : 1;
@@ -419,11 +403,16 @@ export class Engine {
       place: 2,
       country: 3,
     };
-    return [...counts.entries()]
-      .filter(([, n]) => n >= min && n <= max)
-      .map(([id, n]) => ({ topic: this.topicIndex.get(id) as TopicStat, n }))
-      .filter(({ topic: t }) => t !== undefined)
-      .sort((a, b) => b.n - a.n || (weight[a.topic.kind] ?? 9) - (weight[b.topic.kind] ?? 9))
+    const found: { topic: TopicStat; n: number; first: number }[] = [];
+    counts.forEach((n, k) => {
+      const t = this.topicIndex.get(this.topicIds[k] as string);
+      if (t && t.id !== topic?.id && n >= min && n <= max)
+        found.push({ topic: t, n, first: first[k] as number });
+    });
+    return found
+      .sort(
+        (a, b) => b.n - a.n || (weight[a.topic.kind] ?? 9) - (weight[b.topic.kind] ?? 9) || a.first - b.first,
+      )
       .slice(0, 4)
       .map(({ topic: t }) => t);
   }

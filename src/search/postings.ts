@@ -1,0 +1,222 @@
+import SearchableMap from 'minisearch/SearchableMap';
+import { INDEX_FIELDS, type IndexDoc } from './documents.ts';
+
+/** Version of the binary layout written by `encode`; part of the cache key. */
+export const POSTINGS_FORMAT = 1;
+const FIELD_COUNT = INDEX_FIELDS.length;
+const MAX_U16 = 0xffff;
+
+/** Sorted document numbers of one term in one field, with the term's frequency in each. */
+export interface Postings {
+  docs: Uint32Array;
+  freqs: Uint16Array;
+}
+
+interface FieldPostings {
+  /** Where each term's postings start in `docs`/`freqs` (one more entry than terms). */
+  offsets: Uint32Array;
+  docs: Uint32Array;
+  freqs: Uint16Array;
+  /** Distinct terms per document in this field, as MiniSearch counts field length. */
+  lengths: Uint16Array;
+}
+
+/** A typed-array list that doubles when full: building 10⁶–10⁷ postings without boxed numbers. */
+class GrowableU32 {
+  data = new Uint32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+interface Header {
+  format: number;
+  docCount: number;
+  terms: string[];
+  postings: number[];
+}
+
+/**
+ * The compact inverted index the engine scores with: per field, each term's postings as sorted
+ * document numbers and frequencies in flat typed arrays (about 6 bytes a posting, no objects),
+ * so a query is a tight scan instead of a Map of result objects per matching document. The term
+ * dictionary is MiniSearch's radix tree (SearchableMap), which expands prefixes and typos.
+ * Serialises to one binary buffer that loads without parsing postings.
+ */
+export class PostingIndex {
+  readonly docCount: number;
+  readonly terms: readonly string[];
+  readonly avgLength: Float64Array;
+  private readonly fields: FieldPostings[];
+  private dictionaryCache?: SearchableMap<number>;
+
+  private constructor(docCount: number, terms: string[], fields: FieldPostings[]) {
+    this.docCount = docCount;
+    this.terms = terms;
+    this.fields = fields;
+    this.avgLength = new Float64Array(FIELD_COUNT);
+    fields.forEach((f, i) => {
+      let sum = 0;
+      for (const n of f.lengths) sum += n;
+      this.avgLength[i] = docCount ? sum / docCount : 0;
+    });
+  }
+
+  /** Indexes documents whose fields hold pre-analysed terms joined by spaces. */
+  static build(docs: readonly IndexDoc[]): PostingIndex {
+    const ids = new Map<string, number>();
+    const terms: string[] = [];
+    const raw = INDEX_FIELDS.map(() => ({
+      term: new GrowableU32(),
+      doc: new GrowableU32(),
+      freq: new GrowableU32(),
+    }));
+    const lengths = INDEX_FIELDS.map(() => new Uint16Array(docs.length));
+    const counts = new Map<string, number>();
+    docs.forEach((d, doc) => {
+      INDEX_FIELDS.forEach((field, f) => {
+        counts.clear();
+        const text = d[field];
+        if (text) for (const t of text.split(' ')) if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+        (lengths[f] as Uint16Array)[doc] = Math.min(counts.size, MAX_U16);
+        const r = raw[f] as (typeof raw)[number];
+        for (const [t, n] of counts) {
+          let id = ids.get(t);
+          if (id === undefined) {
+            id = terms.length;
+            ids.set(t, id);
+            terms.push(t);
+          }
+          r.term.push(id);
+          r.doc.push(doc);
+          r.freq.push(Math.min(n, MAX_U16));
+        }
+      });
+    });
+    // Counting sort by term: documents were added in order, so each term's postings stay sorted.
+    const fields = raw.map((r, f): FieldPostings => {
+      const offsets = new Uint32Array(terms.length + 1);
+      for (let i = 0; i < r.term.length; i++) (offsets[(r.term.data[i] as number) + 1] as number)++;
+      for (let t = 0; t < terms.length; t++)
+        offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
+      const fill = offsets.slice(0, terms.length);
+      const docsOut = new Uint32Array(r.term.length);
+      const freqs = new Uint16Array(r.term.length);
+      for (let i = 0; i < r.term.length; i++) {
+        const at = fill[r.term.data[i] as number] as number;
+        fill[r.term.data[i] as number] = at + 1;
+        docsOut[at] = r.doc.data[i] as number;
+        freqs[at] = r.freq.data[i] as number;
+      }
+      return { offsets, docs: docsOut, freqs, lengths: lengths[f] as Uint16Array };
+    });
+    return new PostingIndex(docs.length, terms, fields);
+  }
+
+  /** Term → id, built on first use: a cold start that answers topic lists never pays for it. */
+  private get dictionary(): SearchableMap<number> {
+    this.dictionaryCache ??= SearchableMap.from(this.terms.map((t, i) => [t, i] as [string, number]));
+    return this.dictionaryCache;
+  }
+
+  termId(term: string): number | undefined {
+    return this.dictionary.get(term);
+  }
+
+  /** Indexed terms starting with a prefix (the prefix itself included when indexed). */
+  withPrefix(prefix: string): [string, number][] {
+    return [...this.dictionary.atPrefix(prefix)];
+  }
+
+  /** Indexed terms within an edit distance, with their distance. */
+  near(term: string, maxDistance: number): Map<string, [number, number]> {
+    return this.dictionary.fuzzyGet(term, maxDistance);
+  }
+
+  postings(field: number, term: number): Postings {
+    const f = this.fields[field] as FieldPostings;
+    const from = f.offsets[term] as number;
+    const to = f.offsets[term + 1] as number;
+    return { docs: f.docs.subarray(from, to), freqs: f.freqs.subarray(from, to) };
+  }
+
+  fieldLengths(field: number): Uint16Array {
+    return (this.fields[field] as FieldPostings).lengths;
+  }
+
+  /** Whether a document has a term in a field (binary search: for explaining a few hits). */
+  has(field: number, term: number, doc: number): boolean {
+    const { docs } = this.postings(field, term);
+    let lo = 0;
+    let hi = docs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const d = docs[mid] as number;
+      if (d === doc) return true;
+      if (d < doc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** One buffer: a length-prefixed JSON header (terms, sizes), then the typed arrays, 4-byte aligned. */
+  encode(): Uint8Array {
+    const header: Header = {
+      format: POSTINGS_FORMAT,
+      docCount: this.docCount,
+      terms: [...this.terms],
+      postings: this.fields.map((f) => f.docs.length),
+    };
+    const json = Buffer.from(JSON.stringify(header));
+    const start = align(4 + json.length);
+    const parts: ArrayBufferView[] = this.fields.flatMap((f) => [f.offsets, f.docs, f.lengths, f.freqs]);
+    let size = start;
+    for (const p of parts) size = align(size + p.byteLength);
+    const out = new Uint8Array(size);
+    new DataView(out.buffer).setUint32(0, json.length, true);
+    out.set(json, 4);
+    let at = start;
+    for (const p of parts) {
+      out.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), at);
+      at = align(at + p.byteLength);
+    }
+    return out;
+  }
+
+  /** Reads what `encode` wrote; throws on another format so the caller rebuilds. */
+  static decode(input: Uint8Array): PostingIndex {
+    const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const jsonLength = view.getUint32(0, true);
+    const header = JSON.parse(
+      Buffer.from(bytes.buffer, bytes.byteOffset + 4, jsonLength).toString(),
+    ) as Header;
+    if (header.format !== POSTINGS_FORMAT) throw new Error(`PostingIndex: unknown format ${header.format}`);
+    let at = align(4 + jsonLength);
+    const take = <T>(
+      Type: new (b: ArrayBufferLike, o: number, n: number) => T,
+      bytesPer: number,
+      n: number,
+    ): T => {
+      if (at + n * bytesPer > bytes.byteLength) throw new Error('PostingIndex: truncated buffer');
+      const array = new Type(bytes.buffer, bytes.byteOffset + at, n);
+      at = align(at + n * bytesPer);
+      return array;
+    };
+    const fields = header.postings.map((n) => ({
+      offsets: take(Uint32Array, 4, header.terms.length + 1),
+      docs: take(Uint32Array, 4, n),
+      lengths: take(Uint16Array, 2, header.docCount),
+      freqs: take(Uint16Array, 2, n),
+    }));
+    return new PostingIndex(header.docCount, header.terms, fields);
+  }
+}
+
+const align = (n: number) => (n + 3) & ~3;
