@@ -86,6 +86,8 @@ export class Engine {
   private readonly topicIds: string[];
   /** Scratch membership marks, one per article, always left cleared. */
   private readonly marks: Uint8Array;
+  /** Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a slice. */
+  private readonly topicLists = new Map<string, number[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
   private readonly listCache = new Lru<string, number[]>(256);
@@ -118,6 +120,13 @@ export class Engine {
     this.topicNumbers = Uint16Array.from(numbers);
     if (index.docCount !== refs.length)
       throw new Error(`Engine: index has ${index.docCount} documents, content ${refs.length}`);
+    for (const name of ['all', ...this.topicIds]) {
+      const list = name === 'all' ? this.newest : this.topicIndex.articlesOf(name);
+      const en = this.withoutTwins(list, 'en');
+      this.topicLists.set(`${name}:en`, en);
+      const es = this.withoutTwins(list, 'es');
+      this.topicLists.set(`${name}:es`, es.length === en.length && es.every((v, k) => v === en[k]) ? en : es);
+    }
     this.scorer = new Scorer(index, {
       docArticle: Int32Array.from(refs, (r) => r.article),
       articleCount: content.articles.length,
@@ -264,13 +273,13 @@ export class Engine {
   ): { mode: LatestPage['mode']; topic?: TopicStat; list: number[] } {
     const trimmed = text.trim();
     const preferred = detectLanguage(trimmed) ?? language ?? 'en';
-    if (!trimmed) return { mode: 'all', list: this.withoutTwins('all', this.newest, preferred) };
+    if (!trimmed) return { mode: 'all', list: this.topicList('all', preferred) };
     const topic = this.topicIndex.resolve(trimmed);
     if (topic) {
       return {
         mode: 'topic',
         topic,
-        list: this.withoutTwins(`t:${topic.id}`, this.topicIndex.articlesOf(topic.id), preferred),
+        list: this.topicList(topic.id, preferred),
       };
     }
     const key = `q:${preferred}:${language ?? ''}:${trimmed}`;
@@ -283,18 +292,18 @@ export class Engine {
     return { mode: 'query', list };
   }
 
-  /** Drops the twin in the other language wherever both are present. Cached per list and language. */
-  private withoutTwins(name: string, list: readonly number[], preferred: TextLanguage): number[] {
-    const key = `${name}:${preferred}`;
-    const cached = this.listCache.get(key);
-    if (cached) return cached;
+  private topicList(name: string, language: TextLanguage): number[] {
+    return this.topicLists.get(`${name}:${language}`) ?? [];
+  }
+
+  /** Drops the twin in the other language wherever both are present. */
+  private withoutTwins(list: readonly number[], preferred: TextLanguage): number[] {
     for (const i of list) this.marks[i] = 1;
     const out = list.filter((i) => {
       const twin = this.twin[i] as number;
       return twin < 0 || !this.marks[twin] || this.preferIndex(i, twin, preferred);
     });
     for (const i of list) this.marks[i] = 0;
-    this.listCache.set(key, out);
     return out;
   }
 

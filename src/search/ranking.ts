@@ -42,8 +42,6 @@ export class Ranking {
     /** Best-scoring document per entry (article or one of its sections). */
     readonly docs: Int32Array,
     readonly scores: Float64Array,
-    /** Ordering score (the better-placed twin's), usually equal to `scores`. */
-    private readonly keys: Float64Array,
     readonly strict: Uint8Array,
     private readonly reached: readonly Reached[],
     private readonly index: PostingIndex,
@@ -57,8 +55,8 @@ export class Ranking {
     const sa = this.strict[a] as number;
     const sb = this.strict[b] as number;
     if (sa !== sb) return sa > sb;
-    const ka = this.keys[a] as number;
-    const kb = this.keys[b] as number;
+    const ka = this.scores[a] as number;
+    const kb = this.scores[b] as number;
     if (ka !== kb) return ka > kb;
     return (this.articles[a] as number) < (this.articles[b] as number);
   }
@@ -139,6 +137,8 @@ export class Scorer {
   private readonly articleDoc: Int32Array;
   /** 0: not reached, 1: some words, 2: all words. */
   private readonly articleState: Uint8Array;
+  /** Articles reached by the current query, in the order first reached. */
+  private readonly reachedArticles: Int32Array;
   private readonly norms: Float32Array[];
 
   constructor(
@@ -155,6 +155,7 @@ export class Scorer {
     this.articleScore = new Float64Array(corpus.articleCount);
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
+    this.reachedArticles = new Int32Array(corpus.articleCount);
     // BM25's length normalisation per document and field, computed once.
     this.norms = [TITLE, TEXT, TOPICS].map((f) => {
       const lengths = index.fieldLengths(f);
@@ -182,25 +183,25 @@ export class Scorer {
       const mark = gi + 1;
       const add = (termId: number, field: number, weight: number, bit: number) => {
         const { docs, freqs } = this.index.postings(field, termId);
-        if (docs.length === 0) return;
         const df = docs.length;
-        const idf = Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
-        const w = weight * idf;
+        if (df === 0) return;
+        const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
         const norm = this.norms[field] as Float32Array;
-        const low = bit < 32;
+        const { score, groupMark, groupCount, touched } = this;
+        const mask = bit < 32 ? this.maskLow : this.maskHigh;
         const flag = 1 << (bit & 31);
+        const k1 = BM25.k + 1;
         for (let i = 0; i < df; i++) {
           const doc = docs[i] as number;
           const tf = freqs[i] as number;
-          if (this.groupMark[doc] === 0) this.touched[touchedCount++] = doc;
-          if (this.groupMark[doc] !== mark) {
-            this.groupMark[doc] = mark;
-            this.groupCount[doc] = (this.groupCount[doc] as number) + 1;
+          const seen = groupMark[doc] as number;
+          if (seen !== mark) {
+            if (seen === 0) touched[touchedCount++] = doc;
+            groupMark[doc] = mark;
+            groupCount[doc] = (groupCount[doc] as number) + 1;
           }
-          this.score[doc] =
-            (this.score[doc] as number) + w * (BM25.d + (tf * (BM25.k + 1)) / (tf + (norm[doc] as number)));
-          if (low) this.maskLow[doc] = (this.maskLow[doc] as number) | flag;
-          else this.maskHigh[doc] = (this.maskHigh[doc] as number) | flag;
+          score[doc] = (score[doc] as number) + w * (BM25.d + (tf * k1) / (tf + (norm[doc] as number)));
+          mask[doc] = (mask[doc] as number) | flag;
         }
       };
       for (const source of g.terms) {
@@ -252,65 +253,60 @@ export class Scorer {
     prefer: (a: number, b: number) => boolean,
   ): Ranking {
     const { docArticle, twin } = this.corpus;
-    const articles: number[] = [];
+    const { score: docScore, groupMark, groupCount, maskLow, maskHigh, articleState, articleScore, articleDoc } = this;
+    const articles = this.reachedArticles;
+    let n = 0;
     for (let i = 0; i < touchedCount; i++) {
       const doc = this.touched[i] as number;
-      const score =
-        (this.score[doc] as number) *
-        (popcount(this.maskLow[doc] as number) + popcount(this.maskHigh[doc] as number) || 1);
-      const state = this.groupCount[doc] === groupTotal ? 2 : 1;
+      const quality = popcount(maskLow[doc] as number) + popcount(maskHigh[doc] as number) || 1;
+      const score = (docScore[doc] as number) * quality;
+      const state = groupCount[doc] === groupTotal ? 2 : 1;
       const a = docArticle[doc] as number;
-      const was = this.articleState[a] as number;
-      if (was === 0) articles.push(a);
-      if (state > was || (state === was && score > (this.articleScore[a] as number))) {
-        this.articleState[a] = state;
-        this.articleScore[a] = score;
-        this.articleDoc[a] = doc;
+      const was = articleState[a] as number;
+      if (was === 0) articles[n++] = a;
+      if (state > was || (state === was && score > (articleScore[a] as number))) {
+        articleState[a] = state;
+        articleScore[a] = score;
+        articleDoc[a] = doc;
       }
-      this.score[doc] = 0;
-      this.groupMark[doc] = 0;
-      this.groupCount[doc] = 0;
-      this.maskLow[doc] = 0;
-      this.maskHigh[doc] = 0;
+      docScore[doc] = 0;
+      groupMark[doc] = 0;
+      groupCount[doc] = 0;
+      maskLow[doc] = 0;
+      maskHigh[doc] = 0;
     }
-    const n = articles.length;
     const outArticles = new Int32Array(n);
     const outDocs = new Int32Array(n);
     const outScores = new Float64Array(n);
-    const outKeys = new Float64Array(n);
     const outStrict = new Uint8Array(n);
     let size = 0;
-    for (const a of articles) {
+    for (let i = 0; i < n; i++) {
+      const a = articles[i] as number;
       const state = this.articleState[a] as number;
       if (state === 0) continue; // Already merged into its twin.
       const t = twin[a] as number;
       let keep = a;
-      let keyScore = this.articleScore[a] as number;
       let best = state;
-      let score = keyScore;
+      let score = this.articleScore[a] as number;
       if (t >= 0 && (this.articleState[t] as number) > 0) {
-        const tState = this.articleState[t] as number;
-        const tScore = this.articleScore[t] as number;
-        if (tState > state || (tState === state && tScore > keyScore)) keyScore = tScore;
-        best = Math.max(state, tState);
-        score = Math.max(score, tScore);
+        // One entry per story: the better strictness and score of the two, shown in the asker's language.
+        best = Math.max(state, this.articleState[t] as number);
+        score = Math.max(score, this.articleScore[t] as number);
         keep = prefer(a, t) ? a : t;
         this.articleState[t] = 0;
       }
       outArticles[size] = keep;
       outDocs[size] = this.articleDoc[keep] as number;
       outScores[size] = score;
-      outKeys[size] = keyScore;
       outStrict[size] = best === 2 ? 1 : 0;
       size++;
       this.articleState[a] = 0;
     }
     return new Ranking(
-      outArticles.slice(0, size),
-      outDocs.slice(0, size),
-      outScores.slice(0, size),
-      outKeys.slice(0, size),
-      outStrict.slice(0, size),
+      outArticles.subarray(0, size),
+      outDocs.subarray(0, size),
+      outScores.subarray(0, size),
+      outStrict.subarray(0, size),
       reached,
       this.index,
     );
