@@ -18,6 +18,8 @@ export interface FakeChat {
   type: 'private' | 'group' | 'supergroup' | 'channel';
   title?: string;
   first_name?: string;
+  /** Public `@username` of a channel or supergroup (for getChat by `@name`). */
+  username?: string;
 }
 
 /** A message in a chat, from a user or from the bot. */

@@ -3,6 +3,7 @@ import { answerCallbackQuery } from './answer-callback-query.ts';
 import { answerInlineQuery } from './answer-inline-query.ts';
 import { getMyCommands, setMyCommands } from './commands.ts';
 import { editMessageText } from './edit-message-text.ts';
+import { getChat } from './get-chat.ts';
 import { getChatMember } from './get-chat-member.ts';
 import { getMe } from './get-me.ts';
 import { getUpdates } from './get-updates.ts';
@@ -23,4 +24,5 @@ export const methods: Readonly<Record<string, MethodHandler>> = {
   setMyCommands,
   getMyCommands,
   getChatMember,
+  getChat,
 };
