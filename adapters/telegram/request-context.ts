@@ -3,8 +3,9 @@
  * where. Administrator rights cost an API call, so they are asked for only when a command acts on
  * the chat (subscriptions); the core decides what the rights allow.
  */
-import type { Context } from 'grammy';
-import type { ChatContext, Command, RequestContext } from '../../src/commands/command.ts';
+import { type Context, GrammyError } from 'grammy';
+import type { ChatMember } from 'grammy/types';
+import type { ChatContext, ChatTarget, Command, RequestContext } from '../../src/commands/command.ts';
 
 /** Items per message page: five cards with summaries stay far below 4096 characters. */
 export const PAGE_SIZE = 5;
@@ -34,13 +35,63 @@ export async function requestContext(ctx: Context, command?: Command): Promise<R
   };
   if (!isPrivate && command && ACTS_ON_CHAT.has(command.kind)) {
     const [user, bot] = await Promise.all([ctx.getChatMember(from.id), ctx.getChatMember(ctx.me.id)]);
-    chatContext.userCanManage = user.status === 'creator' || user.status === 'administrator';
-    chatContext.botCanPost =
-      chat.type === 'channel'
-        ? bot.status === 'creator' || (bot.status === 'administrator' && bot.can_post_messages === true)
-        : bot.status !== 'left' &&
-          bot.status !== 'kicked' &&
-          !(bot.status === 'restricted' && !bot.can_send_messages);
+    chatContext.userCanManage = canManage(user);
+    chatContext.botCanPost = canPost(chat.type, bot);
+  }
+  if (command && ACTS_ON_CHAT.has(command.kind)) {
+    chatContext.resolveChannel = (ref) => resolveChannel(ctx, ref, from.id);
   }
   return { ...base, chat: chatContext };
+}
+
+const canManage = (member: ChatMember) => member.status === 'creator' || member.status === 'administrator';
+
+/** In a channel only an administrator allowed to post can; elsewhere any member not muted can. */
+function canPost(type: string, bot: ChatMember): boolean {
+  return type === 'channel'
+    ? bot.status === 'creator' || (bot.status === 'administrator' && bot.can_post_messages === true)
+    : bot.status !== 'left' &&
+        bot.status !== 'kicked' &&
+        !(bot.status === 'restricted' && !bot.can_send_messages);
+}
+
+/** A member lookup Telegram refuses (not a member, list inaccessible) means no rights there. */
+async function memberOrNone(ctx: Context, chatId: number, userId: number): Promise<ChatMember | undefined> {
+  try {
+    return await ctx.api.getChatMember(chatId, userId);
+  } catch (error) {
+    if (error instanceof GrammyError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A channel or group named in a command (`/subscribe @channel mexico`, typically from a private
+ * chat): the chat, whether the asker administers it and whether the bot may post there.
+ */
+async function resolveChannel(
+  ctx: Context,
+  ref: string,
+  userId: number,
+): Promise<(ChatTarget & { userCanManage: boolean; botCanPost: boolean }) | undefined> {
+  if (!/^@[A-Za-z][A-Za-z0-9_]{3,31}$|^-100\d{5,15}$/.test(ref)) return undefined;
+  let target: Awaited<ReturnType<Context['api']['getChat']>>;
+  try {
+    target = await ctx.api.getChat(ref);
+  } catch (error) {
+    if (error instanceof GrammyError) return undefined;
+    throw error;
+  }
+  if (target.type === 'private') return undefined;
+  const [user, bot] = await Promise.all([
+    memberOrNone(ctx, target.id, userId),
+    memberOrNone(ctx, target.id, ctx.me.id),
+  ]);
+  return {
+    platform: 'telegram',
+    chatId: String(target.id),
+    title: target.username ? `@${target.username}` : (target.title ?? ref),
+    userCanManage: user !== undefined && canManage(user),
+    botCanPost: bot !== undefined && canPost(target.type, bot),
+  };
 }
