@@ -419,7 +419,10 @@ describe('scheduler', () => {
       await subscribe({ platform: 'telegram', chatId: String(-1000 - i), cadence: { kind: 'alerts' } });
     }
     await subscribe({ cadence: { kind: 'alerts' } });
-    expect(await addArticles(scheduler, article('a1', '2026-11-19'))).toMatchObject({ planned: 251, sent: 1 });
+    expect(await addArticles(scheduler, article('a1', '2026-11-19'))).toMatchObject({
+      planned: 251,
+      sent: 1,
+    });
     expect(posted.map((p) => p.target.platform)).toEqual(['discord']);
     expect(await store.listDeliveries({ status: 'pending', limit: 1000 })).toHaveLength(250);
   });
