@@ -14,6 +14,10 @@ export interface ColdStart {
   /** Wall time from spawning `node` to the first answer, median of runs (ms). */
   withoutCacheMs: number;
   withCacheMs: number;
+  /** Of the warm start: reading and parsing content files, and restoring (or building) the index (ms). */
+  contentMs: number;
+  indexFromCacheMs: number;
+  indexBuildMs: number;
   /** Heap and RSS of the warm-started process after answering (MB). */
   heapMb: number;
   rssMb: number;
@@ -21,6 +25,8 @@ export interface ColdStart {
 
 interface ChildReport {
   answeredMs: number;
+  contentMs: number;
+  indexMs: number;
   heap: number;
   rss: number;
 }
@@ -63,16 +69,19 @@ export async function measureColdStart(content: Content, seedDir: string, runs: 
   try {
     const contentDir = join(root, 'content');
     await writeContentDir(content, seedDir, contentDir);
-    const cold: number[] = [];
+    const cold: (ChildReport & { wallMs: number })[] = [];
     const warm: (ChildReport & { wallMs: number })[] = [];
     for (let i = 0; i < runs; i++) {
       const dataDir = join(root, `data-${i}`);
-      cold.push((await runChild(contentDir, dataDir)).wallMs);
+      cold.push(await runChild(contentDir, dataDir));
       warm.push(await runChild(contentDir, dataDir));
     }
     return {
-      withoutCacheMs: median(cold),
+      withoutCacheMs: median(cold.map((r) => r.wallMs)),
       withCacheMs: median(warm.map((r) => r.wallMs)),
+      contentMs: median(warm.map((r) => r.contentMs)),
+      indexFromCacheMs: median(warm.map((r) => r.indexMs)),
+      indexBuildMs: median(cold.map((r) => r.indexMs)),
       heapMb: median(warm.map((r) => r.heap)),
       rssMb: median(warm.map((r) => r.rss)),
     };

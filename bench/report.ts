@@ -70,6 +70,9 @@ export function table(results: Results): string {
       const c = size.coldStart;
       row(['cold start, no index cache (ms)', fmt(c.withoutCacheMs)]);
       row(['cold start, warm index cache (ms)', fmt(c.withCacheMs)]);
+      row(['  of which reading content (ms)', fmt(c.contentMs)]);
+      row(['  of which index from cache (ms)', fmt(c.indexFromCacheMs)]);
+      row(['  index build on first start (ms)', fmt(c.indexBuildMs)]);
       row(['process heap / RSS after start (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
     }
   }

@@ -68,7 +68,7 @@ for (const size of sizes) {
   }
   if (!args['no-cold']) {
     log(`cold starts at ${size}`);
-    result.coldStart = await measureColdStart(content, SEED_DIR, quick ? 1 : 3);
+    result.coldStart = await measureColdStart(content, SEED_DIR, quick ? 1 : big ? 2 : 3);
   }
   results.sizes.push(result);
 }
