@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -248,16 +249,83 @@ export interface LoadEngineOptions {
   logger?: Logger;
 }
 
+/** Bump when Article records or their parsing change, so cached content is re-read. */
+const CONTENT_CACHE_FORMAT = 1;
+
 /**
- * Loads content and returns an engine over it. The MiniSearch index is cached in
- * `<dataDir>/index-<version>.json`, keyed by the content fingerprint and index format, so a
- * restart with unchanged content skips indexing; stale cache files are removed.
+ * A cheap key for the content directory: every file's path, size and modification time. Reading
+ * and parsing 100,000 Markdown files takes many seconds; stating them takes a fraction of one
+ * (synchronously: a stat is too short to be worth a trip through the thread pool).
+ */
+async function statKey(dir: string): Promise<string> {
+  const hash = createHash('sha256').update(`${CONTENT_CACHE_FORMAT}\0`);
+  for (const file of await listFiles(dir)) {
+    const { size, mtimeMs } = statSync(join(dir, file));
+    hash.update(`${file}\0${size}\0${mtimeMs}\0`);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+interface CachedContent {
+  format: number;
+  fingerprint: string;
+  problems: ContentProblem[];
+  /** Articles; a body equal to the summary is left out (most listing items). */
+  articles: (Omit<Article, 'body'> & { body?: string })[];
+}
+
+/** Content from the cache written for the same files, or undefined. The gazetteer is re-read: it is small. */
+async function cachedContent(contentDir: string, cacheFile: string): Promise<Content | undefined> {
+  let cached: CachedContent;
+  try {
+    cached = JSON.parse(await readFile(cacheFile, 'utf8')) as CachedContent;
+  } catch {
+    return undefined;
+  }
+  if (cached.format !== CONTENT_CACHE_FORMAT || !Array.isArray(cached.articles)) return undefined;
+  const gazetteer = gazetteerSchema.parse(
+    parseYamlFile(GAZETTEER_FILE, await readFile(join(contentDir, GAZETTEER_FILE), 'utf8')),
+  );
+  const matcher = new TopicMatcher(gazetteer.topics as GazetteerTopic[]);
+  const articles = cached.articles.map((a) => ({ ...a, body: a.body ?? a.summary }));
+  return {
+    articles,
+    topics: matcher.topics,
+    matcher,
+    problems: cached.problems,
+    fingerprint: cached.fingerprint,
+  };
+}
+
+function contentCacheJson(content: Content): string {
+  const cached: CachedContent = {
+    format: CONTENT_CACHE_FORMAT,
+    fingerprint: content.fingerprint,
+    problems: content.problems,
+    articles: content.articles.map((a) => (a.body === a.summary ? { ...a, body: undefined } : a)),
+  };
+  return JSON.stringify(cached);
+}
+
+/**
+ * Loads content and returns an engine over it. With a data directory, two caches make restarts
+ * fast: the parsed articles in `<dataDir>/content-<key>.json`, keyed by every content file's path,
+ * size and modification time, and the index in `<dataDir>/index-<version>.json`, keyed by the
+ * content fingerprint and index format. Stale cache files are removed.
  */
 export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOptions): Promise<{
   engine: Engine;
   problems: ContentProblem[];
 }> {
-  const content = await loadContent(contentDir, logger);
+  const contentFile = dataDir ? join(dataDir, `content-${await statKey(contentDir)}.json`) : undefined;
+  let content = contentFile ? await cachedContent(contentDir, contentFile) : undefined;
+  if (content) {
+    for (const p of content.problems) logger?.warn(p, 'content file skipped');
+  } else {
+    content = await loadContent(contentDir, logger);
+    if (dataDir && contentFile)
+      await writeCache(dataDir, contentFile, contentCacheJson(content), 'content', logger);
+  }
   const started = performance.now();
   const version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
   const cacheFile = dataDir ? join(dataDir, `index-${version}.json`) : undefined;
@@ -273,7 +341,7 @@ export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOpti
   }
   if (!engine) {
     engine = Engine.build(content);
-    if (dataDir && cacheFile) await writeCache(dataDir, cacheFile, engine.serialize(), logger);
+    if (dataDir && cacheFile) await writeCache(dataDir, cacheFile, engine.serialize(), 'index', logger);
   }
   logger?.info(
     {
@@ -286,14 +354,20 @@ export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOpti
   return { engine, problems: content.problems };
 }
 
-async function writeCache(dataDir: string, cacheFile: string, json: string, logger?: Logger): Promise<void> {
+async function writeCache(
+  dataDir: string,
+  cacheFile: string,
+  json: string,
+  kind: 'index' | 'content',
+  logger?: Logger,
+): Promise<void> {
   try {
     await mkdir(dataDir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     await writeFile(tmp, json);
     await rename(tmp, cacheFile);
     for (const name of await readdir(dataDir)) {
-      if (/^index-.*\.json$/.test(name) && join(dataDir, name) !== cacheFile)
+      if (name.startsWith(`${kind}-`) && name.endsWith('.json') && join(dataDir, name) !== cacheFile)
         await rm(join(dataDir, name), { force: true });
     }
   } catch (error) {

@@ -1,0 +1,97 @@
+import MiniSearch from 'minisearch';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCorpus, loadSeed } from '../../bench/corpus.ts';
+import type { Content } from '../../src/content/load.ts';
+import { docRefs, type IndexDoc, toIndexDoc } from '../../src/search/documents.ts';
+import { Engine } from '../../src/search/engine.ts';
+import { stem } from '../../src/text/analyze.ts';
+
+/**
+ * The compact index must answer exactly as the MiniSearch index it replaced: same articles, same
+ * order, same scores. The reference is MiniSearch configured as the engine used to configure it.
+ */
+let content: Content;
+let engine: Engine;
+let reference: MiniSearch<IndexDoc>;
+const split = (text: string) => (text ? text.split(' ') : []);
+
+beforeAll(async () => {
+  const generated = generateCorpus(await loadSeed('content'), { size: 1500, seed: 3 });
+  // Twins merge into one answer by design; the reference compares plain articles.
+  content = { ...generated, articles: generated.articles.map((a) => ({ ...a, twinOf: undefined })) };
+  engine = Engine.build(content);
+  reference = new MiniSearch<IndexDoc>({
+    fields: ['title', 'text', 'topics'],
+    storeFields: [],
+    tokenize: split,
+    processTerm: (t) => t,
+    searchOptions: {
+      tokenize: split,
+      processTerm: (t) => t,
+      boost: { title: 2, topics: 0.4, text: 1 },
+      weights: { fuzzy: 0.35, prefix: 0.5 },
+    },
+  });
+  const refs = docRefs(content.articles);
+  reference.addAll(refs.map((ref, id) => toIndexDoc(id, ref, content.articles)));
+});
+
+/** MiniSearch's answer for complete words, folded to articles as the engine does (best document). */
+function expected(words: string[], limit: number): { id: string; score: number }[] {
+  const refs = docRefs(content.articles);
+  const results = reference.search({
+    combineWith: 'AND',
+    queries: words.map((w) => ({
+      queries: [stem(w, 'en')],
+      fields: ['title', 'text'],
+      fuzzy: w.length < 5 ? 0 : w.length < 8 ? 1 : 2,
+      prefix: false,
+    })),
+  });
+  const best = new Map<number, number>();
+  for (const r of results) {
+    const article = refs[r.id as number]?.article as number;
+    best.set(article, Math.max(best.get(article) ?? 0, r.score));
+  }
+  return [...best.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, limit)
+    .map(([i, score]) => ({ id: content.articles[i]?.id as string, score }));
+}
+
+describe('compact index against MiniSearch', () => {
+  // Words that name no gazetteer topic, so the query is words only, as in the reference.
+  for (const words of [
+    ['factories'],
+    ['workers'],
+    ['oil'],
+    ['capitalism', 'crisis'],
+    ['revolutionary', 'party', 'workers'],
+  ]) {
+    it(`ranks "${words.join(' ')}" with the same articles and scores`, () => {
+      const want = expected(words, 10);
+      const got = engine
+        .search(`${words.join(' ')} `, { limit: 10 })
+        .hits.filter((h) => h.strict)
+        .map((h) => ({ id: h.article.id, score: h.score }));
+      expect(want.length).toBeGreaterThan(0);
+      expect(got.map((h) => `${h.id} ${h.score.toFixed(4)}`)).toEqual(
+        want.map((h) => `${h.id} ${h.score.toFixed(4)}`),
+      );
+    });
+  }
+
+  it('answers the same after a round trip through the serialized cache', () => {
+    const restored = Engine.restore(content, engine.serialize());
+    for (const q of ['workers', 'general strike', 'revo', 'venezuala', 'la lucha de los trabajadores']) {
+      const ids = (e: Engine) =>
+        e.search(q, { limit: 20 }).hits.map((h) => [h.article.id, h.score, h.passage, h.terms]);
+      expect(ids(restored)).toEqual(ids(engine));
+      expect(restored.search(q).total).toBe(engine.search(q).total);
+    }
+  });
+
+  it('refuses a cache of another format instead of answering from it', () => {
+    expect(() => Engine.restore(content, '{"format":"0","index":""}')).toThrow(/format/);
+  });
+});
