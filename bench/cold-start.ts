@@ -1,7 +1,7 @@
 /**
  * Child process for the cold-start measurement: loads content and the index (from the cache in
  * the data directory when there is one), answers one command, and reports on stdout. Run by
- * bench/cold.ts as `node --expose-gc --import tsx bench/cold-start.ts <contentDir> <dataDir>`.
+ * bench/cold.ts as `node --import tsx bench/cold-start.ts <contentDir> <dataDir>`.
  */
 import { createBriefings } from '../src/commands/index.ts';
 import { loadEngine } from '../src/content/load.ts';

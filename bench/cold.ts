@@ -36,7 +36,7 @@ const CHILD = new URL('./cold-start.ts', import.meta.url).pathname;
 function runChild(contentDir: string, dataDir: string): Promise<ChildReport & { wallMs: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CHILD, contentDir, dataDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, contentDir, dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });

@@ -1,4 +1,10 @@
 /** Small statistics for benchmark figures: medians over runs, latency percentiles. */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// `npm run bench` runs without --expose-gc; heap figures need a full collection, so expose it here.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -21,11 +27,10 @@ export function medianMs(runs: number, fn: () => unknown): number {
   return median(Array.from({ length: runs }, () => timed(fn).ms));
 }
 
-/** Heap and RSS in MB after a full collection (needs --expose-gc; otherwise as found). */
+/** Heap and RSS in MB after a full collection. */
 export function memoryMb(): { heap: number; rss: number } {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  gc?.();
+  collectGarbage();
+  collectGarbage();
   const { heapUsed, rss } = process.memoryUsage();
   return { heap: heapUsed / 2 ** 20, rss: rss / 2 ** 20 };
 }

@@ -132,6 +132,8 @@ export class Scorer {
   private readonly groupCount: Uint8Array;
   private readonly maskLow: Uint32Array;
   private readonly maskHigh: Uint32Array;
+  /** Whether the current query has more than 32 distinct terms (rare: then maskHigh is in use). */
+  private highUsed = false;
   private readonly touched: Uint32Array;
   private readonly articleScore: Float64Array;
   private readonly articleDoc: Int32Array;
@@ -188,6 +190,7 @@ export class Scorer {
         const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
         const norm = this.norms[field] as Float32Array;
         const { score, groupMark, groupCount, touched } = this;
+        if (bit >= 32) this.highUsed = true;
         const mask = bit < 32 ? this.maskLow : this.maskHigh;
         const flag = 1 << (bit & 31);
         const k1 = BM25.k + 1;
@@ -253,12 +256,30 @@ export class Scorer {
     prefer: (a: number, b: number) => boolean,
   ): Ranking {
     const { docArticle, twin } = this.corpus;
-    const { score: docScore, groupMark, groupCount, maskLow, maskHigh, articleState, articleScore, articleDoc } = this;
+    const {
+      score: docScore,
+      groupMark,
+      groupCount,
+      maskLow,
+      maskHigh,
+      articleState,
+      articleScore,
+      articleDoc,
+    } = this;
     const articles = this.reachedArticles;
+    const bulkReset = touchedCount > docScore.length / 8;
+    const highUsed = this.highUsed;
+    this.highUsed = false;
     let n = 0;
     for (let i = 0; i < touchedCount; i++) {
       const doc = this.touched[i] as number;
-      const quality = popcount(maskLow[doc] as number) + popcount(maskHigh[doc] as number) || 1;
+      const low = maskLow[doc] as number;
+      // Usually one query term matched (a single bit): skip counting bits.
+      const quality = highUsed
+        ? popcount(low) + popcount(maskHigh[doc] as number) || 1
+        : (low & (low - 1)) === 0
+          ? 1
+          : popcount(low);
       const score = (docScore[doc] as number) * quality;
       const state = groupCount[doc] === groupTotal ? 2 : 1;
       const a = docArticle[doc] as number;
@@ -269,11 +290,21 @@ export class Scorer {
         articleScore[a] = score;
         articleDoc[a] = doc;
       }
-      docScore[doc] = 0;
-      groupMark[doc] = 0;
-      groupCount[doc] = 0;
-      maskLow[doc] = 0;
-      maskHigh[doc] = 0;
+      if (!bulkReset) {
+        docScore[doc] = 0;
+        groupMark[doc] = 0;
+        groupCount[doc] = 0;
+        maskLow[doc] = 0;
+        if (highUsed) maskHigh[doc] = 0;
+      }
+    }
+    if (bulkReset) {
+      // Most documents were reached: clearing whole arrays beats scattered writes.
+      docScore.fill(0);
+      groupMark.fill(0);
+      groupCount.fill(0);
+      maskLow.fill(0);
+      if (highUsed) maskHigh.fill(0);
     }
     const outArticles = new Int32Array(n);
     const outDocs = new Int32Array(n);
