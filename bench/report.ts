@@ -73,7 +73,7 @@ export function table(results: Results): string {
       row(['  of which reading content (ms)', fmt(c.contentMs)]);
       row(['  of which index from cache (ms)', fmt(c.indexFromCacheMs)]);
       row(['  index build on first start (ms)', fmt(c.indexBuildMs)]);
-      row(['process heap / RSS after start (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
+      row(['process heap+buffers / RSS (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
     }
   }
   return lines.join('\n');
