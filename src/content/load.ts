@@ -250,7 +250,9 @@ export interface LoadEngineOptions {
 }
 
 /** Bump when Article records or their parsing change, so cached content is re-read. */
-const CONTENT_CACHE_FORMAT = 1;
+const CONTENT_CACHE_FORMAT = 2;
+/** The parsed-content cache in the data directory: its key on the first line, then JSON. */
+const CONTENT_CACHE_FILE = 'content.json';
 
 /**
  * A cheap key for the content directory: every file's path, size and modification time. Reading
@@ -266,6 +268,18 @@ async function statKey(dir: string): Promise<string> {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Cache files are JSON with every non-ASCII character escaped, so they decode as Latin-1: a copy,
+ * where UTF-8 decoding of 100 MB costs a noticeable part of a warm start.
+ */
+async function readCacheText(file: string): Promise<string> {
+  return (await readFile(file)).toString('latin1');
+}
+
+function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 interface CachedContent {
   format: number;
   fingerprint: string;
@@ -274,11 +288,16 @@ interface CachedContent {
   articles: (Omit<Article, 'body'> & { body?: string })[];
 }
 
-/** Content from the cache written for the same files, or undefined. The gazetteer is re-read: it is small. */
-async function cachedContent(contentDir: string, cacheFile: string): Promise<Content | undefined> {
+/** Content from the cache written for the same files (same key), or undefined. The gazetteer is re-read: it is small. */
+async function cachedContent(
+  contentDir: string,
+  file: Buffer | undefined,
+  key: string,
+): Promise<Content | undefined> {
+  if (!file || file.toString('latin1', 0, key.length + 1) !== `${key}\n`) return undefined;
   let cached: CachedContent;
   try {
-    cached = JSON.parse(await readFile(cacheFile, 'utf8')) as CachedContent;
+    cached = JSON.parse(file.toString('latin1', key.length + 1)) as CachedContent;
   } catch {
     return undefined;
   }
@@ -287,7 +306,9 @@ async function cachedContent(contentDir: string, cacheFile: string): Promise<Con
     parseYamlFile(GAZETTEER_FILE, await readFile(join(contentDir, GAZETTEER_FILE), 'utf8')),
   );
   const matcher = new TopicMatcher(gazetteer.topics as GazetteerTopic[]);
-  const articles = cached.articles.map((a) => ({ ...a, body: a.body ?? a.summary }));
+  // Filled in place: copying 100,000 records would double the garbage of a warm start.
+  for (const a of cached.articles) a.body ??= a.summary;
+  const articles = cached.articles as Article[];
   return {
     articles,
     topics: matcher.topics,
@@ -309,22 +330,25 @@ function contentCacheJson(content: Content): string {
 
 /**
  * Loads content and returns an engine over it. With a data directory, two caches make restarts
- * fast: the parsed articles in `<dataDir>/content-<key>.json`, keyed by every content file's path,
- * size and modification time, and the index in `<dataDir>/index-<version>.json`, keyed by the
- * content fingerprint and index format. Stale cache files are removed.
+ * fast: the parsed articles in `<dataDir>/content.json`, keyed by every content file's path, size
+ * and modification time, and the index in `<dataDir>/index-<version>.json`, keyed by the content
+ * fingerprint and index format. Stale cache files are removed.
  */
 export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOptions): Promise<{
   engine: Engine;
   problems: ContentProblem[];
 }> {
-  const contentFile = dataDir ? join(dataDir, `content-${await statKey(contentDir)}.json`) : undefined;
-  let content = contentFile ? await cachedContent(contentDir, contentFile) : undefined;
+  const contentFile = dataDir ? join(dataDir, CONTENT_CACHE_FILE) : undefined;
+  // The cache is read while the content directory is stated: the two overlap.
+  const pending = contentFile ? readFile(contentFile).catch(() => undefined) : undefined;
+  const key = dataDir ? await statKey(contentDir) : '';
+  let content = pending ? await cachedContent(contentDir, await pending, key) : undefined;
   if (content) {
     for (const p of content.problems) logger?.warn(p, 'content file skipped');
   } else {
     content = await loadContent(contentDir, logger);
     if (dataDir && contentFile)
-      await writeCache(dataDir, contentFile, contentCacheJson(content), 'content', logger);
+      await writeCache(dataDir, contentFile, `${key}\n${contentCacheJson(content)}`, 'content', logger);
   }
   const started = performance.now();
   const version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
@@ -332,7 +356,7 @@ export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOpti
   let engine: Engine | undefined;
   if (cacheFile) {
     try {
-      engine = Engine.restore(content, await readFile(cacheFile, 'utf8'));
+      engine = Engine.restore(content, await readCacheText(cacheFile));
       logger?.debug({ cacheFile }, 'index loaded from cache');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
@@ -364,10 +388,11 @@ async function writeCache(
   try {
     await mkdir(dataDir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    await writeFile(tmp, json);
+    await writeFile(tmp, asciiJson(json));
     await rename(tmp, cacheFile);
     for (const name of await readdir(dataDir)) {
-      if (name.startsWith(`${kind}-`) && name.endsWith('.json') && join(dataDir, name) !== cacheFile)
+      const ours = name.startsWith(`${kind}-`) || name === `${kind}.json`;
+      if (ours && name.endsWith('.json') && join(dataDir, name) !== cacheFile)
         await rm(join(dataDir, name), { force: true });
     }
   } catch (error) {

@@ -1,8 +1,8 @@
 import SearchableMap from 'minisearch/SearchableMap';
 import { INDEX_FIELDS, type IndexDoc } from './documents.ts';
 
-/** Version of the binary layout written by `encode`; part of the cache key. */
-export const POSTINGS_FORMAT = 1;
+/** Version of the binary layout written by `encode` and of its cache encoding; part of the cache key. */
+export const POSTINGS_FORMAT = 2;
 const FIELD_COUNT = INDEX_FIELDS.length;
 const MAX_U16 = 0xffff;
 

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,16 +17,21 @@ async function setup(): Promise<{ contentDir: string; dataDir: string }> {
   return { contentDir: join(root, 'content'), dataDir: join(root, 'data') };
 }
 
-const cacheFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith('content-')).sort();
+const cacheFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith('content')).sort();
+/** The cache's key line: changes whenever a content file does. */
+const cacheKey = async (dir: string) => (await readFile(join(dir, 'content.json'), 'latin1')).split('\n')[0];
 
 describe('content cache', () => {
   it('answers the same from the cache, and notices an added article', async () => {
     const dirs = await setup();
     const first = await loadEngine(dirs);
-    const [cached] = await cacheFiles(dirs.dataDir);
-    expect(cached).toBeDefined();
+    expect(await cacheFiles(dirs.dataDir)).toEqual(['content.json']);
+    const key = await cacheKey(dirs.dataDir);
     const again = await loadEngine(dirs);
     expect(again.engine.version).toBe(first.engine.version);
+    // Accents and other non-ASCII text survive the escaped cache exactly.
+    expect(again.engine.articles).toEqual(first.engine.articles);
+    expect(again.engine.articles.some((a) => /[áéíóúñ]/.test(a.body))).toBe(true);
     expect(again.engine.search('amlo', { limit: 3 }).hits.map((h) => h.article.id)).toEqual(
       first.engine.search('amlo', { limit: 3 }).hits.map((h) => h.article.id),
     );
@@ -38,16 +43,17 @@ describe('content cache', () => {
     expect(third.engine.size).toBe(first.engine.size + 1);
     expect(third.engine.search('zapatista').hits[0]?.article.title).toBe('Zapatista caravan reaches Oaxaca');
     // The stale cache is replaced, not kept beside the new one.
-    const files = await cacheFiles(dirs.dataDir);
-    expect(files).toHaveLength(1);
-    expect(files[0]).not.toBe(cached);
+    expect(await cacheFiles(dirs.dataDir)).toEqual(['content.json']);
+    expect(await cacheKey(dirs.dataDir)).not.toBe(key);
   });
 
   it('reads the files again when the cache is corrupt', async () => {
     const dirs = await setup();
     const first = await loadEngine(dirs);
-    const [cached] = await cacheFiles(dirs.dataDir);
-    await writeFile(join(dirs.dataDir, cached as string), '{"format":1,"articles":');
+    await writeFile(
+      join(dirs.dataDir, 'content.json'),
+      `${await cacheKey(dirs.dataDir)}\n{"format":2,"articles":`,
+    );
     const second = await loadEngine(dirs);
     expect(second.engine.size).toBe(first.engine.size);
     expect(second.engine.version).toBe(first.engine.version);
