@@ -1,5 +1,6 @@
 /** The results table printed by `npm run bench` and the shape of bench/results.json. */
 import type { ColdStart } from './cold.ts';
+import type { EndToEnd } from './e2e.ts';
 import type { ContenderFigures } from './measure.ts';
 import type { Quality } from './quality.ts';
 import { fmt } from './stats.ts';
@@ -19,6 +20,8 @@ export interface Results {
   machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
   quality: Quality[];
   sizes: SizeResult[];
+  /** The adapters against the fake platforms, over content/. */
+  endToEnd: EndToEnd[];
 }
 
 export const LATENCY_ROWS = [
@@ -74,6 +77,13 @@ export function table(results: Results): string {
       row(['  of which index from cache (ms)', fmt(c.indexFromCacheMs)]);
       row(['  index build on first start (ms)', fmt(c.indexBuildMs)]);
       row(['process heap+buffers / RSS (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
+    }
+  }
+  if (results.endToEnd.length > 0) {
+    lines.push('');
+    row(['end to end (over content/)', 'users', 'per second', 'p50 (ms)', 'p99 (ms)']);
+    for (const e of results.endToEnd) {
+      row([`  ${e.path}`, String(e.concurrency), fmt(e.perSecond), fmt(e.p50), fmt(e.p99)]);
     }
   }
   return lines.join('\n');

@@ -2,7 +2,8 @@
  * `npm run bench`: speed, memory and answer quality of our engine next to default MiniSearch and
  * FlexSearch, on synthetic corpora of 1k, 10k and 100k articles. Prints one table and writes
  * bench/results.json. `--quick` is the CI smoke run: small sizes, a few rounds, under a minute.
- * `--sizes=1000,10000` picks sizes; `--only=ours` picks contenders; `--no-cold` skips cold starts.
+ * `--sizes=1000,10000` picks sizes; `--only=ours` picks contenders; `--no-cold` skips cold starts;
+ * `--no-e2e` skips the adapters measured end to end against the fake platforms.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -10,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold.ts';
 import { CONTENDERS, type ContenderName } from './contenders.ts';
 import { generateCorpus, loadSeed, vocabularySize } from './corpus.ts';
+import { discordSlash, telegramInline } from './e2e.ts';
 import { measureContender } from './measure.ts';
 import { judge } from './quality.ts';
 import { queryMix } from './queries.ts';
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string' },
     'no-cold': { type: 'boolean', default: false },
+    'no-e2e': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
   },
@@ -48,6 +51,7 @@ const results: Results = {
   },
   quality: contenders.map((name: ContenderName) => judge(name, seedContent)),
   sizes: [],
+  endToEnd: [],
 };
 
 for (const size of sizes) {
@@ -71,6 +75,23 @@ for (const size of sizes) {
     result.coldStart = await measureColdStart(content, SEED_DIR, quick ? 1 : big ? 2 : 3);
   }
   results.sizes.push(result);
+}
+
+if (!args['no-e2e']) {
+  // One user at a time shows the latency of a request; many at once, the throughput.
+  const loads: [number, number][] = quick
+    ? [
+        [50, 1],
+        [100, 10],
+      ]
+    : [
+        [300, 1],
+        [2000, 20],
+      ];
+  for (const [count, concurrency] of loads) {
+    log(`end to end: ${count} Telegram inline queries and Discord slash commands, ${concurrency} at once`);
+    results.endToEnd.push(await telegramInline(count, concurrency), await discordSlash(count, concurrency));
+  }
 }
 
 await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
