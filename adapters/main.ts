@@ -8,7 +8,10 @@ import { type CliCommand, type CliIO, runCli } from '../src/cli.ts';
 import { type Briefings, createBriefings } from '../src/commands/index.ts';
 import { type Config, ConfigError, loadConfig } from '../src/config.ts';
 import { loadEngine } from '../src/content/load.ts';
+import { watchContent } from '../src/content/watch.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
+import { subscriptionsCommand } from '../src/schedule/cli.ts';
+import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
 import { startConsole } from './console/index.ts';
 
 export interface AppOptions {
@@ -39,8 +42,29 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
-  const briefings = createBriefings(engine);
-  const running: Running[] = [];
+  let current = engine;
+  const subscriptions = createSubscriptions({
+    dataDir: config.DATA_DIR,
+    defaultTimezone: config.DEFAULT_TIMEZONE,
+    source: engineDigestSource(() => current),
+    logger,
+  });
+  const briefings = createBriefings(engine, { subscriptions: subscriptions.handler });
+  // Articles dropped into CONTENT_DIR are indexed without a restart and alerted once.
+  const watcher = watchContent({
+    contentDir: config.CONTENT_DIR,
+    dataDir: config.DATA_DIR,
+    logger,
+    current: engine,
+    onReload: async (reload) => {
+      current = reload.engine;
+      briefings.setEngine(reload.engine);
+      await subscriptions.scheduler.contentChanged();
+    },
+  });
+  // Stopped last (stops run in reverse): the platforms finish before the scheduler and database close.
+  const running: Running[] = [{ stop: () => subscriptions.close() }, { stop: () => watcher.close() }];
+  const { scheduler } = subscriptions;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
     markStopped = resolve;
@@ -51,13 +75,31 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     // Platform libraries load only when used: the console starts fast and needs neither.
     if (config.TELEGRAM_BOT_TOKEN) {
       const { startTelegram } = await import('./telegram/index.ts');
+      const { createTelegramSchedulePublisher } = await import('./telegram/schedule-publisher.ts');
       running.push(await startTelegram({ config, briefings, logger }));
+      scheduler.setPublisher(
+        'telegram',
+        createTelegramSchedulePublisher({
+          token: config.TELEGRAM_BOT_TOKEN,
+          apiRoot: config.TELEGRAM_API_ROOT,
+          logger,
+        }),
+      );
     }
     if (config.DISCORD_TOKEN) {
       const { startDiscord } = await import('./discord/index.ts');
+      const { createDiscordSchedulePublisher } = await import('./discord/schedule-publisher.ts');
       running.push(await startDiscord({ config, briefings, logger }));
+      scheduler.setPublisher(
+        'discord',
+        createDiscordSchedulePublisher({
+          token: config.DISCORD_TOKEN,
+          apiBase: config.DISCORD_API_BASE,
+          logger,
+        }),
+      );
     }
-    if (running.length === 0) {
+    if (!config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN) {
       const input = options.input ?? process.stdin;
       const interactive = options.interactive ?? Boolean((input as NodeJS.ReadStream).isTTY);
       const session = startConsole({
@@ -70,7 +112,13 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       });
       running.push(session);
       done = Promise.race([session.done, stopped]);
+      const output = options.output ?? process.stdout;
+      scheduler.setPublisher(
+        'console',
+        createConsolePublisher((text) => output.write(text)),
+      );
     }
+    await scheduler.start();
   } catch (error) {
     await Promise.allSettled(running.map((r) => r.stop()));
     throw error;
@@ -142,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   try {
-    return await runCli(argv, io, [startCommand, discordRegisterCommand]);
+    return await runCli(argv, io, [startCommand, discordRegisterCommand, subscriptionsCommand]);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`${error.message}\n`);
