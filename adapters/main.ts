@@ -12,6 +12,8 @@ import { watchContent } from '../src/content/watch.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { subscriptionsCommand } from '../src/schedule/cli.ts';
 import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
+import { backupCommand } from '../src/store/cli.ts';
+import { StoreError } from '../src/store/sqlite.ts';
 import { startConsole } from './console/index.ts';
 
 export interface AppOptions {
@@ -48,6 +50,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     defaultTimezone: config.DEFAULT_TIMEZONE,
     source: engineDigestSource(() => current),
     logger,
+    scheduler: { graceMs: config.DIGEST_GRACE_MINUTES * 60_000 },
   });
   const briefings = createBriefings(engine, { subscriptions: subscriptions.handler });
   // Articles dropped into CONTENT_DIR are indexed without a restart and alerted once.
@@ -190,9 +193,14 @@ export async function main(argv: string[]): Promise<number> {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   try {
-    return await runCli(argv, io, [startCommand, discordRegisterCommand, subscriptionsCommand]);
+    return await runCli(argv, io, [
+      startCommand,
+      discordRegisterCommand,
+      subscriptionsCommand,
+      backupCommand,
+    ]);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
       io.stderr(`${error.message}\n`);
       return 2;
     }

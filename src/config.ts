@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -22,6 +23,15 @@ const isTimeZone = (zone: string) => {
   }
 };
 
+/** Digits only: `Number()` would take "0x10" as 16 and " " as 0. */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 /** Every environment variable the bot reads, in one place. `.env.example` documents each. */
 export const configSchema = z
   .object({
@@ -33,7 +43,8 @@ export const configSchema = z
       .trim()
       .default('UTC')
       .refine(isTimeZone, 'must be an IANA time zone name such as Europe/Madrid'),
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+    RATE_LIMIT_PER_MINUTE: wholeNumber(1, 10_000).default(30),
+    DIGEST_GRACE_MINUTES: wholeNumber(0, 7 * 24 * 60).default(360),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),
@@ -48,7 +59,7 @@ export const configSchema = z
       (v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v),
       'must be 1-256 characters of A-Z a-z 0-9 _ -',
     ),
-    TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    TELEGRAM_WEBHOOK_PORT: wholeNumber(0, 65_535).default(8080),
 
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.refine(
@@ -90,8 +101,39 @@ export class ConfigError extends Error {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, { dotenv = true } = {}): Config {
   if (dotenv) loadDotenv({ quiet: true, processEnv: env as Record<string, string> });
-  const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
-  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  const parsed = configSchema.safeParse(withoutEmptyValues(env));
+  const problems = parsed.success
+    ? directoryProblems(parsed.data)
+    : parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+  if (problems.length === 0 && parsed.success) return parsed.data;
+  throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
+/**
+ * `NAME=` (as copied from .env.example) means "use the default", not "the empty string": an empty
+ * port must not become port 0 (a random one), an empty zone must not fail as an unknown zone.
+ */
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && value.trim() !== '') out[key] = value;
+  return out;
+}
+
+/** The directories must be usable before anything is read or created in them. */
+function directoryProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const check = (name: 'CONTENT_DIR' | 'DATA_DIR', mayBeMissing: boolean) => {
+    const dir = config[name];
+    try {
+      if (!statSync(dir).isDirectory()) problems.push(`${name}: ${dir} is a file, not a directory`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') problems.push(`${name}: ${dir} cannot be used (${code})`);
+      else if (!mayBeMissing) problems.push(`${name}: ${dir} does not exist`);
+    }
+  };
+  check('CONTENT_DIR', false);
+  check('DATA_DIR', true); // created on first write
+  return problems;
 }

@@ -3,10 +3,11 @@
  * every subscription with its next run, its last delivery, and why it is paused. Reads the store
  * only; safe to run next to a live bot (SQLite WAL lets readers in while it writes).
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../cli.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
+import { databasePath, openSqliteStore } from '../store/sqlite.ts';
 import type { Delivery, Subscription } from '../store/types.ts';
 import { describeCadence, formatInZone } from './cadence.ts';
 
@@ -116,6 +117,13 @@ export const subscriptionsCommand: CliCommand = {
         return 2;
       }
       throw error;
+    }
+    // A report creates nothing: no directory, no database.
+    if (!existsSync(databasePath(dataDir))) {
+      io.stdout(
+        json ? `${JSON.stringify({ subscriptions: [] }, null, 2)}\n` : `No subscriptions in ${dataDir}.\n`,
+      );
+      return 0;
     }
     const store = openSqliteStore({ dataDir });
     try {

@@ -9,6 +9,7 @@ import type { Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { DigestSource } from './digest.ts';
 import { createSubscriptionHandler, type SubscriptionHandler } from './handler.ts';
+import { instanceIdentity } from './instance.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 
 export type { Cadence } from './cadence.ts';
@@ -58,7 +59,16 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     clock,
     logger,
   });
-  const scheduler = createScheduler({ ...options.scheduler, store, source, clock, logger });
+  const { holder, stale } = instanceIdentity(options.dataDir);
+  const scheduler = createScheduler({
+    holder,
+    staleHolder: stale,
+    ...options.scheduler,
+    store,
+    source,
+    clock,
+    logger,
+  });
   return {
     handler,
     scheduler,

@@ -34,6 +34,8 @@ export interface SchedulerOptions {
   backoffMaxMs?: number;
   /** This instance's name in the scheduler lease (several instances share one database). */
   holder?: string;
+  /** A crashed earlier holder of this same instance, whose lease is released at start. */
+  staleHolder?: string;
   leaseTtlMs?: number;
   /** Deliveries to different chats sent at the same time. */
   concurrency?: number;
@@ -92,6 +94,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let running: Promise<RunReport> | undefined;
   let timer: TimerHandle | undefined;
   let started = false;
+  let staleHolder = options.staleHolder;
 
   /** Articles first seen after the subscription's baseline and not yet claimed by it, newest first. */
   async function unsentArticles(sub: Subscription, articles: Article[]): Promise<Article[]> {
@@ -342,6 +345,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const report: RunReport = { leader: false, planned: 0, sent: 0, failed: 0 };
     const now = clock.now();
     const wasLeader = leader;
+    if (staleHolder) {
+      await store.releaseLease(SCHEDULER_LEASE, staleHolder);
+      staleHolder = undefined;
+    }
     leader = await store.acquireLease(SCHEDULER_LEASE, holder, now, leaseTtlMs);
     report.leader = leader;
     if (!leader) return report;
@@ -378,18 +385,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return run;
   }
 
+  /** Runs a check and always schedules the next: a failing database is logged, never fatal. */
   async function wake(): Promise<void> {
     timer = undefined;
     if (!started) return;
+    let delay = tickMs;
     try {
       await runExclusive();
+      const nextDelivery = leader ? await store.nextDeliveryAt([...publishers.keys()]) : undefined;
+      delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - clock.now()));
     } catch (error) {
       log.error({ err: error }, 'scheduler check failed; trying again at the next tick');
     }
     if (!started) return;
-    const now = clock.now();
-    const nextDelivery = leader ? await store.nextDeliveryAt([...publishers.keys()]) : undefined;
-    const delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - now));
     timer = clock.setTimeout(() => void wake(), Math.max(delay, 50));
   }
 

@@ -3,7 +3,8 @@
  * synchronous statement or transaction, so every state change the scheduler makes is atomic and
  * durable before the next step (a delivery row is on disk before its message is sent).
  */
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Reply } from '../commands/reply.ts';
@@ -142,19 +143,76 @@ function patchValue(key: keyof SubscriptionPatch, value: unknown): unknown {
   return key === 'cadence' ? JSON.stringify(value) : value;
 }
 
-/** Applies pending migrations in one transaction each; refuses databases from a newer version. */
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
+/**
+ * Applies pending migrations, each in a write transaction taken up front (BEGIN IMMEDIATE) and
+ * re-reading the version inside it, so two processes starting together never run a step twice.
+ * Refuses databases from a newer version.
+ */
+function migrate(db: Database.Database, file: string): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() > MIGRATIONS.length) {
     throw new StoreError(
-      `SQLite store: database schema version ${version} is newer than this program knows (${MIGRATIONS.length})`,
+      `SQLite store: ${file} has schema version ${version()}, newer than this program knows (${MIGRATIONS.length}); run the newer version of briefings`,
     );
   }
-  for (let step = version; step < MIGRATIONS.length; step++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[step] as string);
-      db.pragma(`user_version = ${step + 1}`);
-    })();
+  for (;;) {
+    const applied = db
+      .transaction(() => {
+        const step = version();
+        if (step >= MIGRATIONS.length) return false;
+        db.exec(MIGRATIONS[step] as string);
+        db.pragma(`user_version = ${step + 1}`);
+        return true;
+      })
+      .immediate();
+    if (!applied) return;
+  }
+}
+
+const RESTORE_HINT =
+  'Stop every briefings process, then restore a backup over it (see "Backups" in the README), or move it aside to start with no subscriptions.';
+
+/**
+ * A new database is built under a temporary name and linked into place complete, so a database
+ * file that exists is never legitimately empty: a zero-byte file means lost data, not a fresh start.
+ */
+function createDatabaseFile(file: string): void {
+  const temp = `${file}.${randomUUID().slice(0, 8)}.new`;
+  const db = new Database(temp);
+  try {
+    migrate(db, temp);
+  } finally {
+    db.close();
+  }
+  try {
+    linkSync(temp, file);
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+/** Opens an existing database file after checking it is whole; throws StoreError naming the file. */
+function openCheckedDatabase(file: string): Database.Database {
+  if (statSync(file).size === 0) {
+    throw new StoreError(
+      `SQLite store: ${file} is empty (0 bytes) although it should hold the subscriptions. Not starting, so that nothing is overwritten. ${RESTORE_HINT}`,
+    );
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const problems = (db.pragma('quick_check(5)') as { quick_check: string }[]).map((r) => r.quick_check);
+    if (problems.join() !== 'ok') throw new Error(problems.join('; '));
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new StoreError(
+      `SQLite store: ${file} is damaged (${(error as Error).message}). Not starting, so that nothing is overwritten. ${RESTORE_HINT}`,
+    );
   }
 }
 
@@ -165,17 +223,49 @@ export interface SqliteStoreOptions {
   fileName?: string;
 }
 
-/** Opens (creating and migrating as needed) the SQLite store in `dataDir`. */
+/** Where the database of `dataDir` lives. */
+export const databasePath = (dataDir: string, fileName = DATABASE_FILE) => path.join(dataDir, fileName);
+
+/**
+ * Opens (creating and migrating as needed) the SQLite store in `dataDir`. Throws StoreError when
+ * the directory or file cannot be used, or the file is empty or damaged.
+ */
 export function openSqliteStore({ dataDir, fileName = DATABASE_FILE }: SqliteStoreOptions): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(path.join(dataDir, fileName));
+  const file = databasePath(dataDir, fileName);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    if (!existsSync(file)) createDatabaseFile(file);
+  } catch (error) {
+    throw new StoreError(`DATA_DIR: cannot create the database ${file} (${(error as Error).message})`);
+  }
+  const db = openCheckedDatabase(file);
   db.pragma('journal_mode = WAL');
   // FULL: a delivery row must survive a power cut between "written" and "sent", not only a crash.
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  migrate(db, file);
+  return storeOn(db);
+}
 
+/**
+ * Copies the live database to `target` with SQLite's online backup (safe while the bot runs),
+ * then checks the copy. Refuses to overwrite an existing file.
+ */
+export async function backupSqliteStore(dataDir: string, target: string): Promise<{ pages: number }> {
+  const file = databasePath(dataDir);
+  if (!existsSync(file)) throw new StoreError(`SQLite store: there is no database at ${file} to back up`);
+  if (existsSync(target)) throw new StoreError(`backup: ${target} already exists; choose a new file name`);
+  const db = openCheckedDatabase(file);
+  try {
+    const { totalPages } = await db.backup(target);
+    openCheckedDatabase(target).close();
+    return { pages: totalPages };
+  } finally {
+    db.close();
+  }
+}
+
+function storeOn(db: Database.Database): Store {
   const stmt = {
     insertSubscription: db.prepare(`INSERT INTO subscriptions
       (platform, chat_id, chat_title, topic, topic_label, cadence, timezone, when_empty, created_by,

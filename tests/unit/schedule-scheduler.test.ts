@@ -552,3 +552,55 @@ describe('restarts', () => {
     expect(row?.error).toMatch(/not resent/);
   });
 });
+
+describe('scheduler with a failing database', () => {
+  it('logs a failed wake-up and tries again at the next tick instead of crashing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'briefings-sched-fault-'));
+    const store = openSqliteStore({ dataDir: dir });
+    const clock = manualClock('2026-01-05T07:00:00Z');
+    let failing = true;
+    const failures = { count: 0 };
+    // Page damage surfaces as SQLITE_CORRUPT from whatever statement reads the damaged page.
+    const damaged: Store = {
+      ...store,
+      async nextDeliveryAt(platforms) {
+        if (failing) {
+          failures.count++;
+          throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+        }
+        return store.nextDeliveryAt(platforms);
+      },
+    };
+    const errors: unknown[] = [];
+    const logger = {
+      child: () => logger,
+      error: (obj: unknown) => errors.push(obj),
+      warn: () => {},
+      info: () => {},
+      debug: () => {},
+    } as unknown as SchedulerOptions['logger'];
+    const scheduler = createScheduler({
+      store: damaged,
+      source: () => fixedDigestSource([], TOPICS),
+      clock,
+      logger,
+      tickMs: 1000,
+    });
+    scheduler.setPublisher('telegram', fakePlatform(false).publisher);
+    try {
+      await scheduler.start(); // must not reject
+      expect(failures.count).toBe(1);
+      expect(errors).toHaveLength(1);
+      expect(clock.pending()).toBe(1); // the next check is booked
+      failing = false;
+      clock.advance(1000);
+      await vi.waitFor(() => expect(clock.pending()).toBe(1));
+      expect(errors).toHaveLength(1);
+      expect((await scheduler.runOnce()).leader).toBe(true);
+    } finally {
+      await scheduler.stop();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
