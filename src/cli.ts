@@ -104,7 +104,7 @@ export async function runCli(argv: string[], io: CliIO, extra: CliCommand[] = []
     return 2;
   }
   const { words, limit, json } = parsed;
-  const text = words.join(' ');
+  const text = words.join(' ').trim();
   const command = toCommand(name, text);
   if (!command) {
     io.stderr(`briefings ${name}: ${name === 'article' ? 'an article id' : 'a query'} is required\n`);
@@ -149,7 +149,7 @@ function parseQueryArgs(args: string[]) {
   });
   let limit: number | undefined;
   if (values.limit !== undefined) {
-    limit = Number(values.limit);
+    limit = /^\d{1,2}$/.test(values.limit) ? Number(values.limit) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 50)
       throw new Error('--limit must be a whole number from 1 to 50');
   }

@@ -13,6 +13,8 @@ const CODES: Record<ListCommand, string> = { latest: 'l', search: 's', brief: 'b
 const COMMANDS: Record<string, ListCommand> = { l: 'latest', s: 'search', b: 'brief' };
 /** Cursors must fit Telegram's 64-byte callback data with room for a prefix. */
 export const MAX_CURSOR_BYTES = 48;
+/** The deepest page offset a cursor may ask for; anything beyond is forged or from a bug. */
+export const MAX_OFFSET = 10_000;
 
 /**
  * Encodes and decodes page cursors: `s.a.<base64url query>` when the query fits, otherwise a
@@ -30,15 +32,22 @@ export class Cursors {
     return `${head}~${key}`;
   }
 
-  /** The page a cursor asks for; undefined if it is malformed or has expired. */
+  /**
+   * The page a cursor asks for; undefined if it is malformed, forged or has expired. Cursors come
+   * back from users' clients, so every part is checked: a known command, an offset in range, and
+   * a query that is exactly what `encode` would have written.
+   */
   decode(cursor: string): PageRequest | undefined {
-    const m = /^([lsb])\.([0-9a-z]{1,8})(?:\.([A-Za-z0-9_-]*)|~([A-Za-z0-9_-]{12}))$/.exec(cursor.trim());
+    const m = /^([lsb])\.([0-9a-z]{1,3})(?:\.([A-Za-z0-9_-]*)|~([A-Za-z0-9_-]{12}))$/.exec(cursor.trim());
     if (!m) return undefined;
-    const [, code = '', offset = '', encoded, key] = m;
+    const [, code = '', digits = '', encoded, key] = m;
+    const command = COMMANDS[code];
+    const offset = Number.parseInt(digits, 36);
+    if (!command || offset > MAX_OFFSET || offset.toString(36) !== digits) return undefined;
     const query =
       key !== undefined ? this.remembered.get(key) : Buffer.from(encoded ?? '', 'base64url').toString('utf8');
-    const command = COMMANDS[code];
-    if (query === undefined || !command) return undefined;
-    return { command, query, offset: Number.parseInt(offset, 36) };
+    if (query === undefined) return undefined;
+    if (key === undefined && Buffer.from(query, 'utf8').toString('base64url') !== encoded) return undefined;
+    return { command, query, offset };
   }
 }

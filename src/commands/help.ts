@@ -1,3 +1,5 @@
+import { SUBSCRIBE_USAGE } from '../schedule/parse.ts';
+
 /** The commands every front end offers, with their usage: one list for /help, Telegram's menu and Discord's registration. */
 export interface CommandHelp {
   name: string;
@@ -21,7 +23,7 @@ export const QUERY_COMMANDS: CommandHelp[] = [
 export const SUBSCRIPTION_COMMANDS: CommandHelp[] = [
   {
     name: 'subscribe',
-    usage: '/subscribe <topic> [daily HH:MM | weekly <day> HH:MM | alerts] [timezone]',
+    usage: SUBSCRIBE_USAGE,
     description: 'Scheduled briefings or new-article alerts in this channel',
   },
   { name: 'unsubscribe', usage: '/unsubscribe <topic or id>', description: 'Stop a subscription' },

@@ -5,7 +5,7 @@ import { squash, stripControl } from '../text/normalize.ts';
 import type { Article } from '../types.ts';
 import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
-import { Cursors } from './cursor.ts';
+import { Cursors, MAX_OFFSET } from './cursor.ts';
 import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
 import { type Messages, messagesFor } from './messages.ts';
 import { parseCommand } from './parse.ts';
@@ -151,7 +151,8 @@ export function createBriefings(
       }
     }
     if (notice) reply.notice = notice;
-    if (reply.total === 0)
+    // A page past the end (an old button after content changed, or a forged cursor) says so.
+    if (reply.items.length === 0)
       return offset > 0 ? { kind: 'notice', tone: 'info', message: t.noMore } : notFound(query, t);
     if (offset + reply.items.length < reply.total)
       reply.next = cursors.encode({ command, query, offset: offset + reply.items.length });
@@ -257,7 +258,7 @@ export function createBriefings(
     async inline(rawQuery, offset, ctx = {}) {
       const { limit, summaryLength, language, t } = settings({ limit: 20, ...ctx });
       const query = squash(stripControl(rawQuery)).slice(0, MAX_QUERY_CHARS);
-      const start = clamp(offset, 0, 10_000, 0);
+      const start = clamp(offset, 0, MAX_OFFSET, 0);
       const page = query
         ? engine.search(query, { offset: start, limit, language })
         : engine.latest('', { offset: start, limit, language });

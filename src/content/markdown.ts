@@ -14,12 +14,17 @@ export interface MarkdownArticle {
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
-/** Markdown inline syntax to plain text: links keep their text, emphasis and code marks go. */
+/** A link target in parentheses, which may itself hold one level of parentheses (`javascript:f(1)`). */
+const TARGET = String.raw`\((?:[^()\n]|\([^()\n]*\))*\)`;
+const IMAGE = new RegExp(String.raw`!\[[^\]]*\]${TARGET}`, 'g');
+const LINK = new RegExp(String.raw`\[([^\]]+)\]${TARGET}`, 'g');
+
+/** Markdown inline syntax to plain text: links keep their text (never their target), emphasis and code marks go. */
 function plain(markdown: string): string {
   return squash(
     markdown
-      .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
-      .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+      .replace(IMAGE, '')
+      .replace(LINK, '$1')
       .replace(/<[^>]+>/g, '')
       .replace(/(\*\*|__|\*|_|`|~~)(?=\S)([^\n]*?\S)\1/g, '$2')
       .replace(/^\s*(>+|[-*+]|\d+[.)])\s+/gm, ''),

@@ -24,6 +24,12 @@ export class SubscribeSyntaxError extends Error {
 export const SUBSCRIBE_USAGE =
   '/subscribe <topic> [daily HH:MM | weekly <day> HH:MM | alerts | cron <m h dom mon dow>] [timezone] [always]';
 
+const CRON_HELP =
+  'A cron schedule has 5 fields: minute hour day-of-month month day-of-week, e.g. cron 30 8 * * 1-5';
+
+/** Looks like a clock time ("25:99", "13pm") whether or not it is a valid one. */
+const TIME_LIKE = /^\d{1,2}(?::\d{1,2})?\s*(?:am|pm|h)$|^\d{1,2}:\d{1,2}$/i;
+
 /** The digest time when none is given. */
 export const DEFAULT_TIME = '08:00';
 
@@ -93,18 +99,23 @@ function takeCadence(tokens: string[]): Cadence {
     return { kind: 'alerts' };
   }
   const cronAt = lower.lastIndexOf('cron');
-  if (cronAt >= 0 && cronAt === tokens.length - 6) {
+  if (cronAt > 0) {
+    const fields = tokens.length - cronAt - 1;
+    if (fields !== 5) throw new SubscribeSyntaxError(`${CRON_HELP} (you gave ${fields}).`);
     const expression = tokens.splice(cronAt).slice(1).join(' ');
     return { kind: 'cron', expression };
   }
-  if (
-    tokens.length >= 6 &&
-    tokens.slice(-5).every(isCronField) &&
-    tokens.slice(-5).some((t) => t.includes('*'))
-  ) {
+  let cronFields = 0;
+  while (cronFields < tokens.length - 1 && isCronField(tokens[last - cronFields] ?? '')) cronFields++;
+  const trailing = tokens.slice(-cronFields);
+  if (cronFields >= 5 && trailing.some((t) => t.includes('*'))) {
+    if (cronFields > 5) throw new SubscribeSyntaxError(`${CRON_HELP} (you gave ${cronFields}).`);
     return { kind: 'cron', expression: tokens.splice(-5).join(' ') };
   }
   const time = parseTime(tokens[last] ?? '');
+  if (time === undefined && TIME_LIKE.test(tokens[last] ?? '')) {
+    throw new SubscribeSyntaxError(`"${tokens[last]}" is not a time of day; use HH:MM from 00:00 to 23:59.`);
+  }
   const timeTaken = time !== undefined ? 1 : 0;
   const keywordAt = last - timeTaken;
   if (lower[keywordAt] === 'daily' || lower[keywordAt] === 'diario') {
@@ -118,6 +129,11 @@ function takeCadence(tokens: string[]): Cadence {
   }
   if (lower[keywordAt] === 'weekly' || lower[keywordAt] === 'semanal') {
     throw new SubscribeSyntaxError('Say which day: weekly monday 08:00.');
+  }
+  if (keywordAt > 1 && (lower[keywordAt - 1] === 'weekly' || lower[keywordAt - 1] === 'semanal')) {
+    throw new SubscribeSyntaxError(
+      `"${tokens[keywordAt]}" is not a day; use monday … sunday: weekly monday 08:00.`,
+    );
   }
   if (time !== undefined) {
     tokens.splice(last);

@@ -82,10 +82,16 @@ describe('the briefings command line', () => {
       code: 2,
       stderr: expect.stringMatching(/a query is required/),
     });
-    expect(await cli('latest', '--limit', '0')).toMatchObject({
+    expect(await cli('search', '   ')).toMatchObject({
       code: 2,
-      stderr: expect.stringMatching(/--limit must be/),
+      stderr: expect.stringMatching(/a query is required/),
     });
+    for (const limit of ['0', '0x10', '1e1', ' 5', '5.0']) {
+      expect(await cli('latest', '--limit', limit), limit).toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(/--limit must be/),
+      });
+    }
     expect(await cli('frobnicate')).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/unknown command/),

@@ -181,6 +181,27 @@ describe('cursors', () => {
     }
   });
 
+  it('refuse forged offsets and non-canonical queries, so no page is ever out of range', async () => {
+    const query = Buffer.from('mexico').toString('base64url');
+    for (const forged of [
+      `s.zzzzzzzz.${query}`,
+      `l.zzz.${query}`,
+      `s.0a.${query}`,
+      `s.a.${query}=`,
+      's.a.////',
+    ]) {
+      expect(new Cursors().decode(forged), forged).toBeUndefined();
+      expect(await briefings.execute({ kind: 'more', cursor: forged }), forged).toMatchObject({
+        kind: 'notice',
+        message: expect.stringMatching(/expired/),
+      });
+    }
+    // In range but past the end (e.g. content shrank since the button was made): said plainly.
+    const pastEnd = await briefings.execute({ kind: 'more', cursor: `l.7ps.${query}` });
+    expect(pastEnd).toEqual({ kind: 'notice', tone: 'info', message: 'There are no more results.' });
+    expect(await briefings.inline('mexico', 1e9)).toMatchObject({ items: [], offset: 10_000 });
+  });
+
   it('report a forgotten or forged cursor as expired', async () => {
     expect(new Cursors().decode('s.f~AAAAAAAAAAAA')).toBeUndefined();
     expect(new Cursors().decode('<script>')).toBeUndefined();
