@@ -48,7 +48,14 @@ export const configSchema = z
       (v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v),
       'must be 1-256 characters of A-Z a-z 0-9 _ -',
     ),
-    TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    // Empty (as copied from .env.example) means the default, not port 0 (a random port).
+    TELEGRAM_WEBHOOK_PORT: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce.number().int().min(0).max(65_535).default(8080),
+    ),
+    TELEGRAM_WEBHOOK_HOST: optionalString
+      .refine((v) => v === undefined || /^[A-Za-z0-9.:_-]+$/.test(v), 'must be a host name or IP address')
+      .transform((v) => v ?? '0.0.0.0'),
 
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.refine(
