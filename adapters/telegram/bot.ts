@@ -8,13 +8,13 @@ import { Bot, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Briefings } from '../../src/commands/index.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createRateLimiter } from '../../src/rate-limit.ts';
 import { createUpdateWindow } from './dedupe.ts';
 import { buttonsFeature } from './features/buttons.ts';
 import { commandsFeature } from './features/commands.ts';
 import type { FeatureDeps } from './features/deps.ts';
 import { handleBotError } from './features/errors.ts';
 import { inlineFeature } from './features/inline.ts';
-import { createRateLimiter } from '../../src/rate-limit.ts';
 import { boundedRetry } from './retry.ts';
 
 export interface TelegramBotOptions {

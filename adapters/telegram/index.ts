@@ -92,7 +92,10 @@ export async function startTelegram({
       stopping ??= (async () => {
         const intakeStopped = intake.stop();
         if (!(await inFlight.drain(DRAIN_MS))) {
-          log.warn({ inFlight: inFlight.size }, 'telegram answers still waiting on Telegram; abandoning them');
+          log.warn(
+            { inFlight: inFlight.size },
+            'telegram answers still waiting on Telegram; abandoning them',
+          );
         }
         shutdown.abort();
         intake.abort?.();
