@@ -192,21 +192,27 @@ const startCommand: CliCommand = {
     } catch (error) {
       if (!starting.signal.aborted) throw error;
       io.stderr('Stopped before start-up completed.\n');
+      exitSoon(0);
       return 0;
     }
     if (starting.signal.aborted) void app.stop();
     await app.done;
     await app.stop();
-    // Anything still holding the event loop (a socket a library keeps open) must not keep a
-    // stopped bot alive.
-    const { logger } = app;
-    setTimeout(() => {
-      logger.warn('stopped, but something kept the process alive; exiting');
-      process.exit(process.exitCode ?? 0);
-    }, EXIT_GRACE_MS).unref();
+    exitSoon(0, app.logger);
     return 0;
   },
 };
+
+/**
+ * Anything still holding the event loop after a stop (a socket or timer a library keeps) must not
+ * keep the process alive: exit with `code` after EXIT_GRACE_MS unless it ended by itself.
+ */
+function exitSoon(code: number, logger?: Logger) {
+  setTimeout(() => {
+    logger?.warn('stopped, but something kept the process alive; exiting');
+    process.exit(code);
+  }, EXIT_GRACE_MS).unref();
+}
 
 const discordRegisterCommand: CliCommand = {
   name: 'discord:register',

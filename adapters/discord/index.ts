@@ -58,6 +58,7 @@ export async function startDiscord(
   const shutdown = new AbortController();
   const abortStart = () => shutdown.abort();
   deps.signal?.addEventListener('abort', abortStart);
+  if (deps.signal?.aborted) shutdown.abort();
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: restOptions(deps.config, { shutdown: shutdown.signal, logger }),

@@ -42,6 +42,7 @@ export async function startTelegram({
   const shutdown = new AbortController();
   const abortStart = () => shutdown.abort();
   signal?.addEventListener('abort', abortStart);
+  if (signal?.aborted) shutdown.abort();
   const inFlight = new InFlight();
   const bot = createTelegramBot({
     token,
@@ -54,7 +55,8 @@ export async function startTelegram({
   });
   let intake: { stop(): Promise<void>; abort?(): void };
   try {
-    await bot.init().catch((error: unknown) => {
+    // Not bot.init(): grammY retries getMe there forever, silently. Our transformer bounds it.
+    bot.botInfo = await bot.api.getMe().catch((error: unknown) => {
       throw startupError(error, config);
     });
     try {
