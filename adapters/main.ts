@@ -15,6 +15,7 @@ import { createConsolePublisher, createSubscriptions, engineDigestSource } from 
 import { backupCommand } from '../src/store/cli.ts';
 import { StoreError } from '../src/store/sqlite.ts';
 import { startConsole } from './console/index.ts';
+import { DRAIN_MS, PlatformUnavailableError, settlesWithin } from './lifecycle.ts';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -23,6 +24,8 @@ export interface AppOptions {
   output?: NodeJS.WritableStream;
   /** Treat the console input as an interactive terminal (default: whether stdin is a TTY). */
   interactive?: boolean;
+  /** Aborting it during start-up gives up at once (a signal while a platform is unreachable). */
+  signal?: AbortSignal;
 }
 
 export interface App {
@@ -65,8 +68,18 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       await subscriptions.scheduler.contentChanged();
     },
   });
+  // Scheduled posts still waiting on a platform when stopping are aborted after DRAIN_MS.
+  const publishing = new AbortController();
+  const closeSubscriptions = async () => {
+    const closing = subscriptions.close();
+    if (!(await settlesWithin(closing, DRAIN_MS))) {
+      logger.warn('a scheduled post is still waiting on its platform; abandoning it');
+      publishing.abort();
+    }
+    await closing;
+  };
   // Stopped last (stops run in reverse): the platforms finish before the scheduler and database close.
-  const running: Running[] = [{ stop: () => subscriptions.close() }, { stop: () => watcher.close() }];
+  const running: Running[] = [{ stop: closeSubscriptions }, { stop: () => watcher.close() }];
   const { scheduler } = subscriptions;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -79,26 +92,28 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     if (config.TELEGRAM_BOT_TOKEN) {
       const { startTelegram } = await import('./telegram/index.ts');
       const { createTelegramSchedulePublisher } = await import('./telegram/schedule-publisher.ts');
-      running.push(await startTelegram({ config, briefings, logger }));
+      running.push(await startTelegram({ config, briefings, logger, signal: options.signal }));
       scheduler.setPublisher(
         'telegram',
         createTelegramSchedulePublisher({
           token: config.TELEGRAM_BOT_TOKEN,
           apiRoot: config.TELEGRAM_API_ROOT,
           logger,
+          signal: publishing.signal,
         }),
       );
     }
     if (config.DISCORD_TOKEN) {
       const { startDiscord } = await import('./discord/index.ts');
       const { createDiscordSchedulePublisher } = await import('./discord/schedule-publisher.ts');
-      running.push(await startDiscord({ config, briefings, logger }));
+      running.push(await startDiscord({ config, briefings, logger, signal: options.signal }));
       scheduler.setPublisher(
         'discord',
         createDiscordSchedulePublisher({
           token: config.DISCORD_TOKEN,
           apiBase: config.DISCORD_API_BASE,
           logger,
+          signal: publishing.signal,
         }),
       );
     }
@@ -141,23 +156,66 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   return { config, logger, briefings, done, stop };
 }
 
+/**
+ * SIGTERM/SIGINT end the process within this bound whatever the platforms do. Stopping normally
+ * takes at most about DRAIN_MS + 2 s (see lifecycle.ts); past this, the process exits with code 1
+ * and says so, rather than hang. A second signal exits at once.
+ */
+const SHUTDOWN_DEADLINE_MS = 9_000;
+/** After a clean stop, how long lingering sockets or timers may keep the process alive. */
+const EXIT_GRACE_MS = 1_000;
+
 const startCommand: CliCommand = {
   name: 'start',
   usage: 'start',
   description: 'run the bot (console chat when no platform token is set)',
   async run(_args, io) {
-    const app = await startApp({ env: io.env });
-    const shutdown = (signal: string) => {
-      app.logger.info({ signal }, 'shutting down');
-      void app.stop();
+    const starting = new AbortController();
+    let app: App | undefined;
+    let signals = 0;
+    const shutdown = (signal: NodeJS.Signals) => {
+      signals++;
+      const log = app?.logger ?? createLogger(io.env.LOG_LEVEL ?? 'info');
+      if (signals > 1) {
+        log.warn({ signal }, 'second signal: exiting at once');
+        process.exit(1);
+      }
+      log.info({ signal }, 'shutting down');
+      setTimeout(() => {
+        log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      starting.abort();
+      void app?.stop();
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+    try {
+      app = await startApp({ env: io.env, signal: starting.signal });
+    } catch (error) {
+      if (!starting.signal.aborted) throw error;
+      io.stderr('Stopped before start-up completed.\n');
+      exitSoon(0);
+      return 0;
+    }
+    if (starting.signal.aborted) void app.stop();
     await app.done;
     await app.stop();
+    exitSoon(0, app.logger);
     return 0;
   },
 };
+
+/**
+ * Anything still holding the event loop after a stop (a socket or timer a library keeps) must not
+ * keep the process alive: exit with `code` after EXIT_GRACE_MS unless it ended by itself.
+ */
+function exitSoon(code: number, logger?: Logger) {
+  setTimeout(() => {
+    logger?.warn('stopped, but something kept the process alive; exiting');
+    process.exit(code);
+  }, EXIT_GRACE_MS).unref();
+}
 
 const discordRegisterCommand: CliCommand = {
   name: 'discord:register',
@@ -203,6 +261,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError || error instanceof StoreError) {
       io.stderr(`${error.message}\n`);
       return 2;
+    }
+    if (error instanceof PlatformUnavailableError) {
+      io.stderr(`${error.message}\n`);
+      return 1;
     }
     throw error;
   }

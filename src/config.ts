@@ -60,6 +60,9 @@ export const configSchema = z
       'must be 1-256 characters of A-Z a-z 0-9 _ -',
     ),
     TELEGRAM_WEBHOOK_PORT: wholeNumber(0, 65_535).default(8080),
+    TELEGRAM_WEBHOOK_HOST: optionalString
+      .refine((v) => v === undefined || /^[A-Za-z0-9.:_-]+$/.test(v), 'must be a host name or IP address')
+      .transform((v) => v ?? '0.0.0.0'),
 
     DISCORD_TOKEN: optionalString,
     DISCORD_APPLICATION_ID: optionalString.refine(

@@ -3,8 +3,14 @@ import type { Card, Reply } from './commands/reply.ts';
 
 type Style = Parameters<typeof styleText>[0];
 
-/** Plain-text answers for terminals (the CLI and the local console); styled only on a TTY. */
-export function renderText(reply: Reply, { color = false }: { color?: boolean } = {}): string {
+/**
+ * Plain-text answers for terminals (the CLI and the local console); styled only on a TTY.
+ * `paging`: the reader can type `/more` (the console); the CLI cannot, so it gets no such hint.
+ */
+export function renderText(
+  reply: Reply,
+  { color = false, paging = false }: { color?: boolean; paging?: boolean } = {},
+): string {
   const s = (style: Style, text: string) => (color ? styleText(style, text) : text);
   const lines: string[] = [];
   switch (reply.kind) {
@@ -20,7 +26,7 @@ export function renderText(reply: Reply, { color = false }: { color?: boolean } 
       reply.items.forEach((card, i) => {
         lines.push(...cardLines(card, reply.offset + i + 1, s), '');
       });
-      if (reply.next) lines.push(s('dim', 'More: /more'));
+      if (reply.next && paging) lines.push(s('dim', 'More: /more'));
       if (reply.suggestions?.length)
         lines.push(s('dim', `Related: ${reply.suggestions.map((x) => x.command).join('  ')}`));
       break;

@@ -73,7 +73,7 @@ export function startConsole({
         : await briefings.run(text, ctx);
       if (!reply) return;
       if (reply.kind === 'cards') lastCursor = reply.next;
-      write(`${renderText(reply, { color: interactive })}\n`);
+      write(`${renderText(reply, { color: interactive, paging: true })}\n`);
     } catch (error) {
       logger.error({ err: error }, 'console command failed');
       write('Sorry, something went wrong answering that. Please try again.\n\n');

@@ -10,6 +10,8 @@ export interface UiStrings {
   range: (from: number, to: number, total: number) => string;
   failure: string;
   expired: string;
+  /** Shown (to the user alone) when RATE_LIMIT_PER_MINUTE is exceeded; same words as on Telegram. */
+  slowDown: (seconds: number) => string;
 }
 
 const en: UiStrings = {
@@ -20,6 +22,7 @@ const en: UiStrings = {
   range: (from, to, total) => `${from}–${to} of ${total}`,
   failure: 'Sorry, something went wrong while answering. Please try again in a moment.',
   expired: 'That button no longer works. Please run the command again.',
+  slowDown: (s) => `You are going a little fast. Please try again in ${s} s.`,
 };
 
 const es: UiStrings = {
@@ -29,6 +32,7 @@ const es: UiStrings = {
   range: (from, to, total) => `${from}–${to} de ${total}`,
   failure: 'Lo siento, algo falló al responder. Inténtalo de nuevo en un momento.',
   expired: 'Ese botón ya no funciona. Vuelve a ejecutar el comando.',
+  slowDown: (s) => `Vas un poco rápido. Vuelve a intentarlo en ${s} s.`,
 };
 
 /** Strings for a Discord locale (`es-ES`, `es-419`, `en-US`); English when we lack the language. */

@@ -1,13 +1,27 @@
 /**
  * The Discord front end: a discord.js client that answers slash commands, autocomplete and
  * buttons from the core, plus command registration and the scheduler's publisher.
+ *
+ * Start-up first asks Discord's REST API for the gateway a bounded number of times, logging each
+ * failed attempt, then fails with PlatformUnavailableError (or ConfigError for a refused token);
+ * the gateway session must then be ready within READY_TIMEOUT_MS. `stop()` ends within a bound
+ * whatever Discord does: see ../lifecycle.ts.
  */
-import { Client, Events, GatewayIntentBits, RESTEvents } from 'discord.js';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  HTTPError,
+  RESTEvents,
+  Routes,
+} from 'discord.js';
 import type { Briefings } from '../../src/commands/index.ts';
-import type { Config } from '../../src/config.ts';
+import { type Config, ConfigError } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { ABORT_GRACE_MS, DRAIN_MS, InFlight, PlatformUnavailableError, settlesWithin } from '../lifecycle.ts';
 import { createInteractionHandler, type HandlerOptions } from './interactions.ts';
-import { discordCredentials, restOptions } from './rest.ts';
+import { discordCredentials, networkReason, restOptions } from './rest.ts';
 
 export { createDiscordPublisher, type DiscordPublisher } from './publisher.ts';
 export { type RegisterReport, registerCommands } from './registration.ts';
@@ -17,10 +31,19 @@ export interface DiscordDeps {
   config: Config;
   briefings: Briefings;
   logger: Logger;
+  /** Aborting it during start-up gives up at once (SIGTERM while Discord is unreachable). */
+  signal?: AbortSignal;
 }
 
-/** How long `stop()` waits for answers already being written before closing the connection. */
-const DRAIN_MS = 5_000;
+export interface DiscordStartOptions extends HandlerOptions {
+  /** Attempts to reach Discord's REST API at start-up before giving up. Default 5. */
+  startAttempts?: number;
+  /** First wait between start-up attempts, doubled each time. Default 1000 ms. */
+  startBackoffMs?: number;
+}
+
+/** How long the gateway may take, once REST answers, to deliver the READY event. */
+const READY_TIMEOUT_MS = 30_000;
 
 /**
  * Logs in and resolves once the gateway session is ready. discord.js queues REST calls under
@@ -28,25 +51,33 @@ const DRAIN_MS = 5_000;
  */
 export async function startDiscord(
   deps: DiscordDeps,
-  options: HandlerOptions = {},
+  options: DiscordStartOptions = {},
 ): Promise<{ client: Client; stop(): Promise<void> }> {
   const { token } = discordCredentials(deps.config);
   const logger = deps.logger.child({ platform: 'discord' });
+  const shutdown = new AbortController();
+  const abortStart = () => shutdown.abort();
+  deps.signal?.addEventListener('abort', abortStart);
+  if (deps.signal?.aborted) shutdown.abort();
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: restOptions(deps.config),
+    rest: restOptions(deps.config, { shutdown: shutdown.signal, logger }),
     allowedMentions: { parse: [] },
   });
-  const handle = createInteractionHandler(deps.briefings, logger, options);
-  const inFlight = new Set<Promise<void>>();
+  const handle = createInteractionHandler(deps.briefings, logger, {
+    rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
+    ...options,
+  });
+  const inFlight = new InFlight();
+  let stopping: Promise<void> | undefined;
   client.on(Events.InteractionCreate, (interaction) => {
-    const job = handle(interaction).finally(() => inFlight.delete(job));
-    inFlight.add(job);
+    // Once stopping, new interactions are left to Discord (the user sees it did not respond).
+    if (stopping) return;
+    inFlight.track(handle(interaction));
   });
   client.on(Events.ShardDisconnect, (event, shard) =>
     logger.warn({ shard, code: event.code }, 'gateway disconnected'),
   );
-  let stopping: Promise<void> | undefined;
   client.on(Events.ShardReconnecting, (shard) => {
     if (!stopping) logger.info({ shard }, 'gateway reconnecting');
   });
@@ -64,11 +95,16 @@ export async function startDiscord(
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
+    client.rest.setToken(token);
+    await reachDiscord(client, deps.config, logger, shutdown.signal, options);
     await client.login(token);
-    await ready;
+    await untilReady(ready, shutdown.signal);
   } catch (error) {
-    await client.destroy();
-    throw error;
+    shutdown.abort();
+    await settlesWithin(client.destroy(), ABORT_GRACE_MS);
+    throw startupError(error, deps.config);
+  } finally {
+    deps.signal?.removeEventListener('abort', abortStart);
   }
   logger.info({ user: client.user?.tag }, 'discord bot ready');
 
@@ -76,12 +112,111 @@ export async function startDiscord(
     client,
     stop() {
       stopping ??= (async () => {
-        const drained = Promise.allSettled([...inFlight]);
-        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
-        await client.destroy();
+        if (!(await inFlight.drain(DRAIN_MS)))
+          logger.warn(
+            { inFlight: inFlight.size },
+            'discord answers still waiting on Discord; abandoning them',
+          );
+        shutdown.abort();
+        await inFlight.drain(ABORT_GRACE_MS);
+        if (!(await settlesWithin(client.destroy(), ABORT_GRACE_MS)))
+          logger.warn('discord gateway did not close in time');
         logger.info('discord bot stopped');
       })();
       return stopping;
     },
   };
+}
+
+/** Raised inside start-up when it is given up (signal) or a bound is reached. */
+class StartAborted extends Error {
+  override name = 'StartAborted';
+}
+
+/**
+ * GET /gateway/bot until Discord answers: network failures and 5xx are retried with a log line
+ * each and a doubling wait; a refused token fails at once.
+ */
+async function reachDiscord(
+  client: Client,
+  config: Config,
+  logger: Logger,
+  signal: AbortSignal,
+  { startAttempts = 5, startBackoffMs = 1000 }: DiscordStartOptions,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.rest.get(Routes.gatewayBot(), { signal });
+      return;
+    } catch (error) {
+      if (signal.aborted) throw new StartAborted('Discord: start-up abandoned (stopping)');
+      const retriable = !(error instanceof DiscordAPIError) || error.status >= 500;
+      if (!retriable || attempt >= startAttempts) throw error;
+      const delayMs = startBackoffMs * 2 ** (attempt - 1);
+      logger.warn(
+        {
+          attempt,
+          retriesLeft: startAttempts - attempt,
+          delayMs,
+          api: config.DISCORD_API_BASE ?? 'https://discord.com/api',
+          reason:
+            error instanceof DiscordAPIError || error instanceof HTTPError
+              ? error.status
+              : networkReason(error),
+        },
+        'discord unreachable at start-up; retrying',
+      );
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
+function untilReady(ready: Promise<void>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new StartAborted(`Discord: the gateway session was not ready within ${READY_TIMEOUT_MS / 1000} s`),
+        ),
+      READY_TIMEOUT_MS,
+    );
+    const onAbort = () => reject(new StartAborted('Discord: start-up abandoned (stopping)'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    ready.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new StartAborted('Discord: start-up abandoned (stopping)'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A failed start-up → what the operator should read. */
+function startupError(error: unknown, config: Config): Error {
+  if (error instanceof ConfigError || error instanceof PlatformUnavailableError) return error;
+  const where = config.DISCORD_API_BASE ?? 'https://discord.com/api';
+  if (error instanceof DiscordAPIError && error.status === 401)
+    return new ConfigError(
+      'DISCORD_TOKEN: Discord refused the token (401 Unauthorized); copy the bot token again from the Developer Portal',
+    );
+  if (error instanceof StartAborted) return new PlatformUnavailableError(error.message);
+  if (error instanceof DiscordAPIError || error instanceof HTTPError)
+    return new PlatformUnavailableError(
+      `Discord: the API at ${where} answered ${error.status} at start-up; try again later`,
+    );
+  return new PlatformUnavailableError(
+    `Discord: the API at ${where} did not answer (${networkReason(error)}) after several attempts; check the network or DISCORD_API_BASE, then start again`,
+  );
 }

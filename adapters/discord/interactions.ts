@@ -13,8 +13,10 @@ import {
 } from 'discord.js';
 import type { Briefings, Command, Reply, RequestContext } from '../../src/commands/index.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createRateLimiter } from '../../src/rate-limit.ts';
 import { optionOf } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
+import { uiStrings } from './i18n.ts';
 import { renderExpired, renderFailure, renderReply } from './render.ts';
 import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
 import { truncate } from './text.ts';
@@ -22,7 +24,12 @@ import { truncate } from './text.ts';
 export interface HandlerOptions {
   /** See `DEFAULT_DEFER_AFTER_MS`. */
   deferAfterMs?: number;
+  /** Commands and button presses per user per minute (RATE_LIMIT_PER_MINUTE); default 30. */
+  rateLimitPerMinute?: number;
 }
+
+/** Autocomplete fires as the user types; it gets this many times the command allowance (as inline queries on Telegram). */
+const AUTOCOMPLETE_ALLOWANCE_FACTOR = 3;
 
 /** Items per list answer: five embeds stay readable and leave room within the 6000-character total. */
 const PAGE_SIZE = 5;
@@ -36,6 +43,26 @@ export function createInteractionHandler(
   options: HandlerOptions = {},
 ): (interaction: Interaction) => Promise<void> {
   const budgetMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+  const perMinute = options.rateLimitPerMinute ?? 30;
+  const commandLimiter = createRateLimiter(perMinute);
+  const autocompleteLimiter = createRateLimiter(perMinute * AUTOCOMPLETE_ALLOWANCE_FACTOR);
+
+  /**
+   * True when the user may go on; otherwise answers with the slow-down notice, privately. Unlike
+   * Telegram, every refusal is answered: Discord shows "The application did not respond" for an
+   * interaction left unanswered, and a private answer disturbs nobody else.
+   */
+  const allowed = async (interaction: ChatInputCommandInteraction | ButtonInteraction) => {
+    const decision = commandLimiter.take(interaction.user.id);
+    if (decision.allowed) return true;
+    if (decision.notify) logger.info({ user: interaction.user.id }, 'discord user rate limited');
+    await interaction.reply({
+      content: uiStrings(interaction.locale).slowDown(decision.retryAfterSeconds),
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: { parse: [] },
+    });
+    return false;
+  };
 
   const context = (interaction: Interaction): RequestContext => {
     const isPrivate = !interaction.inGuild();
@@ -63,6 +90,7 @@ export function createInteractionHandler(
   };
 
   const onCommand = async (interaction: ChatInputCommandInteraction) => {
+    if (!(await allowed(interaction))) return;
     const command = toCommand(interaction);
     const work = answer(briefings.execute(command, context(interaction)), interaction.locale);
     const { deferred } = await respond(interaction, 'public', work, {
@@ -80,6 +108,7 @@ export function createInteractionHandler(
       await interaction.reply({ ...toDiscordJs(renderExpired(locale)), flags: MessageFlags.Ephemeral });
       return;
     }
+    if (!(await allowed(interaction))) return;
     const budget = { deferNow: false, budgetMs };
     if (action.kind === 'more') {
       await respond(
@@ -104,7 +133,9 @@ export function createInteractionHandler(
     const focused = interaction.options.getFocused(true);
     const option = optionOf(interaction.commandName);
     const choices =
-      option?.autocomplete && option.name === focused.name
+      autocompleteLimiter.take(interaction.user.id).allowed &&
+      option?.autocomplete &&
+      option.name === focused.name
         ? briefings
             .complete(String(focused.value), 25)
             .filter((c) => c.value.length > 0 && c.value.length <= 100)

@@ -7,6 +7,7 @@ import { DiscordAPIError, HTTPError, RateLimitError, REST } from 'discord.js';
 import type { Logger } from '../../src/logger.ts';
 import { PublishError, type Publisher } from '../../src/schedule/publisher.ts';
 import { createDiscordPublisher } from './publisher.ts';
+import { abortableRequest } from './rest.ts';
 
 /** Missing Access, Missing Permissions, Unknown Channel, Unknown Guild, Cannot send messages to this user. */
 const GONE_CODES = new Set([50001, 50013, 10003, 10004, 50007]);
@@ -50,15 +51,18 @@ export interface DiscordSchedulePublisherOptions {
   /** DISCORD_API_BASE (the test fake); Discord's own API otherwise. */
   apiBase?: string;
   logger: Logger;
+  /** Aborting it fails a post in flight at once (retried later with the same nonce): used when stopping. */
+  signal?: AbortSignal;
 }
 
 /** The Publisher the scheduler uses for `discord` subscriptions. */
 export function createDiscordSchedulePublisher(options: DiscordSchedulePublisherOptions): Publisher {
-  const rest = new REST(options.apiBase ? { api: options.apiBase } : {}).setToken(options.token);
-  const publisher = createDiscordPublisher(
-    rest,
-    options.logger.child({ platform: 'discord', module: 'publisher' }),
-  );
+  const logger = options.logger.child({ platform: 'discord', module: 'publisher' });
+  const rest = new REST({
+    ...(options.apiBase ? { api: options.apiBase } : {}),
+    makeRequest: abortableRequest(options.signal, logger),
+  }).setToken(options.token);
+  const publisher = createDiscordPublisher(rest, logger);
   return {
     idempotent: true,
     async publish(target, reply, { nonce }) {

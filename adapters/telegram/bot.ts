@@ -3,19 +3,19 @@
  * feature, then the error boundary. No polling or webhook here, so tests, the runner, the webhook
  * server and the scheduler's publisher all share the same bot.
  */
-import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Briefings } from '../../src/commands/index.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createRateLimiter } from '../../src/rate-limit.ts';
 import { createUpdateWindow } from './dedupe.ts';
 import { buttonsFeature } from './features/buttons.ts';
 import { commandsFeature } from './features/commands.ts';
 import type { FeatureDeps } from './features/deps.ts';
 import { handleBotError } from './features/errors.ts';
 import { inlineFeature } from './features/inline.ts';
-import { createRateLimiter } from './rate-limit.ts';
+import { boundedRetry } from './retry.ts';
 
 export interface TelegramBotOptions {
   token: string;
@@ -29,6 +29,10 @@ export interface TelegramBotOptions {
   botInfo?: UserFromGetMe;
   /** Longest `retry_after` (seconds) waited out before a call fails instead. */
   maxRetryDelaySeconds?: number;
+  /** Aborting it cancels every API call in flight and every pending retry (see retry.ts). */
+  shutdown?: AbortSignal;
+  /** Told about each update's handling, so stopping can wait for answers being written. */
+  track?: (handling: Promise<unknown>) => void;
 }
 
 /** Inline queries come per keystroke pause; they get this many times the command allowance. */
@@ -41,7 +45,13 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     ...(botInfo ? { botInfo } : {}),
     client: { ...(apiRoot ? { apiRoot } : {}), timeoutSeconds: 60 },
   });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: options.maxRetryDelaySeconds ?? 60 }));
+  bot.api.config.use(
+    boundedRetry({
+      logger,
+      maxRetryAfterSeconds: options.maxRetryDelaySeconds ?? 60,
+      ...(options.shutdown ? { shutdown: options.shutdown } : {}),
+    }),
+  );
 
   const deps: FeatureDeps = {
     briefings,
@@ -50,6 +60,13 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     inlineLimiter: createRateLimiter(rateLimitPerMinute * INLINE_ALLOWANCE_FACTOR),
   };
   const window = createUpdateWindow();
+  const { track } = options;
+  if (track)
+    bot.use((_ctx, next) => {
+      const handling = next();
+      track(handling);
+      return handling;
+    });
   bot.use((ctx, next) => (window.firstSeen(ctx.update.update_id) ? next() : undefined));
   bot.use(sequentialize(orderKey));
   bot.use(commandsFeature(deps), inlineFeature(deps), buttonsFeature(deps));

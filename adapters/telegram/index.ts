@@ -2,13 +2,20 @@
  * The Telegram front end. `startTelegram` is what the app calls when TELEGRAM_BOT_TOKEN is set:
  * it builds the bot, registers the command menu, and runs long polling, or a webhook server when
  * TELEGRAM_WEBHOOK_URL is set.
+ *
+ * Start-up asks Telegram who the bot is (`getMe`) a bounded number of times, logging each failed
+ * attempt, then fails with PlatformUnavailableError (or ConfigError when the token is refused).
+ * `stop()` ends within a bound whatever Telegram does: see ../lifecycle.ts.
  */
+import { GrammyError } from 'grammy';
 import type { Briefings } from '../../src/commands/index.ts';
-import type { Config } from '../../src/config.ts';
+import { type Config, ConfigError } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { ABORT_GRACE_MS, DRAIN_MS, InFlight, PlatformUnavailableError, settlesWithin } from '../lifecycle.ts';
 import { createTelegramBot } from './bot.ts';
 import { registerCommands } from './commands-menu.ts';
 import { startPolling } from './polling.ts';
+import { networkReason, ShutdownError } from './retry.ts';
 import { startWebhook } from './webhook.ts';
 
 export { createTelegramBot, type TelegramBotOptions } from './bot.ts';
@@ -19,40 +26,105 @@ export interface TelegramDeps {
   config: Config;
   briefings: Briefings;
   logger: Logger;
+  /** Aborting it during start-up gives up at once (SIGTERM while Telegram is unreachable). */
+  signal?: AbortSignal;
 }
 
 export async function startTelegram({
   config,
   briefings,
   logger,
+  signal,
 }: TelegramDeps): Promise<{ stop(): Promise<void> }> {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('startTelegram: TELEGRAM_BOT_TOKEN is not set');
   const log = logger.child({ platform: 'telegram' });
+  const shutdown = new AbortController();
+  const abortStart = () => shutdown.abort();
+  signal?.addEventListener('abort', abortStart);
+  if (signal?.aborted) shutdown.abort();
+  const inFlight = new InFlight();
   const bot = createTelegramBot({
     token,
     briefings,
     logger: log,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    shutdown: shutdown.signal,
+    track: (handling) => inFlight.track(handling),
   });
-  await bot.init();
+  let intake: { stop(): Promise<void>; abort?(): void };
   try {
-    await registerCommands(bot.api, briefings);
+    // Not bot.init(): grammY retries getMe there forever, silently. Our transformer bounds it.
+    bot.botInfo = await bot.api.getMe().catch((error: unknown) => {
+      throw startupError(error, config);
+    });
+    try {
+      await registerCommands(bot.api, briefings);
+    } catch (error) {
+      if (error instanceof ShutdownError) throw error;
+      // The menu is a convenience; a bot that answers without it beats one that does not start.
+      log.warn({ err: error }, 'telegram command menu not registered');
+    }
+    intake = await (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+      ? startWebhook(
+          bot,
+          {
+            url: config.TELEGRAM_WEBHOOK_URL,
+            secret: config.TELEGRAM_WEBHOOK_SECRET,
+            port: config.TELEGRAM_WEBHOOK_PORT,
+            host: config.TELEGRAM_WEBHOOK_HOST,
+          },
+          log,
+        )
+      : startPolling(bot, log)
+    ).catch((error: unknown) => {
+      throw startupError(error, config);
+    });
   } catch (error) {
-    // The menu is a convenience; a bot that answers without it beats one that does not start.
-    log.warn({ err: error }, 'telegram command menu not registered');
+    shutdown.abort();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abortStart);
   }
-  if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
-    return startWebhook(
-      bot,
-      {
-        url: config.TELEGRAM_WEBHOOK_URL,
-        secret: config.TELEGRAM_WEBHOOK_SECRET,
-        port: config.TELEGRAM_WEBHOOK_PORT,
-      },
-      log,
+
+  let stopping: Promise<void> | undefined;
+  return {
+    stop() {
+      stopping ??= (async () => {
+        const intakeStopped = intake.stop();
+        if (!(await inFlight.drain(DRAIN_MS))) {
+          log.warn(
+            { inFlight: inFlight.size },
+            'telegram answers still waiting on Telegram; abandoning them',
+          );
+        }
+        shutdown.abort();
+        intake.abort?.();
+        await inFlight.drain(ABORT_GRACE_MS);
+        if (!(await settlesWithin(intakeStopped, ABORT_GRACE_MS)))
+          log.warn('telegram updates source did not stop in time');
+        log.info('telegram bot stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** A failed start-up call → what the operator should read. */
+function startupError(error: unknown, config: Config): Error {
+  if (error instanceof ShutdownError) return error;
+  const where = config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org';
+  if (error instanceof GrammyError) {
+    if (error.error_code === 401 || error.error_code === 404)
+      return new ConfigError(
+        `TELEGRAM_BOT_TOKEN: Telegram refused the token (${error.error_code} ${error.description}); copy it again from @BotFather`,
+      );
+    return new PlatformUnavailableError(
+      `Telegram: ${error.method} failed at start-up (${error.error_code} ${error.description}) at ${where}`,
     );
   }
-  return startPolling(bot, log);
+  return new PlatformUnavailableError(
+    `Telegram: the Bot API at ${where} did not answer (${networkReason(error)}) after several attempts; check the network or TELEGRAM_API_ROOT, then start again`,
+  );
 }

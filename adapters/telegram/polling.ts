@@ -1,6 +1,7 @@
 /**
  * Long polling with @grammyjs/runner: updates are fetched continuously and handled concurrently,
- * while the bot's `sequentialize` keeps each chat in order.
+ * while the bot's `sequentialize` keeps each chat in order. Failed fetches are retried (and
+ * logged) by the bot's API transformer, see retry.ts.
  */
 import { run } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
@@ -13,6 +14,7 @@ export async function startPolling(bot: Bot, logger: Logger): Promise<{ stop(): 
   const runner = run(bot, { runner: { fetch: { timeout: 30, allowed_updates: ALLOWED_UPDATES } } });
   logger.info({ username: bot.botInfo.username }, 'telegram bot polling');
   return {
+    /** Stops fetching updates; updates already being handled go on (the caller bounds them). */
     async stop() {
       if (runner.isRunning()) await runner.stop();
     },

@@ -7,6 +7,7 @@
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { Logger } from '../../src/logger.ts';
 import { PublishError, type Publisher } from '../../src/schedule/publisher.ts';
+import { linkSignals } from '../lifecycle.ts';
 import { createTelegramPublisher } from './publisher.ts';
 
 /** Telegram's words for "this bot can no longer post in that chat". */
@@ -65,11 +66,23 @@ export interface TelegramSchedulePublisherOptions {
   /** TELEGRAM_API_ROOT (a local Bot API server or the test fake). */
   apiRoot?: string;
   logger: Logger;
+  /** Aborting it fails a post in flight at once (reported as uncertain): used when stopping. */
+  signal?: AbortSignal;
 }
 
 /** The Publisher the scheduler uses for `telegram` subscriptions. */
 export function createTelegramSchedulePublisher(options: TelegramSchedulePublisherOptions): Publisher {
   const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  const { signal } = options;
+  if (signal)
+    api.config.use(async (prev, method, payload, callSignal) => {
+      const link = linkSignals(callSignal, signal);
+      try {
+        return await prev(method, payload, link.signal as typeof callSignal);
+      } finally {
+        link.dispose();
+      }
+    });
   const publisher = createTelegramPublisher(
     api,
     options.logger.child({ platform: 'telegram', module: 'publisher' }),

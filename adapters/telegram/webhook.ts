@@ -15,6 +15,7 @@ export interface WebhookOptions {
   secret: string;
   /** Local port; 0 picks a free one (logged). */
   port: number;
+  /** Local address to bind (TELEGRAM_WEBHOOK_HOST); all interfaces when unset. */
   host?: string;
 }
 
@@ -25,7 +26,7 @@ export async function startWebhook(
   bot: Bot,
   options: WebhookOptions,
   logger: Logger,
-): Promise<{ stop(): Promise<void>; port: number }> {
+): Promise<{ stop(): Promise<void>; abort(): void; port: number }> {
   const path = new URL(options.url).pathname;
   const handle = webhookCallback(bot, 'http', {
     secretToken: options.secret,
@@ -44,11 +45,20 @@ export async function startWebhook(
   });
   await listen(server, options.port, options.host);
   const { port } = server.address() as AddressInfo;
-  await bot.api.setWebhook(options.url, { secret_token: options.secret, allowed_updates: ALLOWED_UPDATES });
-  logger.info({ port, path }, 'telegram webhook listening');
+  try {
+    await bot.api.setWebhook(options.url, { secret_token: options.secret, allowed_updates: ALLOWED_UPDATES });
+  } catch (error) {
+    server.closeAllConnections();
+    await close(server);
+    throw error;
+  }
+  logger.info({ host: options.host, port, path }, 'telegram webhook listening');
   return {
     port,
+    /** Stops accepting updates; resolves once the updates being handled are answered. */
     stop: () => close(server),
+    /** Drops every connection still open (called when stopping gives up waiting). */
+    abort: () => server.closeAllConnections(),
   };
 }
 

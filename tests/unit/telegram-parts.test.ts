@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeAction, encodeAction } from '../../adapters/telegram/callback-data.ts';
 import { menuCommands } from '../../adapters/telegram/commands-menu.ts';
 import { createUpdateWindow } from '../../adapters/telegram/dedupe.ts';
-import { createRateLimiter } from '../../adapters/telegram/rate-limit.ts';
 import type { Briefings } from '../../src/commands/index.ts';
+import { createRateLimiter } from '../../src/rate-limit.ts';
 import { checkCommands } from '../fakes/telegram/limits.ts';
 
 describe('callback data', () => {

@@ -1,6 +1,6 @@
 import type { Briefings } from '../../../src/commands/index.ts';
 import type { Logger } from '../../../src/logger.ts';
-import type { RateLimiter } from '../rate-limit.ts';
+import type { RateLimiter } from '../../../src/rate-limit.ts';
 
 /** What every feature composer needs, passed in rather than reached for. */
 export interface FeatureDeps {

@@ -5,11 +5,17 @@
 import { type BotError, GrammyError, HttpError } from 'grammy';
 import type { Logger } from '../../../src/logger.ts';
 import { labelsFor } from '../labels.ts';
+import { ShutdownError } from '../retry.ts';
 
 export function handleBotError(logger: Logger) {
   return async (error: BotError) => {
     const { ctx } = error;
     const cause = error.error;
+    if (cause instanceof ShutdownError) {
+      // Stopping gave up on Telegram; an apology would be abandoned the same way.
+      logger.warn({ updateId: ctx.update.update_id }, 'telegram answer abandoned: the bot is stopping');
+      return;
+    }
     const origin =
       cause instanceof GrammyError ? 'telegram-api' : cause instanceof HttpError ? 'network' : 'handler';
     logger.error(

@@ -41,6 +41,9 @@ interface RateLimitRule {
 
 export class FakeRest {
   readonly requests: RequestLogEntry[] = [];
+  /** Requests held unanswered by `hangNext`, as `METHOD path`. */
+  readonly hanging: string[] = [];
+  private readonly hangs: { method?: string; path: RegExp }[] = [];
   private readonly routes: Route[] = [];
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly server: Server;
@@ -76,6 +79,11 @@ export class FakeRest {
     this.rateLimits.push({ ...rule, global: rule.global ?? false });
   }
 
+  /** The next request matching `path` (and `method`) is read and never answered, until the client gives up or the fake closes. */
+  hangNext(rule: { method?: string; path: RegExp }): void {
+    this.hangs.push(rule);
+  }
+
   /** Requests so far whose path matches. */
   matching(path: RegExp, method?: string): RequestLogEntry[] {
     return this.requests.filter((r) => path.test(r.path) && (!method || r.method === method));
@@ -90,6 +98,16 @@ export class FakeRest {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
+    const apiPath = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
+    const hang = this.hangs.findIndex((r) => r.path.test(apiPath) && (!r.method || r.method === method));
+    if (hang >= 0) {
+      this.hangs.splice(hang, 1);
+      const entry = `${method} ${apiPath}`;
+      this.hanging.push(entry);
+      await new Promise<void>((resolve) => res.on('close', () => resolve()));
+      this.hanging.splice(this.hanging.indexOf(entry), 1);
+      return;
+    }
     let body: unknown;
     let answer: FakeResponse;
     try {

@@ -37,7 +37,10 @@ export interface FakeTelegram {
   botMessages(chatId: number): StoredMessage[];
   /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */
   waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs?: number): Promise<T>;
-  /** Arms `count` failures of `method`: 429 with retry_after 1 s unless another failure is given. */
+  /**
+   * Arms `count` failures of `method`: 429 with retry_after 1 s unless another failure is given;
+   * `{ hang: true }` holds the request unanswered (see `state.hanging`).
+   */
   failNext(method: string, count: number, failure?: Failure): void;
   close(): Promise<void>;
 }

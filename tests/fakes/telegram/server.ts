@@ -38,6 +38,13 @@ async function handle(state: FakeState, req: IncomingMessage, res: ServerRespons
     const handler = byLowerName.get(method.toLowerCase());
     if (!handler) throw new BotApiError(404, 'Not Found: method not found');
     const failure = state.takeFailure(method);
+    if (failure && 'hang' in failure) {
+      state.hanging.push(method);
+      // Never answered: the client times out, aborts, or the fake closes under it.
+      await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve()));
+      state.hanging.splice(state.hanging.indexOf(method), 1);
+      return;
+    }
     if (failure && 'retryAfter' in failure) {
       const after = failure.retryAfter;
       throw new BotApiError(429, `Too Many Requests: retry after ${after}`, { retry_after: after });

@@ -63,8 +63,11 @@ export interface CallLog {
 
 export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
 
-/** An armed failure: Telegram's flood answer, or any other error code and description. */
-export type Failure = { retryAfter: number } | { errorCode: number; description: string };
+/**
+ * An armed failure: Telegram's flood answer, any other error code and description, or `hang`: the
+ * request is read and never answered (until the client gives up or the fake closes).
+ */
+export type Failure = { retryAfter: number } | { errorCode: number; description: string } | { hang: true };
 
 type Update = Record<string, unknown> & { update_id: number };
 
@@ -74,6 +77,8 @@ export class FakeState {
   readonly inlineQueries = new Map<string, PendingQuery<InlineAnswer>>();
   readonly callbackQueries = new Map<string, PendingQuery<{ text?: string; show_alert?: boolean }>>();
   readonly calls: CallLog[] = [];
+  /** Requests being held unanswered by an armed `hang`, by method. */
+  readonly hanging: string[] = [];
   /** Updates not yet confirmed by a `getUpdates` offset (or not yet delivered to the webhook). */
   readonly pending: Update[] = [];
   /** Chat rosters for getChatMember: chat id → user id → status. */

@@ -11,7 +11,7 @@ export const setWebhook: MethodHandler = (params, state) => {
     state.webhook = undefined;
     return true;
   }
-  if (!/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(url))
+  if (!/^https:\/\/|^http:\/\/(127(\.\d{1,3}){3}|localhost)[:/]/.test(url))
     throw badRequest('bad webhook: HTTPS url must be provided for webhook');
   const secret = params.secret_token;
   if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret))) {

@@ -1,6 +1,7 @@
 /**
  * Per-user token buckets: a burst up to the per-minute allowance, refilled continuously. A user who
- * hits the limit is told once per streak, so the notice itself cannot become spam.
+ * hits the limit is told once per streak, so the notice itself cannot become spam. Platform-neutral:
+ * every chat front end applies RATE_LIMIT_PER_MINUTE with it.
  */
 export type RateDecision =
   | { allowed: true }
