@@ -12,6 +12,14 @@ import { watchContent } from '../src/content/watch.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { subscriptionsCommand } from '../src/schedule/cli.ts';
 import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
+import {
+  createSourcesChatHandler,
+  type FeedPoller,
+  type FeedPollerOptions,
+  openSourcesStore,
+  sourcesCommand,
+  startFeedPoller,
+} from '../src/sources/index.ts';
 import { startConsole } from './console/index.ts';
 
 export interface AppOptions {
@@ -21,6 +29,8 @@ export interface AppOptions {
   output?: NodeJS.WritableStream;
   /** Treat the console input as an interactive terminal (default: whether stdin is a TTY). */
   interactive?: boolean;
+  /** Feed polling overrides (tests poll in milliseconds, not FEED_POLL_MINUTES). */
+  feeds?: Partial<Pick<FeedPollerOptions, 'intervalMs' | 'firstDelayMs' | 'fetch'>>;
 }
 
 export interface App {
@@ -29,6 +39,8 @@ export interface App {
   briefings: Briefings;
   /** Resolves when the app has nothing left to do (the console's input ended) or was stopped. */
   done: Promise<void>;
+  /** The feed poller, unless FEED_POLL_MINUTES is 0. */
+  feeds?: FeedPoller;
   stop(): Promise<void>;
 }
 
@@ -49,7 +61,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     source: engineDigestSource(() => current),
     logger,
   });
-  const briefings = createBriefings(engine, { subscriptions: subscriptions.handler });
+  const sourcesStore = openSourcesStore({ dataDir: config.DATA_DIR });
+  const briefings = createBriefings(engine, {
+    subscriptions: subscriptions.handler,
+    sources: createSourcesChatHandler({ store: sourcesStore, logger }),
+  });
   // Articles dropped into CONTENT_DIR are indexed without a restart and alerted once.
   const watcher = watchContent({
     contentDir: config.CONTENT_DIR,
@@ -64,6 +80,23 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   });
   // Stopped last (stops run in reverse): the platforms finish before the scheduler and database close.
   const running: Running[] = [{ stop: () => subscriptions.close() }, { stop: () => watcher.close() }];
+  // Feed articles are written into CONTENT_DIR; reloading right after a poll beats waiting for file events.
+  const pollMs = options.feeds?.intervalMs ?? config.FEED_POLL_MINUTES * 60_000;
+  const feeds =
+    pollMs > 0
+      ? startFeedPoller({
+          store: sourcesStore,
+          contentDir: config.CONTENT_DIR,
+          logger,
+          intervalMs: pollMs,
+          firstDelayMs: options.feeds?.firstDelayMs,
+          fetch: options.feeds?.fetch,
+          onArticles: async () => {
+            await watcher.reload();
+          },
+        })
+      : undefined;
+  if (feeds) running.push(feeds);
   const { scheduler } = subscriptions;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -135,7 +168,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     })();
     return stopping;
   };
-  return { config, logger, briefings, done, stop };
+  return { config, logger, briefings, done, feeds, stop };
 }
 
 const startCommand: CliCommand = {
@@ -190,7 +223,12 @@ export async function main(argv: string[]): Promise<number> {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   try {
-    return await runCli(argv, io, [startCommand, discordRegisterCommand, subscriptionsCommand]);
+    return await runCli(argv, io, [
+      startCommand,
+      discordRegisterCommand,
+      subscriptionsCommand,
+      sourcesCommand,
+    ]);
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`${error.message}\n`);

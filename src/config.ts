@@ -34,6 +34,16 @@ export const configSchema = z
       .default('UTC')
       .refine(isTimeZone, 'must be an IANA time zone name such as Europe/Madrid'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+    // Empty means the default (not 0, which turns polling off).
+    FEED_POLL_MINUTES: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce
+        .number({ error: 'must be a whole number of minutes (0 turns feed polling off)' })
+        .int('must be a whole number of minutes (0 turns feed polling off)')
+        .min(0, 'must be 0 (off) or 1-1440 minutes')
+        .max(1440, 'must be at most 1440 (a day)')
+        .default(30),
+    ),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),
