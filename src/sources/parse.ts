@@ -2,6 +2,7 @@
  * RSS 2.0 (and RSS 1.0/RDF), Atom and JSON Feed → one neutral item shape. Parsing is feedsmith's;
  * this module only picks, per format, the fields an article needs.
  */
+import { XMLValidator } from 'fast-xml-parser';
 import { DetectError, MalformedError, parseFeed as parseAnyFeed } from 'feedsmith';
 
 /** One entry of a feed, whatever the format. HTML fields are HTML; everything else is plain text. */
@@ -114,6 +115,16 @@ function jsonItem(item: Loose): FeedItem {
 /** Parses a feed document. Throws FeedParseError naming what is wrong with it. */
 export function parseFeed(text: string): ParsedFeed {
   if (!text.trim()) throw new FeedParseError('the answer is empty, not a feed');
+  // The parser forgives unclosed tags by guessing; a feed that broken is reported instead of half-read.
+  if (/^\uFEFF?\s*(<!doctype html|<html)/i.test(text))
+    throw new FeedParseError('not a feed: an HTML page (is the URL the feed, not the site?)');
+  if (/^\uFEFF?\s*</.test(text)) {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true)
+      throw new FeedParseError(
+        `malformed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`,
+      );
+  }
   let parsed: ReturnType<typeof parseAnyFeed>;
   try {
     parsed = parseAnyFeed(text);
