@@ -33,17 +33,22 @@ class AnswerError extends Error {}
 
 /** A short id from a name: lowercase words joined by "-", unique among `taken`. */
 export function sourceIdFor(name: string, taken: Set<string>): string {
-  const base =
-    name
-      .normalize('NFKD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/^https?:\/\//, '')
-      .replace(/^www\./, '')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 20)
-      .replace(/-+$/, '') || 'feed';
+  const words = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  // Whole words up to 20 characters (room for a "-2" suffix within the 24 allowed).
+  let base = '';
+  for (const w of words) {
+    const next = base ? `${base}-${w}` : w;
+    if (next.length > 20) break;
+    base = next;
+  }
+  base ||= words[0]?.slice(0, 20) || 'feed';
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
