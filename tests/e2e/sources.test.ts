@@ -143,7 +143,7 @@ describe('feed sources end to end', () => {
       const state = await waitForState(async () => {
         const s = (await store.read()).sources[0];
         const item = s && Object.values(s.items).find((i) => i.guid === 'pub-2');
-        return item?.updatedAt && item;
+        return item?.updatedAt ? item : undefined;
       }, 'the edit imported');
       oaxacaFile = state.file;
       await telegram.waitFor(
