@@ -82,6 +82,8 @@ const host = (url: string) => {
     return '?';
   }
 };
+/** Errors name URLs; their query strings (where access keys live) are left out in chat. */
+const redact = (s: string) => s.replace(/(https?:\/\/[^\s?#]+)[?#][^\s]*?(?=:?\s|$)/g, '$1?…');
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
 function line(s: SourceSummary, w: Words, now: number): string {
@@ -91,7 +93,7 @@ function line(s: SourceSummary, w: Words, now: number): string {
       ? w.never
       : s.status === 'ok'
         ? w.ok(w.ago(minutes(s.lastPolledAt as string)))
-        : `${w.failing(s.failingLong, utc(s.failingSince ?? (s.lastPolledAt as string)))}: ${clean(s.lastError ?? '?').slice(0, MAX_ERROR_CHARS)}`;
+        : `${w.failing(s.failingLong, utc(s.failingSince ?? (s.lastPolledAt as string)))}: ${redact(clean(s.lastError ?? '?')).slice(0, MAX_ERROR_CHARS)}`;
   return `• ${s.id}: ${clean(s.name)} (${host(s.url)}), ${w.articles(s.articles)}, ${status}`;
 }
 

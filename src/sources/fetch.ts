@@ -61,6 +61,11 @@ export type FetchResult =
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/** A URL as error messages show it: without user:password, which logs and chat must never carry. */
+function shown(url: string): string {
+  return url.replace(/^(https?:\/\/)[^/@\s]*@/i, '$1');
+}
+
 function retryAfter(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
@@ -89,7 +94,10 @@ function decode(bytes: Uint8Array, contentType: string): string {
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   const tooLarge = () =>
-    new FeedFetchError('too-large', `${url}: the feed is larger than ${Math.round(maxBytes / 1024)} KB`);
+    new FeedFetchError(
+      'too-large',
+      `${shown(url)}: the feed is larger than ${Math.round(maxBytes / 1024)} KB`,
+    );
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();
@@ -140,27 +148,39 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
 
   const visited = new Set<string>();
   let url = feedUrl;
+  let credentials: { origin: string; header: string } | undefined;
   try {
     for (let hop = 0; ; hop++) {
       let parsed: URL;
       try {
         parsed = new URL(url);
       } catch {
-        throw new FeedFetchError('bad-url', `${url}: is not a valid URL`);
+        throw new FeedFetchError('bad-url', `${shown(url)}: is not a valid URL`);
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-        throw new FeedFetchError('bad-url', `${url}: only http and https feeds can be fetched`);
+        throw new FeedFetchError('bad-url', `${shown(url)}: only http and https feeds can be fetched`);
       visited.add(parsed.href);
-      const response = await fetch(parsed, { headers, redirect: 'manual', signal });
+      // fetch refuses URLs with credentials; a feed behind Basic auth gets them as a header,
+      // and only on the origin they were given for.
+      const sent = { ...headers };
+      if (parsed.username || parsed.password) {
+        const user = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+        credentials = { origin: parsed.origin, header: `Basic ${Buffer.from(user).toString('base64')}` };
+        parsed.username = '';
+        parsed.password = '';
+      }
+      if (credentials?.origin === parsed.origin) sent.authorization = credentials.header;
+      const response = await fetch(parsed, { headers: sent, redirect: 'manual', signal });
       if (REDIRECTS.has(response.status)) {
         await response.body?.cancel().catch(() => undefined);
         const location = response.headers.get('location');
         if (!location)
-          throw new FeedFetchError('http', `${url}: redirect (${response.status}) without a Location`);
+          throw new FeedFetchError('http', `${shown(url)}: redirect (${response.status}) without a Location`);
         const next = new URL(location, parsed).href;
-        if (visited.has(next)) throw new FeedFetchError('redirects', `${feedUrl}: redirect loop via ${next}`);
+        if (visited.has(next))
+          throw new FeedFetchError('redirects', `${shown(feedUrl)}: redirect loop via ${shown(next)}`);
         if (hop + 1 > maxRedirects)
-          throw new FeedFetchError('redirects', `${feedUrl}: more than ${maxRedirects} redirects`);
+          throw new FeedFetchError('redirects', `${shown(feedUrl)}: more than ${maxRedirects} redirects`);
         url = next;
         continue;
       }
@@ -172,7 +192,7 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
         await response.body?.cancel().catch(() => undefined);
         throw new FeedFetchError(
           'http',
-          `${url}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+          `${shown(url)}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
           response.status,
           retryAfter(response.headers.get('retry-after')),
         );
@@ -193,14 +213,14 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
     if (timeout.aborted)
       throw new FeedFetchError(
         'timeout',
-        `${url}: no complete answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
+        `${shown(url)}: no complete answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`,
       );
     if (options.signal?.aborted)
-      throw new FeedFetchError('aborted', `${url}: fetch cancelled (shutting down)`);
+      throw new FeedFetchError('aborted', `${shown(url)}: fetch cancelled (shutting down)`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new FeedFetchError(
       'network',
-      `${url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`.slice(0, 300),
+      `${shown(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`.slice(0, 300),
     );
   }
 }

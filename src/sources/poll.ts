@@ -59,8 +59,8 @@ export interface ItemReport {
 export interface SourceReport {
   id: string;
   name: string;
-  /** `ok`: fetched and read; `not-modified`: 304; `failed`; `backoff`: not due yet. */
-  status: 'ok' | 'not-modified' | 'failed' | 'backoff';
+  /** `ok`: fetched and read; `not-modified`: 304; `failed`; `backoff`: not due yet; `cancelled`: shutdown. */
+  status: 'ok' | 'not-modified' | 'failed' | 'backoff' | 'cancelled';
   added: ItemReport[];
   updated: ItemReport[];
   unchanged: number;
@@ -226,6 +226,11 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
         Object.assign(s.items, items);
       });
     } catch (error) {
+      if (error instanceof FeedFetchError && error.kind === 'aborted') {
+        // Shutting down is not the feed's fault: nothing recorded, it is polled as usual next time.
+        report.status = 'cancelled';
+        return done(() => {});
+      }
       if (!(error instanceof FeedFetchError || error instanceof FeedParseError)) {
         // A disk error writing articles, say: reported like a feed error, the poll goes on.
         log.error({ err: error, source: source.id }, 'feed import failed');
@@ -248,7 +253,7 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
   };
 
   const outcomes = await mapLimit(chosen, concurrency, pollOne);
-  const polled = outcomes.filter((o) => o.report.status !== 'backoff');
+  const polled = outcomes.filter((o) => o.report.status !== 'backoff' && o.report.status !== 'cancelled');
   if (polled.length > 0) {
     await store.update((fresh: SourcesState) => {
       for (const o of polled) {
@@ -261,6 +266,7 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
   for (const { report: r } of outcomes) {
     if (r.status === 'failed')
       log.warn({ source: r.id, error: r.error, nextAttemptAt: r.nextAttemptAt }, 'feed failed');
+    else if (r.status === 'cancelled') log.info({ source: r.id }, 'feed fetch cancelled (shutting down)');
     else if (r.status !== 'backoff')
       log.info(
         {

@@ -45,7 +45,9 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
         fetch: options.fetch,
       });
       if (report.sources.length > 0) {
-        const polled = report.sources.filter((s) => s.status !== 'backoff').length;
+        const polled = report.sources.filter(
+          (s) => s.status !== 'backoff' && s.status !== 'cancelled',
+        ).length;
         log.info(
           {
             sources: report.sources.length,

@@ -128,6 +128,19 @@ describe('fetchFeed', () => {
     expect(result.status === 'ok' && result.text).toContain('Bogotá');
   });
 
+  it('sends credentials in the URL as Basic auth, never in error messages', async () => {
+    feeds.set('/private', { body: RSS_FEED });
+    const url = feeds.url('/private').replace('http://', 'http://reader:s%3Acret@');
+    expect((await fetchFeed(url)).status).toBe('ok');
+    expect(feeds.requestsTo('/private').at(-1)?.headers.authorization).toBe(
+      `Basic ${Buffer.from('reader:s:cret').toString('base64')}`,
+    );
+    feeds.set('/private-down', { status: 503, body: '' });
+    const error = await failure(fetchFeed(url.replace('/private', '/private-down')));
+    expect(error.message).not.toContain('cret');
+    expect(error.message).toContain(`${feeds.origin}/private-down: HTTP 503`);
+  });
+
   it('names network failures and bad URLs', async () => {
     expect((await failure(fetchFeed('http://127.0.0.1:1/feed', { timeoutMs: 2_000 }))).kind).toBe('network');
     expect((await failure(fetchFeed('file:///etc/passwd'))).kind).toBe('bad-url');
