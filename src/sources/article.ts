@@ -4,7 +4,7 @@
  * Rendering is deterministic: the same item renders to the same bytes, so "changed" is a hash.
  */
 import { createHash } from 'node:crypto';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import { stringify } from 'yaml';
 import { detectLanguage } from '../text/language.ts';
 import { squash } from '../text/normalize.ts';
@@ -22,22 +22,25 @@ const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
   options: { uppercase: false, leadingLineBreaks: 2, trailingLineBreaks: 2 },
 }));
 
+// Compiled once: html-to-text builds its selector matcher per call otherwise (milliseconds each).
+const convert = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    { selector: 'figure', format: 'skip' },
+    { selector: 'iframe', format: 'skip' },
+    ...HEADINGS,
+  ],
+});
+
 /**
  * HTML → plain paragraphs separated by blank lines: entities decoded, tags, scripts, images and
  * link targets dropped, no hard wrapping. Lines that Markdown would read as syntax (a heading, a
  * quote, a list marker) are given back as the words they are.
  */
 export function htmlToText(html: string): string {
-  const text = convert(html, {
-    wordwrap: false,
-    selectors: [
-      { selector: 'a', options: { ignoreHref: true } },
-      { selector: 'img', format: 'skip' },
-      { selector: 'figure', format: 'skip' },
-      { selector: 'iframe', format: 'skip' },
-      ...HEADINGS,
-    ],
-  });
+  const text = convert(html);
   return text
     .replace(/\r\n?/g, '\n')
     .split(/\n\s*\n/)

@@ -3,9 +3,10 @@
  * under CONTENT_DIR/feeds/<source>/, and record what happened in the sources state. A failing
  * source is backed off and reported; it never stops the others.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
 import { GAZETTEER_FILE } from '../content/load.ts';
 import { gazetteerSchema } from '../content/metadata.ts';
@@ -328,8 +329,12 @@ async function importItems(
   const onDisk = await readdir(join(ctx.contentDir, folder)).catch(() => [] as string[]);
   const recorded: Record<string, SourceItem> = {};
   const thisPoll = new Set<string>();
+  // What else decides an article's text: an item is re-rendered when any of it changes.
+  const settings = JSON.stringify([source.name, ctx.topics, source.language ?? '', ctx.feedLanguage ?? '']);
 
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
+    // Rendering is CPU work; the bot keeps answering while a long feed is imported.
+    if (index % 20 === 19) await yieldToEventLoop();
     const key = itemKey(item);
     const title = item.title?.slice(0, 120);
     if (!key) {
@@ -355,6 +360,16 @@ async function importItems(
     }
     thisPoll.add(id);
     const known = source.items[id];
+    const raw = createHash('sha256')
+      .update(settings)
+      .update(JSON.stringify(item))
+      .digest('base64url')
+      .slice(0, 16);
+    if (known?.raw === raw) {
+      report.unchanged++;
+      recorded[id] = { ...known, guid: item.guid, link };
+      continue;
+    }
     let rendered: RenderedArticle;
     try {
       rendered = renderArticle({
@@ -377,6 +392,7 @@ async function importItems(
       link,
       file: known?.file ?? '',
       hash: rendered.hash,
+      raw,
       firstSeenAt: known?.firstSeenAt ?? ctx.nowIso,
       updatedAt: known?.updatedAt,
     };

@@ -22,6 +22,8 @@ const itemSchema = z.object({
   file: z.string(),
   /** Hash of the file written last: a changed item rewrites its file, an unchanged one does not. */
   hash: z.string(),
+  /** Hash of the item as the feed sent it (and the source's settings): unchanged means nothing to render. */
+  raw: z.string().optional(),
   firstSeenAt: z.string(),
   updatedAt: z.string().optional(),
 });
