@@ -353,7 +353,11 @@ async function importItems(
         continue;
       }
     }
-    id ??= articleIdFor(source.id, key);
+    // The feed's URL is part of the key: a guid like "42" in a source that reuses a removed one's id
+    // is another article, while the same feed removed and added again keeps its ids.
+    id ??= articleIdFor(source.id, `${normalizeLink(source.url) ?? source.url}\n${key}`);
+    // Claimed before any await, so two sources polled side by side cannot both take a new link.
+    if (link && !ctx.linkOwners.has(link)) ctx.linkOwners.set(link, { sourceId: source.id, articleId: id });
     if (thisPoll.has(id)) {
       report.skipped.push({ title, reason: 'listed twice in the feed' });
       continue;

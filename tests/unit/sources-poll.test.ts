@@ -199,6 +199,46 @@ describe('pollSources', () => {
     expect(await feedArticles()).toHaveLength(1);
   });
 
+  it('takes a new link once when two sources polled together both carry it', async () => {
+    const item = {
+      title: 'Cuba',
+      link: 'https://shared.example/cuba',
+      guid: 'c-1',
+      description: '<p>Havana.</p>',
+    };
+    feeds.set('/t/one', { body: rss('One', [item]) });
+    feeds.set('/t/two', { body: rss('Two', [{ ...item, guid: 'c-2' }]) });
+    await addSource('one', '/t/one');
+    await addSource('two', '/t/two');
+    const report = await pollSources({ store, contentDir });
+    expect(report.added).toBe(1);
+    expect(await feedArticles()).toHaveLength(1);
+  });
+
+  it('gives another feed that reuses a removed source id its own article ids', async () => {
+    feeds.set('/r/a', {
+      body: rss('A', [
+        { title: 'Item 42', link: 'https://a.example/42', guid: '42', description: '<p>A.</p>' },
+      ]),
+    });
+    feeds.set('/r/b', {
+      body: rss('B', [
+        { title: 'Item 42', link: 'https://b.example/42', guid: '42', description: '<p>B.</p>' },
+      ]),
+    });
+    await addSource('pub', '/r/a');
+    await pollSources({ store, contentDir });
+    await store.update((state) => {
+      state.sources = [];
+    });
+    await addSource('pub', '/r/b');
+    const report = await pollSources({ store, contentDir });
+    expect(report.added).toBe(1);
+    expect(new Set((await feedArticles()).map((a) => a.url))).toEqual(
+      new Set(['https://a.example/42', 'https://b.example/42']),
+    );
+  });
+
   it('reports a malformed feed by name and imports the other sources', async () => {
     feeds.set('/m/bad', { body: MALFORMED_FEED });
     feeds.set('/m/good', { body: RSS_FEED });
