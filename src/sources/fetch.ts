@@ -61,6 +61,17 @@ export type FetchResult =
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/** Network error codes in words an operator reads at a glance. */
+const NETWORK_WORDS: Record<string, string> = {
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed by the server',
+};
+
 /** A URL as error messages show it: without user:password, which logs and chat must never carry. */
 function shown(url: string): string {
   return url.replace(/^(https?:\/\/)[^/@\s]*@/i, '$1');
@@ -218,9 +229,18 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
     if (options.signal?.aborted)
       throw new FeedFetchError('aborted', `${shown(url)}: fetch cancelled (shutting down)`);
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const code = cause?.code;
+    const plain = code && NETWORK_WORDS[code];
+    const tls =
+      code && /CERT|SIGNATURE|SELF_SIGNED|TLS|SSL/.test(code) ? 'TLS certificate problem' : undefined;
+    const blocked = cause?.message === 'bad port' ? 'a port reserved for another protocol' : undefined;
+    const detail = plain ?? tls ?? blocked;
     throw new FeedFetchError(
       'network',
-      `${shown(url)}: ${cause?.code ?? cause?.message ?? (error as Error).message}`.slice(0, 300),
+      `${shown(url)}: ${detail ? `${detail}${code ? ` (${code})` : ''}` : (code ?? cause?.message ?? (error as Error).message)}`.slice(
+        0,
+        300,
+      ),
     );
   }
 }

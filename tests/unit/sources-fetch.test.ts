@@ -2,6 +2,8 @@
  * The feed fetcher against a local publisher on 127.0.0.1: conditional GET, errors named by kind,
  * a deadline covering the body, a size cap enforced while streaming, redirects within a limit.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedFetchError, fetchFeed } from '../../src/sources/fetch.ts';
 import { type FakeFeeds, startFakeFeeds } from '../fakes/feeds/index.ts';
@@ -142,7 +144,16 @@ describe('fetchFeed', () => {
   });
 
   it('names network failures and bad URLs', async () => {
-    expect((await failure(fetchFeed('http://127.0.0.1:1/feed', { timeoutMs: 2_000 }))).kind).toBe('network');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await failure(fetchFeed(`http://127.0.0.1:${port}/feed`, { timeoutMs: 2_000 }));
+    expect(refused.kind).toBe('network');
+    expect(refused.message).toBe(`http://127.0.0.1:${port}/feed: connection refused (ECONNREFUSED)`);
+    expect((await failure(fetchFeed('http://127.0.0.1:25/feed'))).message).toMatch(
+      /a port reserved for another protocol$/,
+    );
     expect((await failure(fetchFeed('file:///etc/passwd'))).kind).toBe('bad-url');
   });
 
