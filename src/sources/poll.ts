@@ -253,17 +253,19 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
     }
   };
 
-  const outcomes = await mapLimit(chosen, concurrency, pollOne);
-  const polled = outcomes.filter((o) => o.report.status !== 'backoff' && o.report.status !== 'cancelled');
-  if (polled.length > 0) {
-    await store.update((fresh: SourcesState) => {
-      for (const o of polled) {
+  // Each source's outcome is recorded as soon as it is known: a slow feed does not hold back the
+  // record of the articles the others wrote, should the process die before it answers.
+  const outcomes = await mapLimit(chosen, concurrency, async (source) => {
+    const outcome = await pollOne(source);
+    if (outcome.report.status !== 'backoff' && outcome.report.status !== 'cancelled') {
+      await store.update((fresh: SourcesState) => {
         // A source removed while it was being fetched stays removed.
-        const s = fresh.sources.find((x) => x.id === o.report.id);
-        if (s) o.apply(s);
-      }
-    });
-  }
+        const s = fresh.sources.find((x) => x.id === outcome.report.id);
+        if (s) outcome.apply(s);
+      });
+    }
+    return outcome;
+  });
   for (const { report: r } of outcomes) {
     if (r.status === 'failed')
       log.warn({ source: r.id, error: r.error, nextAttemptAt: r.nextAttemptAt }, 'feed failed');
