@@ -12,6 +12,14 @@ import { watchContent } from '../src/content/watch.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { subscriptionsCommand } from '../src/schedule/cli.ts';
 import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
+import {
+  createSourcesChatHandler,
+  type FeedPoller,
+  type FeedPollerOptions,
+  openSourcesStore,
+  sourcesCommand,
+  startFeedPoller,
+} from '../src/sources/index.ts';
 import { backupCommand } from '../src/store/cli.ts';
 import { StoreError } from '../src/store/sqlite.ts';
 import { startConsole } from './console/index.ts';
@@ -26,6 +34,8 @@ export interface AppOptions {
   interactive?: boolean;
   /** Aborting it during start-up gives up at once (a signal while a platform is unreachable). */
   signal?: AbortSignal;
+  /** Feed polling overrides (tests poll in milliseconds, not FEED_POLL_MINUTES). */
+  feeds?: Partial<Pick<FeedPollerOptions, 'intervalMs' | 'firstDelayMs' | 'fetch'>>;
 }
 
 export interface App {
@@ -34,6 +44,8 @@ export interface App {
   briefings: Briefings;
   /** Resolves when the app has nothing left to do (the console's input ended) or was stopped. */
   done: Promise<void>;
+  /** The feed poller, unless FEED_POLL_MINUTES is 0. */
+  feeds?: FeedPoller;
   stop(): Promise<void>;
 }
 
@@ -55,7 +67,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     logger,
     scheduler: { graceMs: config.DIGEST_GRACE_MINUTES * 60_000 },
   });
-  const briefings = createBriefings(engine, { subscriptions: subscriptions.handler });
+  const sourcesStore = openSourcesStore({ dataDir: config.DATA_DIR });
+  const briefings = createBriefings(engine, {
+    subscriptions: subscriptions.handler,
+    sources: createSourcesChatHandler({ store: sourcesStore, logger }),
+  });
   // Articles dropped into CONTENT_DIR are indexed without a restart and alerted once.
   const watcher = watchContent({
     contentDir: config.CONTENT_DIR,
@@ -80,6 +96,23 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   };
   // Stopped last (stops run in reverse): the platforms finish before the scheduler and database close.
   const running: Running[] = [{ stop: closeSubscriptions }, { stop: () => watcher.close() }];
+  // Feed articles are written into CONTENT_DIR; reloading right after a poll beats waiting for file events.
+  const pollMs = options.feeds?.intervalMs ?? config.FEED_POLL_MINUTES * 60_000;
+  const feeds =
+    pollMs > 0
+      ? startFeedPoller({
+          store: sourcesStore,
+          contentDir: config.CONTENT_DIR,
+          logger,
+          intervalMs: pollMs,
+          firstDelayMs: options.feeds?.firstDelayMs,
+          fetch: options.feeds?.fetch,
+          onArticles: async () => {
+            await watcher.reload();
+          },
+        })
+      : undefined;
+  if (feeds) running.push(feeds);
   const { scheduler } = subscriptions;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -153,7 +186,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     })();
     return stopping;
   };
-  return { config, logger, briefings, done, stop };
+  return { config, logger, briefings, done, feeds, stop };
 }
 
 /**
@@ -256,6 +289,7 @@ export async function main(argv: string[]): Promise<number> {
       discordRegisterCommand,
       subscriptionsCommand,
       backupCommand,
+      sourcesCommand,
     ]);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StoreError) {

@@ -45,6 +45,8 @@ export const configSchema = z
       .refine(isTimeZone, 'must be an IANA time zone name such as Europe/Madrid'),
     RATE_LIMIT_PER_MINUTE: wholeNumber(1, 10_000).default(30),
     DIGEST_GRACE_MINUTES: wholeNumber(0, 7 * 24 * 60).default(360),
+    // 0 turns polling off.
+    FEED_POLL_MINUTES: wholeNumber(0, 1440).default(30),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),

@@ -12,7 +12,7 @@ export const PAGE_SIZE = 5;
 /** Summary length for cards, in characters. */
 export const SUMMARY_LENGTH = 280;
 
-const ACTS_ON_CHAT = new Set<Command['kind']>(['subscribe', 'unsubscribe', 'subscriptions']);
+const ACTS_ON_CHAT = new Set<Command['kind']>(['subscribe', 'unsubscribe', 'subscriptions', 'sources']);
 
 export async function requestContext(ctx: Context, command?: Command): Promise<RequestContext> {
   const chat = ctx.chat;

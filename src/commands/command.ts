@@ -18,6 +18,8 @@ export type Command =
   | { kind: 'subscribe'; args: string }
   | { kind: 'unsubscribe'; args: string }
   | { kind: 'subscriptions' }
+  /** The feeds the archive grows from (administrators; see src/sources). */
+  | { kind: 'sources' }
   | { kind: 'unknown'; name: string };
 
 export type CommandKind = Command['kind'];

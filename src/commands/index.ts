@@ -24,6 +24,11 @@ export interface SubscriptionHandler {
   handle(command: Command, ctx: RequestContext): Promise<Reply>;
 }
 
+/** Handles `/sources` (see src/sources): read-only, for administrators. */
+export interface SourcesHandler {
+  handle(ctx: RequestContext): Promise<Reply>;
+}
+
 export interface Briefings {
   execute(command: Command, ctx?: RequestContext): Promise<Reply>;
   /** Parses and executes; undefined for a command addressed to another bot. */
@@ -55,7 +60,7 @@ const clamp = (n: number | undefined, min: number, max: number, fallback: number
 /** The core's front door: every adapter turns platform input into a Command and renders the Reply. */
 export function createBriefings(
   initial: Engine,
-  options: { subscriptions?: SubscriptionHandler } = {},
+  options: { subscriptions?: SubscriptionHandler; sources?: SourcesHandler } = {},
 ): Briefings {
   let engine = initial;
   const cursors = new Cursors();
@@ -218,6 +223,9 @@ export function createBriefings(
           return { kind: 'notice', tone: 'info', message: t.noSubscriptions };
         }
         return options.subscriptions.handle(command, ctx);
+      case 'sources':
+        if (!options.sources) return { kind: 'notice', tone: 'info', message: t.noSources };
+        return options.sources.handle(ctx);
       case 'unknown':
         return {
           kind: 'notice',

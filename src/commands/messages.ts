@@ -24,6 +24,7 @@ export interface Messages {
   whichArticle: string;
   noSuchArticle(id: string): string;
   noSubscriptions: string;
+  noSources: string;
   unknownCommand(name: string): string;
   quote(text: string): string;
 }
@@ -54,6 +55,7 @@ const en: Messages = {
   whichArticle: 'Which article? Give its id, as shown under each result: /article 23fcb2-03',
   noSuchArticle: (id) => `There is no article with the id ${q(id)}. Ids are shown under each result.`,
   noSubscriptions: 'Subscriptions are not available here.',
+  noSources: 'Feed sources are not available here.',
   unknownCommand: (name) => `I don't know the command /${name}. Try /help for what I can do.`,
   quote: q,
 };
@@ -96,6 +98,7 @@ const es: Messages = {
   whichArticle: '¿Qué artículo? Indica su id, que aparece bajo cada resultado: /article 23fcb2-03',
   noSuchArticle: (id) => `No hay ningún artículo con el id ${q(id)}. Los ids aparecen bajo cada resultado.`,
   noSubscriptions: 'Las suscripciones no están disponibles aquí.',
+  noSources: 'Las fuentes no están disponibles aquí.',
   unknownCommand: (name) => `No conozco el comando /${name}. Prueba /help para ver qué puedo hacer.`,
   quote: q,
 };

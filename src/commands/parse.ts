@@ -18,6 +18,7 @@ const NAMES: Record<string, Command['kind']> = {
   subscribe: 'subscribe',
   unsubscribe: 'unsubscribe',
   subscriptions: 'subscriptions',
+  sources: 'sources',
 };
 
 /** Longest input worth looking at; the rest of a pasted novel is ignored before any regex runs. */
@@ -65,6 +66,7 @@ export function parseCommand(
     case 'topics':
     case 'help':
     case 'subscriptions':
+    case 'sources':
       return { kind };
     default:
       return { kind: 'unknown', name: rawName };
