@@ -2,9 +2,9 @@
  * The Discord front end: a discord.js client that answers slash commands, autocomplete and
  * buttons from the core, plus command registration and the scheduler's publisher.
  */
-import { Client, Events, GatewayIntentBits, RESTEvents } from 'discord.js';
+import { Client, Events, GatewayCloseCodes, GatewayIntentBits, RESTEvents, Status } from 'discord.js';
 import type { Briefings } from '../../src/commands/index.ts';
-import type { Config } from '../../src/config.ts';
+import { type Config, ConfigError } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createInteractionHandler, type HandlerOptions } from './interactions.ts';
 import { discordCredentials, restOptions } from './rest.ts';
@@ -29,13 +29,14 @@ const DRAIN_MS = 5_000;
 export async function startDiscord(
   deps: DiscordDeps,
   options: HandlerOptions = {},
-): Promise<{ client: Client; stop(): Promise<void> }> {
+): Promise<{ client: Client; stop(): Promise<void>; connected(): true | string }> {
   const { token } = discordCredentials(deps.config);
   const logger = deps.logger.child({ platform: 'discord' });
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     rest: restOptions(deps.config),
     allowedMentions: { parse: [] },
+    ...shardOptions(deps.config),
   });
   const handle = createInteractionHandler(deps.briefings, logger, options);
   const inFlight = new Set<Promise<void>>();
@@ -63,17 +64,29 @@ export async function startDiscord(
   );
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  // A shard Discord closes for good before the client is ready (bad shard, sharding required,
+  // bad token) would leave login waiting forever: fail start-up instead, naming the cause.
+  const refused = new Promise<never>((_, reject) =>
+    client.on(Events.ShardDisconnect, (event, shard) => {
+      if (!client.isReady()) reject(gatewayRefusal(event.code, shard, deps.config));
+    }),
+  );
+  refused.catch(() => undefined);
   try {
     await client.login(token);
-    await ready;
+    await Promise.race([ready, refused]);
   } catch (error) {
     await client.destroy();
     throw error;
   }
-  logger.info({ user: client.user?.tag }, 'discord bot ready');
+  logger.info(
+    { user: client.user?.tag, shards: client.options.shards, shardCount: client.options.shardCount },
+    'discord bot ready',
+  );
 
   return {
     client,
+    connected: () => shardsConnected(client),
     stop() {
       stopping ??= (async () => {
         const drained = Promise.allSettled([...inFlight]);
@@ -84,4 +97,53 @@ export async function startDiscord(
       return stopping;
     },
   };
+}
+
+/** discord.js options for the shards this instance runs (DISCORD_SHARDS of DISCORD_SHARD_COUNT). */
+export function shardOptions(config: Config): { shards?: number[]; shardCount?: number } {
+  return config.DISCORD_SHARDS && config.DISCORD_SHARD_COUNT
+    ? { shards: [...config.DISCORD_SHARDS].sort((a, b) => a - b), shardCount: config.DISCORD_SHARD_COUNT }
+    : {};
+}
+
+/** Why the gateway closed a shard for good, as a configuration error when the cause is ours. */
+function gatewayRefusal(code: number, shard: number, config: Config): Error {
+  const count = config.DISCORD_SHARD_COUNT ?? 1;
+  switch (code) {
+    case GatewayCloseCodes.InvalidShard:
+      return new ConfigError(
+        `DISCORD_SHARDS: Discord refused shard ${shard} of ${count} (gateway close code 4010, invalid shard)`,
+      );
+    case GatewayCloseCodes.ShardingRequired:
+      return new ConfigError(
+        `DISCORD_SHARD_COUNT: Discord requires more shards than ${count} for this bot's servers (gateway close code 4011); raise DISCORD_SHARD_COUNT and spread the shards over DISCORD_SHARDS`,
+      );
+    case GatewayCloseCodes.AuthenticationFailed:
+      return new ConfigError('DISCORD_TOKEN: Discord refused the token (gateway close code 4004)');
+    default:
+      return new Error(
+        `Discord gateway closed shard ${shard} with code ${code} (${GatewayCloseCodes[code] ?? 'unknown'}) before it was ready`,
+      );
+  }
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  [Status.Ready]: 'ready',
+  [Status.Connecting]: 'connecting',
+  [Status.Reconnecting]: 'reconnecting',
+  [Status.Idle]: 'idle',
+  [Status.Nearly]: 'nearly ready',
+  [Status.Disconnected]: 'disconnected',
+  [Status.WaitingForGuilds]: 'waiting for guilds',
+  [Status.Identifying]: 'identifying',
+  [Status.Resuming]: 'resuming',
+};
+
+/** True when every shard of this instance is connected; otherwise which are not, and why. */
+function shardsConnected(client: Client): true | string {
+  const down = [...client.ws.shards.values()]
+    .filter((shard) => shard.status !== Status.Ready)
+    .map((shard) => `shard ${shard.id} ${STATUS_NAMES[shard.status] ?? `status ${shard.status}`}`);
+  if (client.ws.shards.size === 0) return 'no gateway shards';
+  return down.length === 0 ? true : down.join(', ');
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../../src/logger.ts';
 import { createTelegramBot } from './bot.ts';
 import { registerCommands } from './commands-menu.ts';
 import { startPolling } from './polling.ts';
-import { startWebhook } from './webhook.ts';
+import { startWebhook, type WebhookOptions } from './webhook.ts';
 
 export { createTelegramBot, type TelegramBotOptions } from './bot.ts';
 export { createTelegramPublisher, type TelegramPublisher } from './publisher.ts';
@@ -19,13 +19,16 @@ export interface TelegramDeps {
   config: Config;
   briefings: Briefings;
   logger: Logger;
+  /** The HTTP_PORT server, when the webhook shares its port (TELEGRAM_WEBHOOK_PORT = HTTP_PORT). */
+  http?: WebhookOptions['shared'];
 }
 
 export async function startTelegram({
   config,
   briefings,
   logger,
-}: TelegramDeps): Promise<{ stop(): Promise<void> }> {
+  http,
+}: TelegramDeps): Promise<{ stop(): Promise<void>; connected(): true | string }> {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('startTelegram: TELEGRAM_BOT_TOKEN is not set');
   const log = logger.child({ platform: 'telegram' });
@@ -50,6 +53,7 @@ export async function startTelegram({
         url: config.TELEGRAM_WEBHOOK_URL,
         secret: config.TELEGRAM_WEBHOOK_SECRET,
         port: config.TELEGRAM_WEBHOOK_PORT,
+        ...(http ? { shared: http } : {}),
       },
       log,
     );
