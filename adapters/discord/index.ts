@@ -77,6 +77,12 @@ export async function startDiscord(
     await Promise.race([ready, refused]);
   } catch (error) {
     await client.destroy();
+    // @discordjs/ws fails login with these messages when the gateway closes with 4010 / 4011.
+    const message = (error as Error)?.message;
+    const shard = deps.config.DISCORD_SHARDS?.join(',') ?? '0';
+    if (message === 'Invalid shard') throw gatewayRefusal(GatewayCloseCodes.InvalidShard, shard, deps.config);
+    if (message === 'Sharding is required')
+      throw gatewayRefusal(GatewayCloseCodes.ShardingRequired, shard, deps.config);
     throw error;
   }
   logger.info(
@@ -107,7 +113,7 @@ export function shardOptions(config: Config): { shards?: number[]; shardCount?: 
 }
 
 /** Why the gateway closed a shard for good, as a configuration error when the cause is ours. */
-function gatewayRefusal(code: number, shard: number, config: Config): Error {
+function gatewayRefusal(code: number, shard: number | string, config: Config): Error {
   const count = config.DISCORD_SHARD_COUNT ?? 1;
   switch (code) {
     case GatewayCloseCodes.InvalidShard:
