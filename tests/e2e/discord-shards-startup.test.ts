@@ -41,9 +41,16 @@ async function start(f: FakeDiscord, env: Record<string, string>): Promise<App> 
 }
 
 describe('Discord shards in one instance', () => {
-  it('runs DISCORD_SHARDS=0,1 of 2 and answers guilds on both shards once', async () => {
+  it('runs DISCORD_SHARDS=0,1 of 2, is ready once both are connected, answers guilds on both once', async () => {
     fake = await startFakeDiscord({ maxConcurrency: 2 });
-    app = await start(fake, { DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: '1,0' });
+    app = await start(fake, { DISCORD_SHARD_COUNT: '2', DISCORD_SHARDS: '1,0', HTTP_PORT: '0' });
+    const ready = await fetch(`http://127.0.0.1:${app.httpPort}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({
+      content: 'ok',
+      database: 'ok',
+      discord: 'ok',
+    });
     expect(fake.gateway.connectedShards()).toEqual([
       [0, 2],
       [1, 2],
