@@ -185,7 +185,10 @@ describe('metrics after console queries and a scheduled post', () => {
       '/latest mexico\n/latest honduras\n/search death of migrants\n/article no-such-article\n/brief\n',
     );
     input.write('/subscribe mexico alerts\n');
-    await until(async () => (output.includes('Subscribed (#2)') ? true : undefined), 'the subscription confirmation');
+    await until(
+      async () => (output.includes('Subscribed (#2)') ? true : undefined),
+      'the subscription confirmation',
+    );
     writeFileSync(
       join(contentDir, 'oaxaca-strike.md'),
       '---\ntitle: Oaxaca teachers strike again\ndate: 2026-11-20\nurl: https://example.org/oaxaca-2026\ntopics: [mexico]\n---\n\nTeachers in Oaxaca, Mexico, walked out again on Friday.\n',
