@@ -9,7 +9,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import type { QueryObserver } from './commands/index.ts';
 import type { Logger } from './logger.ts';
 import type { StoreObserver } from './store/observe.ts';
-import type { Store } from './store/types.ts';
+import type { Backlog, Store } from './store/types.ts';
 
 /** Roles an instance can hold among several sharing one database. */
 export type Role = 'scheduler_leader' | 'telegram_poller';
@@ -77,7 +77,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   for (const role of ['scheduler_leader', 'telegram_poller'] satisfies Role[]) roles.set({ role }, 0);
 
-  const backlog = async () => {
+  // Both backlog gauges are collected in one scrape: they share one read of the store.
+  let reading: Promise<Backlog[] | undefined> | undefined;
+  const backlog = () => {
+    reading ??= readBacklog().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  };
+  const readBacklog = async () => {
     const store = options.store?.();
     if (!store) return undefined;
     const now = clock();
