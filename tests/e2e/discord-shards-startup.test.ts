@@ -60,6 +60,25 @@ describe('Discord shards in one instance', () => {
     for (const i of sent) await waitFor(() => i.acknowledged !== undefined, 15_000, 'an answer');
     for (const i of sent)
       expect(f.rest.matching(new RegExp(`^/interactions/${i.id}/`), 'POST')).toHaveLength(1);
+    const typed = f.autocomplete('latest', 'topic', 'mex', { guildId: guildOnShard(1, 2) });
+    await waitFor(() => typed.acknowledged !== undefined, 15_000, 'autocomplete choices');
+    const port = app.httpPort;
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toContain('briefings_queries_total{platform="discord",command="topics",outcome="ok"} 2');
+    expect(metrics).toContain(
+      'briefings_queries_total{platform="discord",command="autocomplete",outcome="ok"} 1',
+    );
+
+    // The gateway goes away: the shards cannot reconnect, and readiness says so.
+    await f.gateway.close();
+    let discord = 'ok';
+    for (const deadline = Date.now() + 15_000; discord === 'ok' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      discord = ((await r.json()) as { checks: { discord: string } }).checks.discord;
+      if (discord !== 'ok') expect(r.status).toBe(503);
+    }
+    expect(discord).toMatch(/^shard \d \w+/);
   });
 
   it('stops start-up with a DISCORD_SHARD_COUNT error when Discord requires more shards (4011)', async () => {

@@ -285,3 +285,31 @@ describe('Telegram webhook on the HTTP_PORT server', () => {
     expect((await get(port, '/telegram/hook')).status).toBe(404); // the webhook takes POSTs only
   });
 });
+
+describe('Telegram long polling', () => {
+  it('reports this instance as the poller, connected while the runner polls', async () => {
+    const fake = await startFakeTelegram();
+    cleanups.push(() => fake.close());
+    const app = await startApp({
+      env: {
+        CONTENT_DIR: resolve('content'),
+        DATA_DIR: tempDir('polling'),
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        HTTP_PORT: '0',
+        LOG_LEVEL: 'silent',
+      },
+      logger: silentLogger,
+    });
+    cleanups.push(() => app.stop());
+    const port = app.httpPort as number;
+    const ready = await get(port, '/readyz');
+    expect(JSON.parse(ready.text)).toEqual({
+      status: 'ready',
+      checks: { content: 'ok', database: 'ok', telegram: 'ok' },
+    });
+    const s = samples((await get(port, '/metrics')).text);
+    expect(s.get('briefings_role{role="telegram_poller"}')).toBe(1);
+    expect(s.get('briefings_role{role="scheduler_leader"}')).toBe(1);
+  });
+});
