@@ -295,9 +295,14 @@ export function createBriefings(
     },
     async inline(rawQuery, offset, ctx = {}) {
       const startedAt = performance.now();
-      const reply = await inlineReply(rawQuery, offset, ctx);
-      observed(ctx, 'inline', startedAt, 'ok');
-      return reply;
+      try {
+        const reply = await inlineReply(rawQuery, offset, ctx);
+        observed(ctx, 'inline', startedAt, 'ok');
+        return reply;
+      } catch (error) {
+        observed(ctx, 'inline', startedAt, 'error');
+        throw error;
+      }
     },
     helpCommands,
   };
