@@ -9,6 +9,7 @@ import { type Briefings, createBriefings } from '../src/commands/index.ts';
 import { type Config, ConfigError, loadConfig } from '../src/config.ts';
 import { loadEngine } from '../src/content/load.ts';
 import { watchContent } from '../src/content/watch.ts';
+import { startOperations } from '../src/http/index.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { subscriptionsCommand } from '../src/schedule/cli.ts';
 import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
@@ -42,6 +43,8 @@ export interface App {
   config: Config;
   logger: Logger;
   briefings: Briefings;
+  /** The HTTP_PORT server's port (health, readiness, metrics), when HTTP_PORT is set. */
+  httpPort?: number;
   /** Resolves when the app has nothing left to do (the console's input ended) or was stopped. */
   done: Promise<void>;
   /** The feed poller, unless FEED_POLL_MINUTES is 0. */
@@ -58,20 +61,43 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
+  // HTTP_PORT: health, readiness and metrics, up before indexing so probes can watch the start-up.
+  const ops =
+    config.HTTP_PORT === undefined
+      ? undefined
+      : await startOperations({ config, port: config.HTTP_PORT, logger });
+  // Until the platforms run, a failed step (damaged database, unreadable content) closes the server.
+  const orStop = async <T>(step: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await step();
+    } catch (error) {
+      await ops?.stop();
+      throw error;
+    }
+  };
+  const { engine } = await orStop(() =>
+    loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger }),
+  );
   let current = engine;
-  const subscriptions = createSubscriptions({
-    dataDir: config.DATA_DIR,
-    defaultTimezone: config.DEFAULT_TIMEZONE,
-    source: engineDigestSource(() => current),
-    logger,
-    scheduler: { graceMs: config.DIGEST_GRACE_MINUTES * 60_000 },
-  });
+  const subscriptions = await orStop(() =>
+    createSubscriptions({
+      dataDir: config.DATA_DIR,
+      defaultTimezone: config.DEFAULT_TIMEZONE,
+      source: engineDigestSource(() => current),
+      logger,
+      scheduler: {
+        graceMs: config.DIGEST_GRACE_MINUTES * 60_000,
+        ...(ops ? { observer: ops.metrics.store } : {}),
+      },
+    }),
+  );
   const sourcesStore = openSourcesStore({ dataDir: config.DATA_DIR });
   const briefings = createBriefings(engine, {
     subscriptions: subscriptions.handler,
     sources: createSourcesChatHandler({ store: sourcesStore, logger }),
+    observer: ops?.metrics.queries,
   });
+  ops?.serving({ briefings, store: subscriptions.store });
   // Articles dropped into CONTENT_DIR are indexed without a restart and alerted once.
   const watcher = watchContent({
     contentDir: config.CONTENT_DIR,
@@ -113,6 +139,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         })
       : undefined;
   if (feeds) running.push(feeds);
+  if (ops) running.unshift({ stop: () => ops.stop() });
   const { scheduler } = subscriptions;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -125,7 +152,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     if (config.TELEGRAM_BOT_TOKEN) {
       const { startTelegram } = await import('./telegram/index.ts');
       const { createTelegramSchedulePublisher } = await import('./telegram/schedule-publisher.ts');
-      running.push(await startTelegram({ config, briefings, logger, signal: options.signal }));
+      const http = ops && config.HTTP_PORT === config.TELEGRAM_WEBHOOK_PORT ? ops.server : undefined;
+      const telegram = await startTelegram({ config, briefings, logger, signal: options.signal, http });
+      running.push(telegram);
+      ops?.platformStarted('telegram', telegram.connected);
       scheduler.setPublisher(
         'telegram',
         createTelegramSchedulePublisher({
@@ -139,7 +169,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     if (config.DISCORD_TOKEN) {
       const { startDiscord } = await import('./discord/index.ts');
       const { createDiscordSchedulePublisher } = await import('./discord/schedule-publisher.ts');
-      running.push(await startDiscord({ config, briefings, logger, signal: options.signal }));
+      const discord = await startDiscord({ config, briefings, logger, signal: options.signal });
+      running.push(discord);
+      ops?.platformStarted('discord', discord.connected);
       scheduler.setPublisher(
         'discord',
         createDiscordSchedulePublisher({
@@ -186,7 +218,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     })();
     return stopping;
   };
-  return { config, logger, briefings, done, feeds, stop };
+  return { config, logger, briefings, done, feeds, stop, ...(ops ? { httpPort: ops.server.port } : {}) };
 }
 
 /**

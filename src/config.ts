@@ -32,6 +32,53 @@ const wholeNumber = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
+/** `DISCORD_SHARDS`: comma-separated shard ids (`0,1`); an issue names the first bad item. */
+function parseShardList(raw: string, ctx: z.RefinementCtx): number[] | undefined {
+  const ids: number[] = [];
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    if (!/^\d{1,5}$/.test(item)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be shard ids separated by commas, e.g. 0,1 (got "${item.slice(0, 20)}")`,
+      });
+      return undefined;
+    }
+    const id = Number(item);
+    if (ids.includes(id)) {
+      ctx.addIssue({ code: 'custom', message: `lists shard ${id} twice` });
+      return undefined;
+    }
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Shards are chosen with both variables or neither, and every id is below the count. */
+function checkShards(count: number | undefined, shards: number[] | undefined, ctx: z.RefinementCtx): void {
+  if (count === undefined && shards !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_SHARD_COUNT'],
+      message: 'is required when DISCORD_SHARDS is set (the total number of shards over all instances)',
+    });
+  } else if (count !== undefined && shards === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DISCORD_SHARDS'],
+      message: `is required when DISCORD_SHARD_COUNT is set (this instance's shards, e.g. 0 or 0,1 up to ${count - 1})`,
+    });
+  } else if (count !== undefined && shards !== undefined && Number.isInteger(count) && count >= 1) {
+    const outside = shards.filter((id) => id >= count);
+    if (outside.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DISCORD_SHARDS'],
+        message: `shard ${outside.join(', ')} is outside 0..${count - 1} (DISCORD_SHARD_COUNT is ${count})`,
+      });
+    }
+  }
+}
+
 /** Every environment variable the bot reads, in one place. `.env.example` documents each. */
 export const configSchema = z
   .object({
@@ -75,6 +122,26 @@ export const configSchema = z
       (v) => v === undefined || !v.endsWith('/'),
       'must not end with a slash',
     ),
+    DISCORD_SHARD_COUNT: optionalString.pipe(
+      z.coerce
+        .number<string>({ error: 'must be a whole number from 1 to 65535' })
+        .int('must be a whole number from 1 to 65535')
+        .min(1, 'must be a whole number from 1 to 65535')
+        .max(65_535, 'must be a whole number from 1 to 65535')
+        .optional(),
+    ),
+    DISCORD_SHARDS: optionalString.transform((v, ctx) =>
+      v === undefined ? undefined : parseShardList(v, ctx),
+    ),
+
+    HTTP_PORT: optionalString.pipe(
+      z.coerce
+        .number<string>({ error: 'must be a port number from 0 to 65535' })
+        .int('must be a port number from 0 to 65535')
+        .min(0, 'must be a port number from 0 to 65535')
+        .max(65_535, 'must be a port number from 0 to 65535')
+        .optional(),
+    ),
   })
   .superRefine((c, ctx) => {
     if (c.DISCORD_TOKEN && !c.DISCORD_APPLICATION_ID) {
@@ -82,6 +149,18 @@ export const configSchema = z
         code: 'custom',
         path: ['DISCORD_APPLICATION_ID'],
         message: 'is required when DISCORD_TOKEN is set',
+      });
+    }
+    checkShards(c.DISCORD_SHARD_COUNT, c.DISCORD_SHARDS, ctx);
+    if (
+      c.TELEGRAM_WEBHOOK_URL &&
+      c.HTTP_PORT === c.TELEGRAM_WEBHOOK_PORT &&
+      ['/healthz', '/readyz', '/metrics'].includes(URL.parse(c.TELEGRAM_WEBHOOK_URL)?.pathname ?? '')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_URL'],
+        message: 'its path must not be /healthz, /readyz or /metrics when the webhook shares HTTP_PORT',
       });
     }
     if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {

@@ -11,10 +11,12 @@ import {
   Client,
   DiscordAPIError,
   Events,
+  GatewayCloseCodes,
   GatewayIntentBits,
   HTTPError,
   RESTEvents,
   Routes,
+  Status,
 } from 'discord.js';
 import type { Briefings } from '../../src/commands/index.ts';
 import { type Config, ConfigError } from '../../src/config.ts';
@@ -52,7 +54,7 @@ const READY_TIMEOUT_MS = 30_000;
 export async function startDiscord(
   deps: DiscordDeps,
   options: DiscordStartOptions = {},
-): Promise<{ client: Client; stop(): Promise<void> }> {
+): Promise<{ client: Client; stop(): Promise<void>; connected(): true | string }> {
   const { token } = discordCredentials(deps.config);
   const logger = deps.logger.child({ platform: 'discord' });
   const shutdown = new AbortController();
@@ -63,6 +65,7 @@ export async function startDiscord(
     intents: [GatewayIntentBits.Guilds],
     rest: restOptions(deps.config, { shutdown: shutdown.signal, logger }),
     allowedMentions: { parse: [] },
+    ...shardOptions(deps.config),
   });
   const handle = createInteractionHandler(deps.briefings, logger, {
     rateLimitPerMinute: deps.config.RATE_LIMIT_PER_MINUTE,
@@ -94,22 +97,40 @@ export async function startDiscord(
   );
 
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  // A shard Discord closes for good before the client is ready (bad shard, sharding required,
+  // bad token) would leave login waiting forever: fail start-up instead, naming the cause.
+  const refused = new Promise<never>((_, reject) =>
+    client.on(Events.ShardDisconnect, (event, shard) => {
+      if (!client.isReady()) reject(gatewayRefusal(event.code, shard, deps.config));
+    }),
+  );
+  refused.catch(() => undefined);
   try {
     client.rest.setToken(token);
     await reachDiscord(client, deps.config, logger, shutdown.signal, options);
     await client.login(token);
-    await untilReady(ready, shutdown.signal);
+    await untilReady(Promise.race([ready, refused]), shutdown.signal);
   } catch (error) {
     shutdown.abort();
     await settlesWithin(client.destroy(), ABORT_GRACE_MS);
+    // @discordjs/ws fails login with these messages when the gateway closes with 4010 / 4011.
+    const message = (error as Error)?.message;
+    const shard = deps.config.DISCORD_SHARDS?.join(',') ?? '0';
+    if (message === 'Invalid shard') throw gatewayRefusal(GatewayCloseCodes.InvalidShard, shard, deps.config);
+    if (message === 'Sharding is required')
+      throw gatewayRefusal(GatewayCloseCodes.ShardingRequired, shard, deps.config);
     throw startupError(error, deps.config);
   } finally {
     deps.signal?.removeEventListener('abort', abortStart);
   }
-  logger.info({ user: client.user?.tag }, 'discord bot ready');
+  logger.info(
+    { user: client.user?.tag, shards: client.options.shards, shardCount: client.options.shardCount },
+    'discord bot ready',
+  );
 
   return {
     client,
+    connected: () => shardsConnected(client),
     stop() {
       stopping ??= (async () => {
         if (!(await inFlight.drain(DRAIN_MS)))
@@ -219,4 +240,53 @@ function startupError(error: unknown, config: Config): Error {
   return new PlatformUnavailableError(
     `Discord: the API at ${where} did not answer (${networkReason(error)}) after several attempts; check the network or DISCORD_API_BASE, then start again`,
   );
+}
+
+/** discord.js options for the shards this instance runs (DISCORD_SHARDS of DISCORD_SHARD_COUNT). */
+export function shardOptions(config: Config): { shards?: number[]; shardCount?: number } {
+  return config.DISCORD_SHARDS && config.DISCORD_SHARD_COUNT
+    ? { shards: [...config.DISCORD_SHARDS].sort((a, b) => a - b), shardCount: config.DISCORD_SHARD_COUNT }
+    : {};
+}
+
+/** Why the gateway closed a shard for good, as a configuration error when the cause is ours. */
+function gatewayRefusal(code: number, shard: number | string, config: Config): Error {
+  const count = config.DISCORD_SHARD_COUNT ?? 1;
+  switch (code) {
+    case GatewayCloseCodes.InvalidShard:
+      return new ConfigError(
+        `DISCORD_SHARDS: Discord refused shard ${shard} of ${count} (gateway close code 4010, invalid shard)`,
+      );
+    case GatewayCloseCodes.ShardingRequired:
+      return new ConfigError(
+        `DISCORD_SHARD_COUNT: Discord requires more shards than ${count} for this bot's servers (gateway close code 4011); raise DISCORD_SHARD_COUNT and spread the shards over DISCORD_SHARDS`,
+      );
+    case GatewayCloseCodes.AuthenticationFailed:
+      return new ConfigError('DISCORD_TOKEN: Discord refused the token (gateway close code 4004)');
+    default:
+      return new Error(
+        `Discord gateway closed shard ${shard} with code ${code} (${GatewayCloseCodes[code] ?? 'unknown'}) before it was ready`,
+      );
+  }
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  [Status.Ready]: 'ready',
+  [Status.Connecting]: 'connecting',
+  [Status.Reconnecting]: 'reconnecting',
+  [Status.Idle]: 'idle',
+  [Status.Nearly]: 'nearly ready',
+  [Status.Disconnected]: 'disconnected',
+  [Status.WaitingForGuilds]: 'waiting for guilds',
+  [Status.Identifying]: 'identifying',
+  [Status.Resuming]: 'resuming',
+};
+
+/** True when every shard of this instance is connected; otherwise which are not, and why. */
+function shardsConnected(client: Client): true | string {
+  const down = [...client.ws.shards.values()]
+    .filter((shard) => shard.status !== Status.Ready)
+    .map((shard) => `shard ${shard.id} ${STATUS_NAMES[shard.status] ?? `status ${shard.status}`}`);
+  if (client.ws.shards.size === 0) return 'no gateway shards';
+  return down.length === 0 ? true : down.join(', ');
 }

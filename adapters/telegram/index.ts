@@ -16,7 +16,7 @@ import { createTelegramBot } from './bot.ts';
 import { registerCommands } from './commands-menu.ts';
 import { startPolling } from './polling.ts';
 import { networkReason, ShutdownError } from './retry.ts';
-import { startWebhook } from './webhook.ts';
+import { startWebhook, type WebhookOptions } from './webhook.ts';
 
 export { createTelegramBot, type TelegramBotOptions } from './bot.ts';
 export { createTelegramPublisher, type TelegramPublisher } from './publisher.ts';
@@ -28,6 +28,8 @@ export interface TelegramDeps {
   logger: Logger;
   /** Aborting it during start-up gives up at once (SIGTERM while Telegram is unreachable). */
   signal?: AbortSignal;
+  /** The HTTP_PORT server, when the webhook shares its port (TELEGRAM_WEBHOOK_PORT = HTTP_PORT). */
+  http?: WebhookOptions['shared'];
 }
 
 export async function startTelegram({
@@ -35,7 +37,8 @@ export async function startTelegram({
   briefings,
   logger,
   signal,
-}: TelegramDeps): Promise<{ stop(): Promise<void> }> {
+  http,
+}: TelegramDeps): Promise<{ stop(): Promise<void>; connected(): true | string }> {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('startTelegram: TELEGRAM_BOT_TOKEN is not set');
   const log = logger.child({ platform: 'telegram' });
@@ -53,7 +56,7 @@ export async function startTelegram({
     shutdown: shutdown.signal,
     track: (handling) => inFlight.track(handling),
   });
-  let intake: { stop(): Promise<void>; abort?(): void };
+  let intake: { stop(): Promise<void>; abort?(): void; connected(): true | string };
   try {
     // Not bot.init(): grammY retries getMe there forever, silently. Our transformer bounds it.
     bot.botInfo = await bot.api.getMe().catch((error: unknown) => {
@@ -74,6 +77,7 @@ export async function startTelegram({
             secret: config.TELEGRAM_WEBHOOK_SECRET,
             port: config.TELEGRAM_WEBHOOK_PORT,
             host: config.TELEGRAM_WEBHOOK_HOST,
+            ...(http ? { shared: http } : {}),
           },
           log,
         )
@@ -90,6 +94,7 @@ export async function startTelegram({
 
   let stopping: Promise<void> | undefined;
   return {
+    connected: () => intake.connected(),
     stop() {
       stopping ??= (async () => {
         const intakeStopped = intake.stop();

@@ -18,6 +18,7 @@ export async function requestContext(ctx: Context, command?: Command): Promise<R
   const chat = ctx.chat;
   const from = ctx.from;
   const base: RequestContext = {
+    platform: 'telegram',
     ...(from?.language_code ? { locale: from.language_code } : {}),
     limit: PAGE_SIZE,
     summaryLength: SUMMARY_LENGTH,

@@ -34,6 +34,8 @@ export interface RequestContext {
   summaryLength?: number;
   /** Where the command came from; needed by commands that act on a chat (subscriptions). */
   chat?: ChatContext;
+  /** The front end asking, for metrics when there is no chat (inline queries, autocomplete). */
+  platform?: ChatTarget['platform'];
 }
 
 /** A place answers and scheduled posts can go: a Telegram chat or channel, a Discord channel. */

@@ -29,12 +29,26 @@ export interface SourcesHandler {
   handle(ctx: RequestContext): Promise<Reply>;
 }
 
+/** How one query ended: answered, refused as bad input (shown to the user), or failed. */
+export type QueryOutcome = 'ok' | 'rejected' | 'error';
+
+/**
+ * Told about every command, inline query and autocomplete request once it is answered (metrics).
+ * `command` is the command kind, `inline` or `autocomplete`; `platform` comes from the context.
+ */
+export type QueryObserver = (query: {
+  platform: string;
+  command: string;
+  seconds: number;
+  outcome: QueryOutcome;
+}) => void;
+
 export interface Briefings {
   execute(command: Command, ctx?: RequestContext): Promise<Reply>;
   /** Parses and executes; undefined for a command addressed to another bot. */
   run(text: string, ctx?: RequestContext & { botUsername?: string }): Promise<Reply | undefined>;
   /** Autocomplete choices for a topic or query option: topics first, then article titles. */
-  complete(prefix: string, limit?: number): { label: string; value: string }[];
+  complete(prefix: string, limit?: number, ctx?: RequestContext): { label: string; value: string }[];
   /** Inline search (`@bot query`): empty text lists the latest. `next` is the next offset in decimal. */
   inline(query: string, offset: number, ctx?: RequestContext): Promise<CardsReply>;
   helpCommands(): CommandHelp[];
@@ -60,10 +74,21 @@ const clamp = (n: number | undefined, min: number, max: number, fallback: number
 /** The core's front door: every adapter turns platform input into a Command and renders the Reply. */
 export function createBriefings(
   initial: Engine,
-  options: { subscriptions?: SubscriptionHandler; sources?: SourcesHandler } = {},
+  options: { subscriptions?: SubscriptionHandler; sources?: SourcesHandler; observer?: QueryObserver } = {},
 ): Briefings {
   let engine = initial;
   const cursors = new Cursors();
+  const { observer } = options;
+  /** Reports one query to the observer; never lets an observer failure reach the user. */
+  const observed = (ctx: RequestContext, command: string, startedAt: number, outcome: QueryOutcome) => {
+    if (!observer) return;
+    const platform = ctx.platform ?? ctx.chat?.platform ?? 'unknown';
+    try {
+      observer({ platform, command, seconds: (performance.now() - startedAt) / 1000, outcome });
+    } catch {
+      // Metrics are best effort.
+    }
+  };
 
   const settings = (ctx: RequestContext) => {
     const language = languageOfLocale(ctx.locale);
@@ -244,11 +269,22 @@ export function createBriefings(
       engine = next;
     },
     async execute(command, ctx = {}) {
+      const startedAt = performance.now();
       try {
-        return await dispatch(command, ctx);
+        const reply = await dispatch(command, ctx);
+        observed(
+          ctx,
+          command.kind,
+          startedAt,
+          reply.kind === 'notice' && reply.tone === 'error' ? 'rejected' : 'ok',
+        );
+        return reply;
       } catch (error) {
-        if (error instanceof QueryError)
+        if (error instanceof QueryError) {
+          observed(ctx, command.kind, startedAt, 'rejected');
           return { kind: 'notice', tone: 'error', message: error.message, suggestions: error.suggestions };
+        }
+        observed(ctx, command.kind, startedAt, 'error');
         throw error;
       }
     },
@@ -256,34 +292,50 @@ export function createBriefings(
       const command = parseCommand(text, { botUsername: ctx.botUsername });
       return command ? briefings.execute(command, ctx) : undefined;
     },
-    complete(prefix, limit = 25) {
+    complete(prefix, limit = 25, ctx = {}) {
+      const startedAt = performance.now();
       const clean = squash(stripControl(prefix)).slice(0, 100);
-      return engine.suggest(clean, clamp(limit, 1, 25, 25)).map(({ label, value, kind }) => ({
+      const choices = engine.suggest(clean, clamp(limit, 1, 25, 25)).map(({ label, value, kind }) => ({
         label: label.slice(0, 100),
         value: kind === 'article' ? label.slice(0, 100) : value,
       }));
+      observed(ctx, 'autocomplete', startedAt, 'ok');
+      return choices;
     },
     async inline(rawQuery, offset, ctx = {}) {
-      const { limit, summaryLength, language, t } = settings({ limit: 20, ...ctx });
-      const query = squash(stripControl(rawQuery)).slice(0, MAX_QUERY_CHARS);
-      const start = clamp(offset, 0, MAX_OFFSET, 0);
-      const page = query
-        ? engine.search(query, { offset: start, limit, language })
-        : engine.latest('', { offset: start, limit, language });
-      const items = page.hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
-      const reply: CardsReply = {
-        kind: 'cards',
-        command: query ? 'search' : 'latest',
-        query,
-        title: query ? t.searchTitle(query) : t.latestTitle(undefined),
-        items,
-        offset: start,
-        total: page.total,
-      };
-      if (start + items.length < page.total) reply.next = String(start + items.length);
-      return reply;
+      const startedAt = performance.now();
+      try {
+        const reply = await inlineReply(rawQuery, offset, ctx);
+        observed(ctx, 'inline', startedAt, 'ok');
+        return reply;
+      } catch (error) {
+        observed(ctx, 'inline', startedAt, 'error');
+        throw error;
+      }
     },
     helpCommands,
+  };
+
+  /** Inline search: matching cards, or the latest when the query is empty. */
+  const inlineReply = async (rawQuery: string, offset: number, ctx: RequestContext): Promise<CardsReply> => {
+    const { limit, summaryLength, language, t } = settings({ limit: 20, ...ctx });
+    const query = squash(stripControl(rawQuery)).slice(0, MAX_QUERY_CHARS);
+    const start = clamp(offset, 0, MAX_OFFSET, 0);
+    const page = query
+      ? engine.search(query, { offset: start, limit, language })
+      : engine.latest('', { offset: start, limit, language });
+    const items = page.hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
+    const reply: CardsReply = {
+      kind: 'cards',
+      command: query ? 'search' : 'latest',
+      query,
+      title: query ? t.searchTitle(query) : t.latestTitle(undefined),
+      items,
+      offset: start,
+      total: page.total,
+    };
+    if (start + items.length < page.total) reply.next = String(start + items.length);
+    return reply;
   };
   return briefings;
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatTarget } from '../commands/command.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import { observeStore, type StoreObserver } from '../store/observe.ts';
 import type { Delivery, Platform, Store, Subscription } from '../store/types.ts';
 import type { Article } from '../types.ts';
 import { latestSlotBetween, nextSlot } from './cadence.ts';
@@ -39,6 +40,8 @@ export interface SchedulerOptions {
   leaseTtlMs?: number;
   /** Deliveries to different chats sent at the same time. */
   concurrency?: number;
+  /** Hears how each delivery attempt ended and who holds the lease (metrics). */
+  observer?: StoreObserver;
 }
 
 export interface RunReport {
@@ -70,6 +73,7 @@ const BATCH = 200;
 
 /** Builds a scheduler; nothing runs until `start()` or `runOnce()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
+  options = { ...options, store: observeStore(options.store, options.observer) };
   const {
     store,
     source,

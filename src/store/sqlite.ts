@@ -342,6 +342,15 @@ function storeOn(db: Database.Database): Store {
        WHERE leases.until < ? OR leases.holder = ?`,
     ),
     leaseRelease: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
+    ping: db.prepare<[], { one: number }>('SELECT 1 AS one'),
+    backlog: db.prepare<[number, number, number, number], { platform: string; due: number; overdue: number }>(
+      `SELECT platform, COUNT(*) AS due, COALESCE(SUM(at <= ?), 0) AS overdue FROM (
+         SELECT platform, next_attempt_at AS at FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
+         UNION ALL
+         SELECT platform, next_run_at AS at FROM subscriptions
+         WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
+       ) GROUP BY platform ORDER BY platform LIMIT ?`,
+    ),
   };
 
   const getSubscription = (id: number) => {
@@ -512,6 +521,14 @@ function storeOn(db: Database.Database): Store {
     },
     async releaseLease(name, holder) {
       stmt.leaseRelease.run(name, holder);
+    },
+    async ping() {
+      if (stmt.ping.get()?.one !== 1) throw new StoreError('SQLite store: SELECT 1 answered nothing');
+    },
+    async backlog(now, overdueBefore) {
+      return stmt.backlog
+        .all(overdueBefore, now, now, 100)
+        .map((r) => ({ platform: r.platform as Platform, due: r.due, overdue: r.overdue }));
     },
     async close() {
       if (db.open) db.close();

@@ -134,6 +134,15 @@ export interface DeliveryFilter {
   limit?: number;
 }
 
+/** Scheduled work of one platform whose time has come but that has not gone out (for monitoring). */
+export interface Backlog {
+  platform: Platform;
+  /** Pending deliveries ready to send plus active digest slots due but not yet planned. */
+  due: number;
+  /** Of those, the ones due at or before the `overdueBefore` instant. */
+  overdue: number;
+}
+
 export interface Store {
   addSubscription(input: NewSubscription): Promise<Subscription>;
   getSubscription(id: number): Promise<Subscription | undefined>;
@@ -190,6 +199,15 @@ export interface Store {
    */
   acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
+
+  /** A trivial round trip (`SELECT 1`) for readiness checks; rejects when the database is unreachable or closed. */
+  ping(): Promise<void>;
+  /**
+   * Due and overdue work per platform (platforms with none are absent), read at scrape time by
+   * the metrics endpoint: pending deliveries whose attempt time is at or before `now`, plus active
+   * digest subscriptions whose next slot is at or before `now`.
+   */
+  backlog(now: number, overdueBefore: number): Promise<Backlog[]>;
 
   close(): Promise<void>;
 }

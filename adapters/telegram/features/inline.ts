@@ -33,6 +33,7 @@ export function inlineFeature({ briefings, inlineLimiter }: FeatureDeps): Compos
     const start = /^\d{1,5}$/.test(offset) ? Number(offset) : 0;
     const locale = from.language_code;
     const reply = await briefings.inline(query, start, {
+      platform: 'telegram',
       ...(locale ? { locale } : {}),
       limit: INLINE_PAGE_SIZE,
       summaryLength: SUMMARY_LENGTH,

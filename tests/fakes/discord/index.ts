@@ -18,6 +18,12 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** The fake's clock, for deadline checks (3-second first response, 15-minute token). */
   now?: () => number;
+  /** Shard count `GET /gateway/bot` recommends (default 1). */
+  recommendedShards?: number;
+  /** Fewest shards the gateway accepts: IDENTIFY with fewer is closed with 4011 (default 1). */
+  requiredShards?: number;
+  /** `max_concurrency` of `GET /gateway/bot`: shards that may identify at once (default 1). */
+  maxConcurrency?: number;
 }
 
 export interface FakeDiscord {
@@ -46,13 +52,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     token,
     applicationId,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
+    requiredShards: options.requiredShards,
   });
   const rest = await FakeRest.start(token);
   const interactions = new InteractionStore(applicationId, now);
   const channels = new FakeChannels(applicationId);
   const commands = new FakeCommands(applicationId);
   rest.mount([
-    ...gatewayBotRoutes(() => gateway.url),
+    ...gatewayBotRoutes(() => gateway.url, {
+      shards: options.recommendedShards ?? options.requiredShards ?? 1,
+      maxConcurrency: options.maxConcurrency,
+    }),
     ...interactionRoutes(interactions),
     ...channels.routes(),
     ...commands.routes(),

@@ -14,3 +14,12 @@ export function snowflake(now = Date.now()): string {
 export function token(): string {
   return `aW50ZXJhY3Rpb24${randomBytes(24).toString('base64url')}`;
 }
+
+/**
+ * A guild id that Discord routes to `shard` of `count` (`(id >> 22) % count === shard`); `n`
+ * picks one of many such ids.
+ */
+export function guildOnShard(shard: number, count: number, n = 0): string {
+  const timestamp = (1_000_000_000n + BigInt(n)) * BigInt(count) + BigInt(shard);
+  return ((timestamp << 22n) | 1n).toString();
+}
