@@ -42,7 +42,7 @@ export interface DiscordStartOptions extends HandlerOptions {
   startBackoffMs?: number;
 }
 
-/** How long the gateway may take, once REST answers, to deliver the READY event. */
+/** How long login and the gateway may take, once REST answers, to deliver the READY event. */
 const READY_TIMEOUT_MS = 30_000;
 
 /**
@@ -97,8 +97,11 @@ export async function startDiscord(
   try {
     client.rest.setToken(token);
     await reachDiscord(client, deps.config, logger, shutdown.signal, options);
-    await client.login(token);
-    await untilReady(ready, shutdown.signal);
+    // Login and READY together are bounded: a gateway that never answers must not hang start-up.
+    await untilReady(
+      Promise.all([client.login(token), ready]).then(() => undefined),
+      shutdown.signal,
+    );
   } catch (error) {
     shutdown.abort();
     await settlesWithin(client.destroy(), ABORT_GRACE_MS);
