@@ -240,7 +240,7 @@ const startCommand: CliCommand = {
     let signals = 0;
     const shutdown = (signal: NodeJS.Signals) => {
       signals++;
-      const log = app?.logger ?? createLogger(io.env.LOG_LEVEL ?? 'info');
+      const log = app?.logger ?? signalLogger(io.env);
       if (signals > 1) {
         log.warn({ signal }, 'second signal: exiting at once');
         process.exit(1);
@@ -258,7 +258,11 @@ const startCommand: CliCommand = {
     try {
       app = await startApp({ env: io.env, signal: starting.signal });
     } catch (error) {
-      if (!starting.signal.aborted) throw error;
+      if (!starting.signal.aborted) {
+        // A start-up failure must end the process even if a library left a socket open.
+        exitSoon(error instanceof ConfigError ? 2 : 1);
+        throw error;
+      }
       io.stderr('Stopped before start-up completed.\n');
       exitSoon(0);
       return 0;
@@ -270,6 +274,15 @@ const startCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The logger for a signal that arrives before the app (and its logger) exists. */
+function signalLogger(env: NodeJS.ProcessEnv): Logger {
+  try {
+    return createLogger(env.LOG_LEVEL || 'info');
+  } catch {
+    return createLogger('info');
+  }
+}
 
 /**
  * Anything still holding the event loop after a stop (a socket or timer a library keeps) must not

@@ -44,7 +44,7 @@ export interface DiscordStartOptions extends HandlerOptions {
   startBackoffMs?: number;
 }
 
-/** How long the gateway may take, once REST answers, to deliver the READY event. */
+/** How long login and the gateway may take, once REST answers, to deliver the READY event. */
 const READY_TIMEOUT_MS = 30_000;
 
 /**
@@ -108,8 +108,12 @@ export async function startDiscord(
   try {
     client.rest.setToken(token);
     await reachDiscord(client, deps.config, logger, shutdown.signal, options);
-    await client.login(token);
-    await untilReady(Promise.race([ready, refused]), shutdown.signal);
+    // Login and READY together are bounded: a gateway that never answers must not hang start-up,
+    // and one that refuses a shard for good fails it with the cause.
+    await untilReady(
+      Promise.race([Promise.all([client.login(token), ready]).then(() => undefined), refused]),
+      shutdown.signal,
+    );
   } catch (error) {
     shutdown.abort();
     await settlesWithin(client.destroy(), ABORT_GRACE_MS);

@@ -71,7 +71,8 @@ export function boundedRetry(options: RetryOptions): Transformer {
       } finally {
         link.dispose();
       }
-      if (shutdown?.aborted) throw new ShutdownError(method);
+      // A failure caused by stopping is reported as such; an answer that made it is kept.
+      if ('error' in outcome && shutdown?.aborted) throw new ShutdownError(method);
       if ('result' in outcome) {
         const result = outcome.result;
         if (result.ok) {

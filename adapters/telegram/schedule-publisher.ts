@@ -61,6 +61,9 @@ export function classifyTelegramError(error: unknown): PublishError {
   );
 }
 
+/** Longest wait for Telegram's answer to one scheduled post (then: uncertain, not resent). */
+const PUBLISH_TIMEOUT_SECONDS = 60;
+
 export interface TelegramSchedulePublisherOptions {
   token: string;
   /** TELEGRAM_API_ROOT (a local Bot API server or the test fake). */
@@ -72,7 +75,11 @@ export interface TelegramSchedulePublisherOptions {
 
 /** The Publisher the scheduler uses for `telegram` subscriptions. */
 export function createTelegramSchedulePublisher(options: TelegramSchedulePublisherOptions): Publisher {
-  const api = new Api(options.token, options.apiRoot ? { apiRoot: options.apiRoot } : undefined);
+  // grammY's default timeout is 500 s; a post Telegram does not answer must not hold the scheduler that long.
+  const api = new Api(options.token, {
+    ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}),
+    timeoutSeconds: PUBLISH_TIMEOUT_SECONDS,
+  });
   const { signal } = options;
   if (signal)
     api.config.use(async (prev, method, payload, callSignal) => {
