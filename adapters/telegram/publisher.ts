@@ -1,7 +1,7 @@
 /**
  * How scheduled posts reach Telegram: the same rendering as an answer, one sendMessage, no retries
- * of its own. Retries are whatever the given Api is configured with (the bot's Api waits out 429s
- * via auto-retry; the scheduler passes a bare Api and decides itself), because Telegram has no
+ * of its own. Retries are whatever the given Api is configured with (the bot's Api waits out short 429s
+ * via retry.ts; the scheduler passes a bare Api and decides itself), because Telegram has no
  * idempotency key and a blind resend can post twice.
  */
 import type { Api } from 'grammy';
