@@ -129,6 +129,7 @@ async function add(args: string[], io: CliIO): Promise<number> {
       addedAt: new Date().toISOString(),
       feedTitle,
       failures: 0,
+      imported: 0,
       items: {},
     };
     state.sources.push(created);
