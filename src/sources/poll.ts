@@ -206,6 +206,15 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
         return done((s) => succeeded(s, nowIso));
       }
       const feed = parseFeed(fetched.text);
+      // Links relative to the feed ("/2026/11/story", allowed in Atom, common in the wild) made absolute.
+      for (const item of feed.items) {
+        if (!item.link || /^https?:\/\//i.test(item.link)) continue;
+        try {
+          item.link = new URL(item.link, fetched.url).href;
+        } catch {
+          // Not a URL even relative to the feed: the item is skipped for having no link.
+        }
+      }
       const topics = source.topics.filter((t) => !topicIds || topicIds.has(t));
       if (topics.length < source.topics.length)
         log.warn(

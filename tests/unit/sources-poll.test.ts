@@ -366,11 +366,15 @@ describe('pollSources', () => {
         { title: 'No link at all', link: '' },
         { title: 'Good one', link: 'https://k.example/good', description: '<p>Fine.</p>' },
         { title: 'Good one again', link: 'https://k.example/good', description: '<p>Fine.</p>' },
+        { title: 'Relative', link: '/2026/11/relative', description: '<p>Made absolute.</p>' },
       ]),
     });
     await addSource('k', '/k/rss');
     const report = await pollSources({ store, contentDir });
-    expect(report.sources[0]?.added.map((a) => a.title)).toEqual(['Good one']);
+    expect(report.sources[0]?.added.map((a) => a.title)).toEqual(['Good one', 'Relative']);
+    expect((await feedArticles()).find((a) => a.title === 'Relative')?.url).toBe(
+      feeds.url('/2026/11/relative'),
+    );
     expect(report.sources[0]?.skipped).toEqual([
       { title: 'No link at all', reason: 'no guid and no link' },
       { title: 'Good one again', reason: 'listed twice in the feed' },
