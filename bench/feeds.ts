@@ -60,6 +60,7 @@ await store.update((state) => {
       topics: [],
       addedAt: new Date().toISOString(),
       failures: 0,
+      imported: 0,
       items: {},
     });
 });

@@ -183,7 +183,9 @@ export function renderArticle(input: RenderInput): RenderedArticle {
     detectLanguage(`${rawTitle}. ${summaryText || body.slice(0, 2000)}`) ??
     primaryLanguage(input.feedLanguage) ??
     'en';
-  const title = truncateWords(rawTitle || headline(body, 90, language), MAX_TITLE_CHARS);
+  // A teaser of only punctuation has no headline; its text is then the title.
+  const title = truncateWords(rawTitle || headline(body, 90, language) || body, MAX_TITLE_CHARS);
+  if (!title.trim()) throw new ItemSkipped('neither a title nor any text');
   if (!body) body = title;
   const summary = summarize(summaryText || body, SUMMARY_CHARS, language);
   const seen = feedDate(item.date, input.now);

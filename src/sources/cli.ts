@@ -129,6 +129,7 @@ async function add(args: string[], io: CliIO): Promise<number> {
       addedAt: new Date().toISOString(),
       feedTitle,
       failures: 0,
+      imported: 0,
       items: {},
     };
     state.sources.push(created);
@@ -212,7 +213,8 @@ async function poll(args: string[], io: CliIO): Promise<number> {
   const store = openSourcesStore({ dataDir: cfg.DATA_DIR });
   const logger = createLogger(io.env.LOG_LEVEL ? cfg.LOG_LEVEL : 'silent');
   if ((await store.read()).sources.length === 0) {
-    if (values.json) io.stdout(`${JSON.stringify({ sources: [], added: 0, updated: 0, failed: 0 })}\n`);
+    if (values.json)
+      io.stdout(`${JSON.stringify({ sources: [], added: 0, updated: 0, failed: 0, ms: 0 }, null, 2)}\n`);
     else io.stdout('No sources yet. Add one: briefings sources add <feed-url>\n');
     return 0;
   }

@@ -30,6 +30,12 @@ export const FEEDS_DIR = 'feeds';
 export const MAX_ITEMS_PER_POLL = 300;
 /** Longest a failing source is left alone between attempts. */
 export const MAX_BACKOFF_MS = 6 * 60 * 60_000;
+/**
+ * An item gone from its feed this long is forgotten, so the state stays the size of the feeds, not
+ * of the archive. Should it reappear, its id (derived from guid or link) and file on disk are
+ * found again: it is recognised, not imported twice.
+ */
+export const ITEM_MEMORY_MS = 90 * 24 * 60 * 60_000;
 /** A source failing this long is flagged in `sources list`. */
 export const FAILING_FOR_LONG_MS = 24 * 60 * 60_000;
 
@@ -200,6 +206,15 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
         return done((s) => succeeded(s, nowIso));
       }
       const feed = parseFeed(fetched.text);
+      // Links relative to the feed ("/2026/11/story", allowed in Atom, common in the wild) made absolute.
+      for (const item of feed.items) {
+        if (!item.link || /^https?:\/\//i.test(item.link)) continue;
+        try {
+          item.link = new URL(item.link, fetched.url).href;
+        } catch {
+          // Not a URL even relative to the feed: the item is skipped for having no link.
+        }
+      }
       const topics = source.topics.filter((t) => !topicIds || topicIds.has(t));
       if (topics.length < source.topics.length)
         log.warn(
@@ -225,6 +240,9 @@ export async function pollSources(options: PollOptions): Promise<PollReport> {
         s.lastModified = fetched.lastModified;
         if (feed.title) s.feedTitle = feed.title.slice(0, 200);
         Object.assign(s.items, items);
+        s.imported += report.added.length;
+        for (const [id, item] of Object.entries(s.items))
+          if (now - Date.parse(item.lastSeenAt ?? item.firstSeenAt) > ITEM_MEMORY_MS) delete s.items[id];
       });
     } catch (error) {
       if (error instanceof FeedFetchError && error.kind === 'aborted') {
@@ -373,7 +391,7 @@ async function importItems(
       .slice(0, 16);
     if (known?.raw === raw) {
       report.unchanged++;
-      recorded[id] = { ...known, guid: item.guid, link };
+      recorded[id] = { ...known, guid: item.guid, link, lastSeenAt: ctx.nowIso };
       continue;
     }
     let rendered: RenderedArticle;
@@ -401,6 +419,7 @@ async function importItems(
       raw,
       firstSeenAt: known?.firstSeenAt ?? ctx.nowIso,
       updatedAt: known?.updatedAt,
+      lastSeenAt: ctx.nowIso,
     };
     if (known && known.hash === rendered.hash) {
       report.unchanged++;

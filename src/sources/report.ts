@@ -36,7 +36,7 @@ export function summarizeSource(s: Source, now: number): SourceSummary {
     topics: s.topics,
     language: s.language ?? null,
     addedAt: s.addedAt,
-    articles: Object.keys(s.items).length,
+    articles: Math.max(s.imported, Object.keys(s.items).length),
     status: failing ? 'failing' : s.lastPolledAt ? 'ok' : 'new',
     failingLong: failing && !!s.failingSince && now - Date.parse(s.failingSince) >= FAILING_FOR_LONG_MS,
     lastPolledAt: s.lastPolledAt ?? null,

@@ -26,6 +26,8 @@ const itemSchema = z.object({
   raw: z.string().optional(),
   firstSeenAt: z.string(),
   updatedAt: z.string().optional(),
+  /** Last poll that found the item in the feed; items long gone are forgotten (see poll.ts). */
+  lastSeenAt: z.string().optional(),
 });
 export type SourceItem = z.infer<typeof itemSchema>;
 
@@ -50,6 +52,8 @@ const sourceSchema = z.object({
   failures: z.number().int().min(0).default(0),
   /** Backoff: scheduled polls skip the source until then. */
   nextAttemptAt: z.string().optional(),
+  /** Articles imported from this feed, ever (items long gone from the feed are forgotten below). */
+  imported: z.number().int().min(0).default(0),
   /** Article id → what is known of its item. */
   items: z.record(z.string(), itemSchema).default({}),
 });

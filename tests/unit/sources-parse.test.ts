@@ -200,10 +200,21 @@ describe('renderArticle', () => {
     expect(() => render({ titleIsHtml: false, link: 'https://x.example/a' })).toThrow(
       /neither a title nor any text/,
     );
+    // A teaser of only punctuation: no headline to make, so the text itself is the title.
+    const dot = render({ titleIsHtml: true, title: '', link: 'https://x.example/a', summaryHtml: '.' });
+    expect(parseMarkdownArticle('x.md', dot.text).meta.title).toBe('.');
+    expect(() =>
+      render({ titleIsHtml: true, title: '<p> </p>', link: 'https://x.example/a', summaryHtml: '&nbsp;' }),
+    ).toThrow(ItemSkipped);
   });
 
   it('always renders a file the loader accepts, whatever the feed says', () => {
-    const text = fc.string({ maxLength: 400 });
+    // Edge cases feeds really send (empty, punctuation, bare markup and entities) mixed with noise.
+    const text = fc.oneof(
+      fc.constantFrom('', '.', ' … ', '&amp;', '&nbsp;', '<p></p>', '<b>x</b>', '<![CDATA[', '---', '# x'),
+      fc.string({ maxLength: 8, unit: 'grapheme' }),
+      fc.string({ maxLength: 400, unit: 'grapheme' }),
+    );
     fc.assert(
       fc.property(
         text,

@@ -59,6 +59,7 @@ async function addSource(id: string, route: string, extra: Partial<Source> = {})
       topics: [],
       addedAt: new Date().toISOString(),
       failures: 0,
+      imported: 0,
       items: {},
       ...extra,
     });
@@ -325,17 +326,55 @@ describe('pollSources', () => {
     expect((await feedArticles()).map((a) => [a.id, a.file]).sort()).toEqual(before);
   });
 
+  it('forgets items long gone from the feed, and recognises them should they come back', async () => {
+    const a = {
+      title: 'Item A',
+      link: 'https://f.example/a',
+      guid: 'a',
+      pubDate: 'Mon, 02 Nov 2026 09:00:00 GMT',
+      description: '<p>A.</p>',
+    };
+    const b = {
+      title: 'Item B',
+      link: 'https://f.example/b',
+      guid: 'b',
+      pubDate: 'Tue, 03 Nov 2026 09:00:00 GMT',
+      description: '<p>B.</p>',
+    };
+    let now = Date.parse('2026-11-28T00:00:00Z');
+    const clock = () => now;
+    feeds.set('/g/rss', { body: rss('F', [a]) });
+    await addSource('forget', '/g/rss');
+    await pollSources({ store, contentDir, clock });
+    feeds.set('/g/rss', { body: rss('F', [b]) });
+    now += 91 * 24 * 60 * 60_000;
+    await pollSources({ store, contentDir, clock });
+    const state = await source('forget');
+    expect(Object.values(state.items).map((i) => i.guid)).toEqual(['b']);
+    expect(summarizeSource(state, now).articles).toBe(2);
+
+    feeds.set('/g/rss', { body: rss('F', [a, b]) });
+    now += 24 * 60 * 60_000;
+    const back = await pollSources({ store, contentDir, clock });
+    expect(back.sources[0]).toMatchObject({ added: [], updated: [], unchanged: 2 });
+    expect(await feedArticles()).toHaveLength(2);
+  });
+
   it('skips items that cannot be articles and says why', async () => {
     feeds.set('/k/rss', {
       body: rss('K', [
         { title: 'No link at all', link: '' },
         { title: 'Good one', link: 'https://k.example/good', description: '<p>Fine.</p>' },
         { title: 'Good one again', link: 'https://k.example/good', description: '<p>Fine.</p>' },
+        { title: 'Relative', link: '/2026/11/relative', description: '<p>Made absolute.</p>' },
       ]),
     });
     await addSource('k', '/k/rss');
     const report = await pollSources({ store, contentDir });
-    expect(report.sources[0]?.added.map((a) => a.title)).toEqual(['Good one']);
+    expect(report.sources[0]?.added.map((a) => a.title)).toEqual(['Good one', 'Relative']);
+    expect((await feedArticles()).find((a) => a.title === 'Relative')?.url).toBe(
+      feeds.url('/2026/11/relative'),
+    );
     expect(report.sources[0]?.skipped).toEqual([
       { title: 'No link at all', reason: 'no guid and no link' },
       { title: 'Good one again', reason: 'listed twice in the feed' },

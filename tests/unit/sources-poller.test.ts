@@ -49,6 +49,7 @@ async function addSource(id: string, route: string): Promise<void> {
       topics: [],
       addedAt: new Date().toISOString(),
       failures: 0,
+      imported: 0,
       items: {},
     });
   });
