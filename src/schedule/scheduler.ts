@@ -32,16 +32,18 @@ export interface SchedulerOptions {
   /** First retry delay after a transient failure; doubles each attempt up to `backoffMaxMs`. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** This instance's name in the scheduler lease (several instances share one database). */
+  /** This instance's name on the work it claims (several instances share one database). */
   holder?: string;
-  leaseTtlMs?: number;
+  /**
+   * How long a claim on a due digest or a delivery lasts without renewal; a live instance renews
+   * its claims every third of it, so a dead instance's work is taken over this long after it died.
+   */
+  claimTtlMs?: number;
   /** Deliveries to different chats sent at the same time. */
   concurrency?: number;
 }
 
 export interface RunReport {
-  /** False when another instance holds the scheduler lease. */
-  leader: boolean;
   planned: number;
   sent: number;
   failed: number;
@@ -52,15 +54,14 @@ export interface Scheduler {
   setPublisher(platform: Platform, publisher: Publisher): void;
   /** Starts checking for due work on the clock's timers. */
   start(): Promise<void>;
-  /** Stops the timers, waits for the check under way, releases the lease. */
+  /** Stops the timers, waits for the check under way, gives up this instance's claims. */
   stop(): Promise<void>;
-  /** One check: take the lease, notice new articles, plan due digests and alerts, send what is ready. */
+  /** One check: notice new articles, claim and plan due digests and alerts, claim and send what is ready. */
   runOnce(): Promise<RunReport>;
   /** Content was reloaded: note new articles and send alerts now. */
   contentChanged(): Promise<RunReport>;
 }
 
-const SCHEDULER_LEASE = 'scheduler';
 /** Rate-limit answers are waited out this many times before a delivery is given up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 20;
 /** Deliveries read from the store at a time. */
@@ -80,14 +81,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     backoffBaseMs = 30_000,
     backoffMaxMs = 60 * 60_000,
     holder = randomUUID(),
-    leaseTtlMs = 120_000,
+    claimTtlMs = 10_000,
     concurrency = 4,
   } = options;
   const log = logger.child({ module: 'scheduler' });
   const publishers = new Map<Platform, Publisher>();
-  let leader = false;
-  /** Platforms whose interrupted deliveries were reconciled since this instance became leader. */
+  /** Platforms whose sends interrupted by this instance's own previous life were reconciled. */
   const recovered = new Set<Platform>();
+  let heartbeat: TimerHandle | undefined;
+  const claim = () => ({ holder, until: clock.now() + claimTtlMs });
   let catalogDirty = true;
   let running: Promise<RunReport> | undefined;
   let timer: TimerHandle | undefined;
@@ -126,6 +128,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         subscription: { lastRunAt: now, lastOutcome: `alert with ${fresh.length} new` },
       });
       if (delivery) planned++;
+      // Raced by another instance for some of these articles: the rest are planned next check.
+      else catalogDirty = true;
     }
     return planned;
   }
@@ -202,7 +206,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await store.deferDelivery(delivery.id, now + wait, now);
       return 'waiting';
     }
-    if (!(await store.startAttempt(delivery.id, now))) return 'waiting';
+    if (!(await store.startAttempt(delivery.id, now, claim()))) return 'waiting';
     pacer.record(target, now);
     const attempts = delivery.attempts + 1;
     try {
@@ -317,7 +321,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** Sends one batch of ready deliveries: one chat's posts in order, several chats at once. */
   async function deliverBatch(report: RunReport): Promise<number> {
-    const ready = await store.readyDeliveries(clock.now(), BATCH, [...publishers.keys()]);
+    const ready = await store.claimReadyDeliveries(clock.now(), BATCH, [...publishers.keys()], claim());
     const byChat = new Map<string, Delivery[]>();
     for (const d of ready) {
       const key = `${d.platform}:${d.chatId}`;
@@ -339,22 +343,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function check(): Promise<RunReport> {
-    const report: RunReport = { leader: false, planned: 0, sent: 0, failed: 0 };
+    const report: RunReport = { planned: 0, sent: 0, failed: 0 };
     const now = clock.now();
-    const wasLeader = leader;
-    leader = await store.acquireLease(SCHEDULER_LEASE, holder, now, leaseTtlMs);
-    report.leader = leader;
-    if (!leader) return report;
-    if (!wasLeader) {
-      recovered.clear();
-      catalogDirty = true;
-    }
+    // Sends left half-way by a dead instance (its claims expired), or by this instance's own
+    // previous life (same holder, first check only): resent when idempotent, `unknown` otherwise.
     for (const [platform, publisher] of publishers) {
-      if (recovered.has(platform)) continue;
+      const own = recovered.has(platform) ? undefined : holder;
       recovered.add(platform);
-      const result = await store.recoverInterrupted(platform, publisher.idempotent, now);
+      const result = await store.recoverInterrupted(platform, publisher.idempotent, now, own);
       if (result.requeued || result.unknown)
-        log.warn({ platform, ...result }, 'reconciled posts interrupted by a restart');
+        log.warn({ platform, ...result }, 'reconciled posts interrupted by a restart or a dead instance');
     }
     if (catalogDirty) {
       catalogDirty = false;
@@ -362,9 +360,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (added.length > 0) log.info({ added: added.length }, 'new articles noticed');
       report.planned += await planAlerts(now);
     }
-    for (const sub of await store.dueDigests(now)) {
-      if (await planDigest(sub, now)) report.planned++;
+    for (;;) {
+      const due = await store.claimDueDigests(now, BATCH, claim());
+      for (const sub of due) {
+        if (await planDigest(sub, now)) report.planned++;
+      }
+      if (due.length < BATCH) break;
     }
+    await store.releaseClaims(holder, 'digests');
     await deliverAllReady(report);
     return report;
   }
@@ -388,9 +391,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     if (!started) return;
     const now = clock.now();
-    const nextDelivery = leader ? await store.nextDeliveryAt([...publishers.keys()]) : undefined;
+    let nextDelivery: number | undefined;
+    try {
+      nextDelivery = await store.nextDeliveryAt([...publishers.keys()]);
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the next delivery time; checking at the next tick');
+    }
     const delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - now));
     timer = clock.setTimeout(() => void wake(), Math.max(delay, 50));
+  }
+
+  /** Keeps this instance's claims alive while it runs; a dead instance's lapse and are taken over. */
+  async function renew(): Promise<void> {
+    heartbeat = undefined;
+    if (!started) return;
+    try {
+      await store.renewClaims(holder, clock.now() + claimTtlMs);
+    } catch (error) {
+      log.warn({ err: error }, 'could not renew work claims');
+    }
+    if (started) heartbeat = clock.setTimeout(() => void renew(), claimTtlMs / 3);
   }
 
   return {
@@ -400,15 +420,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async start() {
       if (started) return;
       started = true;
+      heartbeat = clock.setTimeout(() => void renew(), claimTtlMs / 3);
       await wake();
     },
     async stop() {
       started = false;
       if (timer) clock.clearTimeout(timer);
+      if (heartbeat) clock.clearTimeout(heartbeat);
       timer = undefined;
+      heartbeat = undefined;
       await running?.catch(() => undefined);
-      if (leader) await store.releaseLease(SCHEDULER_LEASE, holder);
-      leader = false;
+      // Unsent work goes back at once, rather than when the claims would have expired.
+      await store.releaseClaims(holder, 'all').catch((error: unknown) => {
+        log.warn({ err: error }, 'could not release work claims');
+      });
     },
     runOnce: runExclusive,
     async contentChanged() {
