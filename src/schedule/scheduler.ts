@@ -360,12 +360,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (added.length > 0) log.info({ added: added.length }, 'new articles noticed');
       report.planned += await planAlerts(now);
     }
+    const planned = new Set<number>();
     for (;;) {
-      const due = await store.claimDueDigests(now, BATCH, claim());
+      const due = (await store.claimDueDigests(now, BATCH, claim())).filter((s) => !planned.has(s.id));
       for (const sub of due) {
+        planned.add(sub.id);
         if (await planDigest(sub, now)) report.planned++;
       }
-      if (due.length < BATCH) break;
+      if (due.length === 0) break;
     }
     await store.releaseClaims(holder, 'digests');
     await deliverAllReady(report);
