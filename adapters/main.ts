@@ -12,6 +12,9 @@ import { watchContent } from '../src/content/watch.ts';
 import { createLogger, type Logger } from '../src/logger.ts';
 import { subscriptionsCommand } from '../src/schedule/cli.ts';
 import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
+import { migrateCommand } from '../src/store/migrate-cli.ts';
+import { openStore } from '../src/store/open.ts';
+import { StoreError } from '../src/store/sqlite.ts';
 import { startConsole } from './console/index.ts';
 
 export interface AppOptions {
@@ -43,7 +46,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
   let current = engine;
+  // PostgreSQL when DATABASE_URL is set (shared by every instance), SQLite in DATA_DIR otherwise.
+  const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger });
   const subscriptions = createSubscriptions({
+    store,
     dataDir: config.DATA_DIR,
     defaultTimezone: config.DEFAULT_TIMEZONE,
     source: engineDigestSource(() => current),
@@ -76,7 +82,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     if (config.TELEGRAM_BOT_TOKEN) {
       const { startTelegram } = await import('./telegram/index.ts');
       const { createTelegramSchedulePublisher } = await import('./telegram/schedule-publisher.ts');
-      running.push(await startTelegram({ config, briefings, logger }));
+      running.push(await startTelegram({ config, briefings, logger, store }));
       scheduler.setPublisher(
         'telegram',
         createTelegramSchedulePublisher({
@@ -190,9 +196,18 @@ export async function main(argv: string[]): Promise<number> {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   try {
-    return await runCli(argv, io, [startCommand, discordRegisterCommand, subscriptionsCommand]);
+    return await runCli(argv, io, [
+      startCommand,
+      discordRegisterCommand,
+      subscriptionsCommand,
+      migrateCommand,
+    ]);
   } catch (error) {
     if (error instanceof ConfigError) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof StoreError) {
       io.stderr(`${error.message}\n`);
       return 2;
     }

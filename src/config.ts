@@ -34,6 +34,15 @@ export const configSchema = z
       .default('UTC')
       .refine(isTimeZone, 'must be an IANA time zone name such as Europe/Madrid'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+    DATABASE_URL: optionalString.refine((v) => {
+      if (v === undefined) return true;
+      try {
+        const url = new URL(v);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/database (SQLite in DATA_DIR when empty)'),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),

@@ -29,6 +29,11 @@ export interface TelegramBotOptions {
   botInfo?: UserFromGetMe;
   /** Longest `retry_after` (seconds) waited out before a call fails instead. */
   maxRetryDelaySeconds?: number;
+  /**
+   * Shared de-duplication across instances (the store's `markOnce`): true the first time any
+   * instance sees an update id. Without it, only this process's recent updates are remembered.
+   */
+  firstSeenAnywhere?: (updateId: number) => Promise<boolean>;
 }
 
 /** Inline queries come per keystroke pause; they get this many times the command allowance. */
@@ -50,7 +55,16 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
     inlineLimiter: createRateLimiter(rateLimitPerMinute * INLINE_ALLOWANCE_FACTOR),
   };
   const window = createUpdateWindow();
-  bot.use((ctx, next) => (window.firstSeen(ctx.update.update_id) ? next() : undefined));
+  const shared = options.firstSeenAnywhere;
+  bot.use(async (ctx, next) => {
+    const id = ctx.update.update_id;
+    if (!window.firstSeen(id)) return;
+    if (shared && !(await shared(id))) {
+      logger.debug({ updateId: id }, 'update already handled by another instance');
+      return;
+    }
+    await next();
+  });
   bot.use(sequentialize(orderKey));
   bot.use(commandsFeature(deps), inlineFeature(deps), buttonsFeature(deps));
   bot.catch(handleBotError(logger));

@@ -3,9 +3,13 @@
  * it builds the bot, registers the command menu, and runs long polling, or a webhook server when
  * TELEGRAM_WEBHOOK_URL is set.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Briefings } from '../../src/commands/index.ts';
 import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { startElection } from '../../src/store/election.ts';
+import type { Store } from '../../src/store/types.ts';
 import { createTelegramBot } from './bot.ts';
 import { registerCommands } from './commands-menu.ts';
 import { startPolling } from './polling.ts';
@@ -19,12 +23,23 @@ export interface TelegramDeps {
   config: Config;
   briefings: Briefings;
   logger: Logger;
+  /**
+   * The store shared by every instance: updates are de-duplicated across instances, and on
+   * PostgreSQL one elected instance long-polls while the others stand by.
+   */
+  store?: Store;
 }
+
+/** How long a handled update id is remembered (Telegram gives up redelivering well before). */
+const UPDATE_MEMORY_MS = 24 * 60 * 60_000;
+/** The long-polling role survives its holder's silence this long; then another instance polls. */
+const POLLER_LEASE_MS = 9_000;
 
 export async function startTelegram({
   config,
   briefings,
   logger,
+  store,
 }: TelegramDeps): Promise<{ stop(): Promise<void> }> {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('startTelegram: TELEGRAM_BOT_TOKEN is not set');
@@ -35,6 +50,12 @@ export async function startTelegram({
     logger: log,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
+    ...(store
+      ? {
+          firstSeenAnywhere: (updateId: number) =>
+            store.markOnce('telegram-update', String(updateId), Date.now(), UPDATE_MEMORY_MS),
+        }
+      : {}),
   });
   await bot.init();
   try {
@@ -54,5 +75,23 @@ export async function startTelegram({
       log,
     );
   }
-  return startPolling(bot, log);
+  if (store?.kind !== 'postgres') return startPolling(bot, log);
+  // Several instances: exactly one long-polls (Telegram answers 409 to a second getUpdates).
+  let polling: { stop(): Promise<void> } | undefined;
+  const election = await startElection({
+    store,
+    name: 'telegram-poller',
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ttlMs: POLLER_LEASE_MS,
+    logger: log,
+    async onElected() {
+      polling = await startPolling(bot, log);
+    },
+    async onDeposed() {
+      await polling?.stop();
+      polling = undefined;
+    },
+  });
+  if (!election.leader) log.info('another instance polls Telegram; standing by to take over');
+  return { stop: () => election.stop() };
 }

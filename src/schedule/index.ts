@@ -4,6 +4,7 @@
  * publisher, and tells it when content was reloaded.
  */
 import type { Logger } from '../logger.ts';
+import { instanceId } from '../store/open.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
@@ -24,9 +25,14 @@ export {
 } from './publisher.ts';
 export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } from './scheduler.ts';
 
+/** Longest wait between two checks for due work when instances share a database. */
+const SHARED_TICK_MS = 2000;
+
 export interface SubscriptionsOptions {
   /** DATA_DIR: where the SQLite store lives. */
   dataDir: string;
+  /** An open store (e.g. PostgreSQL from `openStore`); SQLite in `dataDir` when absent. */
+  store?: Store;
   /** DEFAULT_TIMEZONE. */
   defaultTimezone: string;
   /** The content; `engineDigestSource(() => currentEngine)` follows reloads. */
@@ -48,7 +54,7 @@ export interface Subscriptions {
 
 /** Opens the store in `dataDir` and builds the handler and scheduler on it (call `scheduler.start()`). */
 export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
-  const store = openSqliteStore({ dataDir: options.dataDir });
+  const store = options.store ?? openSqliteStore({ dataDir: options.dataDir });
   const { logger, clock } = options;
   const source = () => options.source;
   const handler = createSubscriptionHandler({
@@ -58,7 +64,16 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     clock,
     logger,
   });
-  const scheduler = createScheduler({ ...options.scheduler, store, source, clock, logger });
+  const scheduler = createScheduler({
+    // Shared database: check often, so a dead instance's work is taken over within seconds.
+    ...(store.kind === 'postgres' ? { tickMs: SHARED_TICK_MS } : {}),
+    holder: instanceId(store, options.dataDir),
+    ...options.scheduler,
+    store,
+    source,
+    clock,
+    logger,
+  });
   return {
     handler,
     scheduler,
