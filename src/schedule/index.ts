@@ -27,6 +27,8 @@ export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } fro
 
 /** Longest wait between two checks for due work when instances share a database. */
 const SHARED_TICK_MS = 2000;
+/** A dead instance's claimed work waits this long (plus a tick) before another instance takes it. */
+const SHARED_CLAIM_TTL_MS = 8000;
 
 export interface SubscriptionsOptions {
   /** DATA_DIR: where the SQLite store lives. */
@@ -66,7 +68,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
   });
   const scheduler = createScheduler({
     // Shared database: check often, so a dead instance's work is taken over within seconds.
-    ...(store.kind === 'postgres' ? { tickMs: SHARED_TICK_MS } : {}),
+    ...(store.kind === 'postgres' ? { tickMs: SHARED_TICK_MS, claimTtlMs: SHARED_CLAIM_TTL_MS } : {}),
     holder: instanceId(store, options.dataDir),
     ...options.scheduler,
     store,

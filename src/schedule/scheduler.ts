@@ -64,8 +64,13 @@ export interface Scheduler {
 
 /** Rate-limit answers are waited out this many times before a delivery is given up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 20;
-/** Deliveries read from the store at a time. */
+/** Due digests claimed from the store at a time. */
 const BATCH = 200;
+/**
+ * Deliveries claimed at a time: enough to keep the senders busy, few enough that instances sharing
+ * a database split a burst between them instead of one taking it all.
+ */
+const DELIVERY_BATCH = 50;
 
 /** Builds a scheduler; nothing runs until `start()` or `runOnce()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -315,13 +320,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (;;) {
       const before = report.sent + report.failed;
       const size = await deliverBatch(report);
-      if (size < BATCH || report.sent + report.failed === before) return;
+      if (size < DELIVERY_BATCH || report.sent + report.failed === before) return;
     }
   }
 
   /** Sends one batch of ready deliveries: one chat's posts in order, several chats at once. */
   async function deliverBatch(report: RunReport): Promise<number> {
-    const ready = await store.claimReadyDeliveries(clock.now(), BATCH, [...publishers.keys()], claim());
+    const ready = await store.claimReadyDeliveries(
+      clock.now(),
+      DELIVERY_BATCH,
+      [...publishers.keys()],
+      claim(),
+    );
     const byChat = new Map<string, Delivery[]>();
     for (const d of ready) {
       const key = `${d.platform}:${d.chatId}`;

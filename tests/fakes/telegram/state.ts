@@ -84,6 +84,8 @@ export class FakeState {
   activePoll: AbortController | undefined;
   /** How many getUpdates calls overlapped another (each answered 409 like Telegram). */
   pollConflicts = 0;
+  /** Milliseconds a method takes before it acts (a slow network), by method name. */
+  readonly latency = new Map<string, number>();
   private nextUpdateId = 100;
   private nextQueryId = 1;
   private readonly failures = new Map<string, { remaining: number; failure: Failure }>();
