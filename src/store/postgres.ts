@@ -105,7 +105,9 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    // The schema named (option, or first in the URL's `options=-c search_path=…`) is created if missing.
+    const target = schema ?? (await firstSearchPathEntry(client));
+    if (target) await client.query(`CREATE SCHEMA IF NOT EXISTS ${target}`);
     const { rows: current } = await client.query<{ s: string | null }>('SELECT current_schema() AS s');
     if (!current[0]?.s) {
       throw new StoreError(
@@ -138,6 +140,13 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
   } finally {
     client.release();
   }
+}
+
+/** The first schema of the connection's search path when it is a plain name (not `"$user"`). */
+async function firstSearchPathEntry(client: pg.PoolClient): Promise<string | undefined> {
+  const { rows } = await client.query<{ search_path: string }>('SHOW search_path');
+  const first = rows[0]?.search_path.split(',')[0]?.trim();
+  return first && SCHEMA_NAME.test(first) ? first : undefined;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;

@@ -248,4 +248,24 @@ describe.skipIf(!postgres.available)('three instances on one PostgreSQL', () => 
         `first takeover after ${firstTakeover} ms, all after ${allTakenOver} ms; unknown ${byStatus('unknown').length}\n`,
     );
   }, 240_000);
+
+  it('hands long polling to another instance when the poller is killed', async () => {
+    const alive = instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
+    expect(alive.length).toBeGreaterThanOrEqual(2);
+    const [lease] = await query<{ holder: string }>(
+      `SELECT holder FROM leases WHERE name = 'telegram-poller'`,
+    );
+    const poller = alive.find((i) => i.child.pid === Number(lease?.holder.split(':')[1]));
+    expect(poller, 'the poller is one of the live instances').toBeDefined();
+    poller?.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const chat = { id: 4242, type: 'private' as const, first_name: 'Ana' };
+    telegram.sendText('/help', { chat, from: { id: 4242, is_bot: false, first_name: 'Ana' } });
+    await until(() => telegram.botMessages(chat.id).length > 0, 'an answer from the new poller', 30_000);
+    const answeredIn = Date.now() - killedAt;
+    expect(answeredIn).toBeLessThan(TAKEOVER_LIMIT_MS);
+    expect(telegram.botMessages(chat.id)).toHaveLength(1);
+    expect(telegram.state.pollConflicts).toBe(0);
+    process.stderr.write(`[failover] poller killed; next update answered after ${answeredIn} ms\n`);
+  }, 60_000);
 });
