@@ -32,8 +32,14 @@ export class ImportRefused extends Error {
   override name = 'ImportRefused';
 }
 
+interface SqliteContents {
+  rows: Record<Table, Record<string, unknown>[]>;
+  /** The highest id ever handed out per table (ids of deleted rows are not reused). */
+  sequences: Map<string, number>;
+}
+
 /** Reads every row of the tables we copy from a SQLite store file, without changing it. */
-function readSqlite(file: string): Record<Table, Record<string, unknown>[]> {
+function readSqlite(file: string): SqliteContents {
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -51,7 +57,12 @@ function readSqlite(file: string): Record<Table, Record<string, unknown>[]> {
     for (const table of TABLES) {
       rows[table] = db.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
     }
-    return rows;
+    const sequences = new Map(
+      (db.prepare('SELECT name, seq FROM sqlite_sequence').all() as { name: string; seq: number }[]).map(
+        (r) => [r.name, r.seq],
+      ),
+    );
+    return { rows, sequences };
   } finally {
     db.close();
   }
@@ -60,7 +71,7 @@ function readSqlite(file: string): Record<Table, Record<string, unknown>[]> {
 /** Copies `file` into the database at `connectionString` once; see the module comment. */
 export async function importSqlite(file: string, connectionString: string): Promise<ImportResult> {
   const source = realpathSync(file);
-  const rows = readSqlite(source);
+  const { rows, sequences } = readSqlite(source);
   // Opening the store applies any pending migrations first.
   await (await openPostgresStore({ connectionString, maxConnections: 1 })).close();
   const client = new pg.Client({ connectionString });
@@ -104,8 +115,10 @@ export async function importSqlite(file: string, connectionString: string): Prom
     }
     // New rows continue after the copied ids.
     for (const table of ['subscriptions', 'deliveries']) {
+      const last = sequences.get(table) ?? 0;
       await client.query(
-        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT MAX(id) FROM ${table}), 1), (SELECT COUNT(*) > 0 FROM ${table}))`,
+        `SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT MAX(id) FROM ${table}), $1, 1), GREATEST((SELECT MAX(id) FROM ${table}), $1) > 0)`,
+        [last],
       );
     }
     const counts = {} as ImportCounts;
