@@ -6,6 +6,7 @@
  */
 
 import { fixedDigestSource } from '../src/schedule/fixed-source.ts';
+import { SHARED_SCHEDULER_DEFAULTS } from '../src/schedule/index.ts';
 import { createPacer } from '../src/schedule/pace.ts';
 import type { Publisher } from '../src/schedule/publisher.ts';
 import { createScheduler } from '../src/schedule/scheduler.ts';
@@ -38,8 +39,8 @@ const scheduler = createScheduler({
   store,
   source: () => source,
   holder: options.holder,
+  ...(store.kind === 'postgres' ? SHARED_SCHEDULER_DEFAULTS : {}),
   tickMs: 100,
-  claimTtlMs: 8000,
   pacer: createPacer(() => ({})),
 });
 scheduler.setPublisher('discord', publisher);

@@ -25,10 +25,12 @@ export {
 } from './publisher.ts';
 export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } from './scheduler.ts';
 
-/** Longest wait between two checks for due work when instances share a database. */
-const SHARED_TICK_MS = 2000;
-/** A dead instance's claimed work waits this long (plus a tick) before another instance takes it. */
-const SHARED_CLAIM_TTL_MS = 8000;
+/**
+ * Scheduler settings when instances share a database: check often and keep claims short, so a
+ * dead instance's work is taken over within seconds (claim TTL plus a tick), and overlap more
+ * database round trips.
+ */
+export const SHARED_SCHEDULER_DEFAULTS = { tickMs: 2000, claimTtlMs: 8000, concurrency: 8 } as const;
 
 export interface SubscriptionsOptions {
   /** DATA_DIR: where the SQLite store lives. */
@@ -68,7 +70,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
   });
   const scheduler = createScheduler({
     // Shared database: check often, so a dead instance's work is taken over within seconds.
-    ...(store.kind === 'postgres' ? { tickMs: SHARED_TICK_MS, claimTtlMs: SHARED_CLAIM_TTL_MS } : {}),
+    ...(store.kind === 'postgres' ? SHARED_SCHEDULER_DEFAULTS : {}),
     holder: instanceId(store, options.dataDir),
     ...options.scheduler,
     store,

@@ -370,14 +370,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (added.length > 0) log.info({ added: added.length }, 'new articles noticed');
       report.planned += await planAlerts(now);
     }
+    // Due digests a batch at a time, each batch planned (several at once) and then posted, so the
+    // first posts go out while later digests still wait to be planned (here or by another instance).
     const planned = new Set<number>();
     for (;;) {
       const due = (await store.claimDueDigests(now, BATCH, claim())).filter((s) => !planned.has(s.id));
-      for (const sub of due) {
-        planned.add(sub.id);
-        if (await planDigest(sub, now)) report.planned++;
-      }
       if (due.length === 0) break;
+      for (const sub of due) planned.add(sub.id);
+      await forEachLimit(due, concurrency, async (sub) => {
+        if (await planDigest(sub, now)) report.planned++;
+      });
+      await deliverAllReady(report);
     }
     await store.releaseClaims(holder, 'digests');
     await deliverAllReady(report);
@@ -453,4 +456,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return runExclusive();
     },
   };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure after all settle. */
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item).catch((error: unknown) => {
+        errors.push(error);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (errors.length > 0) throw errors[0];
 }

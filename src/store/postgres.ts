@@ -179,6 +179,11 @@ export function createPostgresStore(pool: pg.Pool): Store {
   }
 
   async function update(id: number, patch: SubscriptionPatch, at: number, on: Queryable = pool) {
+    await applyPatch(id, patch, at, on);
+    return getSubscription(id, on);
+  }
+
+  async function applyPatch(id: number, patch: SubscriptionPatch, at: number, on: Queryable): Promise<void> {
     const keys = (Object.keys(patch) as (keyof SubscriptionPatch)[]).filter((k) => k in PATCH_COLUMNS);
     if (keys.length > 0) {
       const sets = keys.map((k, i) => `${PATCH_COLUMNS[k]} = $${i + 3}`).join(', ');
@@ -188,7 +193,6 @@ export function createPostgresStore(pool: pg.Pool): Store {
         on,
       );
     }
-    return getSubscription(id, on);
   }
 
   const sortSubscriptions = (subs: Subscription[]) =>
@@ -341,7 +345,7 @@ export function createPostgresStore(pool: pg.Pool): Store {
           // Any article already claimed by another delivery: this plan is void.
           if ((claimed.rowCount ?? 0) !== new Set(p.articleIds).size) throw new Rollback();
         }
-        await update(p.subscriptionId, p.subscription, p.at, c);
+        await applyPatch(p.subscriptionId, p.subscription, p.at, c);
         return toDelivery(row);
       });
     },
