@@ -44,10 +44,17 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
-  let current = engine;
-  // PostgreSQL when DATABASE_URL is set (shared by every instance), SQLite in DATA_DIR otherwise.
+  // PostgreSQL when DATABASE_URL is set (shared by every instance), SQLite in DATA_DIR otherwise;
+  // opened first, so an unreachable database stops start-up before content is indexed.
   const store = await openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger });
+  let engine: Awaited<ReturnType<typeof loadEngine>>['engine'];
+  try {
+    ({ engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger }));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  let current = engine;
   const subscriptions = createSubscriptions({
     store,
     dataDir: config.DATA_DIR,
