@@ -50,7 +50,8 @@ export async function startTelegram({
     logger: log,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
-    ...(store
+    // One process (SQLite) remembers recent updates in memory; several share them in the database.
+    ...(store?.kind === 'postgres'
       ? {
           firstSeenAnywhere: (updateId: number) =>
             store.markOnce('telegram-update', String(updateId), Date.now(), UPDATE_MEMORY_MS),
