@@ -29,7 +29,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     claim_until    BIGINT,
     UNIQUE (platform, chat_id, topic)
   );
-  CREATE INDEX subscriptions_due ON subscriptions (status, next_run_at);
+  CREATE INDEX subscriptions_due ON subscriptions (status, next_run_at, id);
+  CREATE INDEX subscriptions_by_holder ON subscriptions (claimed_by);
 
   CREATE TABLE articles_seen (
     article_id     TEXT    PRIMARY KEY,
@@ -57,7 +58,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     claimed_by       TEXT,
     claim_until      BIGINT
   );
-  CREATE INDEX deliveries_ready ON deliveries (status, next_attempt_at);
+  -- With id, so claiming the oldest ready deliveries reads them in order instead of sorting all.
+  CREATE INDEX deliveries_ready ON deliveries (status, next_attempt_at, id);
   CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id, id);
   CREATE INDEX deliveries_by_chat ON deliveries (platform, chat_id, status);
   CREATE INDEX deliveries_by_holder ON deliveries (claimed_by);
