@@ -22,7 +22,10 @@ import {
   startFeedPoller,
 } from '../src/sources/index.ts';
 import { backupCommand } from '../src/store/cli.ts';
+import { migrateCommand } from '../src/store/migrate-cli.ts';
+import { openStore } from '../src/store/open.ts';
 import { StoreError } from '../src/store/sqlite.ts';
+import type { Store } from '../src/store/types.ts';
 import { startConsole } from './console/index.ts';
 import { DRAIN_MS, PlatformUnavailableError, settlesWithin } from './lifecycle.ts';
 
@@ -66,31 +69,39 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     config.HTTP_PORT === undefined
       ? undefined
       : await startOperations({ config, port: config.HTTP_PORT, logger });
-  // Until the platforms run, a failed step (damaged database, unreadable content) closes the server.
+  // Until the platforms run, a failed step (damaged or unreachable database, unreadable content)
+  // closes what is already open.
+  let store: Store | undefined;
   const orStop = async <T>(step: () => T | Promise<T>): Promise<T> => {
     try {
       return await step();
     } catch (error) {
+      await store?.close();
       await ops?.stop();
       throw error;
     }
   };
+  // PostgreSQL when DATABASE_URL is set (shared by every instance), SQLite in DATA_DIR otherwise;
+  // opened first, so an unusable database stops start-up before content is indexed.
+  const opened = await orStop(() =>
+    openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger }),
+  );
+  store = opened;
   const { engine } = await orStop(() =>
     loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger }),
   );
   let current = engine;
-  const subscriptions = await orStop(() =>
-    createSubscriptions({
-      dataDir: config.DATA_DIR,
-      defaultTimezone: config.DEFAULT_TIMEZONE,
-      source: engineDigestSource(() => current),
-      logger,
-      scheduler: {
-        graceMs: config.DIGEST_GRACE_MINUTES * 60_000,
-        ...(ops ? { observer: ops.metrics.store } : {}),
-      },
-    }),
-  );
+  const subscriptions = createSubscriptions({
+    store: opened,
+    dataDir: config.DATA_DIR,
+    defaultTimezone: config.DEFAULT_TIMEZONE,
+    source: engineDigestSource(() => current),
+    logger,
+    scheduler: {
+      graceMs: config.DIGEST_GRACE_MINUTES * 60_000,
+      ...(ops ? { observer: ops.metrics.store } : {}),
+    },
+  });
   const sourcesStore = openSourcesStore({ dataDir: config.DATA_DIR });
   const briefings = createBriefings(engine, {
     subscriptions: subscriptions.handler,
@@ -153,7 +164,14 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       const { startTelegram } = await import('./telegram/index.ts');
       const { createTelegramSchedulePublisher } = await import('./telegram/schedule-publisher.ts');
       const http = ops && config.HTTP_PORT === config.TELEGRAM_WEBHOOK_PORT ? ops.server : undefined;
-      const telegram = await startTelegram({ config, briefings, logger, signal: options.signal, http });
+      const telegram = await startTelegram({
+        config,
+        briefings,
+        logger,
+        signal: options.signal,
+        http,
+        store: subscriptions.store,
+      });
       running.push(telegram);
       ops?.platformStarted('telegram', telegram.connected);
       scheduler.setPublisher(
@@ -335,6 +353,7 @@ export async function main(argv: string[]): Promise<number> {
       subscriptionsCommand,
       backupCommand,
       sourcesCommand,
+      migrateCommand,
     ]);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StoreError) {

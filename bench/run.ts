@@ -3,9 +3,12 @@
  * FlexSearch, on synthetic corpora of 1k, 10k and 100k articles. Prints one table and writes
  * bench/results.json. `--quick` is the CI smoke run: small sizes, a few rounds, under a minute.
  * `--sizes=1000,10000` picks sizes; `--only=ours` picks contenders; `--no-cold` skips cold starts;
- * `--no-e2e` skips the adapters measured end to end against the fake platforms.
+ * `--no-e2e` skips the adapters measured end to end against the fake platforms. Scheduled posts
+ * (bench/scheduler.ts): `--schedule=N` due subscriptions (default 10,000), `--no-schedule` skips
+ * them; `--only-schedule` runs nothing else. The PostgreSQL part skips with a message when no
+ * server answers, and is left out of `--quick` (it takes minutes).
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureColdStart } from './cold.ts';
@@ -16,6 +19,13 @@ import { measureContender } from './measure.ts';
 import { judge } from './quality.ts';
 import { queryMix } from './queries.ts';
 import { type Results, type SizeResult, table } from './report.ts';
+import {
+  BENCH_DATABASE_URL,
+  measureScheduler,
+  postgresAnswers,
+  type SchedulerFigures,
+  schedulerTable,
+} from './scheduler.ts';
 
 const SEED_DIR = 'content';
 const RESULTS_FILE = new URL('./results.json', import.meta.url);
@@ -26,12 +36,22 @@ const { values: args } = parseArgs({
     sizes: { type: 'string' },
     'no-cold': { type: 'boolean', default: false },
     'no-e2e': { type: 'boolean', default: false },
+    'no-schedule': { type: 'boolean', default: false },
+    'only-schedule': { type: 'boolean', default: false },
+    schedule: { type: 'string' },
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
   },
 });
 const quick = args.quick ?? false;
-const sizes = args.sizes ? args.sizes.split(',').map(Number) : quick ? [1000, 5000] : [1000, 10_000, 100_000];
+const onlySchedule = args['only-schedule'] ?? false;
+const sizes = onlySchedule
+  ? []
+  : args.sizes
+    ? args.sizes.split(',').map(Number)
+    : quick
+      ? [1000, 5000]
+      : [1000, 10_000, 100_000];
 const seed = Number(args.seed);
 const contenders = args.only ? CONTENDERS.filter((c) => args.only?.split(',').includes(c)) : CONTENDERS;
 
@@ -49,7 +69,7 @@ const results: Results = {
     node: process.versions.node,
     platform: `${process.platform}-${process.arch}`,
   },
-  quality: contenders.map((name: ContenderName) => judge(name, seedContent)),
+  quality: onlySchedule ? [] : contenders.map((name: ContenderName) => judge(name, seedContent)),
   sizes: [],
   endToEnd: [],
 };
@@ -77,7 +97,7 @@ for (const size of sizes) {
   results.sizes.push(result);
 }
 
-if (!args['no-e2e']) {
+if (!args['no-e2e'] && !onlySchedule) {
   // One user at a time shows the latency of a request; many at once, the throughput.
   const loads: [number, number][] = quick
     ? [
@@ -94,6 +114,30 @@ if (!args['no-e2e']) {
   }
 }
 
-await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write(`${table(results)}\n`);
+const schedule: SchedulerFigures[] = [];
+let scheduleSkipped: string | undefined;
+if (!args['no-schedule']) {
+  // --quick: a SQLite smoke run only; the PostgreSQL runs take minutes.
+  const due = args.schedule ? Number(args.schedule) : quick ? 300 : 10_000;
+  log(`scheduled posts: ${due} due at once, SQLite, 1 instance`);
+  schedule.push(await measureScheduler('sqlite', 1, due));
+  const unreachable = quick ? 'left out of --quick (takes minutes)' : await postgresAnswers();
+  if (unreachable) {
+    scheduleSkipped = quick ? unreachable : `no PostgreSQL at ${BENCH_DATABASE_URL} (${unreachable})`;
+    log(`scheduled posts on PostgreSQL SKIPPED: ${scheduleSkipped}`);
+  } else {
+    for (const instances of [1, 3]) {
+      log(`scheduled posts: ${due} due at once, PostgreSQL, ${instances} instance(s)`);
+      schedule.push(await measureScheduler('postgres', instances, due));
+    }
+  }
+}
+// --only-schedule keeps the other figures of the last full run in results.json.
+const base: object = onlySchedule
+  ? JSON.parse(await readFile(RESULTS_FILE, 'utf8').catch(() => JSON.stringify(results)))
+  : results;
+const written = { ...base, schedule, scheduleSkipped };
+
+await writeFile(RESULTS_FILE, `${JSON.stringify(written, null, 2)}\n`);
+process.stdout.write(`${onlySchedule ? '' : table(results)}${schedulerTable(schedule, scheduleSkipped)}\n`);
 log(`results written to bench/results.json`);

@@ -94,6 +94,15 @@ export const configSchema = z
     DIGEST_GRACE_MINUTES: wholeNumber(0, 7 * 24 * 60).default(360),
     // 0 turns polling off.
     FEED_POLL_MINUTES: wholeNumber(0, 1440).default(30),
+    DATABASE_URL: optionalString.refine((v) => {
+      if (v === undefined) return true;
+      try {
+        const url = new URL(v);
+        return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/database (SQLite in DATA_DIR when empty)'),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),

@@ -33,6 +33,11 @@ export interface TelegramBotOptions {
   shutdown?: AbortSignal;
   /** Told about each update's handling, so stopping can wait for answers being written. */
   track?: (handling: Promise<unknown>) => void;
+  /**
+   * Shared de-duplication across instances (the store's `markOnce`): true the first time any
+   * instance sees an update id. Without it, only this process's recent updates are remembered.
+   */
+  firstSeenAnywhere?: (updateId: number) => Promise<boolean>;
 }
 
 /** Inline queries come per keystroke pause; they get this many times the command allowance. */
@@ -67,7 +72,16 @@ export function createTelegramBot(options: TelegramBotOptions): Bot {
       track(handling);
       return handling;
     });
-  bot.use((ctx, next) => (window.firstSeen(ctx.update.update_id) ? next() : undefined));
+  const shared = options.firstSeenAnywhere;
+  bot.use(async (ctx, next) => {
+    const id = ctx.update.update_id;
+    if (!window.firstSeen(id)) return;
+    if (shared && !(await shared(id))) {
+      logger.debug({ updateId: id }, 'update already handled by another instance');
+      return;
+    }
+    await next();
+  });
   bot.use(sequentialize(orderKey));
   bot.use(commandsFeature(deps), inlineFeature(deps), buttonsFeature(deps));
   bot.catch(handleBotError(logger));

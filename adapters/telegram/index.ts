@@ -7,10 +7,14 @@
  * attempt, then fails with PlatformUnavailableError (or ConfigError when the token is refused).
  * `stop()` ends within a bound whatever Telegram does: see ../lifecycle.ts.
  */
-import { GrammyError } from 'grammy';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Bot, GrammyError } from 'grammy';
 import type { Briefings } from '../../src/commands/index.ts';
 import { type Config, ConfigError } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
+import { startElection } from '../../src/store/election.ts';
+import type { Store } from '../../src/store/types.ts';
 import { ABORT_GRACE_MS, DRAIN_MS, InFlight, PlatformUnavailableError, settlesWithin } from '../lifecycle.ts';
 import { createTelegramBot } from './bot.ts';
 import { registerCommands } from './commands-menu.ts';
@@ -30,7 +34,17 @@ export interface TelegramDeps {
   signal?: AbortSignal;
   /** The HTTP_PORT server, when the webhook shares its port (TELEGRAM_WEBHOOK_PORT = HTTP_PORT). */
   http?: WebhookOptions['shared'];
+  /**
+   * The store shared by every instance: updates are de-duplicated across instances, and on
+   * PostgreSQL one elected instance long-polls while the others stand by.
+   */
+  store?: Store;
 }
+
+/** How long a handled update id is remembered (Telegram gives up redelivering well before). */
+const UPDATE_MEMORY_MS = 24 * 60 * 60_000;
+/** The long-polling role survives its holder's silence this long; then another instance polls. */
+const POLLER_LEASE_MS = 9_000;
 
 export async function startTelegram({
   config,
@@ -38,6 +52,7 @@ export async function startTelegram({
   logger,
   signal,
   http,
+  store,
 }: TelegramDeps): Promise<{ stop(): Promise<void>; connected(): true | string }> {
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) throw new Error('startTelegram: TELEGRAM_BOT_TOKEN is not set');
@@ -55,6 +70,13 @@ export async function startTelegram({
     ...(config.TELEGRAM_API_ROOT ? { apiRoot: config.TELEGRAM_API_ROOT } : {}),
     shutdown: shutdown.signal,
     track: (handling) => inFlight.track(handling),
+    // One process (SQLite) remembers recent updates in memory; several share them in the database.
+    ...(store?.kind === 'postgres'
+      ? {
+          firstSeenAnywhere: (updateId: number) =>
+            store.markOnce('telegram-update', String(updateId), Date.now(), UPDATE_MEMORY_MS),
+        }
+      : {}),
   });
   let intake: { stop(): Promise<void>; abort?(): void; connected(): true | string };
   try {
@@ -81,7 +103,9 @@ export async function startTelegram({
           },
           log,
         )
-      : startPolling(bot, log)
+      : store?.kind === 'postgres'
+        ? startElectedPolling(bot, log, store)
+        : startPolling(bot, log)
     ).catch((error: unknown) => {
       throw startupError(error, config);
     });
@@ -132,4 +156,26 @@ function startupError(error: unknown, config: Config): Error {
   return new PlatformUnavailableError(
     `Telegram: the Bot API at ${where} did not answer (${networkReason(error)}) after several attempts; check the network or TELEGRAM_API_ROOT, then start again`,
   );
+}
+
+/** Intake on a shared database: exactly one instance long-polls (Telegram answers 409 to a second). */
+async function startElectedPolling(bot: Bot, log: Logger, store: Store) {
+  let polling: { stop(): Promise<void> } | undefined;
+  const election = await startElection({
+    store,
+    name: 'telegram-poller',
+    holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ttlMs: POLLER_LEASE_MS,
+    logger: log,
+    async onElected() {
+      polling = await startPolling(bot, log);
+    },
+    async onDeposed() {
+      await polling?.stop();
+      polling = undefined;
+    },
+  });
+  if (!election.leader) log.info('another instance polls Telegram; standing by to take over');
+  // Standing by is a healthy state: this instance still answers webhooks, posts and commands.
+  return { stop: () => election.stop(), connected: () => true as const };
 }

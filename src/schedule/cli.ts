@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../cli.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { databasePath, openSqliteStore } from '../store/sqlite.ts';
-import type { Delivery, Subscription } from '../store/types.ts';
+import { openStore } from '../store/open.ts';
+import { describeDatabase } from '../store/postgres.ts';
+import { databasePath, StoreError } from '../store/sqlite.ts';
+import type { Delivery, Store, Subscription } from '../store/types.ts';
 import { describeCadence, formatInZone } from './cadence.ts';
 
 /** One subscription as `--json` prints it. */
@@ -109,23 +111,27 @@ export const subscriptionsCommand: CliCommand = {
       return 2;
     }
     let dataDir: string;
+    let store: Store;
+    let where: string;
     try {
-      dataDir = loadConfig(io.env).DATA_DIR;
+      const config = loadConfig(io.env);
+      dataDir = config.DATA_DIR;
+      where = config.DATABASE_URL ? describeDatabase(config.DATABASE_URL) : dataDir;
+      // A report creates nothing: no directory, no database.
+      if (!config.DATABASE_URL && !existsSync(databasePath(dataDir))) {
+        io.stdout(
+          json ? `${JSON.stringify({ subscriptions: [] }, null, 2)}\n` : `No subscriptions in ${dataDir}.\n`,
+        );
+        return 0;
+      }
+      store = await openStore({ dataDir, databaseUrl: config.DATABASE_URL });
     } catch (error) {
-      if (error instanceof ConfigError) {
+      if (error instanceof ConfigError || error instanceof StoreError) {
         io.stderr(`${error.message}\n`);
         return 2;
       }
       throw error;
     }
-    // A report creates nothing: no directory, no database.
-    if (!existsSync(databasePath(dataDir))) {
-      io.stdout(
-        json ? `${JSON.stringify({ subscriptions: [] }, null, 2)}\n` : `No subscriptions in ${dataDir}.\n`,
-      );
-      return 0;
-    }
-    const store = openSqliteStore({ dataDir });
     try {
       const subs = await store.listSubscriptions();
       const last = await store.lastDeliveries();
@@ -133,7 +139,7 @@ export const subscriptionsCommand: CliCommand = {
       if (json) {
         io.stdout(`${JSON.stringify({ subscriptions: reports }, null, 2)}\n`);
       } else if (subs.length === 0) {
-        io.stdout(`No subscriptions in ${dataDir}.\n`);
+        io.stdout(`No subscriptions in ${where}.\n`);
       } else {
         io.stdout(`${subs.map((s, i) => describe(reports[i] as SubscriptionReport, s)).join('\n\n')}\n`);
       }

@@ -4,12 +4,12 @@
  * publisher, and tells it when content was reloaded.
  */
 import type { Logger } from '../logger.ts';
+import { instanceId } from '../store/open.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { DigestSource } from './digest.ts';
 import { createSubscriptionHandler, type SubscriptionHandler } from './handler.ts';
-import { instanceIdentity } from './instance.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 
 export type { Cadence } from './cadence.ts';
@@ -25,9 +25,18 @@ export {
 } from './publisher.ts';
 export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } from './scheduler.ts';
 
+/**
+ * Scheduler settings when instances share a database: check often and keep claims short, so a
+ * dead instance's work is taken over within seconds (claim TTL plus a tick), and overlap more
+ * database round trips.
+ */
+export const SHARED_SCHEDULER_DEFAULTS = { tickMs: 2000, claimTtlMs: 8000, concurrency: 8 } as const;
+
 export interface SubscriptionsOptions {
   /** DATA_DIR: where the SQLite store lives. */
   dataDir: string;
+  /** An open store (e.g. PostgreSQL from `openStore`); SQLite in `dataDir` when absent. */
+  store?: Store;
   /** DEFAULT_TIMEZONE. */
   defaultTimezone: string;
   /** The content; `engineDigestSource(() => currentEngine)` follows reloads. */
@@ -49,7 +58,7 @@ export interface Subscriptions {
 
 /** Opens the store in `dataDir` and builds the handler and scheduler on it (call `scheduler.start()`). */
 export function createSubscriptions(options: SubscriptionsOptions): Subscriptions {
-  const store = openSqliteStore({ dataDir: options.dataDir });
+  const store = options.store ?? openSqliteStore({ dataDir: options.dataDir });
   const { logger, clock } = options;
   const source = () => options.source;
   const handler = createSubscriptionHandler({
@@ -59,10 +68,10 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     clock,
     logger,
   });
-  const { holder, stale } = instanceIdentity(options.dataDir);
   const scheduler = createScheduler({
-    holder,
-    staleHolder: stale,
+    // Shared database: check often, so a dead instance's work is taken over within seconds.
+    ...(store.kind === 'postgres' ? SHARED_SCHEDULER_DEFAULTS : {}),
+    holder: instanceId(store, options.dataDir),
     ...options.scheduler,
     store,
     source,

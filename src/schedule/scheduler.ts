@@ -33,11 +33,13 @@ export interface SchedulerOptions {
   /** First retry delay after a transient failure; doubles each attempt up to `backoffMaxMs`. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** This instance's name in the scheduler lease (several instances share one database). */
+  /** This instance's name on the work it claims (several instances share one database). */
   holder?: string;
-  /** A crashed earlier holder of this same instance, whose lease is released at start. */
-  staleHolder?: string;
-  leaseTtlMs?: number;
+  /**
+   * How long a claim on a due digest or a delivery lasts without renewal; a live instance renews
+   * its claims every third of it, so a dead instance's work is taken over this long after it died.
+   */
+  claimTtlMs?: number;
   /** Deliveries to different chats sent at the same time. */
   concurrency?: number;
   /** Hears how each delivery attempt ended and who holds the lease (metrics). */
@@ -45,8 +47,6 @@ export interface SchedulerOptions {
 }
 
 export interface RunReport {
-  /** False when another instance holds the scheduler lease. */
-  leader: boolean;
   planned: number;
   sent: number;
   failed: number;
@@ -57,19 +57,23 @@ export interface Scheduler {
   setPublisher(platform: Platform, publisher: Publisher): void;
   /** Starts checking for due work on the clock's timers. */
   start(): Promise<void>;
-  /** Stops the timers, waits for the check under way, releases the lease. */
+  /** Stops the timers, waits for the check under way, gives up this instance's claims. */
   stop(): Promise<void>;
-  /** One check: take the lease, notice new articles, plan due digests and alerts, send what is ready. */
+  /** One check: notice new articles, claim and plan due digests and alerts, claim and send what is ready. */
   runOnce(): Promise<RunReport>;
   /** Content was reloaded: note new articles and send alerts now. */
   contentChanged(): Promise<RunReport>;
 }
 
-const SCHEDULER_LEASE = 'scheduler';
 /** Rate-limit answers are waited out this many times before a delivery is given up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 20;
-/** Deliveries read from the store at a time. */
+/** Due digests claimed from the store at a time. */
 const BATCH = 200;
+/**
+ * Deliveries claimed at a time: enough to keep the senders busy, few enough that instances sharing
+ * a database split a burst between them instead of one taking it all.
+ */
+const DELIVERY_BATCH = 50;
 
 /** Builds a scheduler; nothing runs until `start()` or `runOnce()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -86,19 +90,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     backoffBaseMs = 30_000,
     backoffMaxMs = 60 * 60_000,
     holder = randomUUID(),
-    leaseTtlMs = 120_000,
+    claimTtlMs = 10_000,
     concurrency = 4,
   } = options;
   const log = logger.child({ module: 'scheduler' });
   const publishers = new Map<Platform, Publisher>();
-  let leader = false;
-  /** Platforms whose interrupted deliveries were reconciled since this instance became leader. */
+  /** Platforms whose sends interrupted by this instance's own previous life were reconciled. */
   const recovered = new Set<Platform>();
+  let heartbeat: TimerHandle | undefined;
+  const claim = () => ({ holder, until: clock.now() + claimTtlMs });
   let catalogDirty = true;
   let running: Promise<RunReport> | undefined;
   let timer: TimerHandle | undefined;
   let started = false;
-  let staleHolder = options.staleHolder;
 
   /** Articles first seen after the subscription's baseline and not yet claimed by it, newest first. */
   async function unsentArticles(sub: Subscription, articles: Article[]): Promise<Article[]> {
@@ -133,6 +137,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         subscription: { lastRunAt: now, lastOutcome: `alert with ${fresh.length} new` },
       });
       if (delivery) planned++;
+      // Raced by another instance for some of these articles: the rest are planned next check.
+      else catalogDirty = true;
     }
     return planned;
   }
@@ -209,7 +215,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await store.deferDelivery(delivery.id, now + wait, now);
       return 'waiting';
     }
-    if (!(await store.startAttempt(delivery.id, now))) return 'waiting';
+    if (!(await store.startAttempt(delivery.id, now, claim()))) return 'waiting';
     pacer.record(target, now);
     const attempts = delivery.attempts + 1;
     try {
@@ -318,13 +324,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (;;) {
       const before = report.sent + report.failed;
       const size = await deliverBatch(report);
-      if (size < BATCH || report.sent + report.failed === before) return;
+      if (size < DELIVERY_BATCH || report.sent + report.failed === before) return;
     }
   }
 
   /** Sends one batch of ready deliveries: one chat's posts in order, several chats at once. */
   async function deliverBatch(report: RunReport): Promise<number> {
-    const ready = await store.readyDeliveries(clock.now(), BATCH, [...publishers.keys()]);
+    const ready = await store.claimReadyDeliveries(
+      clock.now(),
+      DELIVERY_BATCH,
+      [...publishers.keys()],
+      claim(),
+    );
     const byChat = new Map<string, Delivery[]>();
     for (const d of ready) {
       const key = `${d.platform}:${d.chatId}`;
@@ -346,26 +357,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   async function check(): Promise<RunReport> {
-    const report: RunReport = { leader: false, planned: 0, sent: 0, failed: 0 };
+    const report: RunReport = { planned: 0, sent: 0, failed: 0 };
     const now = clock.now();
-    const wasLeader = leader;
-    if (staleHolder) {
-      await store.releaseLease(SCHEDULER_LEASE, staleHolder);
-      staleHolder = undefined;
-    }
-    leader = await store.acquireLease(SCHEDULER_LEASE, holder, now, leaseTtlMs);
-    report.leader = leader;
-    if (!leader) return report;
-    if (!wasLeader) {
-      recovered.clear();
-      catalogDirty = true;
-    }
+    // Sends left half-way by a dead instance (its claims expired), or by this instance's own
+    // previous life (same holder, first check only): resent when idempotent, `unknown` otherwise.
     for (const [platform, publisher] of publishers) {
-      if (recovered.has(platform)) continue;
+      const own = recovered.has(platform) ? undefined : holder;
       recovered.add(platform);
-      const result = await store.recoverInterrupted(platform, publisher.idempotent, now);
+      const result = await store.recoverInterrupted(platform, publisher.idempotent, now, own);
       if (result.requeued || result.unknown)
-        log.warn({ platform, ...result }, 'reconciled posts interrupted by a restart');
+        log.warn({ platform, ...result }, 'reconciled posts interrupted by a restart or a dead instance');
     }
     if (catalogDirty) {
       catalogDirty = false;
@@ -373,9 +374,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       if (added.length > 0) log.info({ added: added.length }, 'new articles noticed');
       report.planned += await planAlerts(now);
     }
-    for (const sub of await store.dueDigests(now)) {
-      if (await planDigest(sub, now)) report.planned++;
+    // Due digests a batch at a time, each batch planned (several at once) and then posted, so the
+    // first posts go out while later digests still wait to be planned (here or by another instance).
+    const planned = new Set<number>();
+    for (;;) {
+      const due = (await store.claimDueDigests(now, BATCH, claim())).filter((s) => !planned.has(s.id));
+      if (due.length === 0) break;
+      for (const sub of due) planned.add(sub.id);
+      await forEachLimit(due, concurrency, async (sub) => {
+        if (await planDigest(sub, now)) report.planned++;
+      });
+      await deliverAllReady(report);
     }
+    await store.releaseClaims(holder, 'digests');
     await deliverAllReady(report);
     return report;
   }
@@ -393,16 +404,33 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function wake(): Promise<void> {
     timer = undefined;
     if (!started) return;
-    let delay = tickMs;
     try {
       await runExclusive();
-      const nextDelivery = leader ? await store.nextDeliveryAt([...publishers.keys()]) : undefined;
-      delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - clock.now()));
     } catch (error) {
       log.error({ err: error }, 'scheduler check failed; trying again at the next tick');
     }
     if (!started) return;
+    const now = clock.now();
+    let nextDelivery: number | undefined;
+    try {
+      nextDelivery = await store.nextDeliveryAt([...publishers.keys()]);
+    } catch (error) {
+      log.warn({ err: error }, 'could not read the next delivery time; checking at the next tick');
+    }
+    const delay = Math.min(tickMs, Math.max(0, (nextDelivery ?? Number.POSITIVE_INFINITY) - now));
     timer = clock.setTimeout(() => void wake(), Math.max(delay, 50));
+  }
+
+  /** Keeps this instance's claims alive while it runs; a dead instance's lapse and are taken over. */
+  async function renew(): Promise<void> {
+    heartbeat = undefined;
+    if (!started) return;
+    try {
+      await store.renewClaims(holder, clock.now() + claimTtlMs);
+    } catch (error) {
+      log.warn({ err: error }, 'could not renew work claims');
+    }
+    if (started) heartbeat = clock.setTimeout(() => void renew(), claimTtlMs / 3);
   }
 
   return {
@@ -412,15 +440,20 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async start() {
       if (started) return;
       started = true;
+      heartbeat = clock.setTimeout(() => void renew(), claimTtlMs / 3);
       await wake();
     },
     async stop() {
       started = false;
       if (timer) clock.clearTimeout(timer);
+      if (heartbeat) clock.clearTimeout(heartbeat);
       timer = undefined;
+      heartbeat = undefined;
       await running?.catch(() => undefined);
-      if (leader) await store.releaseLease(SCHEDULER_LEASE, holder);
-      leader = false;
+      // Unsent work goes back at once, rather than when the claims would have expired.
+      await store.releaseClaims(holder, 'all').catch((error: unknown) => {
+        log.warn({ err: error }, 'could not release work claims');
+      });
     },
     runOnce: runExclusive,
     async contentChanged() {
@@ -428,4 +461,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return runExclusive();
     },
   };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time; rejects with the first failure after all settle. */
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item).catch((error: unknown) => {
+        errors.push(error);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (errors.length > 0) throw errors[0];
 }

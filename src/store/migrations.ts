@@ -67,5 +67,21 @@ export const MIGRATIONS: readonly string[] = [
     holder   TEXT    NOT NULL,
     until    INTEGER NOT NULL
   );
+  `, // 2: several-instance work claims (who holds a due digest or a delivery, until when), and shared
+  // at-most-once keys (Telegram update ids).
+  `
+  ALTER TABLE subscriptions ADD COLUMN claimed_by TEXT;
+  ALTER TABLE subscriptions ADD COLUMN claim_until INTEGER;
+  ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+  ALTER TABLE deliveries ADD COLUMN claim_until INTEGER;
+  CREATE INDEX deliveries_by_chat ON deliveries (platform, chat_id, status);
+  CREATE INDEX deliveries_by_holder ON deliveries (claimed_by);
+
+  CREATE TABLE once_keys (
+    scope  TEXT    NOT NULL,
+    key    TEXT    NOT NULL,
+    until  INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
   `,
 ];

@@ -31,7 +31,7 @@ export class StoreError extends Error {
   override name = 'StoreError';
 }
 
-interface SubscriptionRow {
+export interface SubscriptionRow {
   id: number;
   platform: string;
   chat_id: string;
@@ -53,7 +53,7 @@ interface SubscriptionRow {
   last_outcome: string | null;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   id: number;
   key: string;
   subscription_id: number;
@@ -75,7 +75,7 @@ interface DeliveryRow {
 
 const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
-function toSubscription(r: SubscriptionRow): Subscription {
+export function toSubscription(r: SubscriptionRow): Subscription {
   return {
     id: r.id,
     platform: r.platform as Platform,
@@ -99,7 +99,7 @@ function toSubscription(r: SubscriptionRow): Subscription {
   };
 }
 
-function toDelivery(r: DeliveryRow): Delivery {
+export function toDelivery(r: DeliveryRow): Delivery {
   return {
     id: r.id,
     key: r.key,
@@ -122,7 +122,7 @@ function toDelivery(r: DeliveryRow): Delivery {
 }
 
 /** Column names for each patchable field, so updates are built from a fixed list, never from input. */
-const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
+export const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   chatId: 'chat_id',
   chatTitle: 'chat_title',
   topicLabel: 'topic_label',
@@ -138,7 +138,7 @@ const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   createdBy: 'created_by',
 };
 
-function patchValue(key: keyof SubscriptionPatch, value: unknown): unknown {
+export function patchValue(key: keyof SubscriptionPatch, value: unknown): unknown {
   if (value === undefined) return null;
   return key === 'cadence' ? JSON.stringify(value) : value;
 }
@@ -318,20 +318,67 @@ function storeOn(db: Database.Database): Store {
     startAttempt: db.prepare<[number, number]>(
       `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'`,
     ),
+    startClaimedAttempt: db.prepare<[number, string, number, number, string, number]>(
+      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ?, claimed_by = ?, claim_until = ?
+       WHERE id = ? AND status = 'pending' AND (claimed_by IS NULL OR claimed_by = ? OR claim_until < ?)`,
+    ),
+    claimDigests: db.prepare<[string, number, number, number, string, number], SubscriptionRow>(
+      `UPDATE subscriptions SET claimed_by = ?, claim_until = ?
+       WHERE id IN (SELECT id FROM subscriptions
+         WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= ?
+           AND (claimed_by IS NULL OR claim_until < ? OR claimed_by = ?)
+         ORDER BY next_run_at, id LIMIT ?)
+       RETURNING *`,
+    ),
+    claimReady: db.prepare<
+      [string, number, number, string, number, string, string, number, number],
+      DeliveryRow
+    >(
+      `UPDATE deliveries SET claimed_by = ?, claim_until = ?
+       WHERE id IN (SELECT c.id FROM deliveries c
+         WHERE c.status = 'pending' AND c.next_attempt_at <= ?
+           AND c.platform IN (SELECT value FROM json_each(?))
+           AND (c.claimed_by IS NULL OR c.claim_until < ? OR c.claimed_by = ?)
+           AND NOT EXISTS (SELECT 1 FROM deliveries o
+             WHERE o.platform = c.platform AND o.chat_id = c.chat_id AND o.status IN ('pending', 'sending')
+               AND o.claimed_by <> ? AND o.claim_until >= ?)
+         ORDER BY c.next_attempt_at, c.id LIMIT ?)
+       RETURNING *`,
+    ),
+    renewDeliveries: db.prepare<[number, string]>(
+      `UPDATE deliveries SET claim_until = ? WHERE claimed_by = ? AND status IN ('pending', 'sending')`,
+    ),
+    renewDigests: db.prepare<[number, string]>(
+      'UPDATE subscriptions SET claim_until = ? WHERE claimed_by = ?',
+    ),
+    releaseDigests: db.prepare<[string]>(
+      'UPDATE subscriptions SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = ?',
+    ),
+    releaseDeliveries: db.prepare<[string]>(
+      `UPDATE deliveries SET claimed_by = NULL, claim_until = NULL WHERE claimed_by = ? AND status = 'pending'`,
+    ),
+    markOnce: db.prepare<[string, string, number, number]>(
+      `INSERT INTO once_keys (scope, key, until) VALUES (?, ?, ?)
+       ON CONFLICT (scope, key) DO UPDATE SET until = excluded.until WHERE once_keys.until < ?`,
+    ),
+    pruneOnce: db.prepare<[number]>('DELETE FROM once_keys WHERE until < ?'),
     sent: db.prepare<[string, number, number, number]>(
-      `UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, sent_at = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE deliveries SET status = 'sent', message_id = ?, error = NULL, sent_at = ?, updated_at = ?,
+       claimed_by = NULL, claim_until = NULL WHERE id = ?`,
     ),
     retry: db.prepare<[number, string, number, number]>(
-      `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, error = ?, updated_at = ?,
+       claimed_by = NULL, claim_until = NULL WHERE id = ?`,
     ),
     end: db.prepare<[string, string, number, number]>(
-      'UPDATE deliveries SET status = ?, error = ?, updated_at = ? WHERE id = ?',
+      'UPDATE deliveries SET status = ?, error = ?, updated_at = ?, claimed_by = NULL, claim_until = NULL WHERE id = ?',
     ),
     defer: db.prepare<[number, number, number]>(
       `UPDATE deliveries SET next_attempt_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
     ),
-    interrupted: db.prepare<[string], DeliveryRow>(
-      `SELECT * FROM deliveries WHERE status = 'sending' AND platform = ?`,
+    interrupted: db.prepare<[string, number, string], DeliveryRow>(
+      `SELECT * FROM deliveries WHERE status = 'sending' AND platform = ?
+       AND (claim_until IS NULL OR claim_until < ? OR claimed_by = ?)`,
     ),
     lastDeliveries: db.prepare<[], DeliveryRow>(
       'SELECT * FROM deliveries WHERE id IN (SELECT MAX(id) FROM deliveries GROUP BY subscription_id)',
@@ -392,10 +439,10 @@ function storeOn(db: Database.Database): Store {
     return row ? toDelivery(row) : undefined;
   });
 
-  const recover = db.transaction((platform: Platform, resend: boolean, at: number) => {
+  const recover = db.transaction((platform: Platform, resend: boolean, at: number, own: string) => {
     let requeued = 0;
     let unknown = 0;
-    for (const row of stmt.interrupted.all(platform)) {
+    for (const row of stmt.interrupted.all(platform, at, own)) {
       if (resend) {
         stmt.retry.run(at, 'interrupted by a restart; resent with the same idempotency key', at, row.id);
         requeued++;
@@ -412,7 +459,9 @@ function storeOn(db: Database.Database): Store {
     return { requeued, unknown };
   });
 
+  let marks = 0;
   const store: Store = {
+    kind: 'sqlite',
     async addSubscription(input: NewSubscription) {
       const { lastInsertRowid } = stmt.insertSubscription.run({
         ...input,
@@ -480,8 +529,9 @@ function storeOn(db: Database.Database): Store {
     async nextDeliveryAt(platforms) {
       return orUndefined(stmt.nextDue.get(JSON.stringify(platforms))?.at ?? null);
     },
-    async startAttempt(id, at) {
-      return stmt.startAttempt.run(at, id).changes > 0;
+    async startAttempt(id, at, claim) {
+      if (!claim) return stmt.startAttempt.run(at, id).changes > 0;
+      return stmt.startClaimedAttempt.run(at, claim.holder, claim.until, id, claim.holder, at).changes > 0;
     },
     async finishAttempt(id, outcome: AttemptOutcome) {
       switch (outcome.status) {
@@ -498,8 +548,45 @@ function storeOn(db: Database.Database): Store {
     async deferDelivery(id, until, at) {
       stmt.defer.run(until, at, id);
     },
-    async recoverInterrupted(platform, resend, at) {
-      return recover(platform, resend, at);
+    async recoverInterrupted(platform, resend, at, ownHolder) {
+      // An empty holder never matches: only expired or unclaimed sends are taken over.
+      return recover(platform, resend, at, ownHolder ?? '');
+    },
+    async claimDueDigests(now, limit, claim) {
+      return stmt.claimDigests
+        .all(claim.holder, claim.until, now, now, claim.holder, limit)
+        .map(toSubscription)
+        .sort((a, b) => (a.nextRunAt ?? 0) - (b.nextRunAt ?? 0) || a.id - b.id);
+    },
+    async claimReadyDeliveries(now, limit, platforms, claim) {
+      const rows = stmt.claimReady.all(
+        claim.holder,
+        claim.until,
+        now,
+        JSON.stringify(platforms),
+        now,
+        claim.holder,
+        claim.holder,
+        now,
+        limit,
+      );
+      return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    },
+    async renewClaims(holder, until) {
+      db.transaction(() => {
+        stmt.renewDeliveries.run(until, holder);
+        stmt.renewDigests.run(until, holder);
+      })();
+    },
+    async releaseClaims(holder, scope) {
+      db.transaction(() => {
+        stmt.releaseDigests.run(holder);
+        if (scope === 'all') stmt.releaseDeliveries.run(holder);
+      })();
+    },
+    async markOnce(scope, key, now, ttlMs) {
+      if (++marks % 1000 === 0) stmt.pruneOnce.run(now);
+      return stmt.markOnce.run(scope, key, now + ttlMs, now).changes > 0;
     },
     async getDelivery(id) {
       const row = stmt.deliveryById.get(id);

@@ -173,20 +173,26 @@ export interface Store {
   readyDeliveries(now: number, limit: number, platforms: readonly Platform[]): Promise<Delivery[]>;
   /** When the earliest pending delivery to the given platforms is due. */
   nextDeliveryAt(platforms: readonly Platform[]): Promise<number | undefined>;
-  /** Marks a pending delivery `sending` and counts the attempt; false if someone else took it. */
-  startAttempt(id: number, at: number): Promise<boolean>;
+  /**
+   * Marks a pending delivery `sending` and counts the attempt; false if someone else took it. With
+   * `claim`, only while the row is unclaimed, claimed by `claim.holder`, or its claim has expired.
+   */
+  startAttempt(id: number, at: number, claim?: Claim): Promise<boolean>;
   /** Records how an attempt ended. */
   finishAttempt(id: number, outcome: AttemptOutcome): Promise<void>;
   /** Postpones a pending delivery without counting an attempt (pacing). */
   deferDelivery(id: number, until: number, at: number): Promise<void>;
   /**
-   * After a restart: a platform's deliveries left `sending` go back to `pending` when it can resend
-   * idempotently (`resend`), and to `unknown` otherwise.
+   * Deliveries of a platform left `sending` by an instance that died (its claim expired, or it was
+   * this instance's own previous life: `ownHolder`) go back to `pending` when the platform can
+   * resend idempotently (`resend`), and to `unknown` otherwise. Sends still claimed by a live
+   * instance are left alone.
    */
   recoverInterrupted(
     platform: Platform,
     resend: boolean,
     at: number,
+    ownHolder?: string,
   ): Promise<{ requeued: number; unknown: number }>;
   getDelivery(id: number): Promise<Delivery | undefined>;
   listDeliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
@@ -194,12 +200,42 @@ export interface Store {
   lastDeliveries(): Promise<Map<number, Delivery>>;
 
   /**
-   * Takes or renews a named lease until `now + ttlMs`; false while another holder has it. Only the
-   * holder of the scheduler lease plans and sends, so several instances never double-post.
+   * Work claims: every instance runs the scheduler; each due digest and each ready delivery is
+   * claimed by one instance at a time (`FOR UPDATE SKIP LOCKED` on PostgreSQL), until `until`.
+   * A live instance renews its claims; a dead one's expire and another instance takes the work.
+   */
+  /** Claims up to `limit` due digest subscriptions (unclaimed, expired, or already this holder's). */
+  claimDueDigests(now: number, limit: number, claim: Claim): Promise<Subscription[]>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` to the given platforms, oldest first,
+   * skipping chats another live instance is posting to (so one chat's posts stay in order).
+   */
+  claimReadyDeliveries(
+    now: number,
+    limit: number,
+    platforms: readonly Platform[],
+    claim: Claim,
+  ): Promise<Delivery[]>;
+  /** Extends every claim `holder` has on unfinished work to `until`. */
+  renewClaims(holder: string, until: number): Promise<void>;
+  /** Gives up `holder`'s claims on subscriptions (`digests`), or on those and unsent deliveries (`all`). */
+  releaseClaims(holder: string, scope: 'digests' | 'all'): Promise<void>;
+
+  /**
+   * True the first time `key` is marked in `scope` within `ttlMs` (shared by every instance), false
+   * for a repeat: Telegram updates redelivered to another webhook instance are handled once.
+   */
+  markOnce(scope: string, key: string, now: number, ttlMs: number): Promise<boolean>;
+
+  /**
+   * Takes or renews a named lease until `now + ttlMs`; false while another holder has it (e.g. the
+   * one instance that long-polls Telegram).
    */
   acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;
 
+  /** What the store is: `sqlite` (one process per DATA_DIR) or `postgres` (shared by instances). */
+  readonly kind: 'sqlite' | 'postgres';
   /** A trivial round trip (`SELECT 1`) for readiness checks; rejects when the database is unreachable or closed. */
   ping(): Promise<void>;
   /**
@@ -210,4 +246,10 @@ export interface Store {
   backlog(now: number, overdueBefore: number): Promise<Backlog[]>;
 
   close(): Promise<void>;
+}
+
+/** Who holds a claim on a row of work, and until when (ms since the epoch). */
+export interface Claim {
+  holder: string;
+  until: number;
 }

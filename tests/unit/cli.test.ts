@@ -135,4 +135,19 @@ describe('the executable', () => {
     );
     expect((failure as { stderr: string }).stderr).not.toContain('abc');
   });
+
+  it('stops at start-up on a DATABASE_URL that is not PostgreSQL, or a database that does not answer', async () => {
+    const start = (databaseUrl: string) =>
+      run(process.execPath, [bin, 'start'], {
+        env: { ...env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl },
+      }).catch((e: { code: number; stderr: string }) => e);
+    const invalid = await start('mysql://root:secret@db/briefings');
+    expect(invalid).toMatchObject({ code: 2 });
+    expect((invalid as { stderr: string }).stderr).toMatch(/DATABASE_URL: must be a PostgreSQL URL/);
+    expect((invalid as { stderr: string }).stderr).not.toContain('secret');
+    const unreachable = await start('postgres://postgres:secret@127.0.0.1:1/test');
+    expect(unreachable).toMatchObject({ code: 2 });
+    expect((unreachable as { stderr: string }).stderr).toMatch(/cannot open 127\.0\.0\.1:1\/test/);
+    expect((unreachable as { stderr: string }).stderr).not.toContain('secret');
+  });
 });

@@ -404,7 +404,8 @@ describe('scheduler', () => {
     await subscribe({ whenEmpty: 'latest' });
     await scheduler.start();
     clock.set('2026-11-20T06:59:30Z');
-    await vi.waitFor(() => expect(clock.pending()).toBe(1));
+    // The next check and the renewal of this instance's work claims.
+    await vi.waitFor(() => expect(clock.pending()).toBe(2));
     expect(posted).toHaveLength(0);
     clock.set('2026-11-20T07:00:30Z');
     await vi.waitFor(() => expect(posted).toHaveLength(1));
@@ -444,13 +445,41 @@ describe('scheduler', () => {
     expect((await store.listDeliveries())[0]?.messageId).toMatch(/^console:alert:/);
   });
 
-  it('lets one instance at a time plan and send', async () => {
+  it('shares due work between instances: every digest planned and sent once', async () => {
+    const platform = fakePlatform(true);
     const a = newScheduler({ holder: 'a' });
     const b = newScheduler({ holder: 'b' });
-    expect((await a.runOnce()).leader).toBe(true);
-    expect((await b.runOnce()).leader).toBe(false);
-    await a.stop();
-    expect((await b.runOnce()).leader).toBe(true);
+    a.setPublisher('discord', platform.publisher);
+    b.setPublisher('discord', platform.publisher);
+    for (let i = 0; i < 12; i++) await subscribe({ chatId: String(200 + i), whenEmpty: 'latest' });
+    clock.set('2026-11-20T07:00:00Z'); // 08:00 in Madrid: all twelve are due
+    const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(ra.planned + rb.planned).toBe(12);
+    expect(ra.sent + rb.sent).toBe(12);
+    expect(platform.posted).toHaveLength(12);
+    expect(new Set(platform.posted.map((p) => p.target.chatId)).size).toBe(12);
+    expect(await store.listDeliveries({ status: 'sent' })).toHaveLength(12);
+  });
+
+  it("takes over a dead instance's send once its claim expires, never before", async () => {
+    const platform = fakePlatform(true);
+    // Not in `schedulers`: its hung send would keep stop() waiting.
+    const a = createScheduler({ store, source: () => source, clock, holder: 'a', claimTtlMs: 10_000 });
+    const b = newScheduler({ holder: 'b', claimTtlMs: 10_000 });
+    a.setPublisher('discord', platform.publisher);
+    b.setPublisher('discord', platform.publisher);
+    await subscribe({ whenEmpty: 'latest' });
+    clock.set('2026-11-20T07:00:00Z');
+    platform.script.push('hang'); // instance a "dies" with its send in flight
+    void a.runOnce();
+    await vi.waitFor(async () => expect((await store.listDeliveries())[0]?.status).toBe('sending'));
+    expect(await b.runOnce()).toMatchObject({ planned: 0, sent: 0 });
+    clock.advance(9_000);
+    expect(await b.runOnce()).toMatchObject({ sent: 0 });
+    clock.advance(2_000);
+    expect(await b.runOnce()).toMatchObject({ sent: 1 });
+    expect(platform.posted).toHaveLength(1);
+    expect((await store.listDeliveries())[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 });
 
@@ -483,7 +512,7 @@ describe('restarts', () => {
       source: () => source,
       clock,
       holder: 'first',
-      leaseTtlMs: 60_000,
+      claimTtlMs: 60_000,
     });
     const platformDouble = fakePlatform(platform === 'discord');
     await scheduler.runOnce();
@@ -596,7 +625,7 @@ describe('scheduler with a failing database', () => {
       clock.advance(1000);
       await vi.waitFor(() => expect(clock.pending()).toBe(1));
       expect(errors).toHaveLength(1);
-      expect((await scheduler.runOnce()).leader).toBe(true);
+      await expect(scheduler.runOnce()).resolves.toMatchObject({ failed: 0 });
     } finally {
       await scheduler.stop();
       await store.close();

@@ -50,6 +50,8 @@ async function handle(state: FakeState, req: IncomingMessage, res: ServerRespons
       throw new BotApiError(429, `Too Many Requests: retry after ${after}`, { retry_after: after });
     }
     if (failure) throw new BotApiError(failure.errorCode, failure.description);
+    const latency = state.latency.get(method);
+    if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
     const result = await handler(params, state, abort.signal);
     state.calls.push({ method, params, status: 200 });
     if (!res.destroyed) send(res, { ok: true, result });

@@ -85,6 +85,12 @@ export class FakeState {
   readonly members = new Map<number, Map<number, MemberStatus>>();
   commands: { command: string; description: string }[] = [];
   webhook: { url: string; secret?: string } | undefined;
+  /** The getUpdates request being held open, if any. */
+  activePoll: AbortController | undefined;
+  /** How many getUpdates calls overlapped another (each answered 409 like Telegram). */
+  pollConflicts = 0;
+  /** Milliseconds a method takes before it acts (a slow network), by method name. */
+  readonly latency = new Map<string, number>();
   private nextUpdateId = 100;
   private nextQueryId = 1;
   private readonly failures = new Map<string, { remaining: number; failure: Failure }>();

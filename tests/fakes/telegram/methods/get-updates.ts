@@ -18,9 +18,29 @@ export const getUpdates: MethodHandler = async (params, state, signal) => {
   const offset = typeof params.offset === 'number' ? params.offset : 0;
   const limit = Math.min(100, Math.max(1, typeof params.limit === 'number' ? params.limit : 100));
   const timeout = typeof params.timeout === 'number' ? params.timeout : 0;
-  state.confirmUpTo(offset);
-  if (state.pending.length === 0 && timeout > 0) {
-    await state.waitForUpdate(Math.min(timeout * 1000, MAX_POLL_MS), signal);
+  // Like Telegram: a second getUpdates while one is open ends the first with 409 Conflict.
+  const poll = new AbortController();
+  if (state.activePoll) {
+    state.pollConflicts += 1;
+    state.activePoll.abort();
+  }
+  state.activePoll = poll;
+  try {
+    state.confirmUpTo(offset);
+    if (state.pending.length === 0 && timeout > 0) {
+      await state.waitForUpdate(
+        Math.min(timeout * 1000, MAX_POLL_MS),
+        AbortSignal.any([signal, poll.signal]),
+      );
+    }
+  } finally {
+    if (state.activePoll === poll) state.activePoll = undefined;
+  }
+  if (poll.signal.aborted) {
+    throw new BotApiError(
+      409,
+      'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    );
   }
   const allowed =
     Array.isArray(params.allowed_updates) && params.allowed_updates.length > 0
