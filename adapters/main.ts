@@ -23,6 +23,7 @@ import {
 } from '../src/sources/index.ts';
 import { backupCommand } from '../src/store/cli.ts';
 import { migrateCommand } from '../src/store/migrate-cli.ts';
+import { observeStore } from '../src/store/observe.ts';
 import { openStore } from '../src/store/open.ts';
 import { StoreError } from '../src/store/sqlite.ts';
 import type { Store } from '../src/store/types.ts';
@@ -170,7 +171,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         logger,
         signal: options.signal,
         http,
-        store: subscriptions.store,
+        store: observeStore(subscriptions.store, ops?.metrics.store),
       });
       running.push(telegram);
       ops?.platformStarted('telegram', telegram.connected);

@@ -12,7 +12,7 @@ import type { StoreObserver } from './store/observe.ts';
 import type { Backlog, Store } from './store/types.ts';
 
 /** Roles an instance can hold among several sharing one database. */
-export type Role = 'scheduler_leader' | 'telegram_poller';
+export type Role = 'telegram_poller';
 
 /** Work due longer than this is reported as overdue. */
 export const DEFAULT_OVERDUE_MS = 60_000;
@@ -71,11 +71,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const roles = new Gauge({
     name: 'briefings_role',
-    help: 'Roles this instance holds now (1) or not (0): scheduler_leader plans and sends scheduled posts, telegram_poller polls Telegram.',
+    help: 'Roles this instance holds now (1) or not (0): telegram_poller is the one instance that long-polls Telegram.',
     labelNames: ['role'] as const,
     registers: [registry],
   });
-  for (const role of ['scheduler_leader', 'telegram_poller'] satisfies Role[]) roles.set({ role }, 0);
+  for (const role of ['telegram_poller'] satisfies Role[]) roles.set({ role }, 0);
 
   // Both backlog gauges are collected in one scrape: they share one read of the store.
   let reading: Promise<Backlog[] | undefined> | undefined;
@@ -133,8 +133,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     store: {
       delivery: (platform, outcome, count) => deliveries.inc({ platform, outcome }, count),
+      // Every instance schedules (work is claimed row by row); the poller is elected by lease.
       lease: (name, held) => {
-        if (name === 'scheduler') roles.set({ role: 'scheduler_leader' }, held ? 1 : 0);
+        if (name === 'telegram-poller') roles.set({ role: 'telegram_poller' }, held ? 1 : 0);
       },
     },
     setRole(role, held) {

@@ -59,8 +59,10 @@ export async function startOperations({
     },
     platformStarted(platform, probe) {
       readiness.connected(platform, probe);
-      // In long-polling mode this instance is Telegram's one poller.
-      if (platform === 'telegram' && !config.TELEGRAM_WEBHOOK_URL) metrics.setRole('telegram_poller', true);
+      // Long polling on SQLite: this instance is Telegram's one poller. On PostgreSQL the poller is
+      // elected, and the election's lease tells the metrics (see adapters/main.ts).
+      if (platform === 'telegram' && !config.TELEGRAM_WEBHOOK_URL && !config.DATABASE_URL)
+        metrics.setRole('telegram_poller', true);
     },
     async stop() {
       readiness.stopping();

@@ -219,7 +219,6 @@ describe('metrics after console queries and a scheduled post', () => {
       metrics.get('briefings_query_duration_seconds_sum{platform="console",command="latest"}'),
     ).toBeGreaterThan(0);
     expect(metrics.get('briefings_articles')).toBe(47);
-    expect(metrics.get('briefings_role{role="scheduler_leader"}')).toBe(1);
     expect(metrics.get('briefings_role{role="telegram_poller"}')).toBe(0);
     expect(metrics.get('briefings_deliveries_due{platform="telegram"}')).toBe(1);
     expect(metrics.get('briefings_deliveries_overdue{platform="telegram"}')).toBe(0);
@@ -311,6 +310,5 @@ describe('Telegram long polling', () => {
     });
     const s = samples((await get(port, '/metrics')).text);
     expect(s.get('briefings_role{role="telegram_poller"}')).toBe(1);
-    expect(s.get('briefings_role{role="scheduler_leader"}')).toBe(1);
   });
 });
