@@ -118,7 +118,7 @@ const schedule: SchedulerFigures[] = [];
 let scheduleSkipped: string | undefined;
 if (!args['no-schedule']) {
   // --quick: a SQLite smoke run only; the PostgreSQL runs take minutes.
-  const due = args.schedule ? Number(args.schedule) : quick ? 300 : 10_000;
+  const due = args.schedule ? Number(args.schedule) : quick ? 100 : 10_000;
   log(`scheduled posts: ${due} due at once, SQLite, 1 instance`);
   schedule.push(await measureScheduler('sqlite', 1, due));
   const unreachable = quick ? 'left out of --quick (takes minutes)' : await postgresAnswers();
