@@ -139,5 +139,7 @@ const base: object = onlySchedule
 const written = { ...base, schedule, scheduleSkipped };
 
 await writeFile(RESULTS_FILE, `${JSON.stringify(written, null, 2)}\n`);
-process.stdout.write(`${onlySchedule ? '' : table(results)}${schedulerTable(schedule, scheduleSkipped)}\n`);
+process.stdout.write(
+  `${onlySchedule ? '' : `${table(results)}\n`}${schedulerTable(schedule, scheduleSkipped)}\n`,
+);
 log(`results written to bench/results.json`);
