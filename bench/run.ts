@@ -118,7 +118,7 @@ const schedule: SchedulerFigures[] = [];
 let scheduleSkipped: string | undefined;
 if (!args['no-schedule']) {
   // --quick: a SQLite smoke run only; the PostgreSQL runs take minutes.
-  const due = args.schedule ? Number(args.schedule) : quick ? 300 : 10_000;
+  const due = args.schedule ? Number(args.schedule) : quick ? 100 : 10_000;
   log(`scheduled posts: ${due} due at once, SQLite, 1 instance`);
   schedule.push(await measureScheduler('sqlite', 1, due));
   const unreachable = quick ? 'left out of --quick (takes minutes)' : await postgresAnswers();
@@ -139,5 +139,7 @@ const base: object = onlySchedule
 const written = { ...base, schedule, scheduleSkipped };
 
 await writeFile(RESULTS_FILE, `${JSON.stringify(written, null, 2)}\n`);
-process.stdout.write(`${onlySchedule ? '' : table(results)}${schedulerTable(schedule, scheduleSkipped)}\n`);
+process.stdout.write(
+  `${onlySchedule ? '' : `${table(results)}\n`}${schedulerTable(schedule, scheduleSkipped)}\n`,
+);
 log(`results written to bench/results.json`);
