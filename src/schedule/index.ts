@@ -23,7 +23,13 @@ export {
   type Publisher,
   type PublishOptions,
 } from './publisher.ts';
-export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } from './scheduler.ts';
+export {
+  createScheduler,
+  DEFAULT_GRACE_MS,
+  type PostNowResult,
+  type RunReport,
+  type Scheduler,
+} from './scheduler.ts';
 
 export interface SubscriptionsOptions {
   /** DATA_DIR: where the SQLite store lives. */
@@ -58,6 +64,8 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     defaultTimezone: options.defaultTimezone,
     clock,
     logger,
+    // The scheduler is built below; a button press only comes once both exist.
+    postNow: (id) => scheduler.postNow(id),
   });
   const { holder, stale } = instanceIdentity(options.dataDir);
   const scheduler = createScheduler({
