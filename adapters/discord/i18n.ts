@@ -10,6 +10,11 @@ export interface UiStrings {
   range: (from: number, to: number, total: number) => string;
   failure: string;
   expired: string;
+  /** Buttons under `/subscriptions`, one row per subscription. */
+  pause: (id: number) => string;
+  resume: (id: number) => string;
+  postNow: (id: number) => string;
+  unsubscribe: (id: number) => string;
 }
 
 const en: UiStrings = {
@@ -20,6 +25,10 @@ const en: UiStrings = {
   range: (from, to, total) => `${from}–${to} of ${total}`,
   failure: 'Sorry, something went wrong while answering. Please try again in a moment.',
   expired: 'That button no longer works. Please run the command again.',
+  pause: (id) => `⏸ Pause #${id}`,
+  resume: (id) => `▶ Resume #${id}`,
+  postNow: (id) => `📨 Post now #${id}`,
+  unsubscribe: (id) => `✖ Unsubscribe #${id}`,
 };
 
 const es: UiStrings = {
@@ -29,6 +38,10 @@ const es: UiStrings = {
   range: (from, to, total) => `${from}–${to} de ${total}`,
   failure: 'Lo siento, algo falló al responder. Inténtalo de nuevo en un momento.',
   expired: 'Ese botón ya no funciona. Vuelve a ejecutar el comando.',
+  pause: (id) => `⏸ Pausar #${id}`,
+  resume: (id) => `▶ Reanudar #${id}`,
+  postNow: (id) => `📨 Publicar ya #${id}`,
+  unsubscribe: (id) => `✖ Cancelar #${id}`,
 };
 
 /** Strings for a Discord locale (`es-ES`, `es-419`, `en-US`); English when we lack the language. */
