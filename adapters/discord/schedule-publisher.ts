@@ -14,7 +14,8 @@ const GONE_CODES = new Set([50001, 50013, 10003, 10004, 50007]);
 /** Why a subscription stopped, in the words shown in `/subscriptions` and `briefings subscriptions`. */
 const GONE_REASONS: Record<number, string> = {
   50001: 'I can no longer see the channel (Missing Access)',
-  50013: 'I lost a permission I need there: View Channel, Send Messages and Embed Links (Missing Permissions)',
+  50013:
+    'I lost a permission I need there: View Channel, Send Messages and Embed Links (Missing Permissions)',
   10003: 'the channel was deleted (Unknown Channel)',
   10004: 'I was removed from the server (Unknown Guild)',
   50007: 'I cannot send messages to this user',

@@ -6,7 +6,6 @@
  */
 import type {
   ChatContext,
-  ChatTarget,
   Command,
   ManageAction,
   RequestContext,

@@ -13,13 +13,13 @@ export function topicsOf(sub: Pick<Subscription, 'topic' | 'topics'>): string[] 
   return sub.topics && sub.topics.length > 0 ? sub.topics : [sub.topic];
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A test for "the text mentions one of these words", on folded text. */
 function mentionsAny(words: readonly string[]): ((text: string) => boolean) | undefined {
   if (words.length === 0) return undefined;
   const pattern = new RegExp(
-    `(?:^|[^\\p{L}\\p{N}])(?:${words.map(escape).join('|')})(?![\\p{L}\\p{N}])`,
+    `(?:^|[^\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`,
     'u',
   );
   return (text) => pattern.test(text);

@@ -20,6 +20,8 @@ export interface GatewayOptions {
   applicationId: string;
   /** HELLO's heartbeat interval; short in tests so heartbeats are seen. */
   heartbeatIntervalMs?: number;
+  /** The bot's servers as GUILD_CREATE payloads, sent after READY (listed there as unavailable). */
+  guilds?: () => Record<string, unknown>[];
 }
 
 /** Every opcode the bot sent, in order, for assertions. */
@@ -133,6 +135,7 @@ export class FakeGateway {
       return undefined;
     }
     const session: Session = { id: snowflake(), seq: 0, sent: [], socket };
+    const guilds = this.options.guilds?.() ?? [];
     this.sessions.set(session.id, session);
     this.current = session;
     this.send(session, 'READY', {
@@ -146,12 +149,13 @@ export class FakeGateway {
         bot: true,
         flags: 0,
       },
-      guilds: [],
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.url,
       shard: [0, 1],
       application: { id: this.options.applicationId, flags: 0 },
     });
+    for (const guild of guilds) this.send(session, 'GUILD_CREATE', guild);
     return session;
   }
 
