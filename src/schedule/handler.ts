@@ -53,7 +53,12 @@ export interface SubscriptionHandlerOptions {
   logger?: Logger;
   /** The scheduler's `postNow`, behind the "post now" button; without it the button says it is unavailable. */
   postNow?: (subscriptionId: number) => Promise<PostNowResult>;
+  /** Asks the scheduler to send what is ready now (after a resume) instead of at its next tick. */
+  wake?: () => Promise<unknown>;
 }
+
+/** Posts lost to a pause (failed or cancelled since) that a resume sends again, newest first. */
+const REQUEUE_ON_RESUME = 5;
 
 type Target = Omit<ResolvedChannel, 'unusable'> & { isCurrent: boolean; ref?: string };
 
@@ -115,7 +120,15 @@ export function describeShape(sub: Pick<Subscription, 'includeWords' | 'excludeW
 
 /** Builds the handler the core routes subscription commands to. */
 export function createSubscriptionHandler(options: SubscriptionHandlerOptions): SubscriptionHandler {
-  const { store, source, defaultTimezone, clock = systemClock(), logger = silentLogger, postNow } = options;
+  const {
+    store,
+    source,
+    defaultTimezone,
+    clock = systemClock(),
+    logger = silentLogger,
+    postNow,
+    wake,
+  } = options;
   const log = logger.child({ module: 'subscriptions' });
 
   function describe(sub: Subscription, withNext = true): string {
@@ -371,8 +384,26 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
           },
           now,
         );
-        log.info({ subscription: sub.id, by: chat.userId }, 'subscription resumed');
-        return list(chat, `Resumed ${name}.`);
+        // The posts the failure (or the pause) stopped go out now, once: their articles stay claimed.
+        const since = sub.pausedAt ?? Number.POSITIVE_INFINITY;
+        const lost = (await store.listDeliveries({ subscriptionId: sub.id, limit: 50 }))
+          .filter((d) => (d.status === 'failed' || d.status === 'cancelled') && d.updatedAt >= since)
+          .slice(0, REQUEUE_ON_RESUME);
+        for (const d of lost) {
+          await store.finishAttempt(d.id, {
+            status: 'pending',
+            nextAttemptAt: now,
+            error: 'sent again on resume',
+            at: now,
+          });
+        }
+        log.info({ subscription: sub.id, by: chat.userId, requeued: lost.length }, 'subscription resumed');
+        if (wake) void wake().catch((err) => log.error({ err }, 'resume: sending failed'));
+        const again =
+          lost.length > 0
+            ? ` ${lost.length === 1 ? 'The post' : `${lost.length} posts`} it missed will go out now.`
+            : '';
+        return list(chat, `Resumed ${name}.${again}`);
       }
       case 'post': {
         if (!postNow) return error('Posting now is not available here.');

@@ -66,6 +66,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     logger,
     // The scheduler is built below; a button press only comes once both exist.
     postNow: (id) => scheduler.postNow(id),
+    wake: () => scheduler.runOnce(),
   });
   const { holder, stale } = instanceIdentity(options.dataDir);
   const scheduler = createScheduler({
