@@ -131,9 +131,13 @@ export function createInteractionHandler(
       await interaction.respond(await completeSubscriptions(briefings, context(interaction), typed));
       return;
     }
+    // Several topics ("mexico, pe"): complete the last one, keep those before it.
+    const comma = interaction.commandName === 'subscribe' ? typed.lastIndexOf(',') : -1;
+    const before = comma >= 0 ? `${typed.slice(0, comma + 1).trim()} ` : '';
     const choices = autocompletes(interaction.commandName, focused.name)
       ? briefings
-          .complete(String(focused.value), 25)
+          .complete(typed.slice(comma + 1), 25)
+          .map((c) => ({ label: before + c.label, value: before + c.value }))
           .filter((c) => c.value.length > 0 && c.value.length <= 100)
           .map((c) => ({ name: truncate(c.label, 100) || c.value, value: c.value }))
       : [];

@@ -330,7 +330,10 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const subs = await visible(chat);
     const head = outcome ? `${outcome}\n\n` : '';
     if (subs.length === 0) {
-      return info(`${head}${placeName(target)} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`);
+      const where = placeName(target);
+      return info(
+        `${head}${where[0]?.toUpperCase()}${where.slice(1)} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`,
+      );
     }
     const lines = subs.map((s) =>
       s.chatId === target.chatId ? describe(s) : `${describe(s)} — in ${s.chatTitle ?? s.chatId}`,

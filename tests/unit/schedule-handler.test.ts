@@ -186,7 +186,7 @@ describe('subscription commands', () => {
     expect(await run({ kind: 'unsubscribe', args: 'mexico' }, chat())).toMatch(
       /^error: this channel has no subscription "mexico"/,
     );
-    expect(await run({ kind: 'subscriptions' }, chat())).toMatch(/^info: this channel has no subscriptions/);
+    expect(await run({ kind: 'subscriptions' }, chat())).toMatch(/^info: This channel has no subscriptions/);
   });
 
   it('shows why a subscription is paused', async () => {
