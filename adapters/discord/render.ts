@@ -205,7 +205,7 @@ function renderTopics(reply: TopicsReply): DiscordMessage {
 
 function renderHelp(reply: HelpReply): DiscordMessage {
   const commands = reply.commands.map(
-    (c) => `**${safe(c.usage, 100)}** — ${safe(oneLine(c.description), 200)}`,
+    (c) => `**${safe(c.usage, 200)}** — ${safe(oneLine(c.description), 200)}`,
   );
   const examples = reply.examples.map((e) => `• ${safe(oneLine(e), 100)}`);
   const description = truncate(

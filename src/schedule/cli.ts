@@ -10,6 +10,8 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { databasePath, openSqliteStore } from '../store/sqlite.ts';
 import type { Delivery, Subscription } from '../store/types.ts';
 import { describeCadence, formatInZone } from './cadence.ts';
+import { describeShape } from './handler.ts';
+import { topicsOf } from './shape.ts';
 
 /** One subscription as `--json` prints it. */
 export interface SubscriptionReport {
@@ -24,6 +26,12 @@ export interface SubscriptionReport {
   timezone: string;
   status: Subscription['status'];
   pausedReason: string | null;
+  /** Shaping: the topics followed, words to include and exclude, the language, a Discord role pinged on alerts. */
+  topics: string[];
+  includeWords: string[];
+  excludeWords: string[];
+  language: string | null;
+  mentionRoleId: string | null;
   nextRunAt: string | null;
   lastOutcome: string | null;
   lastDelivery: {
@@ -52,6 +60,11 @@ function report(sub: Subscription, last: Delivery | undefined): SubscriptionRepo
     timezone: sub.timezone,
     status: sub.status,
     pausedReason: sub.pausedReason ?? null,
+    topics: topicsOf(sub),
+    includeWords: sub.includeWords ?? [],
+    excludeWords: sub.excludeWords ?? [],
+    language: sub.language ?? null,
+    mentionRoleId: sub.mentionRoleId ?? null,
     nextRunAt: isoOrNull(sub.cadence.kind === 'alerts' ? undefined : sub.nextRunAt),
     lastOutcome: sub.lastOutcome ?? null,
     lastDelivery: last
@@ -75,6 +88,11 @@ function describe(r: SubscriptionReport, sub: Subscription): string {
   const where = `${r.platform} ${r.chatId}${r.chatTitle ? ` (${clean(r.chatTitle)})` : ''}`;
   const zone = sub.cadence.kind === 'alerts' ? '' : ` (${r.timezone})`;
   const lines = [`#${r.id} ${clean(r.topicLabel)} → ${where}: ${r.schedule}${zone}`];
+  const shape = describeShape(sub);
+  if (shape || r.mentionRoleId)
+    lines.push(
+      `    shaped: ${[shape, r.mentionRoleId ? `alerts ping role ${r.mentionRoleId}` : ''].filter(Boolean).join(', ')}`,
+    );
   if (r.status === 'paused') lines.push(`    PAUSED: ${clean(r.pausedReason ?? 'no reason recorded')}`);
   else if (sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts') {
     lines.push(`    next run: ${formatInZone(sub.nextRunAt, sub.timezone)}`);
