@@ -103,6 +103,8 @@ async function resolveTarget(chat: ChatContext, ref: string | undefined): Promis
   return { ...found, isCurrent: found.platform === chat.platform && found.chatId === chat.chatId, ref };
 }
 
+const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
+
 /** The usual answer when a subscription command arrives from somewhere that is not a chat. */
 const NO_CHAT = error('Subscriptions belong to a chat or channel; use this command in one.');
 
@@ -302,14 +304,21 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const wanted = request.what.toLowerCase().trim();
     let topicKey: string | undefined;
     if (id === undefined) {
-      const ids = splitTopics(request.what).map((t) => resolveTopic(t)?.id ?? t.toLowerCase());
+      // More topics than a subscription may hold match none; the label comparison still runs.
+      const typed = request.what
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const ids = typed.map((t) => resolveTopic(t)?.id ?? t.toLowerCase());
       topicKey = [...new Set(ids)].sort().join(',');
     }
     const sub = here.find((s) =>
       id !== undefined ? s.id === Number(id) : s.topic === topicKey || s.topicLabel.toLowerCase() === wanted,
     );
     if (!sub)
-      return error(`${placeName(target)} has no subscription "${request.what}". /subscriptions lists them.`);
+      return error(
+        `${capitalised(placeName(target))} has no subscription "${request.what}". /subscriptions lists them.`,
+      );
     await store.removeSubscription(sub.id);
     log.info({ subscription: sub.id, platform: sub.platform, chat: sub.chatId }, 'unsubscribed');
     return info(`Unsubscribed (#${sub.id}): no more posts on ${sub.topicLabel} in ${placeName(target)}.`);
@@ -330,9 +339,8 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const subs = await visible(chat);
     const head = outcome ? `${outcome}\n\n` : '';
     if (subs.length === 0) {
-      const where = placeName(target);
       return info(
-        `${head}${where[0]?.toUpperCase()}${where.slice(1)} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`,
+        `${head}${capitalised(placeName(target))} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`,
       );
     }
     const lines = subs.map((s) =>

@@ -483,7 +483,10 @@ describe('subscriptions end to end', () => {
         color: false,
       });
       expect(out).toMatch(
-        /#1 Mexico → discord 300000000000000001.*\n\s+PAUSED: I lost a permission I need there/,
+        /#3 Mexico, Peru → discord 300000000000000004 \(#filtered\).*\n\s+shaped: only articles mentioning strike, none mentioning football, in English only/,
+      );
+      expect(out).toMatch(
+        /#1 Mexico → discord 300000000000000001.*\n\s+shaped: alerts ping role 500000000000000002\n\s+PAUSED: I lost a permission I need there/,
       );
 
       const still = await answer(discord.press('sub:r:1', message, MANAGER));

@@ -184,7 +184,7 @@ describe('subscription commands', () => {
       /^info: Unsubscribed \(#2\)/,
     );
     expect(await run({ kind: 'unsubscribe', args: 'mexico' }, chat())).toMatch(
-      /^error: this channel has no subscription "mexico"/,
+      /^error: This channel has no subscription "mexico"/,
     );
     expect(await run({ kind: 'subscriptions' }, chat())).toMatch(/^info: This channel has no subscriptions/);
   });
