@@ -22,7 +22,6 @@ import { watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { subscriptionsCommand } from '../../src/schedule/cli.ts';
 import { createSubscriptions, engineDigestSource, manualClock } from '../../src/schedule/index.ts';
-import { openSqliteStore } from '../../src/store/sqlite.ts';
 import {
   type FakeDiscord,
   type FakeMessage,
