@@ -15,6 +15,8 @@ export interface UiStrings {
   resume: (id: number) => string;
   postNow: (id: number) => string;
   unsubscribe: (id: number) => string;
+  /** Under a list longer than the buttons Discord allows. */
+  buttonsFor: (shown: number) => string;
 }
 
 const en: UiStrings = {
@@ -29,6 +31,7 @@ const en: UiStrings = {
   resume: (id) => `▶ Resume #${id}`,
   postNow: (id) => `📨 Post now #${id}`,
   unsubscribe: (id) => `✖ Unsubscribe #${id}`,
+  buttonsFor: (n) => `Buttons for the first ${n}; /unsubscribe <id> stops any of them.`,
 };
 
 const es: UiStrings = {
@@ -42,6 +45,7 @@ const es: UiStrings = {
   resume: (id) => `▶ Reanudar #${id}`,
   postNow: (id) => `📨 Publicar ya #${id}`,
   unsubscribe: (id) => `✖ Cancelar #${id}`,
+  buttonsFor: (n) => `Botones para las ${n} primeras; /unsubscribe <id> detiene cualquiera.`,
 };
 
 /** Strings for a Discord locale (`es-ES`, `es-419`, `en-US`); English when we lack the language. */

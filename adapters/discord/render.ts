@@ -222,27 +222,28 @@ function renderHelp(reply: HelpReply): DiscordMessage {
 function renderNotice(reply: NoticeReply, t: UiStrings): DiscordMessage {
   const icon = reply.tone === 'error' ? '⚠️' : 'ℹ️';
   const buttons = suggestionButtons(reply.suggestions, LIMITS.buttonsPerRow);
-  const text = safe(reply.message, LIMITS.content - icon.length - 1) || '…';
   // One row per subscription (Discord allows five rows): toggle, post now, unsubscribe.
-  const manageRows = (reply.manage ?? [])
-    .slice(0, LIMITS.rows - (buttons.length > 0 ? 1 : 0))
-    .flatMap((s) => {
-      const toggle = encodeButton({ kind: 'manage', action: s.paused ? 'resume' : 'pause', id: s.id });
-      const post = encodeButton({ kind: 'manage', action: 'post', id: s.id });
-      const remove = encodeButton({ kind: 'manage', action: 'remove', id: s.id });
-      const row: APIButtonComponent[] = [];
-      if (toggle)
-        row.push(
-          button(
-            toggle,
-            s.paused ? t.resume(s.id) : t.pause(s.id),
-            s.paused ? ButtonStyle.Primary : ButtonStyle.Secondary,
-          ),
-        );
-      if (post && !s.paused) row.push(button(post, t.postNow(s.id), ButtonStyle.Secondary));
-      if (remove) row.push(button(remove, t.unsubscribe(s.id), ButtonStyle.Danger));
-      return rowOf(row);
-    });
+  const managed = reply.manage ?? [];
+  const room = LIMITS.rows - (buttons.length > 0 ? 1 : 0);
+  const note = managed.length > room ? `\n*${t.buttonsFor(room)}*` : '';
+  const text = `${safe(reply.message, LIMITS.content - icon.length - 1 - note.length) || '…'}${note}`;
+  const manageRows = managed.slice(0, room).flatMap((s) => {
+    const toggle = encodeButton({ kind: 'manage', action: s.paused ? 'resume' : 'pause', id: s.id });
+    const post = encodeButton({ kind: 'manage', action: 'post', id: s.id });
+    const remove = encodeButton({ kind: 'manage', action: 'remove', id: s.id });
+    const row: APIButtonComponent[] = [];
+    if (toggle)
+      row.push(
+        button(
+          toggle,
+          s.paused ? t.resume(s.id) : t.pause(s.id),
+          s.paused ? ButtonStyle.Primary : ButtonStyle.Secondary,
+        ),
+      );
+    if (post && !s.paused) row.push(button(post, t.postNow(s.id), ButtonStyle.Secondary));
+    if (remove) row.push(button(remove, t.unsubscribe(s.id), ButtonStyle.Danger));
+    return rowOf(row);
+  });
   return message(`${icon} ${text}`, [], [...manageRows, ...rowOf(buttons)]);
 }
 

@@ -517,6 +517,18 @@ describe('subscriptions end to end', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(posts(NEWS)).toHaveLength(before + 2);
 
+      // /unsubscribe autocompletes this channel's subscriptions; the topic option completes the last of several.
+      const auto = discord.autocomplete('unsubscribe', 'subscription', 'mex', MANAGER);
+      const subsChoices = await waitFor(() => auto.responses[0], 15_000, 'subscription choices');
+      expect((subsChoices.body.data as { choices: unknown[] }).choices).toEqual([
+        { name: '#1 Mexico', value: '1' },
+      ]);
+      const topics = discord.autocomplete('subscribe', 'topic', 'mexico, per', MANAGER);
+      const topicChoices = await waitFor(() => topics.responses[0], 15_000, 'topic choices');
+      expect((topicChoices.body.data as { choices: { value: string }[] }).choices[0]?.value).toBe(
+        'mexico, peru',
+      );
+
       // Telegram: the same list and buttons in the private chat.
       telegram.sendText('/subscriptions');
       const tgList = await telegram.waitFor(

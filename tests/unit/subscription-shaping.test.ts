@@ -197,6 +197,9 @@ describe('manage buttons', () => {
       { locale: 'es-ES' },
     );
     expect(rendered.components).toHaveLength(5);
+    expect(rendered.content).toMatch(
+      /\*Botones para las 5 primeras; \/unsubscribe <id> detiene cualquiera\.\*$/,
+    );
     expect(rendered.components[1]?.components.map((b) => ('label' in b ? b.label : ''))).toEqual([
       '▶ Reanudar #2',
       '✖ Cancelar #2',
