@@ -43,7 +43,8 @@ export function subscribeCommand(interaction: ChatInputCommandInteraction) {
     include: value('include'),
     exclude: value('exclude'),
     language: value('language'),
-    mentionRoleId: role?.id,
+    // The @everyone role has the server's id; the core refuses it by this name.
+    mentionRoleId: role ? (role.id === interaction.guildId ? 'everyone' : role.id) : undefined,
   };
   return { kind: 'subscribe' as const, args: '', options };
 }

@@ -222,6 +222,9 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const now = clock.now();
     const nextRunAt = nextSlot(request.cadence, timezone, now);
     const mentionRoleId = command.options?.mentionRoleId;
+    if (mentionRoleId !== undefined && !/^\d{5,22}$/.test(mentionRoleId)) {
+      return error('Alerts cannot ping @everyone; pick a role made for them (e.g. @news-alerts).');
+    }
     if (mentionRoleId && request.cadence.kind !== 'alerts') {
       return error(
         'A role can only be pinged on alerts; choose the schedule "alerts" or leave out the mention.',

@@ -288,6 +288,7 @@ describe('shaped subscriptions in the store and the handler', () => {
       { mentionRoleId: '5000000000', schedule: 'daily 08:00' },
       /A role can only be pinged on alerts/,
     );
+    await bad({ mentionRoleId: 'everyone', schedule: 'alerts' }, /Alerts cannot ping @everyone/);
     await bad({ topic: 'mexico, atlantis' }, /I know no topic or articles for "atlantis"/);
     await bad({ include: 'a b!' }, /"b!" is not a word I can include/);
     expect(await store.listSubscriptions()).toHaveLength(0);
