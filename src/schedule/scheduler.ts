@@ -13,7 +13,7 @@ import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 import { buildScheduledPost, type DigestSource } from './digest.ts';
 import { createPacer, type Pacer } from './pace.ts';
 import { deliveryNonce, PublishError, type Publisher } from './publisher.ts';
-import { shapedArticles } from './shape.ts';
+import { byWords, topicArticles } from './shape.ts';
 
 /** A digest missed while the bot was down is still posted if it comes back within this window. */
 export const DEFAULT_GRACE_MS = 6 * 60 * 60_000;
@@ -123,7 +123,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const sub of await store.listSubscriptions({ status: 'active' })) {
       if (sub.cadence.kind !== 'alerts') continue;
       const content = source();
-      const fresh = await unsentArticles(sub, shapedArticles(content, sub));
+      const fresh = byWords(sub, await unsentArticles(sub, topicArticles(content, sub)));
       if (fresh.length === 0) continue;
       const ids = fresh.map((a) => a.id).sort();
       const delivery = await store.planDelivery({
@@ -160,8 +160,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return false;
     }
     const content = source();
-    const matching = shapedArticles(content, sub);
-    const fresh = await unsentArticles(sub, matching);
+    const inTopics = topicArticles(content, sub);
+    const fresh = byWords(sub, await unsentArticles(sub, inTopics));
+    // The whole history passes the word filters only when the latest is to be shown instead.
+    const matching = fresh.length === 0 && sub.whenEmpty === 'latest' ? byWords(sub, inTopics) : [];
     const kind =
       fresh.length > 0 ? 'digest' : sub.whenEmpty === 'latest' && matching.length > 0 ? 'latest' : undefined;
     if (!kind) {
@@ -444,9 +446,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const content = source();
       // Articles seen for the first time must be on record before "new since the baseline" is asked.
       await store.recordArticles(content.articleIds(), now);
-      const matching = shapedArticles(content, sub);
-      const fresh = await unsentArticles(sub, matching);
-      const articles = fresh.length > 0 ? fresh : matching;
+      const inTopics = topicArticles(content, sub);
+      const fresh = byWords(sub, await unsentArticles(sub, inTopics));
+      const articles = fresh.length > 0 ? fresh : byWords(sub, inTopics);
       if (articles.length === 0) return { status: 'empty' };
       const ids = articles.map((a) => a.id).sort();
       const minute = Math.floor(now / 60_000);

@@ -25,11 +25,10 @@ function mentionsAny(words: readonly string[]): ((text: string) => boolean) | un
   return (text) => pattern.test(text);
 }
 
-/** Every article a subscription would post, newest first, before "already sent" is considered. */
-export function shapedArticles(
-  source: DigestSource,
-  sub: Pick<Subscription, 'topic' | 'topics' | 'includeWords' | 'excludeWords' | 'language'>,
-): Article[] {
+type Shape = Pick<Subscription, 'topic' | 'topics' | 'includeWords' | 'excludeWords' | 'language'>;
+
+/** The articles of a subscription's topics in its language, newest first, before its words apply. */
+export function topicArticles(source: DigestSource, sub: Shape): Article[] {
   const topics = topicsOf(sub);
   const language = sub.language;
   let list: Article[];
@@ -42,7 +41,14 @@ export function shapedArticles(
     );
     if (language) list = withoutTwins(list, language);
   }
-  if (language) list = list.filter((a) => a.language === language);
+  return language ? list.filter((a) => a.language === language) : list;
+}
+
+/**
+ * Keeps the articles passing a subscription's include and exclude words. Reads whole texts, so the
+ * scheduler applies it to the few unsent articles rather than to a topic's whole history.
+ */
+export function byWords(sub: Shape, list: Article[]): Article[] {
   const include = mentionsAny(sub.includeWords ?? []);
   const exclude = mentionsAny(sub.excludeWords ?? []);
   if (!include && !exclude) return list;
@@ -50,6 +56,11 @@ export function shapedArticles(
     const text = fold(`${a.title}\n${a.summary}\n${a.body}`);
     return (!include || include(text)) && !(exclude?.(text) ?? false);
   });
+}
+
+/** Every article a subscription would post, newest first, before "already sent" is considered. */
+export function shapedArticles(source: DigestSource, sub: Shape): Article[] {
+  return byWords(sub, topicArticles(source, sub));
 }
 
 /** Where both versions of a story are in the list (from two topics), keeps the one in `language`. */
