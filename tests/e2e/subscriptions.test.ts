@@ -447,9 +447,20 @@ describe('subscriptions end to end', () => {
       expect((await app.store.getSubscription(1))?.status).toBe('active');
 
       // The bot loses Send Messages in #news; the next alert fails and pauses the subscription.
-      const news = discord.guilds.guilds.get(GUILD)?.channels.find((c) => c.id === NEWS);
-      if (!news) throw new Error('no #news');
-      news.overwrites = [{ id: BOT_ROLE, type: 0, deny: P.SendMessages }];
+      discord.updateChannel(NEWS, { overwrites: [{ id: BOT_ROLE, type: 0, deny: P.SendMessages }] });
+      // The bot's caches follow CHANNEL_UPDATE: naming #news from another channel says what is missing.
+      let refusal = '';
+      for (let attempt = 0; attempt < 20 && !refusal.includes('Send Messages'); attempt++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const named = discord.slash(
+          'subscribe',
+          { topic: 'peru', channel: { type: 7, value: NEWS } },
+          { ...MANAGER, channelId: DIGEST },
+        );
+        refusal = (await answer(named)).data.content ?? '';
+      }
+      expect(refusal).toMatch(/I can't post in #news: give me the Send Messages permission there first/);
+      expect(await app.store.listSubscriptions({ platform: 'discord', chatId: NEWS })).toHaveLength(1);
       await drop({
         'mx-later.md': article(
           'mx-later',
@@ -493,7 +504,7 @@ describe('subscriptions end to end', () => {
       expect(still.data.content).toMatch(
         /Still not fixed: I can't post in this channel: give me the Send Messages permission/,
       );
-      news.overwrites = [];
+      discord.updateChannel(NEWS, { overwrites: [] });
       const before = posts(NEWS).length;
       const resumed = await answer(discord.press('sub:r:1', message, MANAGER));
       expect(resumed.type).toBe(7);

@@ -3,7 +3,7 @@
  * helpers that act as a user would (run a slash command, type into an option, press a button).
  */
 import { FakeGateway } from './gateway.ts';
-import { FakeGuilds } from './guilds.ts';
+import { type FakeChannel, FakeGuilds } from './guilds.ts';
 import { type FakeMessage, type InteractionRecord, InteractionStore, type Origin } from './interactions.ts';
 import { FakeRest } from './rest.ts';
 import { FakeChannels } from './routes/channels.ts';
@@ -11,7 +11,7 @@ import { FakeCommands } from './routes/commands.ts';
 import { gatewayBotRoutes } from './routes/gateway-bot.ts';
 import { interactionRoutes } from './routes/interactions.ts';
 
-export { type FakeGuild, FakeGuilds, PERMISSIONS } from './guilds.ts';
+export { type FakeChannel, type FakeGuild, FakeGuilds, PERMISSIONS } from './guilds.ts';
 export type { FakeMessage, InteractionRecord, Origin };
 
 /** A slash option: a string, or a typed value (7 channel, 8 role) that Discord resolves. */
@@ -36,6 +36,8 @@ export interface FakeDiscord {
   commands: FakeCommands;
   /** Servers: add them before the bot connects (they arrive as GUILD_CREATE). */
   guilds: FakeGuilds;
+  /** Changes a channel of a server (e.g. its overwrites) and tells the bot with CHANNEL_UPDATE. */
+  updateChannel(channelId: string, patch: Partial<Omit<FakeChannel, 'id'>>): void;
   /** Dispatches a slash command; options by name. */
   slash(name: string, options?: Record<string, OptionValue>, origin?: Origin): InteractionRecord;
   /** Dispatches an autocomplete request with `focused` being typed as `value`. */
@@ -85,6 +87,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     channels,
     commands,
     guilds,
+    updateChannel(channelId, patch) {
+      const found = guilds.guildOfChannel(channelId);
+      if (!found) throw new Error(`FakeDiscord: no server has channel ${channelId}`);
+      Object.assign(found.channel, patch);
+      gateway.dispatch('CHANNEL_UPDATE', guilds.channelJson(found.guild, found.channel));
+    },
     slash: (name, opts = {}, origin) =>
       dispatch(
         interactions.create(
