@@ -77,6 +77,8 @@ export type PostNowResult =
 const SCHEDULER_LEASE = 'scheduler';
 /** Rate-limit answers are waited out this many times before a delivery is given up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 20;
+/** Consecutive deliveries given up after retries that pause a subscription. */
+const GIVE_UPS_BEFORE_PAUSE = 3;
 /** Deliveries read from the store at a time. */
 const BATCH = 200;
 
@@ -321,6 +323,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       error: `gave up after ${attempts} attempts: ${error.message}`,
       at,
     });
+    // A chat whose last posts were all given up keeps failing: pause it rather than retry forever.
+    const recent = await store.listDeliveries({ subscriptionId: sub.id, limit: GIVE_UPS_BEFORE_PAUSE });
+    if (
+      recent.length === GIVE_UPS_BEFORE_PAUSE &&
+      recent.every((d) => d.status === 'failed' && d.error?.startsWith('gave up after'))
+    ) {
+      await store.pauseSubscription(
+        sub.id,
+        `the last ${GIVE_UPS_BEFORE_PAUSE} posts kept failing (${error.message})`,
+        at,
+      );
+      log.warn(
+        { subscription: sub.id, reason: error.message },
+        'subscription paused after repeated failures',
+      );
+    }
     return 'failed';
   }
 

@@ -348,6 +348,24 @@ describe('scheduler', () => {
     expect(posted).toHaveLength(0);
   });
 
+  it('pauses a subscription whose last three posts were all given up, with the last error', async () => {
+    const scheduler = newScheduler({ maxAttempts: 1 });
+    const { publisher, posted, script } = fakePlatform(true);
+    scheduler.setPublisher('discord', publisher);
+    await scheduler.runOnce();
+    const sub = await subscribe({ cadence: { kind: 'alerts' } });
+    for (const [i, id] of ['a1', 'a2', 'a3'].entries()) {
+      script.push(new PublishError('transient', `HTTP 50${i}`));
+      await addArticles(scheduler, article(id, '2026-11-19'));
+      expect((await store.getSubscription(sub.id))?.status).toBe(i < 2 ? 'active' : 'paused');
+    }
+    expect((await store.getSubscription(sub.id))?.pausedReason).toBe(
+      'the last 3 posts kept failing (HTTP 502)',
+    );
+    await addArticles(scheduler, article('a4', '2026-11-19'));
+    expect(posted).toHaveLength(0);
+  });
+
   it('pauses a subscription on a permanent error without holding up the others', async () => {
     const scheduler = newScheduler();
     const { publisher, posted, script } = fakePlatform(true);
