@@ -45,6 +45,10 @@ export function subscribeCommand(interaction: ChatInputCommandInteraction) {
     language: value('language'),
     // The @everyone role has the server's id; the core refuses it by this name.
     mentionRoleId: role ? (role.id === interaction.guildId ? 'everyone' : role.id) : undefined,
+    // Discord only notifies a role the bot may mention: a mentionable one, or any with Mention All Roles.
+    ...(role && !role.mentionable && !interaction.appPermissions?.has(PermissionFlagsBits.MentionEveryone)
+      ? { mentionSilent: true }
+      : {}),
   };
   return { kind: 'subscribe' as const, args: '', options };
 }

@@ -46,6 +46,8 @@ export interface SubscribeOptions {
   language?: string;
   /** A Discord role to ping on alerts. */
   mentionRoleId?: string;
+  /** The role is not mentionable and the bot may not mention all roles: the ping would notify nobody. */
+  mentionSilent?: boolean;
 }
 
 /** Per-request facts about who asks and how much room the answer has. */

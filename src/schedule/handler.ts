@@ -290,8 +290,12 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
             ? 'If nothing is new, it shows the latest instead.'
             : 'If nothing is new, no post.');
     const verb = existing ? 'Updated' : 'Subscribed';
+    const silent =
+      sub.mentionRoleId && command.options?.mentionSilent
+        ? ` Note: <@&${sub.mentionRoleId}> is not mentionable and I lack Mention All Roles, so the ping will notify nobody; make the role mentionable in the server settings.`
+        : '';
     return info(
-      `${verb} (#${sub.id}): ${what[0]?.toUpperCase()}${what.slice(1)} Stop with /unsubscribe ${sub.id}; /subscriptions to pause or post now.`,
+      `${verb} (#${sub.id}): ${what[0]?.toUpperCase()}${what.slice(1)}${silent} Stop with /unsubscribe ${sub.id}; /subscriptions to pause or post now.`,
     );
   }
 

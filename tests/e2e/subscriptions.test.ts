@@ -40,6 +40,7 @@ const FILTERED = '300000000000000004';
 const MODS = '500000000000000001';
 const ALERTED = '500000000000000002';
 const BOT_ROLE = '500000000000000003';
+const QUIET = '500000000000000004';
 const MANAGER = { roles: [MODS], userId: '100000000000000002', channelId: NEWS };
 const MEMBER = { roles: [], userId: '100000000000000003', channelId: NEWS };
 
@@ -162,6 +163,7 @@ beforeAll(async () => {
       { id: MODS, name: 'mods', permissions: everyone | P.ManageChannels },
       { id: ALERTED, name: 'alerts', permissions: 0n },
       { id: BOT_ROLE, name: 'briefings', permissions: everyone },
+      { id: QUIET, name: 'quiet', permissions: 0n, mentionable: false },
     ],
     channels: [
       { id: NEWS, name: 'news', type: 0 },
@@ -553,6 +555,18 @@ describe('subscriptions end to end', () => {
       telegram.pressButton(tgList, `s:p:${tgId}`);
       await telegram.waitFor(() => tgList.edits > 0 && tgList.text.includes('Paused'), 'the edited list');
       expect((await app.store.getSubscription(tgId as number))?.status).toBe('paused');
+
+      // A role nobody may ping (not mentionable, no Mention All Roles) is accepted with a warning.
+      const quiet = await answer(
+        discord.slash(
+          'subscribe',
+          { topic: 'honduras', schedule: 'alerts', mention: { type: 8, value: QUIET } },
+          { ...MANAGER, channelId: DIGEST },
+        ),
+      );
+      expect(quiet.data.content).toMatch(
+        /is not mentionable and I lack Mention All Roles, so the ping will notify nobody/,
+      );
     } finally {
       await app.stop();
     }

@@ -28,6 +28,8 @@ export interface FakeRole {
   name: string;
   permissions: bigint;
   position?: number;
+  /** Whether anyone may ping it (default true). */
+  mentionable?: boolean;
 }
 
 export interface FakeOverwrite {
@@ -143,7 +145,7 @@ export class FakeGuilds {
       position: r.position ?? i,
       permissions: String(r.permissions),
       managed: false,
-      mentionable: true,
+      mentionable: r.mentionable ?? true,
       flags: 0,
     };
   }
