@@ -3,17 +3,30 @@
  * wording everywhere); Spanish localisations make the menu native for Spanish-speaking users.
  */
 import {
+  type APIApplicationCommandOption,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
+  ChannelType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody as CommandJson,
   InteractionContextType,
+  PermissionFlagsBits,
 } from 'discord.js';
 import type { Briefings } from '../../src/commands/index.ts';
 import { truncate } from './text.ts';
 
 /** The commands the issue promises, in menu order. */
-export const SLASH_COMMANDS = ['latest', 'search', 'brief', 'topics', 'article', 'help'] as const;
+export const SLASH_COMMANDS = [
+  'latest',
+  'search',
+  'brief',
+  'topics',
+  'article',
+  'help',
+  'subscribe',
+  'unsubscribe',
+  'subscriptions',
+] as const;
 export type SlashCommandName = (typeof SLASH_COMMANDS)[number];
 
 const FALLBACK: Record<SlashCommandName, { en: string; es: string }> = {
@@ -32,7 +45,119 @@ const FALLBACK: Record<SlashCommandName, { en: string; es: string }> = {
   topics: { en: 'Countries, people and themes in the archive', es: 'Países, personas y temas del archivo' },
   article: { en: 'One article in full', es: 'Un artículo completo' },
   help: { en: 'What I can do', es: 'Lo que puedo hacer' },
+  subscribe: {
+    en: 'Scheduled briefings or new-article alerts in this channel',
+    es: 'Informes programados o alertas de artículos nuevos en este canal',
+  },
+  unsubscribe: { en: 'Stop a subscription', es: 'Detener una suscripción' },
+  subscriptions: {
+    en: "This channel's subscriptions",
+    es: 'Las suscripciones de este canal',
+  },
 };
+
+const spanish = (text: string) => ({ 'es-ES': text, 'es-419': text });
+
+/** Subscription commands change what a channel gets: Manage Channels by default (servers can widen it). */
+const MANAGE_CHANNELS = String(PermissionFlagsBits.ManageChannels);
+
+const text = (en: string, es: string) => ({ description: en, description_localizations: spanish(es) });
+
+/** The options of the subscription commands, in the order Discord shows them. */
+const SUBSCRIPTION_OPTIONS: Partial<Record<SlashCommandName, APIApplicationCommandOption[]>> = {
+  subscribe: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'topic',
+      ...text('A topic, or several separated by commas', 'Un tema, o varios separados por comas'),
+      required: true,
+      autocomplete: true,
+      max_length: 200,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'schedule',
+      ...text(
+        'daily 08:00, weekly monday 09:30, alerts, or cron; add "always" (default daily 08:00)',
+        'daily 08:00, weekly monday 09:30, alerts o cron; añade "always" (por defecto daily 08:00)',
+      ),
+      required: false,
+      max_length: 100,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'timezone',
+      ...text(
+        'Time zone of the schedule, e.g. Europe/Madrid',
+        'Zona horaria del horario, p. ej. Europe/Madrid',
+      ),
+      required: false,
+      autocomplete: true,
+      max_length: 64,
+    },
+    {
+      type: ApplicationCommandOptionType.Channel,
+      name: 'channel',
+      ...text('Post in another channel of this server', 'Publicar en otro canal de este servidor'),
+      required: false,
+      channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+    },
+    {
+      type: ApplicationCommandOptionType.Role,
+      name: 'mention',
+      ...text('A role to ping on alerts (nobody else is pinged)', 'Un rol al que avisar en las alertas'),
+      required: false,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'include',
+      ...text(
+        'Only articles mentioning one of these words',
+        'Solo artículos que mencionen alguna de estas palabras',
+      ),
+      required: false,
+      max_length: 200,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'exclude',
+      ...text(
+        'Leave out articles mentioning any of these words',
+        'Omitir artículos que mencionen estas palabras',
+      ),
+      required: false,
+      max_length: 200,
+    },
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'language',
+      ...text('Only articles in this language', 'Solo artículos en este idioma'),
+      required: false,
+      choices: [
+        { name: 'English', name_localizations: spanish('Inglés'), value: 'en' },
+        { name: 'Spanish', name_localizations: spanish('Español'), value: 'es' },
+      ],
+    },
+  ],
+  unsubscribe: [
+    {
+      type: ApplicationCommandOptionType.String,
+      name: 'subscription',
+      ...text('A topic or subscription id', 'Un tema o el id de la suscripción'),
+      required: true,
+      autocomplete: true,
+      max_length: 200,
+    },
+  ],
+};
+
+/** Is `option` of `command` autocompleted (subscription commands have several options)? */
+export function autocompletes(command: string, option: string): boolean {
+  const spec = SUBSCRIPTION_OPTIONS[command as SlashCommandName]?.find((o) => o.name === option);
+  if (spec) return 'autocomplete' in spec && spec.autocomplete === true;
+  const single = OPTIONS[command as SlashCommandName];
+  return Boolean(single?.autocomplete && single.name === option);
+}
 
 interface OptionSpec {
   name: string;
@@ -81,8 +206,6 @@ export function optionOf(command: string): OptionSpec | undefined {
   return OPTIONS[command as SlashCommandName];
 }
 
-const spanish = (text: string) => ({ 'es-ES': text, 'es-419': text });
-
 /**
  * The JSON to register. Global commands say where they work (servers and DMs with the bot);
  * guild commands may not carry `contexts`/`integration_types`, so those are left out for a guild.
@@ -92,6 +215,8 @@ export function commandDefinitions(briefings: Briefings, scope: 'global' | 'guil
   return SLASH_COMMANDS.map((name) => {
     const option = OPTIONS[name];
     const description = truncate(help.get(name) ?? FALLBACK[name].en, 100);
+    const many = SUBSCRIPTION_OPTIONS[name];
+    const manages = name === 'subscribe' || name === 'unsubscribe' || name === 'subscriptions';
     return {
       type: ApplicationCommandType.ChatInput,
       name,
@@ -103,6 +228,8 @@ export function commandDefinitions(briefings: Briefings, scope: 'global' | 'guil
             integration_types: [ApplicationIntegrationType.GuildInstall],
           }
         : {}),
+      ...(manages ? { default_member_permissions: MANAGE_CHANNELS } : {}),
+      ...(many ? { options: many } : {}),
       ...(option
         ? {
             options: [

@@ -14,11 +14,18 @@ import {
 import type { Briefings, Command, Reply, RequestContext } from '../../src/commands/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createRateLimiter } from '../../src/rate-limit.ts';
-import { optionOf } from './commands.ts';
+import { autocompletes } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
 import { uiStrings } from './i18n.ts';
 import { renderExpired, renderFailure, renderReply } from './render.ts';
 import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
+import {
+  channelResolver,
+  completeSubscriptions,
+  completeTimezone,
+  missingPosting,
+  subscribeCommand,
+} from './subscriptions.ts';
 import { truncate } from './text.ts';
 
 export interface HandlerOptions {
@@ -66,6 +73,8 @@ export function createInteractionHandler(
 
   const context = (interaction: Interaction): RequestContext => {
     const isPrivate = !interaction.inGuild();
+    // A subscription posts embeds: the bot needs to see the channel, send and embed there.
+    const missing = isPrivate ? [] : missingPosting(interaction.appPermissions);
     return {
       locale: interaction.locale,
       limit: PAGE_SIZE,
@@ -76,7 +85,9 @@ export function createInteractionHandler(
         isPrivate,
         userCanManage:
           isPrivate || Boolean(interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels)),
-        botCanPost: Boolean(interaction.appPermissions?.has(PermissionFlagsBits.SendMessages)),
+        botCanPost: isPrivate || missing.length === 0,
+        ...(missing.length > 0 ? { missingPermissions: missing } : {}),
+        ...(isPrivate ? {} : { resolveChannel: channelResolver(interaction) }),
       },
     };
   };
@@ -124,6 +135,15 @@ export function createInteractionHandler(
         answer(briefings.execute({ kind: 'article', id: action.id }, ctx), locale),
         budget,
       );
+    } else if (action.kind === 'manage') {
+      // The list is edited in place; a refusal goes to the presser alone.
+      const work = briefings
+        .execute({ kind: 'manage', action: action.action, id: action.id }, ctx)
+        .then((r) => ({
+          message: renderReply(r, { locale }),
+          aside: r.kind === 'notice' && r.tone === 'error',
+        }));
+      await respond(interaction, 'update', work, budget);
     } else {
       await respond(interaction, 'public', answer(briefings.run(action.command, ctx), locale), budget);
     }
@@ -131,16 +151,29 @@ export function createInteractionHandler(
 
   const onAutocomplete = async (interaction: AutocompleteInteraction) => {
     const focused = interaction.options.getFocused(true);
-    const option = optionOf(interaction.commandName);
-    const choices =
-      autocompleteLimiter.take(interaction.user.id).allowed &&
-      option?.autocomplete &&
-      option.name === focused.name
-        ? briefings
-            .complete(String(focused.value), 25, { platform: 'discord' })
-            .filter((c) => c.value.length > 0 && c.value.length <= 100)
-            .map((c) => ({ name: truncate(c.label, 100) || c.value, value: c.value }))
-        : [];
+    if (!autocompleteLimiter.take(interaction.user.id).allowed) {
+      await interaction.respond([]);
+      return;
+    }
+    const typed = String(focused.value);
+    if (interaction.commandName === 'subscribe' && focused.name === 'timezone') {
+      await interaction.respond(completeTimezone(typed));
+      return;
+    }
+    if (interaction.commandName === 'unsubscribe' && focused.name === 'subscription') {
+      await interaction.respond(await completeSubscriptions(briefings, context(interaction), typed));
+      return;
+    }
+    // Several topics ("mexico, pe"): complete the last one, keep those before it.
+    const comma = interaction.commandName === 'subscribe' ? typed.lastIndexOf(',') : -1;
+    const before = comma >= 0 ? `${typed.slice(0, comma + 1).trim()} ` : '';
+    const choices = autocompletes(interaction.commandName, focused.name)
+      ? briefings
+          .complete(typed.slice(comma + 1), 25, { platform: 'discord' })
+          .map((c) => ({ label: before + c.label, value: before + c.value }))
+          .filter((c) => c.value.length > 0 && c.value.length <= 100)
+          .map((c) => ({ name: truncate(c.label, 100) || c.value, value: c.value }))
+      : [];
     await interaction.respond(choices.slice(0, 25));
   };
 
@@ -172,6 +205,12 @@ export function toCommand(interaction: ChatInputCommandInteraction): Command {
       return { kind: 'article', id: text('id') };
     case 'help':
       return { kind: 'help' };
+    case 'subscribe':
+      return subscribeCommand(interaction);
+    case 'unsubscribe':
+      return { kind: 'unsubscribe', args: text('subscription') };
+    case 'subscriptions':
+      return { kind: 'subscriptions' };
     default:
       return { kind: 'unknown', name: interaction.commandName };
   }

@@ -28,12 +28,8 @@ export function createDiscordPublisher(rest: REST, logger: Logger): DiscordPubli
       if (nonce.length < 1 || nonce.length > 25) {
         throw new DiscordNonceError(`Discord publisher: nonce must be 1-25 characters, got ${nonce.length}`);
       }
-      const body = {
-        ...renderReply(reply, { locale }),
-        nonce,
-        enforce_nonce: true,
-        allowed_mentions: { parse: [] },
-      };
+      // renderReply decides who may be pinged: nobody, or an alert's one role.
+      const body = { ...renderReply(reply, { locale }), nonce, enforce_nonce: true };
       const message = (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
       logger.debug({ channelId, messageId: message.id, nonce }, 'discord post sent');
       return { messageId: message.id };

@@ -101,6 +101,7 @@ function canonical(c: Record<string, unknown>): string {
         'min_length',
         'max_length',
         'choices',
+        'channel_types',
       ],
       { required: false, autocomplete: false },
     ),

@@ -51,8 +51,11 @@ export interface DiscordMessage {
   content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponent>[];
-  /** Always `{ parse: [] }`: no answer may ping anyone. */
-  allowed_mentions: { parse: [] };
+  /**
+   * `{ parse: [] }`: no answer may ping anyone. The one exception is a scheduled alert with a
+   * role to ping: `{ roles: [thatRole] }`, and nothing else.
+   */
+  allowed_mentions: { parse: [] } | { roles: [string] };
 }
 
 /** Renders any reply. `locale` picks the language of the labels the adapter adds. */
@@ -68,9 +71,11 @@ export function renderReply(reply: Reply, opts: { locale?: string } = {}): Disco
     case 'help':
       return renderHelp(reply);
     case 'notice':
-      return renderNotice(reply);
+      return renderNotice(reply, t);
   }
 }
+
+const SNOWFLAKE = /^\d{5,22}$/;
 
 /** A short error answer in the user's language, for when a handler fails. */
 export function renderFailure(locale?: string): DiscordMessage {
@@ -110,6 +115,15 @@ function renderCards(reply: CardsReply, t: UiStrings): DiscordMessage {
   if (more) nav.push(button(more, t.more, ButtonStyle.Primary));
   nav.push(...suggestionButtons(reply.suggestions, LIMITS.buttonsPerRow - nav.length));
 
+  const roleId = reply.mention?.roleId;
+  if (roleId !== undefined && SNOWFLAKE.test(roleId)) {
+    // A scheduled alert pinging its subscribers' role: that role and nothing else.
+    const rendered = message(`<@&${roleId}> ${lines.join('\n')}`, embeds, [
+      ...chunkRows(uniqueIds(openButtons)),
+      ...rowOf(nav),
+    ]);
+    return { ...rendered, allowed_mentions: { roles: [roleId] } };
+  }
   return message(lines.join('\n'), embeds, [...chunkRows(uniqueIds(openButtons)), ...rowOf(nav)]);
 }
 
@@ -191,7 +205,7 @@ function renderTopics(reply: TopicsReply): DiscordMessage {
 
 function renderHelp(reply: HelpReply): DiscordMessage {
   const commands = reply.commands.map(
-    (c) => `**${safe(c.usage, 100)}** — ${safe(oneLine(c.description), 200)}`,
+    (c) => `**${safe(c.usage, 200)}** — ${safe(oneLine(c.description), 200)}`,
   );
   const examples = reply.examples.map((e) => `• ${safe(oneLine(e), 100)}`);
   const description = truncate(
@@ -205,11 +219,32 @@ function renderHelp(reply: HelpReply): DiscordMessage {
   );
 }
 
-function renderNotice(reply: NoticeReply): DiscordMessage {
+function renderNotice(reply: NoticeReply, t: UiStrings): DiscordMessage {
   const icon = reply.tone === 'error' ? '⚠️' : 'ℹ️';
   const buttons = suggestionButtons(reply.suggestions, LIMITS.buttonsPerRow);
-  const text = safe(reply.message, LIMITS.content - icon.length - 1) || '…';
-  return message(`${icon} ${text}`, [], rowOf(buttons));
+  // One row per subscription (Discord allows five rows): toggle, post now, unsubscribe.
+  const managed = reply.manage ?? [];
+  const room = LIMITS.rows - (buttons.length > 0 ? 1 : 0);
+  const note = managed.length > room ? `\n*${t.buttonsFor(room)}*` : '';
+  const text = `${safe(reply.message, LIMITS.content - icon.length - 1 - note.length) || '…'}${note}`;
+  const manageRows = managed.slice(0, room).flatMap((s) => {
+    const toggle = encodeButton({ kind: 'manage', action: s.paused ? 'resume' : 'pause', id: s.id });
+    const post = encodeButton({ kind: 'manage', action: 'post', id: s.id });
+    const remove = encodeButton({ kind: 'manage', action: 'remove', id: s.id });
+    const row: APIButtonComponent[] = [];
+    if (toggle)
+      row.push(
+        button(
+          toggle,
+          s.paused ? t.resume(s.id) : t.pause(s.id),
+          s.paused ? ButtonStyle.Primary : ButtonStyle.Secondary,
+        ),
+      );
+    if (post && !s.paused) row.push(button(post, t.postNow(s.id), ButtonStyle.Secondary));
+    if (remove) row.push(button(remove, t.unsubscribe(s.id), ButtonStyle.Danger));
+    return rowOf(row);
+  });
+  return message(`${icon} ${text}`, [], [...manageRows, ...rowOf(buttons)]);
 }
 
 function suggestionButtons(suggestions: Suggestion[] | undefined, room: number): APIButtonComponent[] {
@@ -224,7 +259,7 @@ function suggestionButtons(suggestions: Suggestion[] | undefined, room: number):
 function button(
   customId: string,
   label: string,
-  style: ButtonStyle.Primary | ButtonStyle.Secondary,
+  style: ButtonStyle.Primary | ButtonStyle.Secondary | ButtonStyle.Danger,
 ): APIButtonComponent {
   return { type: ComponentType.Button, style, label: label || '…', custom_id: customId };
 }

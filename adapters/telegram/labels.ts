@@ -11,6 +11,11 @@ export interface Labels {
   slowDown: (seconds: number) => string;
   failed: string;
   expired: string;
+  /** Buttons under `/subscriptions`. */
+  pause: (id: number) => string;
+  resume: (id: number) => string;
+  postNow: (id: number) => string;
+  unsubscribe: (id: number) => string;
 }
 
 const en: Labels = {
@@ -22,6 +27,10 @@ const en: Labels = {
   slowDown: (s) => `You are going a little fast. Please try again in ${s} s.`,
   failed: 'Sorry, something went wrong on our side. Please try again in a moment.',
   expired: 'This button has expired. Please ask again.',
+  pause: (id) => `⏸ Pause #${id}`,
+  resume: (id) => `▶ Resume #${id}`,
+  postNow: (id) => `📨 Post now #${id}`,
+  unsubscribe: (id) => `✖ Unsubscribe #${id}`,
 };
 
 const es: Labels = {
@@ -33,6 +42,10 @@ const es: Labels = {
   slowDown: (s) => `Vas un poco rápido. Vuelve a intentarlo en ${s} s.`,
   failed: 'Lo sentimos, algo falló de nuestro lado. Inténtalo de nuevo en un momento.',
   expired: 'Este botón ha caducado. Vuelve a preguntar.',
+  pause: (id) => `⏸ Pausar #${id}`,
+  resume: (id) => `▶ Reanudar #${id}`,
+  postNow: (id) => `📨 Publicar ya #${id}`,
+  unsubscribe: (id) => `✖ Cancelar #${id}`,
 };
 
 /** Labels for a Telegram `language_code` such as `es-MX`; English when we have no translation. */

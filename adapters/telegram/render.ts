@@ -64,7 +64,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Telegram
     case 'help':
       return renderHelp(reply, max);
     case 'notice':
-      return renderNotice(reply, max);
+      return renderNotice(reply, max, labels);
   }
 }
 
@@ -195,10 +195,23 @@ function renderHelp(reply: HelpReply, max: number): TelegramMessage {
   return message(join(parts), chunk(buttons, 2));
 }
 
-function renderNotice(reply: NoticeReply, max: number): TelegramMessage {
+/** Most subscriptions given buttons under one `/subscriptions` list (Telegram allows 100 buttons). */
+const MAX_MANAGED = 20;
+
+function renderNotice(reply: NoticeReply, max: number, labels: Labels): TelegramMessage {
   const prefix = reply.tone === 'error' ? '⚠️ ' : 'ℹ️ ';
   const body = text(shorten(`${prefix}${reply.message.trim() || '…'}`, max));
-  return message(body, suggestionRows(reply.suggestions));
+  // One row per subscription: pause or resume, post now, unsubscribe.
+  const manage = (reply.manage ?? []).slice(0, MAX_MANAGED).map((s) => [
+    ...callbackButton(s.paused ? labels.resume(s.id) : labels.pause(s.id), {
+      kind: 'manage',
+      action: s.paused ? 'resume' : 'pause',
+      id: s.id,
+    }),
+    ...(s.paused ? [] : callbackButton(labels.postNow(s.id), { kind: 'manage', action: 'post', id: s.id })),
+    ...callbackButton(labels.unsubscribe(s.id), { kind: 'manage', action: 'remove', id: s.id }),
+  ]);
+  return message(body, [...manage.filter((row) => row.length > 0), ...suggestionRows(reply.suggestions)]);
 }
 
 /** Renders a single card as a stand-alone message: what an inline result posts into a chat. */

@@ -5,14 +5,20 @@
  */
 import { type Context, GrammyError } from 'grammy';
 import type { ChatMember } from 'grammy/types';
-import type { ChatContext, ChatTarget, Command, RequestContext } from '../../src/commands/command.ts';
+import type { ChatContext, Command, RequestContext, ResolvedChannel } from '../../src/commands/command.ts';
 
 /** Items per message page: five cards with summaries stay far below 4096 characters. */
 export const PAGE_SIZE = 5;
 /** Summary length for cards, in characters. */
 export const SUMMARY_LENGTH = 280;
 
-const ACTS_ON_CHAT = new Set<Command['kind']>(['subscribe', 'unsubscribe', 'subscriptions', 'sources']);
+const ACTS_ON_CHAT = new Set<Command['kind']>([
+  'subscribe',
+  'unsubscribe',
+  'subscriptions',
+  'manage',
+  'sources',
+]);
 
 export async function requestContext(ctx: Context, command?: Command): Promise<RequestContext> {
   const chat = ctx.chat;
@@ -74,7 +80,7 @@ async function resolveChannel(
   ctx: Context,
   ref: string,
   userId: number,
-): Promise<(ChatTarget & { userCanManage: boolean; botCanPost: boolean }) | undefined> {
+): Promise<ResolvedChannel | undefined> {
   if (!/^@[A-Za-z][A-Za-z0-9_]{3,31}$|^-100\d{5,15}$/.test(ref)) return undefined;
   let target: Awaited<ReturnType<Context['api']['getChat']>>;
   try {

@@ -14,15 +14,43 @@ export type Command =
   | { kind: 'start'; payload: string }
   /** The next page of an earlier list, from `CardsReply.next`. */
   | { kind: 'more'; cursor: string }
-  /** Channel subscriptions (see src/schedule); arguments are parsed there. */
-  | { kind: 'subscribe'; args: string }
+  /**
+   * Channel subscriptions (see src/schedule); arguments are parsed there. Front ends with
+   * structured input (Discord options) pass `options` instead of text in `args`.
+   */
+  | { kind: 'subscribe'; args: string; options?: SubscribeOptions }
   | { kind: 'unsubscribe'; args: string }
   | { kind: 'subscriptions' }
   /** The feeds the archive grows from (administrators; see src/sources). */
   | { kind: 'sources' }
+  /** A button under the `/subscriptions` list: pause, resume, post now or remove one subscription. */
+  | { kind: 'manage'; action: ManageAction; id: number }
   | { kind: 'unknown'; name: string };
 
 export type CommandKind = Command['kind'];
+
+export type ManageAction = 'pause' | 'resume' | 'post' | 'remove';
+
+/** `/subscribe` as separate fields (Discord's slash options); each is read like its part of the text. */
+export interface SubscribeOptions {
+  /** One topic, or several separated by commas. */
+  topic: string;
+  /** `daily 08:00`, `weekly monday 09:30`, `alerts`, a cron expression; `always` may follow. */
+  schedule?: string;
+  /** An IANA zone. */
+  timezone?: string;
+  /** Another channel, as `<#id>`. */
+  channel?: string;
+  /** Words to include / exclude, separated by spaces or commas. */
+  include?: string;
+  exclude?: string;
+  /** `en` or `es`. */
+  language?: string;
+  /** A Discord role to ping on alerts. */
+  mentionRoleId?: string;
+  /** The role is not mentionable and the bot may not mention all roles: the ping would notify nobody. */
+  mentionSilent?: boolean;
+}
 
 /** Per-request facts about who asks and how much room the answer has. */
 export interface RequestContext {
@@ -62,7 +90,17 @@ export interface ChatContext extends ChatTarget {
    * Resolves a channel the user names (`@channel`, `<#123>`, an id) for subscribing it from here;
    * answers who may do what there. Undefined when the name cannot be resolved.
    */
-  resolveChannel?: (
-    ref: string,
-  ) => Promise<(ChatTarget & { userCanManage: boolean; botCanPost: boolean }) | undefined>;
+  resolveChannel?: (ref: string) => Promise<ResolvedChannel | undefined>;
+  /** Why the bot cannot post here, when `botCanPost` is false and the adapter knows (e.g. "Embed Links"). */
+  missingPermissions?: string[];
 }
+
+/** A channel named in a command, with who may do what there. */
+export type ResolvedChannel = ChatTarget & {
+  userCanManage: boolean;
+  botCanPost: boolean;
+  /** Permissions the bot lacks there, by their platform names, when `botCanPost` is false. */
+  missingPermissions?: string[];
+  /** Why the channel cannot be used at all (wrong kind, another server), shown as is. */
+  unusable?: string;
+};

@@ -244,6 +244,7 @@ export function createBriefings(
       case 'subscribe':
       case 'unsubscribe':
       case 'subscriptions':
+      case 'manage':
         if (!options.subscriptions) {
           return { kind: 'notice', tone: 'info', message: t.noSubscriptions };
         }

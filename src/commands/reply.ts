@@ -72,6 +72,8 @@ export interface CardsReply {
   notice?: string;
   /** Related topics to try next. */
   suggestions?: Suggestion[];
+  /** Scheduled alerts only: a Discord role to ping, and no one else. */
+  mention?: { roleId: string };
 }
 
 export interface ArticleReply {
@@ -100,6 +102,15 @@ export interface NoticeReply {
   tone: 'info' | 'error';
   message: string;
   suggestions?: Suggestion[];
+  /** Subscriptions listed in the message, each with buttons to pause or resume, post now and remove. */
+  manage?: ManagedSubscription[];
+}
+
+/** One subscription under a `/subscriptions` list, as its buttons need it. */
+export interface ManagedSubscription {
+  id: number;
+  label: string;
+  paused: boolean;
 }
 
 export type Reply = CardsReply | ArticleReply | TopicsReply | HelpReply | NoticeReply;

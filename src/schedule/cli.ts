@@ -12,6 +12,8 @@ import { describeDatabase } from '../store/postgres.ts';
 import { databasePath, StoreError } from '../store/sqlite.ts';
 import type { Delivery, Store, Subscription } from '../store/types.ts';
 import { describeCadence, formatInZone } from './cadence.ts';
+import { describeShape } from './handler.ts';
+import { topicsOf } from './shape.ts';
 
 /** One subscription as `--json` prints it. */
 export interface SubscriptionReport {
@@ -26,6 +28,12 @@ export interface SubscriptionReport {
   timezone: string;
   status: Subscription['status'];
   pausedReason: string | null;
+  /** Shaping: the topics followed, words to include and exclude, the language, a Discord role pinged on alerts. */
+  topics: string[];
+  includeWords: string[];
+  excludeWords: string[];
+  language: string | null;
+  mentionRoleId: string | null;
   nextRunAt: string | null;
   lastOutcome: string | null;
   lastDelivery: {
@@ -54,6 +62,11 @@ function report(sub: Subscription, last: Delivery | undefined): SubscriptionRepo
     timezone: sub.timezone,
     status: sub.status,
     pausedReason: sub.pausedReason ?? null,
+    topics: topicsOf(sub),
+    includeWords: sub.includeWords ?? [],
+    excludeWords: sub.excludeWords ?? [],
+    language: sub.language ?? null,
+    mentionRoleId: sub.mentionRoleId ?? null,
     nextRunAt: isoOrNull(sub.cadence.kind === 'alerts' ? undefined : sub.nextRunAt),
     lastOutcome: sub.lastOutcome ?? null,
     lastDelivery: last
@@ -77,6 +90,11 @@ function describe(r: SubscriptionReport, sub: Subscription): string {
   const where = `${r.platform} ${r.chatId}${r.chatTitle ? ` (${clean(r.chatTitle)})` : ''}`;
   const zone = sub.cadence.kind === 'alerts' ? '' : ` (${r.timezone})`;
   const lines = [`#${r.id} ${clean(r.topicLabel)} → ${where}: ${r.schedule}${zone}`];
+  const shape = describeShape(sub);
+  if (shape || r.mentionRoleId)
+    lines.push(
+      `    shaped: ${[shape, r.mentionRoleId ? `alerts ping role ${r.mentionRoleId}` : ''].filter(Boolean).join(', ')}`,
+    );
   if (r.status === 'paused') lines.push(`    PAUSED: ${clean(r.pausedReason ?? 'no reason recorded')}`);
   else if (sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts') {
     lines.push(`    next run: ${formatInZone(sub.nextRunAt, sub.timezone)}`);

@@ -14,8 +14,11 @@ export interface DigestSource {
   articleIds(): string[];
   /** The topic a user typed, canonicalised; undefined when no topic by that name exists. */
   resolveTopic(text: string): { id: string; name: string } | undefined;
-  /** Every clearly relevant article for a topic id or a free query, newest first. */
-  matching(topicOrQuery: string): Article[];
+  /**
+   * Every clearly relevant article for a topic id or a free query, newest first. With a
+   * `language`, a story present in both languages appears once, in that language.
+   */
+  matching(topicOrQuery: string, language?: string): Article[];
   /** The card shown for an article. */
   card(article: Article): Card;
   /** One line on a set of articles: count, date range, key themes. */
@@ -31,6 +34,8 @@ export interface ScheduledPostInput {
   topicLabel: string;
   /** Newest first; only the first ITEMS_PER_POST become cards, the rest are counted. */
   articles: readonly Article[];
+  /** Alerts only: a Discord role to ping. */
+  mentionRoleId?: string;
 }
 
 /** Builds the post for a digest, an alert, or (when nothing is new and the subscriber asked) the latest. */
@@ -55,5 +60,6 @@ export function buildScheduledPost(source: DigestSource, input: ScheduledPostInp
     ...(more > 0
       ? { notice: `${more} more not shown here; ask for /latest ${input.topicLabel} to see them.` }
       : {}),
+    ...(input.kind === 'alert' && input.mentionRoleId ? { mention: { roleId: input.mentionRoleId } } : {}),
   };
 }

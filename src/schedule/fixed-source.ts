@@ -29,12 +29,16 @@ export function fixedDigestSource(articles: readonly Article[], topics: readonly
       const topic = byName(text);
       return topic ? { id: topic.id, name: topic.name } : undefined;
     },
-    matching(topicOrQuery) {
+    matching(topicOrQuery, language) {
       const topic = byName(topicOrQuery);
       const words = topicOrQuery.toLowerCase().split(/\s+/);
-      return sorted.filter((a) =>
+      const list = sorted.filter((a) =>
         topic ? a.topics.includes(topic.id) : words.every((w) => a.title.toLowerCase().includes(w)),
       );
+      if (!language) return list;
+      // Both versions of a story matched: keep the one in the asked language.
+      const ids = new Set(list.map((a) => a.id));
+      return list.filter((a) => !(a.twinOf && ids.has(a.twinOf) && a.language !== language));
     },
     card(article): Card {
       return {

@@ -4,14 +4,40 @@
  * Channels, Telegram group administrators, and Telegram channels from a private chat by one of the
  * channel's administrators once the bot can post there.
  */
-import type { ChatContext, ChatTarget, Command, RequestContext } from '../commands/command.ts';
-import type { NoticeReply, Reply } from '../commands/reply.ts';
+import type {
+  ChatContext,
+  Command,
+  ManageAction,
+  RequestContext,
+  ResolvedChannel,
+  SubscribeOptions,
+} from '../commands/command.ts';
+import type { ManagedSubscription, NoticeReply, Reply } from '../commands/reply.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { Store, Subscription } from '../store/types.ts';
-import { CadenceError, describeCadence, formatInZone, nextSlot, validateCadence } from './cadence.ts';
+import {
+  CadenceError,
+  canonicalTimeZone,
+  describeCadence,
+  formatInZone,
+  nextSlot,
+  validateCadence,
+} from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { DigestSource } from './digest.ts';
-import { parseSubscribeArgs, parseTargetArgs, SUBSCRIBE_USAGE, SubscribeSyntaxError } from './parse.ts';
+import {
+  parseLanguage,
+  parseScheduleOption,
+  parseSubscribeArgs,
+  parseTargetArgs,
+  parseWordList,
+  SUBSCRIBE_USAGE,
+  type SubscribeRequest,
+  SubscribeSyntaxError,
+  splitTopics,
+} from './parse.ts';
+import type { PostNowResult } from './scheduler.ts';
+import { topicsOf } from './shape.ts';
 
 /** What `createBriefings(engine, { subscriptions })` routes subscription commands to. */
 export interface SubscriptionHandler {
@@ -25,9 +51,16 @@ export interface SubscriptionHandlerOptions {
   defaultTimezone: string;
   clock?: Clock;
   logger?: Logger;
+  /** The scheduler's `postNow`, behind the "post now" button; without it the button says it is unavailable. */
+  postNow?: (subscriptionId: number) => Promise<PostNowResult>;
+  /** Asks the scheduler to send what is ready now (after a resume) instead of at its next tick. */
+  wake?: () => Promise<unknown>;
 }
 
-type Target = ChatTarget & { userCanManage: boolean; botCanPost: boolean; isCurrent: boolean; ref?: string };
+/** Posts lost to a pause (failed or cancelled since) that a resume sends again, newest first. */
+const REQUEUE_ON_RESUME = 5;
+
+type Target = Omit<ResolvedChannel, 'unusable'> & { isCurrent: boolean; ref?: string };
 
 const error = (message: string): NoticeReply => ({ kind: 'notice', tone: 'error', message });
 const info = (message: string): NoticeReply => ({ kind: 'notice', tone: 'info', message });
@@ -47,8 +80,11 @@ function refusal(target: Target, chat: ChatContext): string | undefined {
     return 'Only administrators of this group can change its subscriptions.';
   }
   if (!target.botCanPost) {
-    if (target.platform === 'discord')
-      return `I can't post in ${where}: give me the Send Messages permission there first.`;
+    if (target.platform === 'discord') {
+      const missing = target.missingPermissions?.length ? target.missingPermissions : ['Send Messages'];
+      const list = missing.join(', ');
+      return `I can't post in ${where}: give me the ${list} permission${missing.length > 1 ? 's' : ''} there first.`;
+    }
     if (!target.isCurrent || !chat.isPrivate) {
       return `I can't post in ${where}: make me an administrator allowed to post messages there first.`;
     }
@@ -63,27 +99,52 @@ async function resolveTarget(chat: ChatContext, ref: string | undefined): Promis
     return error(`I can't look up ${ref} from here; run the command in that chat instead.`);
   const found = await chat.resolveChannel(ref);
   if (!found) return error(`I can't find ${ref}, or I am not a member there.`);
+  if (found.unusable) return error(found.unusable);
   return { ...found, isCurrent: found.platform === chat.platform && found.chatId === chat.chatId, ref };
 }
+
+const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 
 /** The usual answer when a subscription command arrives from somewhere that is not a chat. */
 const NO_CHAT = error('Subscriptions belong to a chat or channel; use this command in one.');
 
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish' };
+
+/** "only articles mentioning election or vote, none mentioning football, in Spanish": a subscription's shaping, in words. */
+export function describeShape(sub: Pick<Subscription, 'includeWords' | 'excludeWords' | 'language'>): string {
+  const parts: string[] = [];
+  const words = (list: string[]) => list.join(' or ');
+  if (sub.includeWords?.length) parts.push(`only articles mentioning ${words(sub.includeWords)}`);
+  if (sub.excludeWords?.length) parts.push(`none mentioning ${words(sub.excludeWords)}`);
+  if (sub.language) parts.push(`in ${LANGUAGE_NAMES[sub.language] ?? sub.language} only`);
+  return parts.join(', ');
+}
+
 /** Builds the handler the core routes subscription commands to. */
 export function createSubscriptionHandler(options: SubscriptionHandlerOptions): SubscriptionHandler {
-  const { store, source, defaultTimezone, clock = systemClock(), logger = silentLogger } = options;
+  const {
+    store,
+    source,
+    defaultTimezone,
+    clock = systemClock(),
+    logger = silentLogger,
+    postNow,
+    wake,
+  } = options;
   const log = logger.child({ module: 'subscriptions' });
 
   function describe(sub: Subscription, withNext = true): string {
     const pace = describeCadence(sub.cadence);
     const zone = sub.cadence.kind === 'alerts' ? '' : ` (${sub.timezone})`;
+    const shape = describeShape(sub);
+    const ping = sub.mentionRoleId ? `, pinging <@&${sub.mentionRoleId}>` : '';
     const state =
       sub.status === 'paused'
         ? ` — paused: ${sub.pausedReason ?? 'unknown reason'}`
-        : withNext && sub.nextRunAt !== undefined
+        : withNext && sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts'
           ? `, next ${formatInZone(sub.nextRunAt, sub.timezone)}`
           : '';
-    return `#${sub.id} ${sub.topicLabel}: ${pace}${zone}${state}`;
+    return `#${sub.id} ${sub.topicLabel}: ${pace}${zone}${shape ? `; ${shape}` : ''}${ping}${state}`;
   }
 
   function resolveTopic(text: string): { id: string; name: string } | undefined {
@@ -94,10 +155,45 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     return content.matching(query).length > 0 ? { id: query, name: text.trim() } : undefined;
   }
 
-  async function subscribe(args: string, chat: ChatContext, userId: string): Promise<Reply> {
-    let request: ReturnType<typeof parseSubscribeArgs>;
+  /** Discord options → the same request the text grammar gives. */
+  function fromOptions(o: SubscribeOptions): SubscribeRequest {
+    const topics = splitTopics(o.topic);
+    if (topics.length === 0) throw new SubscribeSyntaxError('Which topic? Pick one from the list.');
+    const { cadence, whenEmpty } = parseScheduleOption(o.schedule ?? '');
+    let timezone: string | undefined;
+    if (o.timezone?.trim()) {
+      timezone = canonicalTimeZone(o.timezone.trim());
+      if (!timezone)
+        throw new SubscribeSyntaxError(
+          `"${o.timezone.trim()}" is not a time zone I know; use a name like Europe/Madrid.`,
+        );
+    }
+    let language: SubscribeRequest['language'];
+    if (o.language?.trim()) {
+      language = parseLanguage(o.language);
+      if (!language)
+        throw new SubscribeSyntaxError(`"${o.language}" is not a language I have; use en or es.`);
+    }
+    return {
+      channelRef: o.channel,
+      topic: o.topic,
+      topics,
+      cadence,
+      timezone,
+      whenEmpty,
+      include: o.include ? parseWordList(o.include, 'include') : [],
+      exclude: o.exclude ? parseWordList(o.exclude, 'exclude') : [],
+      language,
+    };
+  }
+
+  async function subscribe(
+    command: Extract<Command, { kind: 'subscribe' }>,
+    chat: ChatContext,
+  ): Promise<Reply> {
+    let request: SubscribeRequest;
     try {
-      request = parseSubscribeArgs(args);
+      request = command.options ? fromOptions(command.options) : parseSubscribeArgs(command.args);
     } catch (caught) {
       if (caught instanceof SubscribeSyntaxError) return error(caught.message);
       throw caught;
@@ -106,9 +202,16 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     if ('kind' in target) return target;
     const refused = refusal(target, chat);
     if (refused) return error(refused);
-    const topic = resolveTopic(request.topic);
-    if (!topic)
-      return error(`I know no topic or articles for "${request.topic}". Try /topics to see what there is.`);
+    const resolved: { id: string; name: string }[] = [];
+    for (const text of request.topics) {
+      const topic = resolveTopic(text);
+      if (!topic)
+        return error(`I know no topic or articles for "${text}". Try /topics to see what there is.`);
+      if (!resolved.some((t) => t.id === topic.id)) resolved.push(topic);
+    }
+    const sorted = [...resolved].sort((a, b) => a.id.localeCompare(b.id));
+    const topicKey = sorted.map((t) => t.id).join(',');
+    const topicLabel = resolved.map((t) => t.name).join(', ');
     const timezone = request.timezone ?? defaultTimezone;
     try {
       validateCadence(request.cadence, timezone);
@@ -118,13 +221,34 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     }
     const now = clock.now();
     const nextRunAt = nextSlot(request.cadence, timezone, now);
-    const settings = { cadence: request.cadence, timezone, whenEmpty: request.whenEmpty, nextRunAt };
-    const existing = await store.findSubscription(target.platform, target.chatId, topic.id);
+    const mentionRoleId = command.options?.mentionRoleId;
+    if (mentionRoleId !== undefined && !/^\d{5,22}$/.test(mentionRoleId)) {
+      return error('Alerts cannot ping @everyone; pick a role made for them (e.g. @news-alerts).');
+    }
+    if (mentionRoleId && request.cadence.kind !== 'alerts') {
+      return error(
+        'A role can only be pinged on alerts; choose the schedule "alerts" or leave out the mention.',
+      );
+    }
+    const settings = {
+      cadence: request.cadence,
+      timezone,
+      whenEmpty: request.whenEmpty,
+      nextRunAt,
+      // Stored as undefined rather than empty, so older rows and new ones read the same.
+      topics: sorted.length > 1 ? sorted.map((t) => t.id) : undefined,
+      includeWords: request.include.length ? request.include : undefined,
+      excludeWords: request.exclude.length ? request.exclude : undefined,
+      language: request.language,
+      mentionRoleId,
+    };
+    const existing = await store.findSubscription(target.platform, target.chatId, topicKey);
     const sub = existing
       ? await store.updateSubscription(
           existing.id,
           {
             ...settings,
+            topicLabel,
             chatTitle: target.title,
             status: 'active',
             pausedReason: undefined,
@@ -137,25 +261,41 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
           platform: target.platform,
           chatId: target.chatId,
           chatTitle: target.title,
-          topic: topic.id,
-          topicLabel: topic.name,
-          createdBy: userId,
+          topic: topicKey,
+          topicLabel,
+          createdBy: chat.userId,
           createdAt: now,
         });
     if (!sub) return error('That subscription vanished while I was changing it; please try again.');
-    log.info({ subscription: sub.id, platform: sub.platform, chat: sub.chatId, by: userId }, 'subscribed');
+    log.info(
+      {
+        subscription: sub.id,
+        platform: sub.platform,
+        chat: sub.chatId,
+        by: chat.userId,
+        topics: topicsOf(sub),
+      },
+      'subscribed',
+    );
     const where = placeName(target);
+    const shape = describeShape(sub);
+    const filters = shape ? ` (${shape})` : '';
     const what =
       sub.cadence.kind === 'alerts'
-        ? `${where} will get new articles on ${sub.topicLabel} as soon as they arrive.`
-        : `${where} will get a briefing on ${sub.topicLabel} ${describeCadence(sub.cadence)} (${sub.timezone}). ` +
+        ? `${where} will get new articles on ${sub.topicLabel}${filters} as soon as they arrive` +
+          `${sub.mentionRoleId ? `, pinging <@&${sub.mentionRoleId}>` : ''}.`
+        : `${where} will get a briefing on ${sub.topicLabel}${filters} ${describeCadence(sub.cadence)} (${sub.timezone}). ` +
           `Next post: ${sub.nextRunAt === undefined ? 'never' : formatInZone(sub.nextRunAt, sub.timezone)}. ` +
           (sub.whenEmpty === 'latest'
             ? 'If nothing is new, it shows the latest instead.'
             : 'If nothing is new, no post.');
     const verb = existing ? 'Updated' : 'Subscribed';
+    const silent =
+      sub.mentionRoleId && command.options?.mentionSilent
+        ? ` Note: <@&${sub.mentionRoleId}> is not mentionable and I lack Mention All Roles, so the ping will notify nobody; make the role mentionable in the server settings.`
+        : '';
     return info(
-      `${verb} (#${sub.id}): ${what[0]?.toUpperCase()}${what.slice(1)} Stop with /unsubscribe ${sub.id}.`,
+      `${verb} (#${sub.id}): ${what[0]?.toUpperCase()}${what.slice(1)}${silent} Stop with /unsubscribe ${sub.id}; /subscriptions to pause or post now.`,
     );
   }
 
@@ -168,45 +308,156 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     if (!target.userCanManage) return error(refusal(target, chat) ?? 'Not allowed.');
     const here = await store.listSubscriptions({ platform: target.platform, chatId: target.chatId });
     const id = /^#?(\d+)$/.exec(request.what)?.[1];
-    const topicId = id === undefined ? resolveTopic(request.what)?.id : undefined;
     const wanted = request.what.toLowerCase().trim();
+    let topicKey: string | undefined;
+    if (id === undefined) {
+      // More topics than a subscription may hold match none; the label comparison still runs.
+      const typed = request.what
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const ids = typed.map((t) => resolveTopic(t)?.id ?? t.toLowerCase());
+      topicKey = [...new Set(ids)].sort().join(',');
+    }
     const sub = here.find((s) =>
-      id !== undefined ? s.id === Number(id) : s.topic === topicId || s.topicLabel.toLowerCase() === wanted,
+      id !== undefined ? s.id === Number(id) : s.topic === topicKey || s.topicLabel.toLowerCase() === wanted,
     );
     if (!sub)
-      return error(`${placeName(target)} has no subscription "${request.what}". /subscriptions lists them.`);
+      return error(
+        `${capitalised(placeName(target))} has no subscription "${request.what}". /subscriptions lists them.`,
+      );
     await store.removeSubscription(sub.id);
     log.info({ subscription: sub.id, platform: sub.platform, chat: sub.chatId }, 'unsubscribed');
     return info(`Unsubscribed (#${sub.id}): no more posts on ${sub.topicLabel} in ${placeName(target)}.`);
   }
 
-  async function list(chat: ChatContext): Promise<Reply> {
-    const target: Target = { ...chat, isCurrent: true };
-    const subs = await store.listSubscriptions({ platform: target.platform, chatId: target.chatId });
-    // In a private chat, also show the channels this person subscribed from here.
+  /** This chat's subscriptions (and, in a private chat, those its user made elsewhere from here). */
+  async function visible(chat: ChatContext): Promise<Subscription[]> {
+    const subs = await store.listSubscriptions({ platform: chat.platform, chatId: chat.chatId });
     if (chat.isPrivate) {
       const mine = await store.listSubscriptions({ platform: chat.platform, createdBy: chat.userId });
       for (const s of mine) if (!subs.some((x) => x.id === s.id)) subs.push(s);
     }
+    return subs;
+  }
+
+  async function list(chat: ChatContext, outcome?: string): Promise<Reply> {
+    const target: Target = { ...chat, isCurrent: true };
+    const subs = await visible(chat);
+    const head = outcome ? `${outcome}\n\n` : '';
     if (subs.length === 0) {
-      return info(`${placeName(target)} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`);
+      return info(
+        `${head}${capitalised(placeName(target))} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`,
+      );
     }
     const lines = subs.map((s) =>
       s.chatId === target.chatId ? describe(s) : `${describe(s)} — in ${s.chatTitle ?? s.chatId}`,
     );
-    return info(`Subscriptions of ${placeName(target)}:\n${lines.join('\n')}`);
+    const manage: ManagedSubscription[] = subs.map((s) => ({
+      id: s.id,
+      label: s.topicLabel,
+      paused: s.status === 'paused',
+    }));
+    return { ...info(`${head}Subscriptions of ${placeName(target)}:\n${lines.join('\n')}`), manage };
+  }
+
+  /** May the person pressing a button change `sub`? Answers the refusal, or undefined when allowed. */
+  async function mayManage(sub: Subscription, chat: ChatContext): Promise<string | undefined> {
+    if (sub.chatId === chat.chatId) {
+      return chat.userCanManage ? undefined : refusal({ ...chat, isCurrent: true, botCanPost: true }, chat);
+    }
+    // A channel managed from a private chat: ask the platform again, rights may have changed.
+    const found = chat.resolveChannel ? await chat.resolveChannel(sub.chatId) : undefined;
+    if (!found?.userCanManage)
+      return `Only administrators of ${sub.chatTitle ?? sub.chatId} can change its subscriptions.`;
+    return undefined;
+  }
+
+  async function manage(action: ManageAction, id: number, chat: ChatContext): Promise<Reply> {
+    const sub = (await visible(chat)).find((s) => s.id === id);
+    if (!sub) return list(chat, `Subscription #${id} is gone; here is what is left.`);
+    const refused = await mayManage(sub, chat);
+    if (refused) return error(refused);
+    const now = clock.now();
+    const name = `#${sub.id} ${sub.topicLabel}`;
+    switch (action) {
+      case 'pause':
+        if (sub.status === 'paused') return list(chat, `${name} was already paused.`);
+        await store.pauseSubscription(sub.id, 'paused by an administrator', now);
+        log.info({ subscription: sub.id, by: chat.userId }, 'subscription paused by hand');
+        return list(chat, `Paused ${name}: nothing is posted until you resume it.`);
+      case 'resume': {
+        if (sub.status === 'active') return list(chat, `${name} is already running.`);
+        if (sub.chatId === chat.chatId && !chat.botCanPost) {
+          const target: Target = { ...chat, isCurrent: true, userCanManage: true };
+          return error(`Still not fixed: ${refusal(target, chat) ?? "I can't post here."}`);
+        }
+        await store.updateSubscription(
+          sub.id,
+          {
+            status: 'active',
+            pausedReason: undefined,
+            pausedAt: undefined,
+            nextRunAt: nextSlot(sub.cadence, sub.timezone, now),
+          },
+          now,
+        );
+        // The posts the failure (or the pause) stopped go out now, once: their articles stay claimed.
+        const since = sub.pausedAt ?? Number.POSITIVE_INFINITY;
+        const lost = (await store.listDeliveries({ subscriptionId: sub.id, limit: 50 }))
+          .filter((d) => (d.status === 'failed' || d.status === 'cancelled') && d.updatedAt >= since)
+          .slice(0, REQUEUE_ON_RESUME);
+        for (const d of lost) {
+          await store.finishAttempt(d.id, {
+            status: 'pending',
+            nextAttemptAt: now,
+            error: 'sent again on resume',
+            at: now,
+          });
+        }
+        log.info({ subscription: sub.id, by: chat.userId, requeued: lost.length }, 'subscription resumed');
+        if (wake) void wake().catch((err) => log.error({ err }, 'resume: sending failed'));
+        const again =
+          lost.length > 0
+            ? ` ${lost.length === 1 ? 'The post' : `${lost.length} posts`} it missed will go out now.`
+            : '';
+        return list(chat, `Resumed ${name}.${again}`);
+      }
+      case 'post': {
+        if (!postNow) return error('Posting now is not available here.');
+        const result = await postNow(sub.id);
+        const outcome =
+          result.status === 'planned'
+            ? `Posting ${name} now: ${result.items} ${result.items === 1 ? 'article' : 'articles'}${result.fresh ? ' new since the last post' : ' (nothing new, so the latest)'}.`
+            : result.status === 'duplicate'
+              ? `${name} was just posted; nothing new since.`
+              : result.status === 'empty'
+                ? `Nothing to post for ${name}: no articles match it yet.`
+                : result.status === 'paused'
+                  ? `${name} is paused; resume it first.`
+                  : `Subscription #${sub.id} is gone.`;
+        return list(chat, outcome);
+      }
+      case 'remove':
+        await store.removeSubscription(sub.id);
+        log.info({ subscription: sub.id, by: chat.userId }, 'unsubscribed by button');
+        return list(chat, `Unsubscribed ${name}.`);
+    }
   }
 
   return {
     async handle(command, ctx) {
       const chat = ctx.chat;
+      if (!chat) return NO_CHAT;
       switch (command.kind) {
         case 'subscribe':
-          return chat ? subscribe(command.args, chat, chat.userId) : NO_CHAT;
+          return subscribe(command, chat);
         case 'unsubscribe':
-          return chat ? unsubscribe(command.args, chat) : NO_CHAT;
+          return unsubscribe(command.args, chat);
         case 'subscriptions':
-          return chat ? list(chat) : NO_CHAT;
+          return list(chat);
+        case 'manage':
+          return manage(command.action, command.id, chat);
         default:
           return error(`Not a subscription command: ${command.kind}`);
       }

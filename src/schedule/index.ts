@@ -23,7 +23,13 @@ export {
   type Publisher,
   type PublishOptions,
 } from './publisher.ts';
-export { createScheduler, DEFAULT_GRACE_MS, type RunReport, type Scheduler } from './scheduler.ts';
+export {
+  createScheduler,
+  DEFAULT_GRACE_MS,
+  type PostNowResult,
+  type RunReport,
+  type Scheduler,
+} from './scheduler.ts';
 
 /**
  * Scheduler settings when instances share a database: check often and keep claims short, so a
@@ -67,6 +73,9 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     defaultTimezone: options.defaultTimezone,
     clock,
     logger,
+    // The scheduler is built below; a button press only comes once both exist.
+    postNow: (id) => scheduler.postNow(id),
+    wake: () => scheduler.runOnce(),
   });
   const scheduler = createScheduler({
     // Shared database: check often, so a dead instance's work is taken over within seconds.

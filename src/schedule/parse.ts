@@ -1,9 +1,14 @@
 /**
- * Reads what follows `/subscribe`: `[channel] <topic> [daily HH:MM | weekly <day> HH:MM | alerts |
- * cron <5 fields> | <5 cron fields>] [timezone] [always]`. The topic may be several words; the
+ * Reads what follows `/subscribe`: `[channel] <topic>[, <topic>…] [+word…] [-word…] [lang:en|es]
+ * [daily HH:MM | weekly <day> HH:MM | alerts | cron <5 fields> | <5 cron fields>] [timezone]
+ * [always]`. A topic may be several words and several topics are separated by commas; the
  * schedule and zone are recognised from the end, so "united states weekly friday 18:00" works.
+ * `+word` posts only articles mentioning one of those words, `-word` leaves out articles
+ * mentioning any of them, and `lang:es` posts Spanish articles only (a story told in both
+ * languages comes in Spanish).
  */
 import type { WhenEmpty } from '../store/types.ts';
+import { fold } from '../text/normalize.ts';
 import { type Cadence, canonicalTimeZone, WEEKDAYS, type Weekday } from './cadence.ts';
 
 export interface SubscribeRequest {
@@ -14,7 +19,22 @@ export interface SubscribeRequest {
   /** Undefined: the default zone. */
   timezone?: string;
   whenEmpty: WhenEmpty;
+  /** The topics as typed (one or more, comma-separated in the text). */
+  topics: string[];
+  /** `+word`: at least one must be mentioned. Folded (lower case, no accents), deduplicated. */
+  include: string[];
+  /** `-word`: none may be mentioned. */
+  exclude: string[];
+  /** `lang:en` / `lang:es`. */
+  language?: SubscriptionLanguage;
 }
+
+export const LANGUAGES = ['en', 'es'] as const;
+export type SubscriptionLanguage = (typeof LANGUAGES)[number];
+
+/** Most topics one subscription follows, and most filter words of each kind. */
+export const MAX_TOPICS = 5;
+export const MAX_WORDS = 10;
 
 /** Bad `/subscribe` input; the message is shown to the user. */
 export class SubscribeSyntaxError extends Error {
@@ -22,7 +42,7 @@ export class SubscribeSyntaxError extends Error {
 }
 
 export const SUBSCRIBE_USAGE =
-  '/subscribe <topic> [daily HH:MM | weekly <day> HH:MM | alerts | cron <m h dom mon dow>] [timezone] [always]';
+  '/subscribe <topic>[, topic] [+word] [-word] [lang:en|es] [daily HH:MM | weekly <day> HH:MM | alerts | cron <m h dom mon dow>] [timezone] [always]';
 
 const CRON_HELP =
   'A cron schedule has 5 fields: minute hour day-of-month month day-of-week, e.g. cron 30 8 * * 1-5';
@@ -142,10 +162,112 @@ function takeCadence(tokens: string[]): Cadence {
   return { kind: 'daily', time: DEFAULT_TIME };
 }
 
+/** Lower case without accents, as filter words are stored and compared. */
+export function foldWord(word: string): string {
+  return fold(word);
+}
+
+const FILTER_WORD = /^[+-]([\p{L}\p{N}][\p{L}\p{N}'’_.-]{0,39})$/u;
+const LANGUAGE_TOKEN = /^(?:lang|language|idioma):(\S*)$/i;
+
+/** Parses a language name or code (`es`, `Spanish`, `español`); undefined when unknown. */
+export function parseLanguage(text: string): SubscriptionLanguage | undefined {
+  const t = foldWord(text.trim());
+  if (t === 'en' || t === 'english' || t === 'ingles') return 'en';
+  if (t === 'es' || t === 'spanish' || t === 'espanol' || t === 'castellano') return 'es';
+  return undefined;
+}
+
+/** Words typed for a Discord `include`/`exclude` option: spaces or commas between them, `+`/`-` optional. */
+export function parseWordList(text: string, what: 'include' | 'exclude'): string[] {
+  const words = text
+    .split(/[\s,;]+/)
+    .map((w) => w.replace(/^[+-]/, ''))
+    .filter(Boolean);
+  for (const w of words) {
+    if (!FILTER_WORD.test(`+${w}`))
+      throw new SubscribeSyntaxError(`"${w}" is not a word I can ${what}; use letters and digits.`);
+  }
+  return checkWords(words.map(foldWord), what);
+}
+
+function checkWords(words: string[], what: 'include' | 'exclude'): string[] {
+  const unique = [...new Set(words)];
+  if (unique.length > MAX_WORDS)
+    throw new SubscribeSyntaxError(`At most ${MAX_WORDS} words to ${what}; you gave ${unique.length}.`);
+  return unique;
+}
+
+/** Splits "mexico, peru" into topics; refuses empty ones and too many. */
+export function splitTopics(text: string): string[] {
+  const topics = text
+    .split(',')
+    .map((t) => t.trim().replace(/\s+/g, ' '))
+    .filter(Boolean);
+  if (topics.length > MAX_TOPICS)
+    throw new SubscribeSyntaxError(
+      `At most ${MAX_TOPICS} topics per subscription; you gave ${topics.length}.`,
+    );
+  return topics;
+}
+
+/** Takes `+word`, `-word` and `lang:xx` tokens out of `tokens` (mutating it). */
+function takeFilters(tokens: string[]): Pick<SubscribeRequest, 'include' | 'exclude' | 'language'> {
+  const include: string[] = [];
+  const exclude: string[] = [];
+  let language: SubscriptionLanguage | undefined;
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const token = tokens[i] ?? '';
+    const lang = LANGUAGE_TOKEN.exec(token);
+    if (lang) {
+      language = parseLanguage(lang[1] ?? '');
+      if (!language)
+        throw new SubscribeSyntaxError(`"${lang[1]}" is not a language I have; use lang:en or lang:es.`);
+      tokens.splice(i, 1);
+      continue;
+    }
+    const word = FILTER_WORD.exec(token);
+    // "-100…" channel ids never get here (taken first); digits-only words are fine ("+2024").
+    if (word) {
+      (token.startsWith('+') ? include : exclude).unshift(foldWord(word[1] ?? ''));
+      tokens.splice(i, 1);
+    } else if (token === '+' || token === '-') {
+      throw new SubscribeSyntaxError(
+        'Put the word right after + or -, without a space: +election -football.',
+      );
+    }
+  }
+  return { include: checkWords(include, 'include'), exclude: checkWords(exclude, 'exclude'), language };
+}
+
+/**
+ * Reads a schedule given on its own (Discord's `schedule` option): `daily 08:00`, `weekly monday
+ * 09:30`, `alerts`, a cron expression, optionally followed by `always`. Anything left over is an error.
+ */
+export function parseScheduleOption(text: string): { cadence: Cadence; whenEmpty: WhenEmpty } {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  let whenEmpty: WhenEmpty = 'skip';
+  if (tokens.at(-1)?.toLowerCase() === 'always') {
+    tokens.pop();
+    whenEmpty = 'latest';
+  }
+  if (tokens.length === 0) return { cadence: { kind: 'daily', time: DEFAULT_TIME }, whenEmpty };
+  // A placeholder topic in front, so the schedule grammar reads exactly as in /subscribe.
+  const withTopic = ['\u0000', ...tokens];
+  const cadence = takeCadence(withTopic);
+  if (withTopic.length !== 1) {
+    throw new SubscribeSyntaxError(
+      `I don't understand the schedule "${text.trim()}"; use daily 08:00, weekly monday 09:30, alerts, or a cron like 30 8 * * 1-5 (add "always" to post the latest when nothing is new).`,
+    );
+  }
+  return { cadence, whenEmpty };
+}
+
 /** Parses `/subscribe` arguments; throws SubscribeSyntaxError with a message for the user. */
 export function parseSubscribeArgs(args: string): SubscribeRequest {
   const tokens = args.trim().split(/\s+/).filter(Boolean);
   const channelRef = tokens[0] !== undefined && isChannelRef(tokens[0]) ? tokens.shift() : undefined;
+  const filters = takeFilters(tokens);
   let whenEmpty: WhenEmpty = 'skip';
   if (tokens.length > 1 && tokens.at(-1)?.toLowerCase() === 'always') {
     tokens.pop();
@@ -161,8 +283,9 @@ export function parseSubscribeArgs(args: string): SubscribeRequest {
   }
   const cadence = takeCadence(tokens);
   const topic = tokens.join(' ').trim();
-  if (!topic) throw new SubscribeSyntaxError(`Which topic? Usage: ${SUBSCRIBE_USAGE}`);
-  return { channelRef, topic, cadence, timezone, whenEmpty };
+  const topics = splitTopics(topic);
+  if (topics.length === 0) throw new SubscribeSyntaxError(`Which topic? Usage: ${SUBSCRIBE_USAGE}`);
+  return { channelRef, topic, topics, cadence, timezone, whenEmpty, ...filters };
 }
 
 export interface UnsubscribeRequest {

@@ -38,6 +38,8 @@ export interface PublishErrorOptions {
   uncertain?: boolean;
   /** For `moved`: the chat's new id. */
   movedTo?: string;
+  /** For `permanent`: why, in words for the people who subscribed (shown where the subscription is listed). */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -48,6 +50,7 @@ export class PublishError extends Error {
   readonly retryAfterMs?: number;
   readonly uncertain: boolean;
   readonly movedTo?: string;
+  readonly reason?: string;
 
   constructor(kind: PublishErrorKind, message: string, options: PublishErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -55,6 +58,7 @@ export class PublishError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.uncertain = options.uncertain ?? false;
     this.movedTo = options.movedTo;
+    this.reason = options.reason;
   }
 }
 

@@ -14,6 +14,7 @@ import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 import { buildScheduledPost, type DigestSource } from './digest.ts';
 import { createPacer, type Pacer } from './pace.ts';
 import { deliveryNonce, PublishError, type Publisher } from './publisher.ts';
+import { byWords, topicArticles } from './shape.ts';
 
 /** A digest missed while the bot was down is still posted if it comes back within this window. */
 export const DEFAULT_GRACE_MS = 6 * 60 * 60_000;
@@ -63,10 +64,23 @@ export interface Scheduler {
   runOnce(): Promise<RunReport>;
   /** Content was reloaded: note new articles and send alerts now. */
   contentChanged(): Promise<RunReport>;
+  /**
+   * Posts a subscription's digest now (the "post now" button): what is new for it, or the latest
+   * when nothing is. Planned through the delivery log like any post, so a double press within a
+   * minute, or a press racing a scheduled digest, never posts the same items twice.
+   */
+  postNow(subscriptionId: number): Promise<PostNowResult>;
 }
+
+/** What `postNow` did: `planned` with how many items; `duplicate` when the same post was just made. */
+export type PostNowResult =
+  | { status: 'planned'; items: number; fresh: boolean }
+  | { status: 'duplicate' | 'empty' | 'paused' | 'missing' };
 
 /** Rate-limit answers are waited out this many times before a delivery is given up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 20;
+/** Consecutive deliveries given up after retries that pause a subscription. */
+const GIVE_UPS_BEFORE_PAUSE = 3;
 /** Due digests claimed from the store at a time. */
 const BATCH = 200;
 /**
@@ -119,7 +133,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const sub of await store.listSubscriptions({ status: 'active' })) {
       if (sub.cadence.kind !== 'alerts') continue;
       const content = source();
-      const fresh = await unsentArticles(sub, content.matching(sub.topic));
+      const fresh = byWords(sub, await unsentArticles(sub, topicArticles(content, sub)));
       if (fresh.length === 0) continue;
       const ids = fresh.map((a) => a.id).sort();
       const delivery = await store.planDelivery({
@@ -132,6 +146,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           topic: sub.topic,
           topicLabel: sub.topicLabel,
           articles: fresh,
+          mentionRoleId: sub.mentionRoleId,
         }),
         at: now,
         subscription: { lastRunAt: now, lastOutcome: `alert with ${fresh.length} new` },
@@ -157,8 +172,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return false;
     }
     const content = source();
-    const matching = content.matching(sub.topic);
-    const fresh = await unsentArticles(sub, matching);
+    const inTopics = topicArticles(content, sub);
+    const fresh = byWords(sub, await unsentArticles(sub, inTopics));
+    // The whole history passes the word filters only when the latest is to be shown instead.
+    const matching = fresh.length === 0 && sub.whenEmpty === 'latest' ? byWords(sub, inTopics) : [];
     const kind =
       fresh.length > 0 ? 'digest' : sub.whenEmpty === 'latest' && matching.length > 0 ? 'latest' : undefined;
     if (!kind) {
@@ -287,7 +304,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         return 'failed';
       case 'permanent':
         await store.finishAttempt(delivery.id, { status: 'failed', error: error.message, at });
-        await store.pauseSubscription(sub.id, error.message, at);
+        await store.pauseSubscription(sub.id, error.reason ?? error.message, at);
         log.warn(
           { subscription: sub.id, reason: error.message },
           'subscription paused after a permanent failure',
@@ -316,6 +333,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       error: `gave up after ${attempts} attempts: ${error.message}`,
       at,
     });
+    // A chat whose last posts were all given up keeps failing: pause it rather than retry forever.
+    const recent = await store.listDeliveries({ subscriptionId: sub.id, limit: GIVE_UPS_BEFORE_PAUSE });
+    if (
+      recent.length === GIVE_UPS_BEFORE_PAUSE &&
+      recent.every((d) => d.status === 'failed' && d.error?.startsWith('gave up after'))
+    ) {
+      await store.pauseSubscription(
+        sub.id,
+        `the last ${GIVE_UPS_BEFORE_PAUSE} posts kept failing (${error.message})`,
+        at,
+      );
+      log.warn(
+        { subscription: sub.id, reason: error.message },
+        'subscription paused after repeated failures',
+      );
+    }
     return 'failed';
   }
 
@@ -459,6 +492,51 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async contentChanged() {
       catalogDirty = true;
       return runExclusive();
+    },
+    async postNow(subscriptionId) {
+      const sub = await store.getSubscription(subscriptionId);
+      if (!sub) return { status: 'missing' };
+      if (sub.status !== 'active') return { status: 'paused' };
+      const now = clock.now();
+      const content = source();
+      // Articles seen for the first time must be on record before "new since the baseline" is asked.
+      await store.recordArticles(content.articleIds(), now);
+      const inTopics = topicArticles(content, sub);
+      const fresh = byWords(sub, await unsentArticles(sub, inTopics));
+      const articles = fresh.length > 0 ? fresh : byWords(sub, inTopics);
+      if (articles.length === 0) return { status: 'empty' };
+      const ids = articles.map((a) => a.id).sort();
+      const minute = Math.floor(now / 60_000);
+      const delivery = await store.planDelivery({
+        // Fresh items are claimed (never posted twice); "the latest again" is deduped per minute.
+        key:
+          fresh.length > 0
+            ? `now:${sub.id}:${deliveryNonce(ids.join(','))}`
+            : `now:${sub.id}:latest:${minute}:${deliveryNonce(ids.join(','))}`,
+        subscriptionId: sub.id,
+        kind: 'digest',
+        slotAt: now,
+        articleIds: fresh.length > 0 ? ids : [],
+        payload: buildScheduledPost(content, {
+          kind: fresh.length > 0 ? 'digest' : 'latest',
+          topic: sub.topic,
+          topicLabel: sub.topicLabel,
+          articles,
+        }),
+        at: now,
+        subscription: {
+          lastRunAt: now,
+          lastOutcome:
+            fresh.length > 0
+              ? `posted now with ${fresh.length} new`
+              : 'posted now; nothing new, so the latest',
+        },
+      });
+      if (!delivery) return { status: 'duplicate' };
+      log.info({ subscription: sub.id, delivery: delivery.id }, 'post now planned');
+      // Sent by whichever instance claims it first; this one checks at once.
+      void runExclusive().catch((error) => log.error({ err: error }, 'post now: sending failed'));
+      return { status: 'planned', items: articles.length, fresh: fresh.length > 0 };
     },
   };
 }

@@ -28,7 +28,8 @@ export function engineDigestSource(current: () => Engine): DigestSource {
       const topic = current().resolveTopic(text);
       return topic ? { id: topic.id, name: topic.name } : undefined;
     },
-    matching: (topicOrQuery) => current().matching(topicOrQuery),
+    matching: (topicOrQuery, language) =>
+      current().matching(topicOrQuery, language === 'en' || language === 'es' ? language : undefined),
     card: (article) => toCard(article, current().topicIndex, SUMMARY_LENGTH.default),
     overview(topic, articles) {
       const newest = articles[0];

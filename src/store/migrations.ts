@@ -84,4 +84,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  // 2: shaping (several topics, words to include or exclude, a language) and a role to ping.
+  `
+  ALTER TABLE subscriptions ADD COLUMN topics TEXT;
+  ALTER TABLE subscriptions ADD COLUMN include_words TEXT;
+  ALTER TABLE subscriptions ADD COLUMN exclude_words TEXT;
+  ALTER TABLE subscriptions ADD COLUMN language TEXT;
+  ALTER TABLE subscriptions ADD COLUMN mention_role_id TEXT;
+  `,
 ];

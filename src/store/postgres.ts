@@ -208,8 +208,9 @@ export function createPostgresStore(pool: pg.Pool): Store {
       const { rows } = await q<SubscriptionRow>(
         `INSERT INTO subscriptions
           (platform, chat_id, chat_title, topic, topic_label, cadence, timezone, when_empty, created_by,
-           created_at, updated_at, baseline_at, next_run_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11) RETURNING *`,
+           created_at, updated_at, baseline_at, next_run_at, topics, include_words, exclude_words, language,
+           mention_role_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
         [
           input.platform,
           input.chatId,
@@ -222,6 +223,11 @@ export function createPostgresStore(pool: pg.Pool): Store {
           input.createdBy,
           input.createdAt,
           input.nextRunAt ?? null,
+          patchValue('topics', input.topics),
+          patchValue('includeWords', input.includeWords),
+          patchValue('excludeWords', input.excludeWords),
+          input.language ?? null,
+          input.mentionRoleId ?? null,
         ],
       );
       if (!rows[0]) throw new StoreError('PostgreSQL store: inserted subscription vanished');

@@ -51,6 +51,11 @@ export interface SubscriptionRow {
   paused_at: number | null;
   last_run_at: number | null;
   last_outcome: string | null;
+  topics: string | null;
+  include_words: string | null;
+  exclude_words: string | null;
+  language: string | null;
+  mention_role_id: string | null;
 }
 
 export interface DeliveryRow {
@@ -96,6 +101,11 @@ export function toSubscription(r: SubscriptionRow): Subscription {
     pausedAt: orUndefined(r.paused_at),
     lastRunAt: orUndefined(r.last_run_at),
     lastOutcome: orUndefined(r.last_outcome),
+    ...(r.topics !== null ? { topics: JSON.parse(r.topics) as string[] } : {}),
+    ...(r.include_words !== null ? { includeWords: JSON.parse(r.include_words) as string[] } : {}),
+    ...(r.exclude_words !== null ? { excludeWords: JSON.parse(r.exclude_words) as string[] } : {}),
+    ...(r.language !== null ? { language: r.language } : {}),
+    ...(r.mention_role_id !== null ? { mentionRoleId: r.mention_role_id } : {}),
   };
 }
 
@@ -136,11 +146,19 @@ export const PATCH_COLUMNS: Record<keyof SubscriptionPatch, string> = {
   lastRunAt: 'last_run_at',
   lastOutcome: 'last_outcome',
   createdBy: 'created_by',
+  topics: 'topics',
+  includeWords: 'include_words',
+  excludeWords: 'exclude_words',
+  language: 'language',
+  mentionRoleId: 'mention_role_id',
 };
+
+/** Fields stored as JSON text. */
+const JSON_FIELDS = new Set<keyof SubscriptionPatch>(['cadence', 'topics', 'includeWords', 'excludeWords']);
 
 export function patchValue(key: keyof SubscriptionPatch, value: unknown): unknown {
   if (value === undefined) return null;
-  return key === 'cadence' ? JSON.stringify(value) : value;
+  return JSON_FIELDS.has(key) ? JSON.stringify(value) : value;
 }
 
 /**
@@ -269,9 +287,11 @@ function storeOn(db: Database.Database): Store {
   const stmt = {
     insertSubscription: db.prepare(`INSERT INTO subscriptions
       (platform, chat_id, chat_title, topic, topic_label, cadence, timezone, when_empty, created_by,
-       created_at, updated_at, baseline_at, next_run_at)
+       created_at, updated_at, baseline_at, next_run_at, topics, include_words, exclude_words, language,
+       mention_role_id)
       VALUES (@platform, @chatId, @chatTitle, @topic, @topicLabel, @cadence, @timezone, @whenEmpty, @createdBy,
-       @createdAt, @createdAt, @createdAt, @nextRunAt)`),
+       @createdAt, @createdAt, @createdAt, @nextRunAt, @topics, @includeWords, @excludeWords, @language,
+       @mentionRoleId)`),
     subscriptionById: db.prepare<[number], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?'),
     subscriptionByTopic: db.prepare<[string, string, string], SubscriptionRow>(
       'SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ? AND topic = ?',
@@ -468,6 +488,11 @@ function storeOn(db: Database.Database): Store {
         chatTitle: input.chatTitle ?? null,
         cadence: JSON.stringify(input.cadence),
         nextRunAt: input.nextRunAt ?? null,
+        topics: patchValue('topics', input.topics),
+        includeWords: patchValue('includeWords', input.includeWords),
+        excludeWords: patchValue('excludeWords', input.excludeWords),
+        language: input.language ?? null,
+        mentionRoleId: input.mentionRoleId ?? null,
       });
       const sub = getSubscription(Number(lastInsertRowid));
       if (!sub) throw new StoreError('SQLite store: inserted subscription vanished');

@@ -30,6 +30,19 @@ export interface NewSubscription {
   createdAt: number;
   /** Next digest slot (ms); undefined for alerts. */
   nextRunAt?: number;
+  /**
+   * Every topic id (or free query) the subscription follows, when it follows several
+   * (`mexico, peru`); undefined means just `topic`. `topic` is then the sorted ids joined by commas.
+   */
+  topics?: string[];
+  /** Words an article must mention (at least one) to be posted; folded to lower case, no accents. */
+  includeWords?: string[];
+  /** Words that keep an article out; folded like includeWords. */
+  excludeWords?: string[];
+  /** Only articles in this language (`en`, `es`); a story in both languages comes in this one. */
+  language?: string;
+  /** Discord role pinged on alerts (never on digests or answers). */
+  mentionRoleId?: string;
 }
 
 export type SubscriptionStatus = 'active' | 'paused';
@@ -65,6 +78,11 @@ export type SubscriptionPatch = Partial<
     | 'lastRunAt'
     | 'lastOutcome'
     | 'createdBy'
+    | 'topics'
+    | 'includeWords'
+    | 'excludeWords'
+    | 'language'
+    | 'mentionRoleId'
   >
 >;
 

@@ -105,4 +105,47 @@ describe('Telegram subscription rights', () => {
       /^ℹ️ Subscriptions of this chat:\n#2 Honduras: every Monday at 09:00/,
     );
   });
+
+  it('shows the list to everyone in a group but lets only administrators press its buttons', async () => {
+    const reader = { ...defaultUser, id: 555001, first_name: 'Reader' };
+    fake.state.setMember(GROUP.id, reader.id, 'member');
+    const before = fake.botMessages(GROUP.id).length;
+    fake.sendText('/subscriptions', { from: reader, chat: GROUP });
+    const list = await fake.waitFor(() => fake.botMessages(GROUP.id)[before], 'the list');
+    expect(list.text).toMatch(/^ℹ️ Subscriptions of this chat:\n#2 Honduras/);
+    const data = list.replyMarkup?.inline_keyboard.flat().map((b) => b.callback_data);
+    expect(data).toEqual(['s:p:2', 's:n:2', 's:u:2']);
+
+    const refused = fake.pressButton(list, 's:p:2', { from: reader });
+    const answer = await fake.waitFor(() => fake.state.callbackQueries.get(refused)?.answer, 'the refusal');
+    expect(answer).toEqual({
+      text: 'Only administrators of this group can change its subscriptions.',
+      show_alert: true,
+    });
+    expect((await subscriptions.store.getSubscription(2))?.status).toBe('active');
+    expect(list.edits).toBe(0);
+
+    fake.pressButton(list, 's:p:2');
+    await fake.waitFor(() => list.edits > 0, 'the list edited in place');
+    expect(list.text).toMatch(/^ℹ️ Paused #2 Honduras: nothing is posted until you resume it\./);
+    expect(list.replyMarkup?.inline_keyboard.flat().map((b) => b.callback_data)).toEqual(['s:r:2', 's:u:2']);
+    expect((await subscriptions.store.getSubscription(2))?.status).toBe('paused');
+  });
+
+  it('manages a channel from the private chat while its subscriber still administers it', async () => {
+    const before = fake.botMessages(defaultUser.id).length;
+    fake.sendText('/subscriptions');
+    const list = await fake.waitFor(() => fake.botMessages(defaultUser.id)[before], 'the private list');
+    expect(list.text).toMatch(/#1 Mexico: every day at 08:00 \(Europe\/Madrid\).* — in @newsroom/);
+    fake.state.setMember(CHANNEL.id, defaultUser.id, 'member');
+    const refused = fake.pressButton(list, 's:p:1');
+    expect(await fake.waitFor(() => fake.state.callbackQueries.get(refused)?.answer, 'the refusal')).toEqual({
+      text: 'Only administrators of @newsroom can change its subscriptions.',
+      show_alert: true,
+    });
+    fake.state.setMember(CHANNEL.id, defaultUser.id, 'administrator');
+    fake.pressButton(list, 's:p:1');
+    await fake.waitFor(() => list.edits > 0, 'the list edited in place');
+    expect((await subscriptions.store.getSubscription(1))?.status).toBe('paused');
+  });
 });

@@ -29,14 +29,26 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const NAMES = ['latest', 'search', 'brief', 'topics', 'article', 'help'];
+const NAMES = [
+  'latest',
+  'search',
+  'brief',
+  'topics',
+  'article',
+  'help',
+  'subscribe',
+  'unsubscribe',
+  'subscriptions',
+];
 const puts = () => fake.rest.matching(/\/commands$/, 'PUT').length;
 
 describe('registerCommands', () => {
   it('adds every command globally, usable in servers and DMs, with autocompleting options', async () => {
     const report = await registerCommands({ config, briefings, logger });
     expect(report).toMatchObject({ scope: 'global', added: NAMES, updated: [], unchanged: [], removed: [] });
-    expect(report.summary).toContain('added      latest, search, brief, topics, article, help');
+    expect(report.summary).toContain(
+      'added      latest, search, brief, topics, article, help, subscribe, unsubscribe, subscriptions',
+    );
     const saved = fake.commands.scopes.get('global') ?? [];
     expect(saved.map((c) => c.name)).toEqual(NAMES);
     for (const c of saved) expect(c.contexts).toEqual([0, 1]);
@@ -44,6 +56,9 @@ describe('registerCommands', () => {
       options: { autocomplete: boolean; required: boolean }[];
     };
     expect(latest.options[0]).toMatchObject({ autocomplete: true, required: false });
+    // Changing what a channel receives needs Manage Channels unless a server decides otherwise.
+    const gated = saved.filter((c) => c.default_member_permissions === '16').map((c) => c.name);
+    expect(gated).toEqual(['subscribe', 'unsubscribe', 'subscriptions']);
   });
 
   it('reports everything unchanged on a second run and does not overwrite', async () => {

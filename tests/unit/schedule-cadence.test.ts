@@ -88,6 +88,10 @@ describe('/subscribe arguments', () => {
       cadence: { kind: 'daily', time: '08:00' },
       timezone: undefined,
       whenEmpty: 'skip',
+      topics: ['mexico'],
+      include: [],
+      exclude: [],
+      language: undefined,
     });
   });
 

@@ -75,7 +75,7 @@ describe('subscription commands', () => {
   it('confirms in plain words with the next post in the subscriber zone', async () => {
     expect(await subscribe('mexico', chat())).toBe(
       'info: Subscribed (#1): This channel will get a briefing on Mexico every day at 08:00 (Europe/Madrid). ' +
-        'Next post: Mon 23 Nov 2026, 08:00 CET. If nothing is new, no post. Stop with /unsubscribe 1.',
+        'Next post: Mon 23 Nov 2026, 08:00 CET. If nothing is new, no post. Stop with /unsubscribe 1; /subscriptions to pause or post now.',
     );
     expect(await subscribe('méxico weekly friday 18:30 America/Mexico_City always', chat())).toMatch(
       /^info: Updated \(#1\): .*every Friday at 18:30 \(America\/Mexico_City\)\. Next post: Fri 27 Nov 2026, 18:30 GMT-6\. If nothing is new, it shows the latest instead\./,
@@ -184,9 +184,9 @@ describe('subscription commands', () => {
       /^info: Unsubscribed \(#2\)/,
     );
     expect(await run({ kind: 'unsubscribe', args: 'mexico' }, chat())).toMatch(
-      /^error: this channel has no subscription "mexico"/,
+      /^error: This channel has no subscription "mexico"/,
     );
-    expect(await run({ kind: 'subscriptions' }, chat())).toMatch(/^info: this channel has no subscriptions/);
+    expect(await run({ kind: 'subscriptions' }, chat())).toMatch(/^info: This channel has no subscriptions/);
   });
 
   it('shows why a subscription is paused', async () => {

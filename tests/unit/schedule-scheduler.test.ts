@@ -172,6 +172,58 @@ describe('scheduler', () => {
     });
   });
 
+  it('posts now through the delivery log: new items once, a second press posts nothing new, the slot skips them', async () => {
+    const scheduler = newScheduler();
+    const { publisher, posted } = fakePlatform(true);
+    scheduler.setPublisher('discord', publisher);
+    await scheduler.runOnce();
+    clock.advance(1000);
+    const sub = await subscribe();
+    clock.advance(60_000);
+    await addArticles(scheduler, article('new1', '2026-11-19'), article('new2', '2026-11-18'));
+    expect(await scheduler.postNow(sub.id)).toEqual({ status: 'planned', items: 2, fresh: true });
+    await scheduler.runOnce();
+    expect(posted.map(itemIds)).toEqual([['new1', 'new2']]);
+    // Nothing new: the latest is posted once; a second press in the same minute is a duplicate.
+    expect(await scheduler.postNow(sub.id)).toEqual({ status: 'planned', items: 4, fresh: false });
+    expect(await scheduler.postNow(sub.id)).toEqual({ status: 'duplicate' });
+    await scheduler.runOnce();
+    expect(posted).toHaveLength(2);
+    expect(cardsOf(posted[1]).title).toMatch(/^Latest on Mexico/);
+    // The 08:00 digest has nothing new left: the items went out with "post now".
+    clock.set('2026-11-20T07:00:00Z');
+    expect(await scheduler.runOnce()).toMatchObject({ planned: 0 });
+    expect(posted).toHaveLength(2);
+    await store.pauseSubscription(sub.id, 'by hand', clock.now());
+    expect(await scheduler.postNow(sub.id)).toEqual({ status: 'paused' });
+    expect(await scheduler.postNow(9999)).toEqual({ status: 'missing' });
+  });
+
+  it('filters digests and alerts by the subscription shape, and pings its role on alerts only', async () => {
+    const scheduler = newScheduler();
+    const { publisher, posted } = fakePlatform(true);
+    scheduler.setPublisher('discord', publisher);
+    await scheduler.runOnce();
+    clock.advance(1000);
+    await subscribe({
+      cadence: { kind: 'alerts' },
+      topic: 'honduras,mexico',
+      topics: ['honduras', 'mexico'],
+      topicLabel: 'Mexico, Honduras',
+      excludeWords: ['x2'],
+      mentionRoleId: '5000000000',
+    });
+    clock.advance(60_000);
+    await addArticles(
+      scheduler,
+      article('x1', '2026-11-19'),
+      article('x2', '2026-11-19'),
+      article('x3', '2026-11-18', ['honduras']),
+    );
+    expect(posted.map(itemIds)).toEqual([['x1', 'x3']]);
+    expect(cardsOf(posted[0]).mention).toEqual({ roleId: '5000000000' });
+  });
+
   it('posts the latest instead when asked to, without using up new items', async () => {
     const scheduler = newScheduler();
     const { publisher, posted } = fakePlatform(true);
@@ -293,6 +345,24 @@ describe('scheduler', () => {
     clock.advance(60_000);
     await scheduler.runOnce();
     expect(await store.getDelivery(row?.id ?? -1)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(posted).toHaveLength(0);
+  });
+
+  it('pauses a subscription whose last three posts were all given up, with the last error', async () => {
+    const scheduler = newScheduler({ maxAttempts: 1 });
+    const { publisher, posted, script } = fakePlatform(true);
+    scheduler.setPublisher('discord', publisher);
+    await scheduler.runOnce();
+    const sub = await subscribe({ cadence: { kind: 'alerts' } });
+    for (const [i, id] of ['a1', 'a2', 'a3'].entries()) {
+      script.push(new PublishError('transient', `HTTP 50${i}`));
+      await addArticles(scheduler, article(id, '2026-11-19'));
+      expect((await store.getSubscription(sub.id))?.status).toBe(i < 2 ? 'active' : 'paused');
+    }
+    expect((await store.getSubscription(sub.id))?.pausedReason).toBe(
+      'the last 3 posts kept failing (HTTP 502)',
+    );
+    await addArticles(scheduler, article('a4', '2026-11-19'));
     expect(posted).toHaveLength(0);
   });
 

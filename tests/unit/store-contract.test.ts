@@ -131,6 +131,56 @@ describe.each(stores)('Store contract: $name', ({ harness: makeHarness, skip }) 
     expect((await store.dueDigests(5000)).map((s) => s.id)).toEqual([sub.id, other.id]);
   });
 
+  it('keeps shaping fields, and lets a resume put a cancelled or failed delivery back in the queue', async () => {
+    const sub = await store.addSubscription(
+      newSub({
+        topic: 'mexico,peru',
+        topics: ['mexico', 'peru'],
+        includeWords: ['strike'],
+        excludeWords: ['football'],
+        language: 'es',
+        mentionRoleId: '5000000000',
+      }),
+    );
+    expect(await store.getSubscription(sub.id)).toMatchObject({
+      topics: ['mexico', 'peru'],
+      includeWords: ['strike'],
+      excludeWords: ['football'],
+      language: 'es',
+      mentionRoleId: '5000000000',
+    });
+    const cleared = await store.updateSubscription(
+      sub.id,
+      { includeWords: undefined, mentionRoleId: undefined },
+      5,
+    );
+    expect(cleared?.includeWords).toBeUndefined();
+    expect(cleared?.mentionRoleId).toBeUndefined();
+    expect(cleared?.excludeWords).toEqual(['football']);
+
+    const d = await store.planDelivery({
+      key: 'k',
+      subscriptionId: sub.id,
+      kind: 'alert',
+      articleIds: ['a1'],
+      payload,
+      at: 10,
+      subscription: {},
+    });
+    await store.pauseSubscription(sub.id, 'bot was removed', 20);
+    expect((await store.getDelivery(d?.id ?? -1))?.status).toBe('cancelled');
+    // The contract the resume button relies on: finishAttempt(pending) requeues a cancelled or
+    // failed delivery, keeping its claimed articles (so it still goes out at most once).
+    await store.finishAttempt(d?.id ?? -1, {
+      status: 'pending',
+      nextAttemptAt: 30,
+      error: 'sent again on resume',
+      at: 30,
+    });
+    expect(await store.getDelivery(d?.id ?? -1)).toMatchObject({ status: 'pending', nextAttemptAt: 30 });
+    expect(await store.claimedArticles(sub.id, ['a1'])).toEqual(new Set(['a1']));
+  });
+
   it('updates only the fields given, and removes a subscription with its deliveries', async () => {
     const sub = await store.addSubscription(newSub());
     const updated = await store.updateSubscription(

@@ -24,7 +24,9 @@ export function buttonsFeature({ briefings, commandLimiter }: FeatureDeps): Comp
           ? ({ kind: 'article', id: action.id } as const)
           : action?.kind === 'run'
             ? parseCommand(action.command, { botUsername: ctx.me.username })
-            : undefined;
+            : action?.kind === 'manage'
+              ? ({ kind: 'manage', action: action.action, id: action.id } as const)
+              : undefined;
     if (!command) {
       await ctx.answerCallbackQuery({ text: labels.expired });
       return;
@@ -32,6 +34,18 @@ export function buttonsFeature({ briefings, commandLimiter }: FeatureDeps): Comp
     const decision = commandLimiter.take(ctx.from.id);
     if (!decision.allowed) {
       await ctx.answerCallbackQuery({ text: labels.slowDown(decision.retryAfterSeconds) });
+      return;
+    }
+    if (command.kind === 'manage') {
+      // A refusal pops up for the presser alone; otherwise the list is edited in place.
+      const reply = await briefings.execute(command, await requestContext(ctx, command));
+      if (reply.kind === 'notice' && reply.tone === 'error') {
+        await ctx.answerCallbackQuery({ text: reply.message.slice(0, 200), show_alert: true });
+        return;
+      }
+      await ctx.answerCallbackQuery();
+      if (ctx.callbackQuery.message) await editInPlace(ctx, reply);
+      else await sendReply(ctx, reply);
       return;
     }
     await ctx.answerCallbackQuery();

@@ -26,6 +26,8 @@ export interface GatewayOptions {
   heartbeatIntervalMs?: number;
   /** Fewest shards Discord accepts for this bot (more guilds than one shard may hold): 4011 below it. */
   requiredShards?: number;
+  /** The bot's servers as GUILD_CREATE payloads, sent after READY (listed there as unavailable). */
+  guilds?: () => Record<string, unknown>[];
 }
 
 /** Every opcode the bot sent, in order, for assertions. */
@@ -211,6 +213,10 @@ export class FakeGateway {
       return undefined;
     }
     const session: Session = { id: snowflake(), seq: 0, shard, sent: [], socket };
+    // Each shard is told only of its own servers, as Discord does.
+    const guilds = (this.options.guilds?.() ?? []).filter(
+      (g) => shardOf(String(g.id), shard[1]) === shard[0],
+    );
     this.sessions.set(session.id, session);
     this.latest.set(shard.join('/'), session);
     this.send(session, 'READY', {
@@ -224,12 +230,13 @@ export class FakeGateway {
         bot: true,
         flags: 0,
       },
-      guilds: [],
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.url,
       shard,
       application: { id: this.options.applicationId, flags: 0 },
     });
+    for (const guild of guilds) this.send(session, 'GUILD_CREATE', guild);
     return session;
   }
 

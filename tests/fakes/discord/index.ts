@@ -3,6 +3,7 @@
  * helpers that act as a user would (run a slash command, type into an option, press a button).
  */
 import { FakeGateway } from './gateway.ts';
+import { type FakeChannel, FakeGuilds } from './guilds.ts';
 import { type FakeMessage, type InteractionRecord, InteractionStore, type Origin } from './interactions.ts';
 import { FakeRest } from './rest.ts';
 import { FakeChannels } from './routes/channels.ts';
@@ -10,7 +11,11 @@ import { FakeCommands } from './routes/commands.ts';
 import { gatewayBotRoutes } from './routes/gateway-bot.ts';
 import { interactionRoutes } from './routes/interactions.ts';
 
+export { type FakeChannel, type FakeGuild, FakeGuilds, PERMISSIONS } from './guilds.ts';
 export type { FakeMessage, InteractionRecord, Origin };
+
+/** A slash option: a string, or a typed value (7 channel, 8 role) that Discord resolves. */
+export type OptionValue = string | { type: 7 | 8; value: string };
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -35,8 +40,12 @@ export interface FakeDiscord {
   interactions: InteractionStore;
   channels: FakeChannels;
   commands: FakeCommands;
-  /** Dispatches a slash command; string options by name. */
-  slash(name: string, options?: Record<string, string>, origin?: Origin): InteractionRecord;
+  /** Servers: add them before the bot connects (they arrive as GUILD_CREATE). */
+  guilds: FakeGuilds;
+  /** Changes a channel of a server (e.g. its overwrites) and tells the bot with CHANNEL_UPDATE. */
+  updateChannel(channelId: string, patch: Partial<Omit<FakeChannel, 'id'>>): void;
+  /** Dispatches a slash command; options by name. */
+  slash(name: string, options?: Record<string, OptionValue>, origin?: Origin): InteractionRecord;
   /** Dispatches an autocomplete request with `focused` being typed as `value`. */
   autocomplete(name: string, focused: string, value: string, origin?: Origin): InteractionRecord;
   /** Dispatches a button press on `message`. */
@@ -48,15 +57,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const token = options.token ?? 'fake-bot-token';
   const applicationId = options.applicationId ?? '123456789012345678';
   const now = options.now ?? Date.now;
+  const guilds = new FakeGuilds(applicationId);
   const gateway = await FakeGateway.start({
     token,
     applicationId,
     heartbeatIntervalMs: options.heartbeatIntervalMs,
     requiredShards: options.requiredShards,
+    guilds: () => [...guilds.guilds.values()].map((g) => guilds.guildCreate(g)),
   });
   const rest = await FakeRest.start(token);
-  const interactions = new InteractionStore(applicationId, now);
-  const channels = new FakeChannels(applicationId);
+  const interactions = new InteractionStore(applicationId, now, guilds);
+  const channels = new FakeChannels(applicationId, guilds);
   const commands = new FakeCommands(applicationId);
   rest.mount([
     ...gatewayBotRoutes(() => gateway.url, {
@@ -66,6 +77,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     ...interactionRoutes(interactions),
     ...channels.routes(),
     ...commands.routes(),
+    ...guilds.routes(),
   ]);
 
   const commandId = (name: string) =>
@@ -84,6 +96,13 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     interactions,
     channels,
     commands,
+    guilds,
+    updateChannel(channelId, patch) {
+      const found = guilds.guildOfChannel(channelId);
+      if (!found) throw new Error(`FakeDiscord: no server has channel ${channelId}`);
+      Object.assign(found.channel, patch);
+      gateway.dispatch('CHANNEL_UPDATE', guilds.channelJson(found.guild, found.channel));
+    },
     slash: (name, opts = {}, origin) =>
       dispatch(
         interactions.create(
@@ -92,7 +111,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
             id: commandId(name),
             name,
             type: 1,
-            options: Object.entries(opts).map(([n, value]) => ({ name: n, type: 3, value })),
+            options: Object.entries(opts).map(([n, v]) =>
+              typeof v === 'string'
+                ? { name: n, type: 3, value: v }
+                : { name: n, type: v.type, value: v.value },
+            ),
           },
           origin,
         ),

@@ -12,6 +12,7 @@ import {
   unknownInteraction,
   unknownMessage,
 } from './errors.ts';
+import type { FakeGuilds } from './guilds.ts';
 import { checkMessage } from './limits.ts';
 import { token as newToken, snowflake } from './snowflake.ts';
 
@@ -79,7 +80,12 @@ export interface Origin {
   guildId?: string;
   channelId?: string;
   userId?: string;
+  /** The member's roles, in a server the fake knows: permissions are then computed from them. */
+  roles?: string[];
 }
+
+/** Every permission the fake hands out when the server is not one it models. */
+const DEFAULT_PERMISSIONS = '2248473465835073';
 
 export class InteractionStore {
   readonly records: InteractionRecord[] = [];
@@ -88,7 +94,53 @@ export class InteractionStore {
   constructor(
     readonly applicationId: string,
     private readonly now: () => number,
+    private readonly guilds?: FakeGuilds,
   ) {}
+
+  /** Permissions as Discord puts them in an interaction: the member's and the app's in the channel. */
+  private permissionsIn(guildId: string, channelId: string, userId: string, roles: string[] | undefined) {
+    const guild = this.guilds?.guilds.get(guildId);
+    const channel = guild?.channels.find((c) => c.id === channelId);
+    if (!guild) return { member: DEFAULT_PERMISSIONS, app: DEFAULT_PERMISSIONS, channel: undefined };
+    if (roles) guild.members.set(userId, roles);
+    else if (!guild.members.has(userId)) guild.members.set(userId, []);
+    return {
+      member: String(this.guilds?.permissions(guild, userId, channel) ?? 0n),
+      app: String(this.guilds?.permissions(guild, this.applicationId, channel) ?? 0n),
+      channel,
+      guild,
+    };
+  }
+
+  /** `data.resolved` for channel (7) and role (8) options, as Discord fills it in. */
+  private resolve(data: Record<string, unknown>, guildId: string, userId: string) {
+    const options = (data.options ?? []) as { type: number; value: string }[];
+    const guild = this.guilds?.guilds.get(guildId);
+    const channels: Record<string, unknown> = {};
+    const roles: Record<string, unknown> = {};
+    for (const o of options) {
+      if (o.type === 7) {
+        const c = guild?.channels.find((x) => x.id === o.value);
+        if (c && guild)
+          channels[o.value] = {
+            id: c.id,
+            name: c.name,
+            type: c.type,
+            permissions: String(this.guilds?.permissions(guild, userId, c) ?? 0n),
+          };
+      }
+      if (o.type === 8) {
+        const index = guild?.roles.findIndex((r) => r.id === o.value) ?? -1;
+        const r = guild?.roles[index];
+        if (r && this.guilds) roles[o.value] = this.guilds.roleJson(r, index);
+      }
+    }
+    const resolved = {
+      ...(Object.keys(channels).length ? { channels } : {}),
+      ...(Object.keys(roles).length ? { roles } : {}),
+    };
+    return Object.keys(resolved).length ? { ...data, resolved } : data;
+  }
 
   /** Builds an INTERACTION_CREATE payload and starts its 3-second clock. */
   create(kind: InteractionKind, data: Record<string, unknown>, origin: Origin = {}, message?: FakeMessage) {
@@ -103,6 +155,10 @@ export class InteractionStore {
     };
     const channelId = origin.channelId ?? message?.channel_id ?? '300000000000000001';
     const guildId = origin.guildId ?? '200000000000000001';
+    const perms = origin.dm
+      ? { member: DEFAULT_PERMISSIONS, app: DEFAULT_PERMISSIONS, channel: undefined }
+      : this.permissionsIn(guildId, channelId, user.id, origin.roles);
+    if (kind === 'command' && !origin.dm) data = this.resolve(data, guildId, user.id);
     const where = origin.dm
       ? {
           user,
@@ -120,13 +176,13 @@ export class InteractionStore {
             id: channelId,
             type: 0,
             guild_id: guildId,
-            name: 'general',
-            permissions: '2248473465835073',
+            name: perms.channel?.name ?? 'general',
+            permissions: perms.member,
           },
           member: {
             user,
-            roles: [],
-            permissions: '2248473465835073',
+            roles: origin.roles ?? [],
+            permissions: perms.member,
             joined_at: '2024-01-01T00:00:00.000Z',
             deaf: false,
             mute: false,
@@ -148,7 +204,7 @@ export class InteractionStore {
       version: 1,
       data,
       locale: origin.locale ?? 'en-US',
-      app_permissions: '2248473465835073',
+      app_permissions: perms.app,
       entitlements: [],
       attachment_size_limit: 8_388_608,
       ...where,

@@ -3,6 +3,7 @@
  * in the same channel returns the message already created instead of posting twice.
  */
 import { discordError, invalidBody, unknownChannel } from '../errors.ts';
+import type { FakeGuilds } from '../guilds.ts';
 import type { FakeMessage } from '../interactions.ts';
 import { checkMessage } from '../limits.ts';
 import type { Route } from '../rest.ts';
@@ -14,7 +15,10 @@ export class FakeChannels {
   /** Channels the bot may not post in (answer 403, code 50013). */
   readonly forbidden = new Set<string>();
 
-  constructor(private readonly botId: string) {}
+  constructor(
+    private readonly botId: string,
+    private readonly guilds?: FakeGuilds,
+  ) {}
 
   add(channelId: string): void {
     if (!this.messages.has(channelId)) this.messages.set(channelId, []);
@@ -27,9 +31,12 @@ export class FakeChannels {
         pattern: /^\/channels\/(\d+)\/messages$/,
         auth: 'bot',
         handle: ({ params: [channelId = ''], body }) => {
+          if (this.guilds?.guildOfChannel(channelId)) this.add(channelId);
           const list = this.messages.get(channelId);
           if (!list) return unknownChannel();
           if (this.forbidden.has(channelId)) return discordError(403, 50013, 'Missing Permissions');
+          const refused = this.guilds?.refusePost(channelId, body);
+          if (refused) return refused;
           const problems = checkMessage(body);
           if (problems.length > 0) return invalidBody(problems);
           const b = body as Record<string, unknown>;
