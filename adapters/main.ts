@@ -41,7 +41,13 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
+  const maxFileBytes = config.CONTENT_MAX_FILE_MB * 2 ** 20;
+  const { engine } = await loadEngine({
+    contentDir: config.CONTENT_DIR,
+    dataDir: config.DATA_DIR,
+    maxFileBytes,
+    logger,
+  });
   let current = engine;
   const subscriptions = createSubscriptions({
     dataDir: config.DATA_DIR,
@@ -54,6 +60,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const watcher = watchContent({
     contentDir: config.CONTENT_DIR,
     dataDir: config.DATA_DIR,
+    maxFileBytes,
     logger,
     current: engine,
     onReload: async (reload) => {
@@ -168,7 +175,12 @@ const discordRegisterCommand: CliCommand = {
       return 2;
     }
     const logger = createLogger(io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
-    const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
+    const { engine } = await loadEngine({
+      contentDir: config.CONTENT_DIR,
+      dataDir: config.DATA_DIR,
+      maxFileBytes: config.CONTENT_MAX_FILE_MB * 2 ** 20,
+      logger,
+    });
     const { registerCommands } = await import('./discord/index.ts');
     const report = await registerCommands({
       config,

@@ -125,7 +125,12 @@ export async function runCli(argv: string[], io: CliIO, extra: CliCommand[] = []
   const logger = createLogger(io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
   let engine: Awaited<ReturnType<typeof loadEngine>>['engine'];
   try {
-    ({ engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger }));
+    ({ engine } = await loadEngine({
+      contentDir: config.CONTENT_DIR,
+      dataDir: config.DATA_DIR,
+      maxFileBytes: config.CONTENT_MAX_FILE_MB * 2 ** 20,
+      logger,
+    }));
   } catch (error) {
     if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
       io.stderr(`briefings: cannot load content from ${config.CONTENT_DIR}: ${(error as Error).message}\n`);

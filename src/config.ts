@@ -34,6 +34,10 @@ export const configSchema = z
       .default('UTC')
       .refine(isTimeZone, 'must be an IANA time zone name such as Europe/Madrid'),
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+    CONTENT_MAX_FILE_MB: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce.number().positive('must be a size in MB above 0').max(1024).default(5),
+    ),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),

@@ -3,6 +3,7 @@ import type { Content } from '../content/load.ts';
 import type { TopicMatcher } from '../content/topics.ts';
 import { isStopword, stem, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
+import { nfc } from '../text/normalize.ts';
 import type { Article } from '../types.ts';
 import { type DocRef, docRefs, toIndexDoc } from './documents.ts';
 import { Lru } from './lru.ts';
@@ -176,9 +177,9 @@ export class Engine {
   }
 
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
-  search(query: string, options: QueryOptions = {}): Page<Hit> {
+  search(raw: string, options: QueryOptions = {}): Page<Hit> {
     const { offset = 0, limit = 10 } = options;
-    const ranking = this.ranked(query, options.language);
+    const ranking = this.ranked(nfc(raw), options.language);
     const hits = ranking
       .top(offset + limit)
       .slice(offset)
@@ -190,7 +191,8 @@ export class Engine {
    * Newest first. No text: the whole archive. A topic name or alias: that topic's articles. Any
    * other text: the articles that clearly match it (every word, and a good score), by date.
    */
-  latest(text = '', options: QueryOptions = {}): LatestPage {
+  latest(raw = '', options: QueryOptions = {}): LatestPage {
+    const text = nfc(raw);
     const { mode, topic, list } = this.matchingIndexes(text, options.language);
     const hits = paginate(list, options).hits.map((i) =>
       this.hitOf(i, mode === 'query' ? text : '', options.language),
@@ -199,7 +201,8 @@ export class Engine {
   }
 
   /** A briefing: the matching articles newest first, their date range and recurring themes. */
-  brief(text: string, options: QueryOptions = {}): Briefing {
+  brief(raw: string, options: QueryOptions = {}): Briefing {
+    const text = nfc(raw);
     const page = this.latest(text, options);
     const { list } = this.matchingIndexes(text, options.language);
     const oldest = list[list.length - 1];
@@ -213,11 +216,11 @@ export class Engine {
 
   /** Every article matching a topic or text, newest first (for digests and alerts). */
   matching(text: string, language?: TextLanguage): Article[] {
-    return this.matchingIndexes(text, language).list.map((i) => this.articles[i] as Article);
+    return this.matchingIndexes(nfc(text), language).list.map((i) => this.articles[i] as Article);
   }
 
   resolveTopic(text: string): TopicStat | undefined {
-    return this.topicIndex.resolve(text);
+    return this.topicIndex.resolve(nfc(text));
   }
 
   topics(): TopicStat[] {
@@ -225,12 +228,14 @@ export class Engine {
   }
 
   /** The topic a misspelt topic name surely means ("hondras" → Honduras), if any. */
-  correctTopic(text: string): TopicStat | undefined {
+  correctTopic(raw: string): TopicStat | undefined {
+    const text = nfc(raw);
     return this.topicIndex.resolve(text) ? undefined : this.topicIndex.corrected(text);
   }
 
   /** Topics near an unknown or misspelt name, for "did you mean". */
-  nearestTopics(text: string, limit = 3): TopicStat[] {
+  nearestTopics(raw: string, limit = 3): TopicStat[] {
+    const text = nfc(raw);
     const near = this.topicIndex.nearest(text, limit);
     if (near.length >= limit) return near;
     // Fall back to the topics of whatever the text finds, typo tolerance included.
@@ -249,7 +254,8 @@ export class Engine {
   }
 
   /** Autocomplete: topics whose names start with the prefix, then article titles containing it. */
-  suggest(prefix: string, limit = 25): Completion[] {
+  suggest(raw: string, limit = 25): Completion[] {
+    const prefix = nfc(raw);
     const out: Completion[] = this.topicIndex
       .withPrefix(prefix, limit)
       .map((t) => ({ label: `${t.name} (${t.count})`, value: t.id, kind: 'topic' }));

@@ -1,5 +1,5 @@
 import { eng, spa } from 'stopword';
-import { fold } from './normalize.ts';
+import { fold, nfc } from './normalize.ts';
 
 /** Languages with their own stemming and stopwords; anything else is treated as English. */
 export type TextLanguage = 'en' | 'es';
@@ -25,7 +25,9 @@ export function languageOfLocale(locale: string | undefined): TextLanguage | und
  * Guesses whether a short query is Spanish: accents and ñ/¿/¡ are strong signals; otherwise it
  * must contain more Spanish-only function words than English ones. Returns undefined when unsure.
  */
-export function detectLanguage(text: string): TextLanguage | undefined {
+export function detectLanguage(raw: string): TextLanguage | undefined {
+  // A decomposed "é" (e + U+0301) must count as the accent it is.
+  const text = nfc(raw);
   // Accents that English lacks, and suffixes English words do not end in (migrantes, nación, realidad).
   if (/[ñ¿¡]|(ci[oó]n|ciones|idad|idades|antes|entes|mente)\b/i.test(text)) return 'es';
   const words = fold(text).match(/[a-z]+/g) ?? [];
