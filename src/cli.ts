@@ -45,7 +45,9 @@ export function replyToJson(reply: Reply, query: string): Record<string, unknown
   switch (reply.kind) {
     case 'cards': {
       const { kind: _kind, items, ...rest } = reply;
-      return { ...rest, query: reply.query, results: items };
+      // Search answers always say which words no article contains ([] when every word matched).
+      const unmatched = reply.command === 'search' ? { unmatched: reply.unmatched ?? [] } : {};
+      return { ...rest, ...unmatched, query: reply.query, results: items };
     }
     case 'article':
       return { query, results: [reply.article] };
@@ -60,6 +62,7 @@ export function replyToJson(reply: Reply, query: string): Record<string, unknown
         notice: reply.message,
         tone: reply.tone,
         suggestions: reply.suggestions ?? [],
+        ...(reply.unmatched ? { unmatched: reply.unmatched } : {}),
       };
   }
 }

@@ -106,7 +106,7 @@ export function createInteractionHandler(
     const choices =
       option?.autocomplete && option.name === focused.name
         ? briefings
-            .complete(String(focused.value), 25)
+            .complete(String(focused.value), 25, { locale: interaction.locale })
             .filter((c) => c.value.length > 0 && c.value.length <= 100)
             .map((c) => ({ name: truncate(c.label, 100) || c.value, value: c.value }))
         : [];

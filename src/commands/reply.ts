@@ -72,6 +72,11 @@ export interface CardsReply {
   notice?: string;
   /** Related topics to try next. */
   suggestions?: Suggestion[];
+  /**
+   * Words of the query that no article contains, even loosely (searches always; free-text
+   * `latest`/`brief` when any). The notice then says so: "No article mentions “atenco”."
+   */
+  unmatched?: string[];
 }
 
 export interface ArticleReply {
@@ -100,6 +105,8 @@ export interface NoticeReply {
   tone: 'info' | 'error';
   message: string;
   suggestions?: Suggestion[];
+  /** When a search found nothing: the words no article contains ([] when none, e.g. only filler). */
+  unmatched?: string[];
 }
 
 export type Reply = CardsReply | ArticleReply | TopicsReply | HelpReply | NoticeReply;

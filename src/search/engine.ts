@@ -1,7 +1,7 @@
 import { dateSortKey } from '../content/dates.ts';
 import type { Content } from '../content/load.ts';
 import type { TopicMatcher } from '../content/topics.ts';
-import { isStopword, stem, words } from '../text/analyze.ts';
+import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
 import type { Article } from '../types.ts';
@@ -36,6 +36,14 @@ export interface Page<T> {
   offset: number;
 }
 
+/** A page of search results, with what the archive does not hold. */
+export interface SearchPage extends Page<Hit> {
+  /** Words of the query (as typed) that no article contains, even loosely; [] when all matched. */
+  unmatched: string[];
+  /** The query was only question and filler words: nothing of substance to search for. */
+  nothingToSearch: boolean;
+}
+
 export interface QueryOptions {
   offset?: number;
   limit?: number;
@@ -47,6 +55,9 @@ export interface LatestPage extends Page<Hit> {
   /** How the request was understood: everything, a gazetteer topic, or free text. */
   mode: 'all' | 'topic' | 'query';
   topic?: TopicStat;
+  /** Free text only: words no article contains (see SearchPage). */
+  unmatched: string[];
+  nothingToSearch: boolean;
 }
 
 export interface Briefing extends LatestPage {
@@ -177,14 +188,20 @@ export class Engine {
   }
 
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
-  search(raw: string, options: QueryOptions = {}): Page<Hit> {
+  search(raw: string, options: QueryOptions = {}): SearchPage {
     const { offset = 0, limit = 10 } = options;
     const ranking = this.ranked(nfc(raw), options.language);
     const hits = ranking
       .top(offset + limit)
       .slice(offset)
       .map((entry) => this.hitAt(ranking, entry));
-    return { hits, total: ranking.size, offset };
+    return {
+      hits,
+      total: ranking.size,
+      offset,
+      unmatched: [...ranking.unmatched],
+      nothingToSearch: ranking.nothingToSearch,
+    };
   }
 
   /**
@@ -197,7 +214,16 @@ export class Engine {
     const hits = paginate(list, options).hits.map((i) =>
       this.hitOf(i, mode === 'query' ? text : '', options.language),
     );
-    return { hits, total: list.length, offset: options.offset ?? 0, mode, topic };
+    const ranking = mode === 'query' ? this.ranked(text.trim(), options.language) : undefined;
+    return {
+      hits,
+      total: list.length,
+      offset: options.offset ?? 0,
+      mode,
+      topic,
+      unmatched: ranking ? [...ranking.unmatched] : [],
+      nothingToSearch: ranking?.nothingToSearch ?? false,
+    };
   }
 
   /** A briefing: the matching articles newest first, their date range and recurring themes. */
@@ -361,26 +387,40 @@ export class Engine {
     const cached = this.rankCache.get(key);
     if (cached) return cached;
     const preferred = detected ?? language ?? 'en';
-    const ranking = this.scorer.rank(this.queryGroups(query, detected ?? language), (a, b) =>
-      this.preferIndex(a, b, preferred),
-    );
+    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
+    const ranking = this.scorer.rank(groups, (a, b) => this.preferIndex(a, b, preferred));
+    ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
+    ranking.nothingToSearch = nothingToSearch;
     this.rankCache.set(key, ranking);
     return ranking;
   }
 
-  private queryGroups(query: string, language: TextLanguage | undefined): QueryGroup[] {
+  /**
+   * The words worth searching, each with its index terms. Question and filler words ("what
+   * happened", "qué pasó", "according to") are dropped unless they are part of a topic name;
+   * stopwords too, unless nothing else is left and no filler was asked ("ni una menos" still
+   * searches, "what happened" does not). `typed` is each group's word as the user wrote it.
+   */
+  private queryGroups(
+    query: string,
+    language: TextLanguage | undefined,
+  ): { groups: QueryGroup[]; typed: string[]; nothingToSearch: boolean } {
     const tokens = words(query).slice(0, MAX_QUERY_WORDS * 2);
+    const asTyped = typedWords(query);
+    const display = asTyped.length === words(query).length ? asTyped : tokens;
     const stems = tokens.map((w) => stem(w, 'en'));
     const topicsAt = new Map<number, string[]>();
     for (const { topic, from, to } of this.matcher.spans(stems, true)) {
       for (let i = from; i < to; i++) topicsAt.set(i, [...(topicsAt.get(i) ?? []), topic]);
     }
     const isStop = (w: string) => isStopword(w, 'en') || (language === 'es' && isStopword(w, 'es'));
-    let kept = tokens.map((w, i) => ({ w, i })).filter(({ w, i }) => !isStop(w) || topicsAt.has(i));
-    if (kept.length === 0) kept = tokens.map((w, i) => ({ w, i }));
+    const all = tokens.map((w, i) => ({ w, i }));
+    const plain = all.filter(({ w, i }) => !isFiller(w) || topicsAt.has(i));
+    let kept = plain.filter(({ w, i }) => !isStop(w) || topicsAt.has(i));
+    if (kept.length === 0 && plain.length === all.length) kept = all;
     kept = kept.slice(0, MAX_QUERY_WORDS);
     const asYouType = !/\s$/.test(query);
-    return kept.map(({ w, i }, k) => {
+    const groups = kept.map(({ w, i }, k) => {
       const terms = new Set([stems[i] as string]);
       if (language === 'es') terms.add(stem(w, 'es'));
       const numeric = /^\d+$/.test(w);
@@ -394,6 +434,11 @@ export class Engine {
         prefix,
       };
     });
+    return {
+      groups,
+      typed: kept.map(({ i }) => display[i] as string),
+      nothingToSearch: tokens.length > 0 && kept.length === 0,
+    };
   }
 
   private themes(list: readonly number[], topic: TopicStat | undefined): TopicStat[] {

@@ -35,6 +35,10 @@ interface Reached {
  */
 export class Ranking {
   private order: number[] = [];
+  /** Words of the query (as typed) that no article contains: set by the engine from `missing`. */
+  unmatched: readonly string[] = [];
+  /** The query held only question and filler words ("what happened"): nothing was searched. */
+  nothingToSearch = false;
 
   constructor(
     /** Article index per entry. */
@@ -45,6 +49,8 @@ export class Ranking {
     readonly strict: Uint8Array,
     private readonly reached: readonly Reached[],
     private readonly index: PostingIndex,
+    /** Query groups (words) that reached no document at all, in query order. */
+    readonly missing: readonly number[] = [],
   ) {}
 
   get size(): number {
@@ -180,13 +186,21 @@ export class Scorer {
       return bit;
     };
     const reached: Reached[] = [];
+    const missing: number[] = [];
     let touchedCount = 0;
+    let mark = 0;
     groups.forEach((g, gi) => {
-      const mark = gi + 1;
+      // Marks count only groups that reach something: a word no article contains is reported
+      // (`missing`), and "all words" means all the words that exist in the archive.
+      let found = false;
       const add = (termId: number, field: number, weight: number, bit: number) => {
         const { docs, freqs } = this.index.postings(field, termId);
         const df = docs.length;
         if (df === 0) return;
+        if (!found) {
+          found = true;
+          mark++;
+        }
         const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
         const norm = this.norms[field] as Float32Array;
         const { score, groupMark, groupCount, touched } = this;
@@ -221,8 +235,9 @@ export class Scorer {
         add(id, TOPICS, BOOST.topics, bitOf(topic));
         reached.push({ term: topic, id, fields: [TOPICS] });
       }
+      if (!found) missing.push(gi);
     });
-    return this.collect(touchedCount, groups.length, reached, prefer);
+    return this.collect(touchedCount, mark, reached, prefer, missing);
   }
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
@@ -254,6 +269,7 @@ export class Scorer {
     groupTotal: number,
     reached: Reached[],
     prefer: (a: number, b: number) => boolean,
+    missing: number[],
   ): Ranking {
     const { docArticle, twin } = this.corpus;
     const {
@@ -340,6 +356,7 @@ export class Scorer {
       outStrict.subarray(0, size),
       reached,
       this.index,
+      missing,
     );
   }
 }

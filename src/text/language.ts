@@ -12,6 +12,23 @@ export const STOPWORDS: Record<TextLanguage, ReadonlySet<string>> = {
   es: foldAll(spa),
 };
 
+/**
+ * Question and filler words in English and Spanish, folded: how people wrap a question ("what
+ * happened in …", "qué pasó en …", "news about …", "according to …"). They never carry a search:
+ * a query made only of them has nothing to look for, and they are never reported as missing.
+ */
+export const FILLERS: ReadonlySet<string> = foldAll(
+  (
+    'what whats happened happen happens happening going who whom whose won win wins when where why how ' +
+    'which tell explain show find give know say says said according regarding concerning about news latest ' +
+    'recent update updates anything something everything article articles information info please ' +
+    'did does ' +
+    'qué que pasó pasa pasado ocurrió ocurre sucedió sucede quién quiénes ganó gana cuándo dónde cómo ' +
+    'por porqué cuál cuáles sobre acerca según noticias noticia últimas último última novedades dime ' +
+    'háblame cuéntame explica muestra busca hay algo información artículo artículos favor'
+  ).split(' '),
+);
+
 // Words that are Spanish stopwords but also real English or topic words in this archive.
 const NOT_SPANISH_SIGNALS = new Set(['a', 'me', 'he', 'no', 'son', 'sin', 'mas', 'era', 'fue', 'de']);
 
