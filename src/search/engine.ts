@@ -8,7 +8,7 @@ import type { Article } from '../types.ts';
 import { type DocRef, docRefs, toIndexDoc } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
-import { type QueryGroup, type Ranking, Scorer } from './ranking.ts';
+import { type QueryGroup, type Ranking, Scorer, TOP_K_MIN_POSTINGS } from './ranking.ts';
 import { TopicIndex, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
@@ -49,6 +49,8 @@ export interface QueryOptions {
   limit?: number;
   /** The asker's language, for twin articles and for Spanish stemming of undetected queries. */
   language?: TextLanguage;
+  /** Score every match instead of pruning to the page (the same answer, slower: for checks). */
+  exhaustive?: boolean;
 }
 
 export interface LatestPage extends Page<Hit> {
@@ -96,12 +98,16 @@ export class Engine {
   private readonly topicStart: Uint32Array;
   private readonly topicNumbers: Uint16Array;
   private readonly topicIds: string[];
+  /** First section document of each article (sections of one article are numbered together). */
+  private readonly passageStart: Uint32Array;
   /** Scratch membership marks, one per article, always left cleared. */
   private readonly marks: Uint8Array;
   /** Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a slice. */
   private readonly topicLists = new Map<string, number[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
+  /** Queries reaching at least this many postings are pruned to the page (tests lower it). */
+  pruneFrom = TOP_K_MIN_POSTINGS;
   private readonly listCache = new Lru<string, number[]>(256);
 
   private constructor(content: Content, index: PostingIndex, refs: DocRef[]) {
@@ -118,6 +124,15 @@ export class Engine {
     this.topicIndex = new TopicIndex(content.topics, content.articles, this.newest);
     this.twin = Int32Array.from(content.articles, (a) => (a.twinOf ? (this.byId.get(a.twinOf) ?? -1) : -1));
     this.marks = new Uint8Array(content.articles.length);
+    this.passageStart = new Uint32Array(content.articles.length + 1);
+    {
+      let d = content.articles.length;
+      content.articles.forEach((a, i) => {
+        this.passageStart[i] = d;
+        d += a.passages.length;
+      });
+      this.passageStart[content.articles.length] = d;
+    }
     this.topicIds = content.topics.map((t) => t.id);
     const topicNumber = new Map(this.topicIds.map((id, n) => [id, n]));
     this.topicStart = new Uint32Array(content.articles.length + 1);
@@ -190,7 +205,9 @@ export class Engine {
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
   search(raw: string, options: QueryOptions = {}): SearchPage {
     const { offset = 0, limit = 10 } = options;
-    const ranking = this.ranked(nfc(raw), options.language);
+    const ranking = options.exhaustive
+      ? this.ranked(nfc(raw), options.language)
+      : this.bestRanked(nfc(raw), options.language, offset + limit);
     const hits = ranking
       .top(offset + limit)
       .slice(offset)
@@ -378,6 +395,42 @@ export class Engine {
       passage: ref.passage,
       terms: ranking.termsOf(entry),
     };
+  }
+
+  /**
+   * The best `k` matches for a query, as `ranked` orders them, with the exact total: top-k
+   * pruning skips documents that cannot make the page (see `Scorer.topK`). Falls back to the full
+   * ranking when fewer than k articles hold every word. Cached like `ranked`.
+   */
+  private bestRanked(query: string, language: TextLanguage | undefined, k: number): Ranking {
+    const detected = detectLanguage(query);
+    const key = `${detected ?? ''}:${language ?? ''}:${query}`;
+    const full = this.rankCache.get(key);
+    if (full) return full;
+    const topKey = `${key}\u0000${k}`;
+    const cached = this.rankCache.get(topKey);
+    if (cached) return cached;
+    const preferred = detected ?? language ?? 'en';
+    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
+    const ranking = this.scorer.topK(
+      groups,
+      k,
+      (a, b) => this.preferIndex(a, b, preferred),
+      (a) => this.docsOf(a),
+      this.pruneFrom,
+    );
+    if (!ranking) return this.ranked(query, language);
+    ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
+    ranking.nothingToSearch = nothingToSearch;
+    this.rankCache.set(topKey, ranking);
+    return ranking;
+  }
+
+  /** Documents of an article: its own, then one per section. */
+  private *docsOf(article: number): Iterable<number> {
+    yield article;
+    for (let d = this.passageStart[article] as number; d < (this.passageStart[article + 1] as number); d++)
+      yield d;
   }
 
   /** Every match for a query, all words before some, twins merged into the asker's language. Cached. */
