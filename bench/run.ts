@@ -3,7 +3,9 @@
  * FlexSearch, on synthetic corpora of 1k, 10k and 100k articles. Prints one table and writes
  * bench/results.json. `--quick` is the CI smoke run: small sizes, a few rounds, under a minute.
  * `--sizes=1000,10000` picks sizes; `--only=ours` picks contenders; `--no-cold` skips cold starts;
- * `--no-e2e` skips the adapters measured end to end against the fake platforms.
+ * `--no-e2e` skips the adapters measured end to end against the fake platforms. `--million` adds
+ * 1,000,000 articles (ours only unless `--only` names peers); `--no-updates` skips queries measured
+ * while an article is added every second.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -16,6 +18,7 @@ import { measureContender } from './measure.ts';
 import { judge } from './quality.ts';
 import { queryMix } from './queries.ts';
 import { type Results, type SizeResult, table } from './report.ts';
+import { measureUpdates } from './updates.ts';
 
 const SEED_DIR = 'content';
 const RESULTS_FILE = new URL('./results.json', import.meta.url);
@@ -28,10 +31,16 @@ const { values: args } = parseArgs({
     'no-e2e': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
+    million: { type: 'boolean', default: false },
+    'no-updates': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick ?? false;
 const sizes = args.sizes ? args.sizes.split(',').map(Number) : quick ? [1000, 5000] : [1000, 10_000, 100_000];
+// 1,000,000 articles on request only (`--million`): minutes of build and gigabytes of memory.
+if (args.million && !sizes.includes(1_000_000)) sizes.push(1_000_000);
+/** From this size, peers are left out unless named with --only: they take too long there. */
+const OURS_ONLY_FROM = 500_000;
 const seed = Number(args.seed);
 const contenders = args.only ? CONTENDERS.filter((c) => args.only?.split(',').includes(c)) : CONTENDERS;
 
@@ -59,20 +68,25 @@ for (const size of sizes) {
   const content = generateCorpus(seedContent, { size, seed });
   const mix = queryMix(content);
   const big = size >= 50_000;
+  const huge = size >= OURS_ONLY_FROM;
   const result: SizeResult = { articles: size, vocabulary: vocabularySize(content), contenders: [] };
-  for (const name of contenders) {
+  for (const name of huge && !args.only ? (['ours'] as ContenderName[]) : contenders) {
     log(`measuring ${name} at ${size}`);
     const peer = name !== 'ours';
     result.contenders.push(
       measureContender(name, content, mix, {
-        builds: quick ? 1 : big ? 2 : 3,
-        rounds: quick ? 3 : peer && big ? 5 : 30,
+        builds: quick || huge ? 1 : big ? 2 : 3,
+        rounds: quick ? 3 : huge ? 10 : peer && big ? 5 : 30,
       }),
     );
   }
+  if (!args['no-updates'] && contenders.includes('ours')) {
+    log(`queries during updates at ${size}`);
+    result.updates = await measureUpdates(content, mix, quick ? 2 : big ? 3 : 5);
+  }
   if (!args['no-cold']) {
     log(`cold starts at ${size}`);
-    result.coldStart = await measureColdStart(content, SEED_DIR, quick ? 1 : big ? 2 : 3);
+    result.coldStart = await measureColdStart(content, SEED_DIR, quick || huge ? 1 : big ? 2 : 3);
   }
   results.sizes.push(result);
 }
