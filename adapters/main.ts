@@ -88,8 +88,9 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger }),
   );
   store = opened;
+  const maxFileBytes = config.CONTENT_MAX_FILE_MB * 2 ** 20;
   const { engine } = await orStop(() =>
-    loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger }),
+    loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, maxFileBytes, logger }),
   );
   let current = engine;
   const subscriptions = createSubscriptions({
@@ -114,6 +115,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const watcher = watchContent({
     contentDir: config.CONTENT_DIR,
     dataDir: config.DATA_DIR,
+    maxFileBytes,
     logger,
     current: engine,
     onReload: async (reload) => {
@@ -326,7 +328,12 @@ const discordRegisterCommand: CliCommand = {
       return 2;
     }
     const logger = createLogger(io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
-    const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger });
+    const { engine } = await loadEngine({
+      contentDir: config.CONTENT_DIR,
+      dataDir: config.DATA_DIR,
+      maxFileBytes: config.CONTENT_MAX_FILE_MB * 2 ** 20,
+      logger,
+    });
     const { registerCommands } = await import('./discord/index.ts');
     const report = await registerCommands({
       config,

@@ -4,6 +4,7 @@ import type { EndToEnd } from './e2e.ts';
 import type { ContenderFigures } from './measure.ts';
 import type { Quality } from './quality.ts';
 import { fmt } from './stats.ts';
+import type { UpdateFigures } from './updates.ts';
 
 export interface SizeResult {
   articles: number;
@@ -11,6 +12,8 @@ export interface SizeResult {
   vocabulary: number;
   contenders: ContenderFigures[];
   coldStart?: ColdStart;
+  /** Our query latency while an article is added every second. */
+  updates?: UpdateFigures;
 }
 
 export interface Results {
@@ -78,6 +81,36 @@ export function table(results: Results): string {
       row(['  index build on first start (ms)', fmt(c.indexBuildMs)]);
       row(['process heap+buffers / RSS (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
     }
+    if (size.updates) {
+      const u = size.updates;
+      row([`queries during updates p50 / p99 (ms)`, fmt(u.p50), fmt(u.p99)]);
+      row([`  re-index per new article (ms)`, fmt(u.reindexMs)]);
+    }
+  }
+  // How our figures grow with size, one size to the next.
+  const ours = results.sizes.map((s) => ({ size: s, c: s.contenders.find((c) => c.contender === 'ours') }));
+  if (ours.length > 1 && ours.every((o) => o.c)) {
+    lines.push('');
+    row([
+      'growth of ours, size to size',
+      ...ours.slice(1).map((o, i) => `${ours[i]?.size.articles}→${o.size.articles}`),
+    ]);
+    const growth = (label: string, get: (s: SizeResult, c: ContenderFigures) => number | undefined) =>
+      row([
+        label,
+        ...ours.slice(1).map((o, i) => {
+          const before = ours[i] as (typeof ours)[number];
+          const a = get(before.size, before.c as ContenderFigures);
+          const b = get(o.size, o.c as ContenderFigures);
+          return a && b ? `${fmt(b / a)}×` : '–';
+        }),
+      ]);
+    growth('  articles', (s) => s.articles);
+    growth('  build', (_, c) => c.buildMs);
+    growth('  index heap', (_, c) => c.indexHeapMb);
+    growth('  common word p50', (_, c) => c.latency['common word']?.p50);
+    growth('  query mix p99', (_, c) => c.latency.all?.p99);
+    growth('  warm start', (s) => s.coldStart?.withCacheMs);
   }
   if (results.endToEnd.length > 0) {
     lines.push('');

@@ -7,6 +7,9 @@
  * (bench/scheduler.ts): `--schedule=N` due subscriptions (default 10,000), `--no-schedule` skips
  * them; `--only-schedule` runs nothing else. The PostgreSQL part skips with a message when no
  * server answers, and is left out of `--quick` (it takes minutes).
+ * `--million` adds
+ * 1,000,000 articles (ours only unless `--only` names peers); `--no-updates` skips queries measured
+ * while an article is added every second.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -26,6 +29,7 @@ import {
   type SchedulerFigures,
   schedulerTable,
 } from './scheduler.ts';
+import { measureUpdates } from './updates.ts';
 
 const SEED_DIR = 'content';
 const RESULTS_FILE = new URL('./results.json', import.meta.url);
@@ -41,6 +45,8 @@ const { values: args } = parseArgs({
     schedule: { type: 'string' },
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
+    million: { type: 'boolean', default: false },
+    'no-updates': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick ?? false;
@@ -52,6 +58,10 @@ const sizes = onlySchedule
     : quick
       ? [1000, 5000]
       : [1000, 10_000, 100_000];
+// 1,000,000 articles on request only (`--million`): minutes of build and gigabytes of memory.
+if (args.million && !sizes.includes(1_000_000)) sizes.push(1_000_000);
+/** From this size, peers are left out unless named with --only: they take too long there. */
+const OURS_ONLY_FROM = 500_000;
 const seed = Number(args.seed);
 const contenders = args.only ? CONTENDERS.filter((c) => args.only?.split(',').includes(c)) : CONTENDERS;
 
@@ -79,20 +89,25 @@ for (const size of sizes) {
   const content = generateCorpus(seedContent, { size, seed });
   const mix = queryMix(content);
   const big = size >= 50_000;
+  const huge = size >= OURS_ONLY_FROM;
   const result: SizeResult = { articles: size, vocabulary: vocabularySize(content), contenders: [] };
-  for (const name of contenders) {
+  for (const name of huge && !args.only ? (['ours'] as ContenderName[]) : contenders) {
     log(`measuring ${name} at ${size}`);
     const peer = name !== 'ours';
     result.contenders.push(
       measureContender(name, content, mix, {
-        builds: quick ? 1 : big ? 2 : 3,
-        rounds: quick ? 3 : peer && big ? 5 : 30,
+        builds: quick || huge ? 1 : big ? 2 : 3,
+        rounds: quick ? 3 : huge ? 10 : peer && big ? 5 : 30,
       }),
     );
   }
+  if (!args['no-updates'] && contenders.includes('ours')) {
+    log(`queries during updates at ${size}`);
+    result.updates = await measureUpdates(content, mix, quick ? 2 : big ? 3 : 5);
+  }
   if (!args['no-cold']) {
     log(`cold starts at ${size}`);
-    result.coldStart = await measureColdStart(content, SEED_DIR, quick ? 1 : big ? 2 : 3);
+    result.coldStart = await measureColdStart(content, SEED_DIR, quick || huge ? 1 : big ? 2 : 3);
   }
   results.sizes.push(result);
 }

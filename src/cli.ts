@@ -45,7 +45,9 @@ export function replyToJson(reply: Reply, query: string): Record<string, unknown
   switch (reply.kind) {
     case 'cards': {
       const { kind: _kind, items, ...rest } = reply;
-      return { ...rest, query: reply.query, results: items };
+      // Search answers always say which words no article contains ([] when every word matched).
+      const unmatched = reply.command === 'search' ? { unmatched: reply.unmatched ?? [] } : {};
+      return { ...rest, ...unmatched, query: reply.query, results: items };
     }
     case 'article':
       return { query, results: [reply.article] };
@@ -60,6 +62,7 @@ export function replyToJson(reply: Reply, query: string): Record<string, unknown
         notice: reply.message,
         tone: reply.tone,
         suggestions: reply.suggestions ?? [],
+        ...(reply.unmatched ? { unmatched: reply.unmatched } : {}),
       };
   }
 }
@@ -125,7 +128,12 @@ export async function runCli(argv: string[], io: CliIO, extra: CliCommand[] = []
   const logger = createLogger(io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
   let engine: Awaited<ReturnType<typeof loadEngine>>['engine'];
   try {
-    ({ engine } = await loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, logger }));
+    ({ engine } = await loadEngine({
+      contentDir: config.CONTENT_DIR,
+      dataDir: config.DATA_DIR,
+      maxFileBytes: config.CONTENT_MAX_FILE_MB * 2 ** 20,
+      logger,
+    }));
   } catch (error) {
     if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
       io.stderr(`briefings: cannot load content from ${config.CONTENT_DIR}: ${(error as Error).message}\n`);

@@ -103,6 +103,14 @@ export const configSchema = z
         return false;
       }
     }, 'must be a PostgreSQL URL such as postgres://user:password@host:5432/database (SQLite in DATA_DIR when empty)'),
+    // Decimals allowed (0.5 MB).
+    CONTENT_MAX_FILE_MB: z
+      .string()
+      .trim()
+      .regex(/^\d{1,4}(\.\d{1,3})?$/, 'must be a size in MB such as 5 or 0.5')
+      .transform(Number)
+      .pipe(z.number().positive('must be a size in MB above 0').max(1024, 'must be at most 1024'))
+      .default(5),
 
     TELEGRAM_BOT_TOKEN: optionalString.refine(
       (v) => v === undefined || /^\d+:[A-Za-z0-9_-]{20,}$/.test(v),

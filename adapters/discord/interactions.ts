@@ -169,7 +169,7 @@ export function createInteractionHandler(
     const before = comma >= 0 ? `${typed.slice(0, comma + 1).trim()} ` : '';
     const choices = autocompletes(interaction.commandName, focused.name)
       ? briefings
-          .complete(typed.slice(comma + 1), 25, { platform: 'discord' })
+          .complete(typed.slice(comma + 1), 25, { platform: 'discord', locale: interaction.locale })
           .map((c) => ({ label: before + c.label, value: before + c.value }))
           .filter((c) => c.value.length > 0 && c.value.length <= 100)
           .map((c) => ({ name: truncate(c.label, 100) || c.value, value: c.value }))

@@ -226,6 +226,18 @@ export function renderCardMessage(card: Card, options: RenderOptions = {}): Tele
   return message(body.length <= max ? body : text(shorten(oneLine(card.title), max)), [], card.url);
 }
 
+/** Longest text Telegram shows on the button above inline results. */
+const MAX_INLINE_BUTTON = 64;
+
+/**
+ * The line shown on the button above inline results when the query names something no article
+ * mentions ("No article mentions “atenco”."), in the language the core chose; undefined otherwise.
+ */
+export function renderInlineNotice(reply: CardsReply): string | undefined {
+  const notice = oneLine(reply.notice ?? '');
+  return notice ? shorten(notice, MAX_INLINE_BUTTON) : undefined;
+}
+
 /**
  * Inline-mode answers: one article result per card (title, one-line description with the date),
  * which posts the card when chosen. Ids are the article ids, unique within the answer.

@@ -1,6 +1,7 @@
 import { dateLabel } from '../content/dates.ts';
 import type { Briefing, Engine, Hit, LatestPage, QueryOptions } from '../search/engine.ts';
-import { languageOfLocale } from '../text/language.ts';
+import { typedWords } from '../text/analyze.ts';
+import { detectLanguage, languageOfLocale } from '../text/language.ts';
 import { squash, stripControl } from '../text/normalize.ts';
 import type { Article } from '../types.ts';
 import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
@@ -117,14 +118,57 @@ export function createBriefings(
     return query;
   };
 
-  const notFound = (query: string, t: Messages): NoticeReply => {
-    const near = engine.nearestTopics(query);
+  /**
+   * What the query asked for that the archive lacks, worded in the user's language, or when the
+   * platform does not say, in the query's own language (Spanish wording for Spanish queries).
+   */
+  interface Honesty {
+    unmatched: string[];
+    nothingToSearch: boolean;
+    /** Messages in the query's language (Spanish wording for Spanish queries). */
+    said: Messages;
+  }
+  const honesty = (
+    query: string,
+    page: { unmatched: string[]; nothingToSearch: boolean },
+    language: ReturnType<typeof languageOfLocale>,
+  ): Honesty => ({
+    unmatched: page.unmatched,
+    nothingToSearch: page.nothingToSearch,
+    said: messagesFor(language ?? detectLanguage(query)),
+  });
+  /**
+   * As-you-type surfaces (inline, autocomplete): a last word of one or two letters is still being
+   * typed, not a word the archive lacks.
+   */
+  const typing = (raw: string, page: { unmatched: string[]; nothingToSearch: boolean }) => {
+    const last = /\s$/.test(raw) ? undefined : typedWords(raw).at(-1);
+    if (!last || last.length >= 3 || page.unmatched.at(-1) !== last) return page;
+    return { unmatched: page.unmatched.slice(0, -1), nothingToSearch: page.nothingToSearch };
+  };
+  /** The line that names what no article mentions, if anything. */
+  const missingLine = (h: Honesty | undefined, query: string): string | undefined =>
+    h?.nothingToSearch
+      ? h.said.nothingToSearch(query)
+      : h?.unmatched.length
+        ? h.said.unmatched(h.unmatched)
+        : undefined;
+
+  const notFound = (query: string, t: Messages, h?: Honesty): NoticeReply => {
+    const near = h?.nothingToSearch ? [] : engine.nearestTopics(query);
     const topics = near.length ? near : engine.topics().slice(0, 3);
+    const line = missingLine(h, query);
+    const message = !line
+      ? t.notFound(query, near.length > 0)
+      : h?.nothingToSearch
+        ? line
+        : `${line} ${(h as Honesty).said.tryInstead(near.length > 0)}`;
     return {
       kind: 'notice',
       tone: 'info',
-      message: t.notFound(query, near.length > 0),
+      message,
       suggestions: topics.map((t) => ({ label: t.name, command: `/latest ${t.id}` })),
+      ...(h ? { unmatched: h.unmatched } : {}),
     };
   };
 
@@ -141,8 +185,10 @@ export function createBriefings(
     const cards = (hits: (Hit | Article)[]) =>
       hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
     let reply: CardsReply;
+    let honest: Honesty | undefined;
     if (command === 'search') {
       const page = engine.search(query, opts);
+      honest = honesty(query, page, language);
       reply = {
         kind: 'cards',
         command,
@@ -151,6 +197,7 @@ export function createBriefings(
         items: cards(page.hits),
         offset,
         total: page.total,
+        unmatched: page.unmatched,
       };
     } else {
       const page: LatestPage & Partial<Briefing> =
@@ -165,6 +212,10 @@ export function createBriefings(
         offset,
         total: page.total,
       };
+      if (page.mode === 'query') {
+        honest = honesty(query, page, language);
+        reply.unmatched = page.unmatched;
+      }
       if (page.themes) {
         const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource, language);
         const { range } = page;
@@ -180,10 +231,11 @@ export function createBriefings(
         }));
       }
     }
-    if (notice) reply.notice = notice;
+    const line = missingLine(honest, query);
+    if (notice || line) reply.notice = [notice, line].filter(Boolean).join(' ');
     // A page past the end (an old button after content changed, or a forged cursor) says so.
     if (reply.items.length === 0)
-      return offset > 0 ? { kind: 'notice', tone: 'info', message: t.noMore } : notFound(query, t);
+      return offset > 0 ? { kind: 'notice', tone: 'info', message: t.noMore } : notFound(query, t, honest);
     if (offset + reply.items.length < reply.total)
       reply.next = cursors.encode({ command, query, offset: offset + reply.items.length });
     return reply;
@@ -296,12 +348,18 @@ export function createBriefings(
     complete(prefix, limit = 25, ctx = {}) {
       const startedAt = performance.now();
       const clean = squash(stripControl(prefix)).slice(0, 100);
-      const choices = engine.suggest(clean, clamp(limit, 1, 25, 25)).map(({ label, value, kind }) => ({
+      const max = clamp(limit, 1, 25, 25);
+      const choices = engine.suggest(clean, max).map(({ label, value, kind }) => ({
         label: label.slice(0, 100),
         value: kind === 'article' ? label.slice(0, 100) : value,
       }));
+      // A word nobody wrote about is said first; choosing that line still runs what was typed.
+      const language = settings(ctx).language;
+      const page = clean ? typing(prefix, engine.search(clean, { limit: 1, language })) : undefined;
+      const line = page && missingLine(honesty(clean, page, language), clean);
       observed(ctx, 'autocomplete', startedAt, 'ok');
-      return choices;
+      if (!line) return choices;
+      return [{ label: line.slice(0, 100), value: clean }, ...choices].slice(0, max);
     },
     async inline(rawQuery, offset, ctx = {}) {
       const startedAt = performance.now();
@@ -335,6 +393,13 @@ export function createBriefings(
       offset: start,
       total: page.total,
     };
+    if (query) {
+      // Said above the results (or instead of them): what no article mentions.
+      const seen = typing(rawQuery, page);
+      reply.unmatched = seen.unmatched;
+      const line = missingLine(honesty(query, seen, language), query);
+      if (line) reply.notice = line;
+    }
     if (start + items.length < page.total) reply.next = String(start + items.length);
     return reply;
   };

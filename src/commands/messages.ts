@@ -17,6 +17,12 @@ export interface Messages {
   overview(total: number, from: string | undefined, to: string | undefined, themes: string[]): string;
   corrected(topic: string, typed: string): string;
   notFound(query: string, haveNear: boolean): string;
+  /** Words no article contains: "No article mentions “atenco”." */
+  unmatched(words: string[]): string;
+  /** A query of only question and filler words ("what happened"). */
+  nothingToSearch(query: string): string;
+  /** Said after `unmatched` when nothing at all was found. */
+  tryInstead(haveNear: boolean): string;
   noMore: string;
   expired: string;
   tooLong(chars: number, command: string, max: number): string;
@@ -46,6 +52,11 @@ const en: Messages = {
   corrected: (topic, typed) => `Showing ${topic} (you typed ${q(typed)}).`,
   notFound: (query, near) =>
     `I found no articles about ${q(query)}. ${near ? 'Did you mean one of these?' : 'Try one of the most covered topics, or /topics for all.'}`,
+  unmatched: (words) => `No article mentions ${list(words.map(q), 'or')}.`,
+  nothingToSearch: (query) =>
+    `${q(query)} has no words I can search for. Name a place, a person or a theme, e.g. /search oaxaca teachers.`,
+  tryInstead: (near) =>
+    near ? 'Did you mean one of these?' : 'Try one of the most covered topics, or /topics for all.',
   noMore: 'There are no more results.',
   expired: 'That list has expired. Please run the command again.',
   tooLong: (chars, command, max) =>
@@ -89,6 +100,13 @@ const es: Messages = {
   corrected: (topic, typed) => `Mostrando ${topic} (escribiste ${q(typed)}).`,
   notFound: (query, near) =>
     `No encontré artículos sobre ${q(query)}. ${near ? '¿Quisiste decir alguno de estos?' : 'Prueba uno de los temas más cubiertos, o /topics para verlos todos.'}`,
+  unmatched: (words) => `Ningún artículo menciona ${list(words.map(q), 'ni')}.`,
+  nothingToSearch: (query) =>
+    `${q(query)} no tiene palabras que pueda buscar. Nombra un lugar, una persona o un tema, p. ej. /search maestros oaxaca.`,
+  tryInstead: (near) =>
+    near
+      ? '¿Quisiste decir alguno de estos?'
+      : 'Prueba uno de los temas más cubiertos, o /topics para verlos todos.',
   noMore: 'No hay más resultados.',
   expired: 'Esa lista ha caducado. Vuelve a ejecutar el comando.',
   tooLong: (chars, command, max) =>

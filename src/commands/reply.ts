@@ -74,6 +74,11 @@ export interface CardsReply {
   suggestions?: Suggestion[];
   /** Scheduled alerts only: a Discord role to ping, and no one else. */
   mention?: { roleId: string };
+  /**
+   * Words of the query that no article contains, even loosely (searches always; free-text
+   * `latest`/`brief` when any). The notice then says so: "No article mentions “atenco”."
+   */
+  unmatched?: string[];
 }
 
 export interface ArticleReply {
@@ -104,6 +109,8 @@ export interface NoticeReply {
   suggestions?: Suggestion[];
   /** Subscriptions listed in the message, each with buttons to pause or resume, post now and remove. */
   manage?: ManagedSubscription[];
+  /** When a search found nothing: the words no article contains ([] when none, e.g. only filler). */
+  unmatched?: string[];
 }
 
 /** One subscription under a `/subscriptions` list, as its buttons need it. */

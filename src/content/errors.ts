@@ -10,8 +10,24 @@ export class ContentError extends Error {
   }
 }
 
+/**
+ * What became of content that has a problem: the whole file left out, one article of it left out
+ * (the rest of the file is served), or served as is with something worth checking.
+ */
+export type ProblemOutcome = 'file skipped' | 'article skipped' | 'flagged';
+
 export interface ContentProblem {
   file: string;
   field: string;
   reason: string;
+  outcome: ProblemOutcome;
+}
+
+/** The log message for a problem: says truthfully whether the content is served. */
+export function problemMessage(outcome: ProblemOutcome): string {
+  return outcome === 'file skipped'
+    ? 'content file skipped'
+    : outcome === 'article skipped'
+      ? 'content article skipped'
+      : 'content flagged (still served)';
 }

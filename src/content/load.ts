@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
-import { fold, squash } from '../text/normalize.ts';
+import { fold, nfc, squash } from '../text/normalize.ts';
 import { headline, summarize } from '../text/summary.ts';
 import type { Article, Topic } from '../types.ts';
 import { precisionOf } from './dates.ts';
-import { ContentError, type ContentProblem } from './errors.ts';
+import { ContentError, type ContentProblem, problemMessage } from './errors.ts';
 import { parseListing } from './listing.ts';
 import { parseMarkdownArticle } from './markdown.ts';
 import {
   firstIssue,
   type GazetteerTopic,
   gazetteerSchema,
+  isFutureDate,
   type SourceFile,
   sourcesSchema,
 } from './metadata.ts';
@@ -25,6 +26,15 @@ export const SOURCES_FILE = 'sources.yaml';
 export const GAZETTEER_FILE = 'gazetteer.yaml';
 /** Content files read concurrently. */
 const READ_BATCH = 64;
+/** Default cap on one content file: far above any article, far below what stalls a start-up. */
+export const DEFAULT_MAX_FILE_BYTES = 5 * 2 ** 20;
+
+export interface LoadContentOptions {
+  /** Files larger than this are reported and skipped (default 5 MB). */
+  maxFileBytes?: number;
+  /** "Now", for flagging dates in the future (tests pin it). */
+  now?: Date;
+}
 
 export interface Content {
   articles: Article[];
@@ -145,10 +155,19 @@ function markdownArticle(file: string, text: string, topics: Set<string>): Artic
 
 /**
  * Reads content/: the gazetteer, the seed listings with their facts from sources.yaml, and any
- * Markdown articles. A bad file is reported in `problems` (file, field, reason) and skipped; the
- * rest still loads. Only a missing or broken gazetteer is fatal, since nothing can be tagged.
+ * Markdown articles. A bad file is reported in `problems` (file, field, reason, outcome) and
+ * skipped; the rest still loads. Only a missing or broken gazetteer is fatal, since nothing can be
+ * tagged. Every text is put in Unicode NFC first. Seed listings load before Markdown files, so
+ * when two files claim one article id, the Markdown file is the later one and only its article is
+ * left out.
  */
-export async function loadContent(dir: string, logger?: Logger): Promise<Content> {
+export async function loadContent(
+  dir: string,
+  logger?: Logger,
+  options: LoadContentOptions = {},
+): Promise<Content> {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const now = options.now ?? new Date();
   const files = await listFiles(dir);
   const problems: ContentProblem[] = [];
   const texts = new Map<string, string>();
@@ -157,9 +176,25 @@ export async function loadContent(dir: string, logger?: Logger): Promise<Content
   // Reads overlap: one at a time, a 100,000-article archive spends most of its start-up waiting.
   for (let start = 0; start < wanted.length; start += READ_BATCH) {
     const batch = wanted.slice(start, start + READ_BATCH);
-    const read = await Promise.all(batch.map((file) => readFile(join(dir, file), 'utf8')));
+    const read = await Promise.all(
+      batch.map(async (file) => {
+        const { size } = await stat(join(dir, file));
+        if (size > maxBytes) return size;
+        return readFile(join(dir, file), 'utf8');
+      }),
+    );
     batch.forEach((file, k) => {
-      const text = read[k] as string;
+      const got = read[k] as string | number;
+      if (typeof got === 'number') {
+        problems.push({
+          file,
+          field: '(file)',
+          reason: `is ${megabytes(got)}, over the ${megabytes(maxBytes)} cap on one content file (CONTENT_MAX_FILE_MB)`,
+          outcome: 'file skipped',
+        });
+        return;
+      }
+      const text = nfc(got);
       texts.set(file, text);
       hash.update(file).update('\0').update(text).update('\0');
     });
@@ -187,13 +222,18 @@ export async function loadContent(dir: string, logger?: Logger): Promise<Content
       sources = parsed.data.files;
     } catch (error) {
       if (!(error instanceof ContentError)) throw error;
-      problems.push({ file: error.file, field: error.field, reason: error.reason });
+      problems.push({ file: error.file, field: error.field, reason: error.reason, outcome: 'file skipped' });
     }
   }
 
   const articles: Article[] = [];
   const seen = new Map<string, string>();
-  for (const [file, text] of texts) {
+  // Seed listings first: they own their ids, and a Markdown file reusing one must not knock them out.
+  const order = [...texts.keys()].sort(
+    (a, b) => Number(a.endsWith('.md')) - Number(b.endsWith('.md')) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  for (const file of order) {
+    const text = texts.get(file) as string;
     try {
       let found: Article[];
       if (file.endsWith('.txt')) {
@@ -212,9 +252,16 @@ export async function loadContent(dir: string, logger?: Logger): Promise<Content
       }
       for (const a of found) {
         const other = seen.get(a.id);
-        if (other) throw new ContentError(file, 'id', `"${a.id}" is already used by ${other}`);
-      }
-      for (const a of found) {
+        if (other) {
+          // Only the later duplicate goes; the rest of its file is served.
+          problems.push({
+            file,
+            field: 'id',
+            reason: `"${a.id}" is already used by ${other}; this later article is skipped (give it another id)`,
+            outcome: found.length > 1 ? 'article skipped' : 'file skipped',
+          });
+          continue;
+        }
         seen.set(a.id, file);
         const headings = a.passages.map((p) => p.heading);
         a.topics = matcher.tag(a.title, a.body, headings, a.topics);
@@ -222,7 +269,7 @@ export async function loadContent(dir: string, logger?: Logger): Promise<Content
       }
     } catch (error) {
       if (!(error instanceof ContentError)) throw error;
-      problems.push({ file: error.file, field: error.field, reason: error.reason });
+      problems.push({ file: error.file, field: error.field, reason: error.reason, outcome: 'file skipped' });
     }
   }
 
@@ -233,16 +280,49 @@ export async function loadContent(dir: string, logger?: Logger): Promise<Content
     const twin = byId.get(a.twinOf);
     if (twin) twin.twinOf ??= a.id;
     else {
-      problems.push({ file: a.file, field: 'twin', reason: `"${a.twinOf}" is not a known article id` });
+      // The article is served, without the link: reported as flagged, not as skipped.
+      problems.push({
+        file: a.file,
+        field: 'twin',
+        reason: `"${a.twinOf}" is not a known article id; served without a twin`,
+        outcome: 'flagged',
+      });
       a.twinOf = undefined;
     }
   }
 
-  for (const p of problems) logger?.warn(p, 'content file skipped');
+  problems.push(...futureDates(articles, now));
+  logProblems(problems, logger);
   return { articles, topics: matcher.topics, matcher, problems, fingerprint: hash.digest('hex') };
 }
 
-export interface LoadEngineOptions {
+const FUTURE = 'is in the future';
+
+/**
+ * Articles dated after today: served, but flagged for a look (a typo such as 2042 for 2024 would
+ * otherwise sit at the top of every `latest` list). Worked out on every start, cached or not.
+ */
+function futureDates(articles: readonly Article[], now: Date): ContentProblem[] {
+  return articles
+    .filter((a) => isFutureDate(a.publishedAt, now))
+    .map((a) => ({
+      file: a.file,
+      field: a.file.endsWith('.md') ? 'date' : `${a.id}.date (${SOURCES_FILE})`,
+      reason: `${a.publishedAt} ${FUTURE}; the article is served with that date (check it)`,
+      outcome: 'flagged' as const,
+    }));
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / 2 ** 20;
+  return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`;
+}
+
+function logProblems(problems: readonly ContentProblem[], logger: Logger | undefined): void {
+  for (const p of problems) logger?.warn(p, problemMessage(p.outcome));
+}
+
+export interface LoadEngineOptions extends LoadContentOptions {
   contentDir: string;
   /** Where the index cache lives; omit to always build in memory. */
   dataDir?: string;
@@ -250,7 +330,7 @@ export interface LoadEngineOptions {
 }
 
 /** Bump when Article records or their parsing change, so cached content is re-read. */
-const CONTENT_CACHE_FORMAT = 2;
+const CONTENT_CACHE_FORMAT = 3;
 /** The parsed-content cache in the data directory: its key on the first line, then JSON. */
 const CONTENT_CACHE_FILE = 'content.json';
 
@@ -259,8 +339,8 @@ const CONTENT_CACHE_FILE = 'content.json';
  * and parsing 100,000 Markdown files takes many seconds; stating them takes a fraction of one
  * (synchronously: a stat is too short to be worth a trip through the thread pool).
  */
-async function statKey(dir: string): Promise<string> {
-  const hash = createHash('sha256').update(`${CONTENT_CACHE_FORMAT}\0`);
+async function statKey(dir: string, maxBytes: number): Promise<string> {
+  const hash = createHash('sha256').update(`${CONTENT_CACHE_FORMAT}\0${maxBytes}\0`);
   for (const file of await listFiles(dir)) {
     const { size, mtimeMs } = statSync(join(dir, file));
     hash.update(`${file}\0${size}\0${mtimeMs}\0`);
@@ -303,7 +383,7 @@ async function cachedContent(
   }
   if (cached.format !== CONTENT_CACHE_FORMAT || !Array.isArray(cached.articles)) return undefined;
   const gazetteer = gazetteerSchema.parse(
-    parseYamlFile(GAZETTEER_FILE, await readFile(join(contentDir, GAZETTEER_FILE), 'utf8')),
+    parseYamlFile(GAZETTEER_FILE, nfc(await readFile(join(contentDir, GAZETTEER_FILE), 'utf8'))),
   );
   const matcher = new TopicMatcher(gazetteer.topics as GazetteerTopic[]);
   // Filled in place: copying 100,000 records would double the garbage of a warm start.
@@ -322,7 +402,8 @@ function contentCacheJson(content: Content): string {
   const cached: CachedContent = {
     format: CONTENT_CACHE_FORMAT,
     fingerprint: content.fingerprint,
-    problems: content.problems,
+    // Future dates are worked out again on each start: tomorrow they may be past.
+    problems: content.problems.filter((p) => p.outcome !== 'flagged' || !p.reason.includes(FUTURE)),
     articles: content.articles.map((a) => (a.body === a.summary ? { ...a, body: undefined } : a)),
   };
   return JSON.stringify(cached);
@@ -334,19 +415,20 @@ function contentCacheJson(content: Content): string {
  * and modification time, and the index in `<dataDir>/index-<version>.json`, keyed by the content
  * fingerprint and index format. Stale cache files are removed.
  */
-export async function loadEngine({ contentDir, dataDir, logger }: LoadEngineOptions): Promise<{
+export async function loadEngine({ contentDir, dataDir, logger, ...options }: LoadEngineOptions): Promise<{
   engine: Engine;
   problems: ContentProblem[];
 }> {
   const contentFile = dataDir ? join(dataDir, CONTENT_CACHE_FILE) : undefined;
   // The cache is read while the content directory is stated: the two overlap.
   const pending = contentFile ? readFile(contentFile).catch(() => undefined) : undefined;
-  const key = dataDir ? await statKey(contentDir) : '';
+  const key = dataDir ? await statKey(contentDir, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES) : '';
   let content = pending ? await cachedContent(contentDir, await pending, key) : undefined;
   if (content) {
-    for (const p of content.problems) logger?.warn(p, 'content file skipped');
+    content.problems.push(...futureDates(content.articles, options.now ?? new Date()));
+    logProblems(content.problems, logger);
   } else {
-    content = await loadContent(contentDir, logger);
+    content = await loadContent(contentDir, logger, options);
     if (dataDir && contentFile)
       await writeCache(dataDir, contentFile, `${key}\n${contentCacheJson(content)}`, 'content', logger);
   }

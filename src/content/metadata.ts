@@ -6,8 +6,34 @@ export const isoDate = z.preprocess(
   z
     .string()
     .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
-    .refine((d) => d.length < 10 || !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a real date'),
+    .superRefine((d, ctx) => {
+      const problem = impossibleDate(d);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 );
+
+/**
+ * Why a well-formed YYYY-MM-DD is not a calendar date ("2024-02-30": February 2024 has 29 days),
+ * or undefined. `Date` would roll it over to 1 March without a word.
+ */
+export function impossibleDate(date: string): string | undefined {
+  if (date.length < 10) return undefined;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (!(m >= 1 && m <= 12)) return undefined;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d <= days) return undefined;
+  const month = new Date(Date.UTC(y, m - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' });
+  return `is not a real date: ${month} ${y} has ${days} days`;
+}
+
+/**
+ * Whether a date (at its own precision) lies after `now`. A day counts as future only once it
+ * has begun nowhere on Earth yet (UTC+14), so a timezone ahead of UTC is not flagged.
+ */
+export function isFutureDate(date: string, now: Date): boolean {
+  const ahead = new Date(now.getTime() + 14 * 3600_000).toISOString();
+  return date > ahead.slice(0, date.length);
+}
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like en or es');

@@ -22,6 +22,8 @@ export interface ContentReload {
 export interface WatchContentOptions {
   contentDir: string;
   dataDir?: string;
+  /** Cap on one content file (see loadContent). */
+  maxFileBytes?: number;
   logger: Logger;
   /** The engine serving now: what "added" is measured against. */
   current: Engine;
@@ -54,7 +56,12 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
 
   async function reloadOnce(): Promise<ContentReload | undefined> {
     try {
-      const { engine, problems } = await load({ contentDir, dataDir, logger: options.logger });
+      const { engine, problems } = await load({
+        contentDir,
+        dataDir,
+        maxFileBytes: options.maxFileBytes,
+        logger: options.logger,
+      });
       if (closed || engine.version === current.version) return undefined;
       const before = new Set(current.articles.map((a) => a.id));
       const after = new Set(engine.articles.map((a) => a.id));

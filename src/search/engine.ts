@@ -1,13 +1,14 @@
 import { dateSortKey } from '../content/dates.ts';
 import type { Content } from '../content/load.ts';
 import type { TopicMatcher } from '../content/topics.ts';
-import { isStopword, stem, words } from '../text/analyze.ts';
+import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
+import { nfc } from '../text/normalize.ts';
 import type { Article } from '../types.ts';
 import { type DocRef, docRefs, toIndexDoc } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
-import { type QueryGroup, type Ranking, Scorer } from './ranking.ts';
+import { type QueryGroup, type Ranking, Scorer, TOP_K_MIN_POSTINGS } from './ranking.ts';
 import { TopicIndex, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
@@ -35,17 +36,30 @@ export interface Page<T> {
   offset: number;
 }
 
+/** A page of search results, with what the archive does not hold. */
+export interface SearchPage extends Page<Hit> {
+  /** Words of the query (as typed) that no article contains, even loosely; [] when all matched. */
+  unmatched: string[];
+  /** The query was only question and filler words: nothing of substance to search for. */
+  nothingToSearch: boolean;
+}
+
 export interface QueryOptions {
   offset?: number;
   limit?: number;
   /** The asker's language, for twin articles and for Spanish stemming of undetected queries. */
   language?: TextLanguage;
+  /** Score every match instead of pruning to the page (the same answer, slower: for checks). */
+  exhaustive?: boolean;
 }
 
 export interface LatestPage extends Page<Hit> {
   /** How the request was understood: everything, a gazetteer topic, or free text. */
   mode: 'all' | 'topic' | 'query';
   topic?: TopicStat;
+  /** Free text only: words no article contains (see SearchPage). */
+  unmatched: string[];
+  nothingToSearch: boolean;
 }
 
 export interface Briefing extends LatestPage {
@@ -84,12 +98,16 @@ export class Engine {
   private readonly topicStart: Uint32Array;
   private readonly topicNumbers: Uint16Array;
   private readonly topicIds: string[];
+  /** First section document of each article (sections of one article are numbered together). */
+  private readonly passageStart: Uint32Array;
   /** Scratch membership marks, one per article, always left cleared. */
   private readonly marks: Uint8Array;
   /** Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a slice. */
   private readonly topicLists = new Map<string, number[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
+  /** Queries reaching at least this many postings are pruned to the page (tests lower it). */
+  pruneFrom = TOP_K_MIN_POSTINGS;
   private readonly listCache = new Lru<string, number[]>(256);
 
   private constructor(content: Content, index: PostingIndex, refs: DocRef[]) {
@@ -106,6 +124,15 @@ export class Engine {
     this.topicIndex = new TopicIndex(content.topics, content.articles, this.newest);
     this.twin = Int32Array.from(content.articles, (a) => (a.twinOf ? (this.byId.get(a.twinOf) ?? -1) : -1));
     this.marks = new Uint8Array(content.articles.length);
+    this.passageStart = new Uint32Array(content.articles.length + 1);
+    {
+      let d = content.articles.length;
+      content.articles.forEach((a, i) => {
+        this.passageStart[i] = d;
+        d += a.passages.length;
+      });
+      this.passageStart[content.articles.length] = d;
+    }
     this.topicIds = content.topics.map((t) => t.id);
     const topicNumber = new Map(this.topicIds.map((id, n) => [id, n]));
     this.topicStart = new Uint32Array(content.articles.length + 1);
@@ -176,30 +203,49 @@ export class Engine {
   }
 
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
-  search(query: string, options: QueryOptions = {}): Page<Hit> {
+  search(raw: string, options: QueryOptions = {}): SearchPage {
     const { offset = 0, limit = 10 } = options;
-    const ranking = this.ranked(query, options.language);
+    const ranking = options.exhaustive
+      ? this.ranked(nfc(raw), options.language)
+      : this.bestRanked(nfc(raw), options.language, offset + limit);
     const hits = ranking
       .top(offset + limit)
       .slice(offset)
       .map((entry) => this.hitAt(ranking, entry));
-    return { hits, total: ranking.size, offset };
+    return {
+      hits,
+      total: ranking.size,
+      offset,
+      unmatched: [...ranking.unmatched],
+      nothingToSearch: ranking.nothingToSearch,
+    };
   }
 
   /**
    * Newest first. No text: the whole archive. A topic name or alias: that topic's articles. Any
    * other text: the articles that clearly match it (every word, and a good score), by date.
    */
-  latest(text = '', options: QueryOptions = {}): LatestPage {
+  latest(raw = '', options: QueryOptions = {}): LatestPage {
+    const text = nfc(raw);
     const { mode, topic, list } = this.matchingIndexes(text, options.language);
     const hits = paginate(list, options).hits.map((i) =>
       this.hitOf(i, mode === 'query' ? text : '', options.language),
     );
-    return { hits, total: list.length, offset: options.offset ?? 0, mode, topic };
+    const ranking = mode === 'query' ? this.ranked(text.trim(), options.language) : undefined;
+    return {
+      hits,
+      total: list.length,
+      offset: options.offset ?? 0,
+      mode,
+      topic,
+      unmatched: ranking ? [...ranking.unmatched] : [],
+      nothingToSearch: ranking?.nothingToSearch ?? false,
+    };
   }
 
   /** A briefing: the matching articles newest first, their date range and recurring themes. */
-  brief(text: string, options: QueryOptions = {}): Briefing {
+  brief(raw: string, options: QueryOptions = {}): Briefing {
+    const text = nfc(raw);
     const page = this.latest(text, options);
     const { list } = this.matchingIndexes(text, options.language);
     const oldest = list[list.length - 1];
@@ -213,11 +259,11 @@ export class Engine {
 
   /** Every article matching a topic or text, newest first (for digests and alerts). */
   matching(text: string, language?: TextLanguage): Article[] {
-    return this.matchingIndexes(text, language).list.map((i) => this.articles[i] as Article);
+    return this.matchingIndexes(nfc(text), language).list.map((i) => this.articles[i] as Article);
   }
 
   resolveTopic(text: string): TopicStat | undefined {
-    return this.topicIndex.resolve(text);
+    return this.topicIndex.resolve(nfc(text));
   }
 
   topics(): TopicStat[] {
@@ -225,12 +271,14 @@ export class Engine {
   }
 
   /** The topic a misspelt topic name surely means ("hondras" → Honduras), if any. */
-  correctTopic(text: string): TopicStat | undefined {
+  correctTopic(raw: string): TopicStat | undefined {
+    const text = nfc(raw);
     return this.topicIndex.resolve(text) ? undefined : this.topicIndex.corrected(text);
   }
 
   /** Topics near an unknown or misspelt name, for "did you mean". */
-  nearestTopics(text: string, limit = 3): TopicStat[] {
+  nearestTopics(raw: string, limit = 3): TopicStat[] {
+    const text = nfc(raw);
     const near = this.topicIndex.nearest(text, limit);
     if (near.length >= limit) return near;
     // Fall back to the topics of whatever the text finds, typo tolerance included.
@@ -249,7 +297,8 @@ export class Engine {
   }
 
   /** Autocomplete: topics whose names start with the prefix, then article titles containing it. */
-  suggest(prefix: string, limit = 25): Completion[] {
+  suggest(raw: string, limit = 25): Completion[] {
+    const prefix = nfc(raw);
     const out: Completion[] = this.topicIndex
       .withPrefix(prefix, limit)
       .map((t) => ({ label: `${t.name} (${t.count})`, value: t.id, kind: 'topic' }));
@@ -348,6 +397,42 @@ export class Engine {
     };
   }
 
+  /**
+   * The best `k` matches for a query, as `ranked` orders them, with the exact total: top-k
+   * pruning skips documents that cannot make the page (see `Scorer.topK`). Falls back to the full
+   * ranking when fewer than k articles hold every word. Cached like `ranked`.
+   */
+  private bestRanked(query: string, language: TextLanguage | undefined, k: number): Ranking {
+    const detected = detectLanguage(query);
+    const key = `${detected ?? ''}:${language ?? ''}:${query}`;
+    const full = this.rankCache.get(key);
+    if (full) return full;
+    const topKey = `${key}\u0000${k}`;
+    const cached = this.rankCache.get(topKey);
+    if (cached) return cached;
+    const preferred = detected ?? language ?? 'en';
+    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
+    const ranking = this.scorer.topK(
+      groups,
+      k,
+      (a, b) => this.preferIndex(a, b, preferred),
+      (a) => this.docsOf(a),
+      this.pruneFrom,
+    );
+    if (!ranking) return this.ranked(query, language);
+    ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
+    ranking.nothingToSearch = nothingToSearch;
+    this.rankCache.set(topKey, ranking);
+    return ranking;
+  }
+
+  /** Documents of an article: its own, then one per section. */
+  private *docsOf(article: number): Iterable<number> {
+    yield article;
+    for (let d = this.passageStart[article] as number; d < (this.passageStart[article + 1] as number); d++)
+      yield d;
+  }
+
   /** Every match for a query, all words before some, twins merged into the asker's language. Cached. */
   private ranked(query: string, language?: TextLanguage): Ranking {
     const detected = detectLanguage(query);
@@ -355,26 +440,40 @@ export class Engine {
     const cached = this.rankCache.get(key);
     if (cached) return cached;
     const preferred = detected ?? language ?? 'en';
-    const ranking = this.scorer.rank(this.queryGroups(query, detected ?? language), (a, b) =>
-      this.preferIndex(a, b, preferred),
-    );
+    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
+    const ranking = this.scorer.rank(groups, (a, b) => this.preferIndex(a, b, preferred));
+    ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
+    ranking.nothingToSearch = nothingToSearch;
     this.rankCache.set(key, ranking);
     return ranking;
   }
 
-  private queryGroups(query: string, language: TextLanguage | undefined): QueryGroup[] {
+  /**
+   * The words worth searching, each with its index terms. Question and filler words ("what
+   * happened", "qué pasó", "according to") are dropped unless they are part of a topic name;
+   * stopwords too, unless nothing else is left and no filler was asked ("ni una menos" still
+   * searches, "what happened" does not). `typed` is each group's word as the user wrote it.
+   */
+  private queryGroups(
+    query: string,
+    language: TextLanguage | undefined,
+  ): { groups: QueryGroup[]; typed: string[]; nothingToSearch: boolean } {
     const tokens = words(query).slice(0, MAX_QUERY_WORDS * 2);
+    const asTyped = typedWords(query);
+    const display = asTyped.length === words(query).length ? asTyped : tokens;
     const stems = tokens.map((w) => stem(w, 'en'));
     const topicsAt = new Map<number, string[]>();
     for (const { topic, from, to } of this.matcher.spans(stems, true)) {
       for (let i = from; i < to; i++) topicsAt.set(i, [...(topicsAt.get(i) ?? []), topic]);
     }
     const isStop = (w: string) => isStopword(w, 'en') || (language === 'es' && isStopword(w, 'es'));
-    let kept = tokens.map((w, i) => ({ w, i })).filter(({ w, i }) => !isStop(w) || topicsAt.has(i));
-    if (kept.length === 0) kept = tokens.map((w, i) => ({ w, i }));
+    const all = tokens.map((w, i) => ({ w, i }));
+    const plain = all.filter(({ w, i }) => !isFiller(w) || topicsAt.has(i));
+    let kept = plain.filter(({ w, i }) => !isStop(w) || topicsAt.has(i));
+    if (kept.length === 0 && plain.length === all.length) kept = all;
     kept = kept.slice(0, MAX_QUERY_WORDS);
     const asYouType = !/\s$/.test(query);
-    return kept.map(({ w, i }, k) => {
+    const groups = kept.map(({ w, i }, k) => {
       const terms = new Set([stems[i] as string]);
       if (language === 'es') terms.add(stem(w, 'es'));
       const numeric = /^\d+$/.test(w);
@@ -388,6 +487,11 @@ export class Engine {
         prefix,
       };
     });
+    return {
+      groups,
+      typed: kept.map(({ i }) => display[i] as string),
+      nothingToSearch: tokens.length > 0 && kept.length === 0,
+    };
   }
 
   private themes(list: readonly number[], topic: TopicStat | undefined): TopicStat[] {

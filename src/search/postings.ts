@@ -146,6 +146,12 @@ export class PostingIndex {
     return { docs: f.docs.subarray(from, to), freqs: f.freqs.subarray(from, to) };
   }
 
+  /** A field's flat arrays (term offsets, documents, frequencies), for passes over every posting. */
+  fieldArrays(field: number): { offsets: Uint32Array; docs: Uint32Array; freqs: Uint16Array } {
+    const { offsets, docs, freqs } = this.fields[field] as FieldPostings;
+    return { offsets, docs, freqs };
+  }
+
   fieldLengths(field: number): Uint16Array {
     return (this.fields[field] as FieldPostings).lengths;
   }

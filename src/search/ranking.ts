@@ -18,6 +18,8 @@ const WEIGHT = { fuzzy: 0.35, prefix: 0.5 };
 const TITLE = 0;
 const TEXT = 1;
 const TOPICS = 2;
+/** Below this many postings in all, `topK` leaves the query to the exhaustive `rank`. */
+export const TOP_K_MIN_POSTINGS = 12_000;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 
@@ -35,6 +37,10 @@ interface Reached {
  */
 export class Ranking {
   private order: number[] = [];
+  /** Words of the query (as typed) that no article contains: set by the engine from `missing`. */
+  unmatched: readonly string[] = [];
+  /** The query held only question and filler words ("what happened"): nothing was searched. */
+  nothingToSearch = false;
 
   constructor(
     /** Article index per entry. */
@@ -45,10 +51,21 @@ export class Ranking {
     readonly strict: Uint8Array,
     private readonly reached: readonly Reached[],
     private readonly index: PostingIndex,
-  ) {}
+    /** Query groups (words) that reached no document at all, in query order. */
+    readonly missing: readonly number[] = [],
+    /** For a top-k ranking (entries are only the best k): how many articles matched in all. */
+    private readonly total?: number,
+  ) {
+    if (total !== undefined) this.order = Array.from(articles, (_, e) => e);
+  }
+
+  /** Whether this ranking holds only the best entries (from `Scorer.topK`), not every match. */
+  get partial(): boolean {
+    return this.total !== undefined;
+  }
 
   get size(): number {
-    return this.articles.length;
+    return this.total ?? this.articles.length;
   }
 
   private before(a: number, b: number): boolean {
@@ -63,6 +80,7 @@ export class Ranking {
 
   /** Entry numbers of the first n in rank order. */
   top(n: number): number[] {
+    if (this.total !== undefined) return this.order.slice(0, n);
     const want = Math.min(n, this.size);
     if (this.order.length >= want) return this.order.slice(0, want);
     const best: number[] = [];
@@ -142,6 +160,12 @@ export class Scorer {
   /** Articles reached by the current query, in the order first reached. */
   private readonly reachedArticles: Int32Array;
   private readonly norms: Float32Array[];
+  /** Per field, each term's highest BM25 part (d + tf·(k+1)/(tf+norm)) over its postings: MaxScore bounds. */
+  private readonly maxPart: Float32Array[];
+  /** Scratch for top-k: one mark per article (story counted), always left cleared. */
+  private readonly storyMark: Uint8Array;
+  /** Each article's story: the lower article number of it and its twin. */
+  private readonly storyOf: Int32Array;
 
   constructor(
     private readonly index: PostingIndex,
@@ -166,6 +190,300 @@ export class Scorer {
       for (let d = 0; d < n; d++) norm[d] = BM25.k * (1 - BM25.b + (BM25.b * (lengths[d] as number)) / avg);
       return norm;
     });
+    this.maxPart = [TITLE, TEXT, TOPICS].map((f) => {
+      const norm = this.norms[f] as Float32Array;
+      const out = new Float32Array(index.terms.length);
+      const { offsets, docs, freqs } = index.fieldArrays(f);
+      const k1 = BM25.k + 1;
+      for (let t = 0; t < index.terms.length; t++) {
+        let best = 0;
+        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
+          const tf = freqs[i] as number;
+          const part = (tf * k1) / (tf + (norm[docs[i] as number] as number));
+          if (part > best) best = part;
+        }
+        // Rounded up a hair: a bound must never fall below a score because of float32 storage.
+        out[t] = best > 0 ? (BM25.d + best) * (1 + 1e-6) : 0;
+      }
+      return out;
+    });
+    this.storyMark = new Uint8Array(corpus.articleCount);
+    this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
+  }
+
+  /** Distinct stories (an article and its twin once) in the union of some posting lists. */
+  private countStories(lists: readonly TopList[]): number {
+    const { storyMark: mark, storyOf } = this;
+    const docArticle = this.corpus.docArticle;
+    let total = 0;
+    for (const { docs } of lists) {
+      for (let i = 0; i < docs.length; i++) {
+        const st = storyOf[docArticle[docs[i] as number] as number] as number;
+        if (mark[st] === 0) {
+          mark[st] = 1;
+          total++;
+        }
+      }
+    }
+    if (total > mark.length / 8) mark.fill(0);
+    else
+      for (const { docs } of lists)
+        for (let i = 0; i < docs.length; i++)
+          mark[storyOf[docArticle[docs[i] as number] as number] as number] = 0;
+    return total;
+  }
+
+  /**
+   * The best k articles for a query, exactly as `rank` would order them, without scoring every
+   * posting (MaxScore, as Lucene does): lists whose best possible contribution cannot lift a
+   * document into the current top k are only probed for documents found through the others. A
+   * one-word query runs as an OR over its terms; a query of several words, over the documents
+   * that hold every word, driven by the rarest word. `total` is still exact (a cheap counting
+   * pass). Returns undefined when fewer than k articles hold every word (partial matches then
+   * fill the page and the full `rank` is needed) or when the lists are short enough that scoring
+   * every posting costs no more.
+   */
+  topK(
+    groups: readonly QueryGroup[],
+    k: number,
+    prefer: (a: number, b: number) => boolean,
+    docsOf: (article: number) => Iterable<number>,
+    minPostings = TOP_K_MIN_POSTINGS,
+  ): Ranking | undefined {
+    const sourceBits = new Map<string, number>();
+    const bitOf = (src: string) => {
+      let bit = sourceBits.get(src);
+      if (bit === undefined) {
+        bit = sourceBits.size % MAX_TRACKED_TERMS;
+        sourceBits.set(src, bit);
+      }
+      return bit;
+    };
+    const reached: Reached[] = [];
+    const missing: number[] = [];
+    const lists: TopList[] = [];
+    let found = 0;
+    groups.forEach((g, gi) => {
+      const before = lists.length;
+      const add = (termId: number, field: number, weight: number, bit: number) => {
+        const { docs, freqs } = this.index.postings(field, termId);
+        if (docs.length === 0) return;
+        const w = weight * Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
+        lists.push({
+          docs,
+          freqs,
+          norm: this.norms[field] as Float32Array,
+          w,
+          bound: w * (this.maxPart[field]?.[termId] as number),
+          bit,
+          group: found,
+          pos: 0,
+        });
+      };
+      for (const source of g.terms) {
+        const bit = bitOf(source);
+        for (const [term, id, weight] of this.expand(source, g)) {
+          add(id, TITLE, weight * BOOST.title, bit);
+          add(id, TEXT, weight * BOOST.text, bit);
+          reached.push({ term, id, fields: [TITLE, TEXT] });
+        }
+      }
+      for (const topic of g.topics) {
+        const id = this.index.termId(topic);
+        if (id === undefined) continue;
+        add(id, TOPICS, BOOST.topics, bitOf(topic));
+        reached.push({ term: topic, id, fields: [TOPICS] });
+      }
+      if (lists.length === before) missing.push(gi);
+      else found++;
+    });
+    if (sourceBits.size > 32) return undefined;
+    // Short lists: scoring every posting is as quick as pruning, and needs no second pass.
+    let postings = 0;
+    for (const l of lists) postings += l.docs.length;
+    if (postings < minPostings) return undefined;
+    const { docArticle, twin } = this.corpus;
+    const storyOf = this.storyOf;
+    const story = (a: number) => storyOf[a] as number;
+
+    // Exact total: every article (story) any list reaches, counted once (a term reached through
+    // two query terms is counted through one list).
+    const counted = new Set<Uint32Array>();
+    const countLists = lists.filter((l) => !counted.has(l.docs) && counted.add(l.docs));
+    const total = this.countStories(countLists);
+    if (found === 0)
+      return new Ranking(
+        new Int32Array(0),
+        new Int32Array(0),
+        new Float64Array(0),
+        new Uint8Array(0),
+        reached,
+        this.index,
+        missing,
+        0,
+      );
+
+    let bits = 0;
+    for (const l of lists) bits |= 1 << l.bit;
+    const allGroups = found >= 31 ? -1 : (1 << found) - 1;
+    if (found > 30) return undefined;
+    const qualityBound = popcount(bits) || 1;
+    const heap = new StoryHeap(k);
+    const offer = (doc: number, score: number) => {
+      heap.offer(story(docArticle[doc] as number), score);
+    };
+    /** Exact score of a document: its contributions, times the distinct query terms it holds. */
+    const finish = (sum: number, docBits: number) =>
+      (docBits & (docBits - 1)) === 0 ? sum : sum * popcount(docBits);
+
+    // The winners, scored again exactly per article (its best document, all words first) and
+    // merged with their twins as `collect` does.
+    const exact = (a: number): { state: number; score: number; doc: number } => {
+      let best = { state: 0, score: 0, doc: -1 };
+      for (const doc of docsOf(a)) {
+        let sum = 0;
+        let docBits = 0;
+        let groupBits = 0;
+        for (const l of lists) {
+          const at = search(l.docs, doc);
+          if (at >= 0) {
+            sum += contribution(l, at);
+            docBits |= 1 << l.bit;
+            groupBits |= 1 << l.group;
+          }
+        }
+        if (groupBits === 0) continue;
+        const state = groupBits === allGroups ? 2 : 1;
+        const score = finish(sum, docBits);
+        if (state > best.state || (state === best.state && score > best.score)) best = { state, score, doc };
+      }
+      return best;
+    };
+    if (found === 1) {
+      // MaxScore over one word's lists: ascending bounds; the low ones are only probed.
+      lists.sort((a, b) => a.bound - b.bound);
+      const prefix = new Float64Array(lists.length + 1);
+      for (let i = 0; i < lists.length; i++)
+        prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
+      let essential = 0;
+      for (;;) {
+        const theta = heap.threshold();
+        while (essential < lists.length && (prefix[essential + 1] as number) * qualityBound < theta)
+          essential++;
+        if (essential >= lists.length) break;
+        let doc = Number.POSITIVE_INFINITY;
+        for (let i = essential; i < lists.length; i++) {
+          const l = lists[i] as TopList;
+          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
+        }
+        if (doc === Number.POSITIVE_INFINITY) break;
+        let sum = 0;
+        let docBits = 0;
+        for (let i = essential; i < lists.length; i++) {
+          const l = lists[i] as TopList;
+          if (l.docs[l.pos] === doc) {
+            sum += contribution(l, l.pos);
+            docBits |= 1 << l.bit;
+            l.pos++;
+          }
+        }
+        for (let i = essential - 1; i >= 0; i--) {
+          if ((sum + (prefix[i + 1] as number)) * qualityBound < theta) break;
+          const l = lists[i] as TopList;
+          if (seek(l, doc)) {
+            sum += contribution(l, l.pos);
+            docBits |= 1 << l.bit;
+          }
+        }
+        offer(doc, finish(sum, docBits));
+      }
+    } else {
+      // Several words: only documents holding every word can lead, so the rarest word drives.
+      const sizes = new Float64Array(found);
+      for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
+      let driver = 0;
+      for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
+      const drivers = lists.filter((l) => l.group === driver);
+      const others = lists.filter((l) => l.group !== driver).sort((a, b) => b.bound - a.bound);
+      let othersBound = 0;
+      for (const l of others) othersBound += l.bound;
+      const groupSeen = new Uint8Array(found);
+      const twinDone = new Set<number>();
+      for (;;) {
+        let doc = Number.POSITIVE_INFINITY;
+        for (const l of drivers)
+          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
+        if (doc === Number.POSITIVE_INFINITY) break;
+        let sum = 0;
+        let docBits = 0;
+        for (const l of drivers) {
+          if (l.docs[l.pos] === doc) {
+            sum += contribution(l, l.pos);
+            docBits |= 1 << l.bit;
+            l.pos++;
+          }
+        }
+        const article = docArticle[doc] as number;
+        const t = twin[article] as number;
+        if (t >= 0) {
+          // A story told twice ranks by the better of its two articles, even one holding only
+          // some words: score both exactly, once per story.
+          const st = story(article);
+          if (twinDone.has(st)) continue;
+          twinDone.add(st);
+          const a = exact(article);
+          const b = exact(t);
+          if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
+          continue;
+        }
+        if ((sum + othersBound) * qualityBound < heap.threshold()) continue;
+        groupSeen.fill(0);
+        groupSeen[driver] = 1;
+        let groups = 1;
+        for (const l of others) {
+          if (seek(l, doc)) {
+            sum += contribution(l, l.pos);
+            docBits |= 1 << l.bit;
+            if (groupSeen[l.group] === 0) {
+              groupSeen[l.group] = 1;
+              groups++;
+            }
+          }
+        }
+        if (groups === found) offer(doc, finish(sum, docBits));
+      }
+      if (heap.size < k) return undefined;
+    }
+
+    const entries = heap.stories().map((st) => {
+      const t = twin[st] as number;
+      const a = exact(st);
+      const b = t >= 0 ? exact(t) : { state: 0, score: 0, doc: -1 };
+      if (a.state === 0 && b.state === 0) throw new Error('topK: a winner matched nothing');
+      let keep = a.state > 0 ? st : t;
+      if (a.state > 0 && b.state > 0) keep = prefer(st, t) ? st : t;
+      return {
+        article: keep,
+        doc: keep === st ? a.doc : b.doc,
+        score: Math.max(a.state > 0 ? a.score : 0, b.state > 0 ? b.score : 0),
+        strict: Math.max(a.state, b.state) === 2 ? 1 : 0,
+      };
+    });
+    entries.sort((x, y) => y.strict - x.strict || y.score - x.score || x.article - y.article);
+    const n = entries.length;
+    const out = {
+      articles: new Int32Array(n),
+      docs: new Int32Array(n),
+      scores: new Float64Array(n),
+      strict: new Uint8Array(n),
+    };
+    entries.forEach((e, i) => {
+      out.articles[i] = e.article;
+      out.docs[i] = e.doc;
+      out.scores[i] = e.score;
+      out.strict[i] = e.strict;
+    });
+    return new Ranking(out.articles, out.docs, out.scores, out.strict, reached, this.index, missing, total);
   }
 
   /** Ranks articles for a query; `prefer(a, b)` says whether to show twin `a` rather than `b`. */
@@ -180,13 +498,21 @@ export class Scorer {
       return bit;
     };
     const reached: Reached[] = [];
+    const missing: number[] = [];
     let touchedCount = 0;
+    let mark = 0;
     groups.forEach((g, gi) => {
-      const mark = gi + 1;
+      // Marks count only groups that reach something: a word no article contains is reported
+      // (`missing`), and "all words" means all the words that exist in the archive.
+      let found = false;
       const add = (termId: number, field: number, weight: number, bit: number) => {
         const { docs, freqs } = this.index.postings(field, termId);
         const df = docs.length;
         if (df === 0) return;
+        if (!found) {
+          found = true;
+          mark++;
+        }
         const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
         const norm = this.norms[field] as Float32Array;
         const { score, groupMark, groupCount, touched } = this;
@@ -221,8 +547,9 @@ export class Scorer {
         add(id, TOPICS, BOOST.topics, bitOf(topic));
         reached.push({ term: topic, id, fields: [TOPICS] });
       }
+      if (!found) missing.push(gi);
     });
-    return this.collect(touchedCount, groups.length, reached, prefer);
+    return this.collect(touchedCount, mark, reached, prefer, missing);
   }
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
@@ -254,6 +581,7 @@ export class Scorer {
     groupTotal: number,
     reached: Reached[],
     prefer: (a: number, b: number) => boolean,
+    missing: number[],
   ): Ranking {
     const { docArticle, twin } = this.corpus;
     const {
@@ -340,7 +668,115 @@ export class Scorer {
       outStrict.subarray(0, size),
       reached,
       this.index,
+      missing,
     );
+  }
+}
+
+/** One posting list of a top-k query: a term in a field, its weight, bound and cursor. */
+interface TopList {
+  docs: Uint32Array;
+  freqs: Uint16Array;
+  norm: Float32Array;
+  w: number;
+  /** The most this list can add to any document's sum. */
+  bound: number;
+  bit: number;
+  /** The query word (among those found) the list belongs to. */
+  group: number;
+  pos: number;
+}
+
+function contribution(l: TopList, at: number): number {
+  const tf = l.freqs[at] as number;
+  return l.w * (BM25.d + (tf * (BM25.k + 1)) / (tf + (l.norm[l.docs[at] as number] as number)));
+}
+
+/** Moves a list's cursor to the first posting at or after doc (galloping); true if doc is there. */
+function seek(l: TopList, doc: number): boolean {
+  const { docs } = l;
+  let lo = l.pos;
+  if (lo >= docs.length) return false;
+  if ((docs[lo] as number) >= doc) return docs[lo] === doc;
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < docs.length && (docs[hi] as number) < doc) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > docs.length) hi = docs.length;
+  // docs[lo] < doc; the answer lies in (lo, hi].
+  let a = lo + 1;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if ((docs[mid] as number) < doc) a = mid + 1;
+    else b = mid;
+  }
+  l.pos = a;
+  return a < docs.length && docs[a] === doc;
+}
+
+/** Index of doc in a sorted list, or -1. */
+function search(docs: Uint32Array, doc: number): number {
+  let lo = 0;
+  let hi = docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = docs[mid] as number;
+    if (d === doc) return mid;
+    if (d < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * The k best stories (an article and its twin count once) by their best document score so far.
+ * A small sorted array: k is a page or two, so insertion beats a binary heap's bookkeeping.
+ */
+class StoryHeap {
+  private readonly ids: number[] = [];
+  private readonly scores: number[] = [];
+  constructor(private readonly k: number) {}
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** The score a new story must reach (ties included) to enter; -∞ until k are held. */
+  threshold(): number {
+    return this.ids.length < this.k ? Number.NEGATIVE_INFINITY : (this.scores[this.ids.length - 1] as number);
+  }
+
+  offer(id: number, score: number): void {
+    const at = this.ids.indexOf(id);
+    if (at >= 0) {
+      if (score <= (this.scores[at] as number)) return;
+      this.ids.splice(at, 1);
+      this.scores.splice(at, 1);
+    } else if (this.ids.length >= this.k) {
+      const last = this.ids.length - 1;
+      const ls = this.scores[last] as number;
+      // Ties keep the lower article number, as the full ranking orders them.
+      if (score < ls || (score === ls && id > (this.ids[last] as number))) return;
+      this.ids.pop();
+      this.scores.pop();
+    }
+    let i = this.ids.length;
+    while (
+      i > 0 &&
+      ((this.scores[i - 1] as number) < score ||
+        ((this.scores[i - 1] as number) === score && (this.ids[i - 1] as number) > id))
+    )
+      i--;
+    this.ids.splice(i, 0, id);
+    this.scores.splice(i, 0, score);
+  }
+
+  stories(): number[] {
+    return [...this.ids];
   }
 }
 

@@ -1,6 +1,6 @@
 import { newStemmer } from 'snowball-stemmers';
-import { STOPWORDS, type TextLanguage } from './language.ts';
-import { fold } from './normalize.ts';
+import { FILLERS, STOPWORDS, type TextLanguage } from './language.ts';
+import { fold, nfc, unifyPunctuation } from './normalize.ts';
 import { americanize } from './spelling.ts';
 
 const stemmers = { en: newStemmer('english'), es: newStemmer('spanish') };
@@ -20,6 +20,30 @@ export function words(text: string): string[] {
     if (w) out.push(w);
   }
   return out;
+}
+
+// The same words before folding: letters keep their accents (combining marks stay attached).
+const TYPED_WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:'[\p{L}\p{M}]+)*/gu;
+
+/**
+ * The words of a text as the user wrote them, lowercased but with accents: what an answer quotes
+ * back ("No article mentions “atenco”"). Same splitting as `words`.
+ */
+export function typedWords(text: string): string[] {
+  const out: string[] = [];
+  for (const match of unifyPunctuation(nfc(text).toLowerCase()).matchAll(TYPED_WORD)) {
+    const w = match[0]
+      .replace(/'s$/, '')
+      .replace(/^\p{L}'/u, '')
+      .replace(/'/g, '');
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+/** Question and filler words ("what", "happened", "qué", "pasó", "sobre"): never a search on their own. */
+export function isFiller(word: string): boolean {
+  return FILLERS.has(word);
 }
 
 /** Stems already computed: words repeat (Zipf), and the Snowball stemmer dominates indexing and tagging. */

@@ -1,5 +1,5 @@
 import { eng, spa } from 'stopword';
-import { fold } from './normalize.ts';
+import { fold, nfc } from './normalize.ts';
 
 /** Languages with their own stemming and stopwords; anything else is treated as English. */
 export type TextLanguage = 'en' | 'es';
@@ -11,6 +11,23 @@ export const STOPWORDS: Record<TextLanguage, ReadonlySet<string>> = {
   en: foldAll([...eng, 's', 't', 'us', 'via']),
   es: foldAll(spa),
 };
+
+/**
+ * Question and filler words in English and Spanish, folded: how people wrap a question ("what
+ * happened in …", "qué pasó en …", "news about …", "according to …"). They never carry a search:
+ * a query made only of them has nothing to look for, and they are never reported as missing.
+ */
+export const FILLERS: ReadonlySet<string> = foldAll(
+  (
+    'what whats happened happen happens happening going who whom whose won win wins when where why how ' +
+    'which tell explain show find give know say says said according regarding concerning about news latest ' +
+    'recent update updates anything something everything article articles information info please ' +
+    'did does ' +
+    'qué que pasó pasa pasado ocurrió ocurre sucedió sucede quién quiénes ganó gana cuándo dónde cómo ' +
+    'por porqué cuál cuáles sobre acerca según noticias noticia últimas último última novedades dime ' +
+    'háblame cuéntame explica muestra busca hay algo información artículo artículos favor'
+  ).split(' '),
+);
 
 // Words that are Spanish stopwords but also real English or topic words in this archive.
 const NOT_SPANISH_SIGNALS = new Set(['a', 'me', 'he', 'no', 'son', 'sin', 'mas', 'era', 'fue', 'de']);
@@ -25,7 +42,9 @@ export function languageOfLocale(locale: string | undefined): TextLanguage | und
  * Guesses whether a short query is Spanish: accents and ñ/¿/¡ are strong signals; otherwise it
  * must contain more Spanish-only function words than English ones. Returns undefined when unsure.
  */
-export function detectLanguage(text: string): TextLanguage | undefined {
+export function detectLanguage(raw: string): TextLanguage | undefined {
+  // A decomposed "é" (e + U+0301) must count as the accent it is.
+  const text = nfc(raw);
   // Accents that English lacks, and suffixes English words do not end in (migrantes, nación, realidad).
   if (/[ñ¿¡]|(ci[oó]n|ciones|idad|idades|antes|entes|mente)\b/i.test(text)) return 'es';
   const words = fold(text).match(/[a-z]+/g) ?? [];

@@ -12,6 +12,16 @@ const DASHES = /[\u2010-\u2015\u2212]/g;
 // tabs and line breaks are kept for stripControl to turn into spaces.
 const CONTROL = /(?![\t\n\r])[\p{Cc}\p{Cf}]/gu;
 
+/**
+ * Canonical composition (NFC): "e" + combining acute and "é" become the same string. Every query
+ * and every content text goes through this first, so language detection, matching and ranking
+ * never depend on how a keyboard or an editor encoded an accent.
+ */
+export function nfc(text: string): string {
+  // Pure ASCII is already in NFC: skip ICU for the common case.
+  return /[\u0080-\uffff]/.test(text) ? text.normalize('NFC') : text;
+}
+
 /** Unifies quote and dash styles without changing letters. */
 export function unifyPunctuation(text: string): string {
   return text.replace(QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');

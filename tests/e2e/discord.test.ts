@@ -93,6 +93,13 @@ describe('Discord bot end to end', () => {
     expect(customIds(data).every((id) => (id ?? '').length <= 100)).toBe(true);
   });
 
+  it('says first in autocomplete which word no article mentions, in the user language', async () => {
+    const i = fake.autocomplete('search', 'query', 'atenco', { locale: 'es-ES' });
+    const r = await waitFor(() => i.responses.find((x) => x.via === 'callback'), 15_000, 'choices');
+    const choices = (r.body.data as { choices: { name: string; value: string }[] }).choices;
+    expect(choices[0]).toEqual({ name: 'Ningún artículo menciona “atenco”.', value: 'atenco' });
+  });
+
   it('autocompletes the topic option from the engine, at most 25 choices', async () => {
     const i = fake.autocomplete('latest', 'topic', 'mex');
     const r = await waitFor(

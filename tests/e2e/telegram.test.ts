@@ -206,6 +206,19 @@ describe('inline mode', () => {
   });
 });
 
+describe('inline mode: honest answers', () => {
+  it('says above the results which word no article mentions, in the user language', async () => {
+    const en = await fake.inlineAnswer(fake.inlineQuery('bitcoin in latin america', { from: newUser() }));
+    expect(en.results.length).toBeGreaterThan(0);
+    expect(en.button?.text).toBe('No article mentions “bitcoin”.');
+    const es = await fake.inlineAnswer(fake.inlineQuery('qué pasó en atenco', { from: newUser('es') }));
+    expect(es.results).toEqual([]);
+    expect(es.button?.text).toBe('Ningún artículo menciona “atenco”.');
+    const fine = await fake.inlineAnswer(fake.inlineQuery('oaxaca teachers', { from: newUser() }));
+    expect(fine.button).toBeUndefined();
+  });
+});
+
 describe('resilience', () => {
   it('waits out a 429 (retry_after) and delivers the answer', async () => {
     const user = newUser();

@@ -91,15 +91,23 @@ describe('executing commands', () => {
   });
 
   it('says an unknown topic is unknown and suggests near ones', async () => {
+    // A word no article contains is named; the words that did match still brief.
     const reply = await briefings.run('/brief zelayaa coup xq');
-    expect(reply).toMatchObject({ kind: 'notice', tone: 'info' });
+    expect(reply).toMatchObject({ kind: 'cards', unmatched: ['xq'], notice: 'No article mentions “xq”.' });
     const unknown = await briefings.run('/latest xyzzy');
     if (unknown?.kind !== 'notice') throw new Error('expected a notice');
-    expect(unknown.message).toMatch(/no articles about “xyzzy”/);
+    expect(unknown.message).toMatch(/^No article mentions “xyzzy”\./);
+    expect(unknown.unmatched).toEqual(['xyzzy']);
     expect(unknown.suggestions?.length).toBeGreaterThan(0);
+    // The typo still finds Venezuela; only the word nobody wrote is named.
     const near = await briefings.run('/latest venezuelx qq');
-    if (near?.kind !== 'notice') throw new Error('expected a notice');
-    expect(near.message).toMatch(/Did you mean/);
+    if (near?.kind !== 'cards') throw new Error('expected cards');
+    expect(near.notice).toBe('No article mentions “qq”.');
+    expect(near.items[0]?.topics).toContain('Venezuela');
+    const none = await briefings.run('/search atenco');
+    if (none?.kind !== 'notice') throw new Error('expected a notice');
+    expect(none.message).toMatch(/^No article mentions “atenco”\. (Did you mean|Try one of)/);
+    expect(none.suggestions?.length).toBeGreaterThan(0);
   });
 
   it('refuses a 100 KB query clearly, without crashing', async () => {
@@ -221,7 +229,7 @@ describe('the interface language', () => {
       title: 'Artículos recientes',
     });
     expect(await briefings.run('/latest xyzzy', { locale: 'es' })).toMatchObject({
-      message: expect.stringMatching(/^No encontré/),
+      message: expect.stringMatching(/^Ningún artículo menciona “xyzzy”\./),
     });
     expect(await briefings.run('/help', { locale: 'es' })).toMatchObject({
       intro: expect.stringMatching(/^Resúmenes breves/),

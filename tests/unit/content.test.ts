@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Content, loadContent, loadEngine } from '../../src/content/load.ts';
+import { createLogger } from '../../src/logger.ts';
 import type { Article } from '../../src/types.ts';
 
 let content: Content;
@@ -172,6 +173,143 @@ describe('adding and breaking content', () => {
     expect(loaded.problems).toEqual([
       expect.objectContaining({ file: '001_cc1d23071ec74419.txt', field: 'items[0].first' }),
     ]);
+  });
+
+  it('skips only the later duplicate when a Markdown file reuses a seed id, naming both files', async () => {
+    const dir = await contentCopy();
+    // "0-…" sorts before the seed listing "001_…": path order alone would knock out the listing.
+    await writeFile(
+      join(dir, '0-reused.md'),
+      '---\nid: cc1d23-05\ntitle: Reused id\ndate: 2024\nurl: https://example.org/r\n---\n\nText.\n',
+    );
+    const loaded = await loadContent(dir);
+    expect(loaded.articles).toHaveLength(46);
+    expect(loaded.articles.filter((a) => a.file === '001_cc1d23071ec74419.txt')).toHaveLength(10);
+    expect(loaded.articles.find((a) => a.id === 'cc1d23-05')?.file).toBe('001_cc1d23071ec74419.txt');
+    expect(loaded.problems).toEqual([
+      {
+        file: '0-reused.md',
+        field: 'id',
+        reason: expect.stringContaining('already used by 001_cc1d23071ec74419.txt'),
+        outcome: 'file skipped',
+      },
+    ]);
+  });
+
+  it('keeps the first of two Markdown files with one id and serves the rest of the archive', async () => {
+    const dir = await contentCopy();
+    const md = (title: string) =>
+      `---\nid: same-id\ntitle: ${title}\ndate: 2024\nurl: https://example.org/s\n---\n\nText.\n`;
+    await writeFile(join(dir, 'a-first.md'), md('First'));
+    await writeFile(join(dir, 'b-second.md'), md('Second'));
+    const loaded = await loadContent(dir);
+    expect(loaded.articles).toHaveLength(47);
+    expect(loaded.articles.find((a) => a.id === 'same-id')?.title).toBe('First');
+    expect(loaded.problems).toEqual([
+      expect.objectContaining({ file: 'b-second.md', reason: expect.stringContaining('a-first.md') }),
+    ]);
+  });
+
+  it('skips files over the size cap by name, and keeps serving the rest', async () => {
+    const dir = await contentCopy();
+    const article = (words: number) =>
+      `---\ntitle: Big\ndate: 2024\nurl: https://example.org/b\n---\n\n${'Words and more words. '.repeat(words)}\n`;
+    // Just over the default 5 MB cap.
+    await writeFile(join(dir, 'huge.md'), article(250_000));
+    await writeFile(join(dir, 'ordinary.md'), article(2_000));
+    const loaded = await loadContent(dir);
+    expect(loaded.articles).toHaveLength(47);
+    expect(loaded.problems).toEqual([
+      {
+        file: 'huge.md',
+        field: '(file)',
+        reason: 'is 5.2 MB, over the 5 MB cap on one content file (CONTENT_MAX_FILE_MB)',
+        outcome: 'file skipped',
+      },
+    ]);
+    // A lower cap (configurable) skips the ordinary one too.
+    const strict = await loadContent(dir, undefined, { maxFileBytes: 40_000 });
+    expect(strict.problems.map((p) => p.file).sort()).toEqual(['huge.md', 'ordinary.md']);
+    expect(strict.articles).toHaveLength(46);
+  });
+
+  it('rejects impossible calendar dates, naming the file and the field', async () => {
+    const dir = await contentCopy();
+    await writeFile(
+      join(dir, 'feb-30.md'),
+      '---\ntitle: Leap\ndate: 2024-02-30\nurl: https://example.org/f\n---\n\nText.\n',
+    );
+    await writeFile(
+      join(dir, 'feb-29.md'),
+      '---\ntitle: Leap day\ndate: 2024-02-29\nurl: https://example.org/g\n---\n\nText.\n',
+    );
+    await writeFile(
+      join(dir, 'apr-31.md'),
+      '---\ntitle: April\ndate: 2023-04-31\nurl: https://example.org/h\n---\n\nText.\n',
+    );
+    const loaded = await loadContent(dir);
+    expect(loaded.articles.map((a) => a.file)).toContain('feb-29.md');
+    expect(loaded.articles.map((a) => a.file)).not.toContain('feb-30.md');
+    const problems = Object.fromEntries(loaded.problems.map((p) => [p.file, `${p.field}: ${p.reason}`]));
+    expect(problems['feb-30.md']).toBe('date: is not a real date: February 2024 has 29 days');
+    expect(problems['apr-31.md']).toBe('date: is not a real date: April 2023 has 30 days');
+  });
+
+  it('flags dates in the future but serves the article, cached or not', async () => {
+    const dir = await contentCopy();
+    const data = await mkdtemp(join(tmpdir(), 'briefings-data-'));
+    temps.push(data);
+    await writeFile(
+      join(dir, 'ahead.md'),
+      '---\ntitle: Ahead\ndate: 2025-06-01\nurl: https://example.org/a\n---\n\nText.\n',
+    );
+    const now = new Date('2025-01-15T12:00:00Z');
+    const expected = {
+      file: 'ahead.md',
+      field: 'date',
+      reason: expect.stringContaining('2025-06-01 is in the future'),
+      outcome: 'flagged',
+    };
+    const first = await loadEngine({ contentDir: dir, dataDir: data, now });
+    expect(first.problems).toEqual([expected]);
+    expect(first.engine.article('ahead')).toBeDefined();
+    // From the content cache: still flagged; and no longer once that date has passed.
+    expect((await loadEngine({ contentDir: dir, dataDir: data, now })).problems).toEqual([expected]);
+    const later = await loadEngine({ contentDir: dir, dataDir: data, now: new Date('2025-07-01T00:00:00Z') });
+    expect(later.problems).toEqual([]);
+    // The seed archive has no future dates today.
+    expect(content.problems).toEqual([]);
+  });
+
+  it('never reports as skipped a file that is served', async () => {
+    const dir = await contentCopy();
+    await writeFile(
+      join(dir, 'lonely-twin.md'),
+      '---\ntitle: Lonely\ndate: 2024\nurl: https://example.org/l\ntwin: no-such-article\n---\n\nText.\n',
+    );
+    await writeFile(join(dir, 'broken.md'), 'no front matter\n');
+    const lines: { msg: string; file?: string }[] = [];
+    const logger = createLogger('warn', { write: (line: string) => lines.push(JSON.parse(line)) });
+    const loaded = await loadContent(dir, logger);
+    expect(loaded.articles.find((a) => a.id === 'lonely-twin')?.twinOf).toBeUndefined();
+    expect(loaded.problems.find((p) => p.file === 'lonely-twin.md')?.outcome).toBe('flagged');
+    for (const p of loaded.problems.filter((x) => x.outcome === 'file skipped'))
+      expect(loaded.articles.filter((a) => a.file === p.file)).toEqual([]);
+    const skippedLogs = lines.filter((l) => l.msg === 'content file skipped').map((l) => l.file);
+    expect(skippedLogs).toEqual(['broken.md']);
+    for (const file of skippedLogs) expect(loaded.articles.some((a) => a.file === file)).toBe(false);
+  });
+
+  it('stores every text in NFC, whatever the file used', async () => {
+    const dir = await contentCopy();
+    await writeFile(
+      join(dir, 'decomposed.md'),
+      '---\ntitle: Protesta en Me\u0301xico\ndate: 2024\nurl: https://example.org/m\nlanguage: es\n---\n\nLa policía de Me\u0301xico.\n',
+    );
+    const loaded = await loadContent(dir);
+    const a = loaded.articles.find((x) => x.id === 'decomposed') as Article;
+    expect(a.title).toBe('Protesta en México');
+    expect(a.body).toBe('La policía de México.');
   });
 
   it('rejects a duplicate id and keeps the first article', async () => {

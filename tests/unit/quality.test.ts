@@ -73,6 +73,20 @@ describe('answer quality on the judged queries', () => {
     for (const h of page.hits) expect(h.article.body.toLowerCase()).toMatch(/picket/);
   });
 
+  it('ranks a query the same whatever Unicode form its accents come in (NFC first)', () => {
+    for (const composed of ['méxico', 'migración en méxico', 'Tenochtitlán', 'forum social québécois']) {
+      const decomposed = composed.normalize('NFD');
+      expect(decomposed).not.toBe(composed);
+      const view = (q: string) =>
+        engine.search(q, { limit: 10 }).hits.map((h) => `${h.article.id} ${h.score.toFixed(6)} ${h.strict}`);
+      expect(view(decomposed), composed).toEqual(view(composed));
+      expect(engine.latest(decomposed).hits.map((h) => h.article.id)).toEqual(
+        engine.latest(composed).hits.map((h) => h.article.id),
+      );
+    }
+    expect(engine.resolveTopic('Me\u0301xico')?.id).toBe('mexico');
+  });
+
   it('resolves aliases and demonyms to topics', () => {
     expect(engine.resolveTopic('amlo')?.id).toBe('lopez-obrador');
     expect(engine.resolveTopic('López Obrador')?.id).toBe('lopez-obrador');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexTerms, queryWords, words } from '../../src/text/analyze.ts';
 import { detectLanguage } from '../../src/text/language.ts';
-import { fold, stripControl } from '../../src/text/normalize.ts';
+import { fold, nfc, stripControl } from '../../src/text/normalize.ts';
 import { americanize } from '../../src/text/spelling.ts';
 import { headline, summarize, truncateWords } from '../../src/text/summary.ts';
 
@@ -25,6 +25,17 @@ describe('normalisation', () => {
       'mexico',
       'tenochtitlan',
     ]);
+  });
+});
+
+describe('Unicode forms', () => {
+  it('detects the language of a decomposed query as of the composed one', () => {
+    for (const q of ['méxico', 'qué pasó en oaxaca', 'la policía']) {
+      expect(detectLanguage(q.normalize('NFD')), q).toBe(detectLanguage(q));
+    }
+    expect(detectLanguage('me\u0301xico')).toBe('es');
+    expect(nfc('me\u0301xico')).toBe('méxico');
+    expect(nfc('plain ascii')).toBe('plain ascii');
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import { Composer, type Context } from 'grammy';
 import { labelsFor } from '../labels.ts';
-import { renderInlineResults } from '../render.ts';
+import { renderInlineNotice, renderInlineResults } from '../render.ts';
 import { SUMMARY_LENGTH } from '../request-context.ts';
 import { HELP_PAYLOAD } from './commands.ts';
 import type { FeatureDeps } from './deps.ts';
@@ -38,10 +38,13 @@ export function inlineFeature({ briefings, inlineLimiter }: FeatureDeps): Compos
       limit: INLINE_PAGE_SIZE,
       summaryLength: SUMMARY_LENGTH,
     });
+    // What no article mentions is said above the results (or instead of them), on the first page.
+    const notice = start === 0 ? renderInlineNotice(reply) : undefined;
     await ctx.answerInlineQuery(renderInlineResults(reply, { ...(locale ? { locale } : {}) }), {
       next_offset: reply.next && /^\d{1,5}$/.test(reply.next) ? reply.next : '',
       cache_time: CACHE_SECONDS,
       is_personal: true,
+      ...(notice ? { button: { text: notice, start_parameter: HELP_PAYLOAD } } : {}),
     });
   });
   return composer;

@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCorpus, loadSeed } from '../../bench/corpus.ts';
+import { queryMix } from '../../bench/queries.ts';
+import { Random } from '../../bench/random.ts';
+import type { Content } from '../../src/content/load.ts';
+import { Engine } from '../../src/search/engine.ts';
+import type { TextLanguage } from '../../src/text/language.ts';
+import { JUDGED_QUERIES, UNANSWERABLE_QUERIES } from '../fixtures/judged-queries.ts';
+
+/**
+ * Top-k pruning must not change answers: the first page, its order, scores, strictness, matched
+ * sections and the total are those of scoring every match.
+ */
+let content: Content;
+let engine: Engine;
+beforeAll(async () => {
+  content = generateCorpus(await loadSeed('content'), { size: 4000, seed: 7 });
+  engine = Engine.build(content);
+  // Prune every query, however short its lists, so the pruned path is what is compared.
+  engine.pruneFrom = 0;
+});
+
+function queries(): { text: string; language?: TextLanguage }[] {
+  const random = new Random(11);
+  const vocabulary = [...new Set(content.articles.flatMap((a) => a.title.split(/\s+/)))].filter((w) =>
+    /^\p{L}{3,}$/u.test(w),
+  );
+  const pick = () => vocabulary[Math.floor(random.next() * vocabulary.length)] as string;
+  const out: { text: string; language?: TextLanguage }[] = [
+    ...JUDGED_QUERIES.map((q) => ({ text: q.query })),
+    ...UNANSWERABLE_QUERIES.map((q) => ({ text: q.query })),
+    ...queryMix(content).map((q) => ({ text: q.text, language: q.language })),
+  ];
+  for (let i = 0; i < 150; i++) out.push({ text: pick() });
+  for (let i = 0; i < 150; i++) out.push({ text: `${pick()} ${pick()}` });
+  for (let i = 0; i < 60; i++) out.push({ text: `${pick()} ${pick()} ${pick()}`, language: 'es' });
+  return out;
+}
+
+describe('top-k pruning', () => {
+  it('answers every page exactly as scoring every match does', () => {
+    const view = (
+      q: { text: string; language?: TextLanguage },
+      limit: number,
+      offset: number,
+      exhaustive: boolean,
+    ) => {
+      engine.forgetAnswers();
+      const page = engine.search(q.text, { limit, offset, language: q.language, exhaustive });
+      return {
+        total: page.total,
+        unmatched: page.unmatched,
+        hits: page.hits.map((h) => [
+          h.article.id,
+          h.score.toPrecision(12),
+          h.strict,
+          h.passage,
+          h.terms.join(' '),
+        ]),
+      };
+    };
+    let compared = 0;
+    let pruned = 0;
+    const internals = engine as unknown as {
+      bestRanked(query: string, language: TextLanguage | undefined, k: number): { partial: boolean };
+    };
+    for (const q of queries()) {
+      engine.forgetAnswers();
+      if (internals.bestRanked(q.text, q.language, 10).partial) pruned++;
+      for (const [limit, offset] of [
+        [10, 0],
+        [5, 5],
+        [1, 0],
+      ] as const) {
+        expect(view(q, limit, offset, false), `${q.text} (${limit}@${offset})`).toEqual(
+          view(q, limit, offset, true),
+        );
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    // Most queries take the pruned path (the rest hold too few all-word matches to fill a page).
+    expect(pruned).toBeGreaterThan(compared / 3 / 2);
+  });
+});
