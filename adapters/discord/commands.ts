@@ -26,6 +26,7 @@ export const SLASH_COMMANDS = [
   'subscribe',
   'unsubscribe',
   'subscriptions',
+  'sources',
 ] as const;
 export type SlashCommandName = (typeof SLASH_COMMANDS)[number];
 
@@ -53,6 +54,10 @@ const FALLBACK: Record<SlashCommandName, { en: string; es: string }> = {
   subscriptions: {
     en: "This channel's subscriptions",
     es: 'Las suscripciones de este canal',
+  },
+  sources: {
+    en: 'The feeds the archive grows from, and their health',
+    es: 'Las fuentes de las que crece el archivo, y su estado',
   },
 };
 
@@ -216,7 +221,9 @@ export function commandDefinitions(briefings: Briefings, scope: 'global' | 'guil
     const option = OPTIONS[name];
     const description = truncate(help.get(name) ?? FALLBACK[name].en, 100);
     const many = SUBSCRIPTION_OPTIONS[name];
-    const manages = name === 'subscribe' || name === 'unsubscribe' || name === 'subscriptions';
+    // Subscriptions change what a channel gets; sources are operators' business: both for managers.
+    const manages =
+      name === 'subscribe' || name === 'unsubscribe' || name === 'subscriptions' || name === 'sources';
     return {
       type: ApplicationCommandType.ChatInput,
       name,

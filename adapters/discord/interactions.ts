@@ -211,6 +211,8 @@ export function toCommand(interaction: ChatInputCommandInteraction): Command {
       return { kind: 'unsubscribe', args: text('subscription') };
     case 'subscriptions':
       return { kind: 'subscriptions' };
+    case 'sources':
+      return { kind: 'sources' };
     default:
       return { kind: 'unknown', name: interaction.commandName };
   }

@@ -164,6 +164,16 @@ describe('Discord bot end to end', () => {
     expect(data.content?.length).toBeGreaterThan(0);
   });
 
+  it('lists the feed sources with /sources to managers only (read-only)', async () => {
+    // In a server, this member lacks Manage Channels: refused, privately.
+    const refused = await firstAnswer(fake.slash('sources'));
+    expect(refused.data.content).toMatch(/Only administrators of this chat can see the feed sources/);
+    // In a DM with the bot, the person is its own administrator.
+    const { type, data } = await firstAnswer(fake.slash('sources', {}, { dm: true }));
+    expect(type).toBe(4);
+    expect(data.content).toMatch(/No feed sources yet\. An operator adds them with: briefings sources add/);
+  });
+
   it('runs a suggested command from a /topics button as a new public answer', async () => {
     const topics = fake.slash('topics');
     const { data } = await firstAnswer(topics);

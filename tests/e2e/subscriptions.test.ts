@@ -192,10 +192,12 @@ describe('subscriptions end to end', () => {
         logger: silentLogger,
         guildId: GUILD,
       });
-      expect(report.added).toEqual(expect.arrayContaining(['subscribe', 'unsubscribe', 'subscriptions']));
+      expect(report.added).toEqual(
+        expect.arrayContaining(['subscribe', 'unsubscribe', 'subscriptions', 'sources']),
+      );
       const saved = discord.commands.scopes.get(GUILD) ?? [];
       const command = (name: string) => saved.find((c) => c.name === name) as Record<string, unknown>;
-      for (const name of ['subscribe', 'unsubscribe', 'subscriptions'])
+      for (const name of ['subscribe', 'unsubscribe', 'subscriptions', 'sources'])
         expect(command(name).default_member_permissions).toBe('16');
       const options = command('subscribe').options as Record<string, unknown>[];
       expect(options.map((o) => [o.name, o.type, o.required, o.autocomplete ?? false])).toEqual([

@@ -39,6 +39,7 @@ const NAMES = [
   'subscribe',
   'unsubscribe',
   'subscriptions',
+  'sources',
 ];
 const puts = () => fake.rest.matching(/\/commands$/, 'PUT').length;
 
@@ -47,7 +48,7 @@ describe('registerCommands', () => {
     const report = await registerCommands({ config, briefings, logger });
     expect(report).toMatchObject({ scope: 'global', added: NAMES, updated: [], unchanged: [], removed: [] });
     expect(report.summary).toContain(
-      'added      latest, search, brief, topics, article, help, subscribe, unsubscribe, subscriptions',
+      'added      latest, search, brief, topics, article, help, subscribe, unsubscribe, subscriptions, sources',
     );
     const saved = fake.commands.scopes.get('global') ?? [];
     expect(saved.map((c) => c.name)).toEqual(NAMES);
@@ -58,7 +59,7 @@ describe('registerCommands', () => {
     expect(latest.options[0]).toMatchObject({ autocomplete: true, required: false });
     // Changing what a channel receives needs Manage Channels unless a server decides otherwise.
     const gated = saved.filter((c) => c.default_member_permissions === '16').map((c) => c.name);
-    expect(gated).toEqual(['subscribe', 'unsubscribe', 'subscriptions']);
+    expect(gated).toEqual(['subscribe', 'unsubscribe', 'subscriptions', 'sources']);
   });
 
   it('reports everything unchanged on a second run and does not overwrite', async () => {
