@@ -3,6 +3,7 @@
  * configured: Telegram and/or Discord when their tokens are set, the local console otherwise.
  * Also the `briefings` executable's entry, adding `start` and `discord:register` to the core CLI.
  */
+import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CliCommand, type CliIO, runCli } from '../src/cli.ts';
 import { type Briefings, createBriefings } from '../src/commands/index.ts';
@@ -22,6 +23,7 @@ import {
   startFeedPoller,
 } from '../src/sources/index.ts';
 import { backupCommand } from '../src/store/cli.ts';
+import { lockDataDir } from '../src/store/data-dir-lock.ts';
 import { migrateCommand } from '../src/store/migrate-cli.ts';
 import { observeStore } from '../src/store/observe.ts';
 import { openStore } from '../src/store/open.ts';
@@ -73,15 +75,23 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   // Until the platforms run, a failed step (damaged or unreachable database, unreadable content)
   // closes what is already open.
   let store: Store | undefined;
+  let unlock = () => {};
   const orStop = async <T>(step: () => T | Promise<T>): Promise<T> => {
     try {
       return await step();
     } catch (error) {
       await store?.close();
+      unlock();
       await ops?.stop();
       throw error;
     }
   };
+  // SQLite: one bot per DATA_DIR (several instances share PostgreSQL instead).
+  if (!config.DATABASE_URL)
+    unlock = await orStop(() => {
+      mkdirSync(config.DATA_DIR, { recursive: true });
+      return lockDataDir(config.DATA_DIR);
+    });
   // PostgreSQL when DATABASE_URL is set (shared by every instance), SQLite in DATA_DIR otherwise;
   // opened first, so an unusable database stops start-up before content is indexed.
   const opened = await orStop(() =>
@@ -133,6 +143,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       publishing.abort();
     }
     await closing;
+    unlock(); // the database is closed: another bot may now use DATA_DIR
   };
   // Stopped last (stops run in reverse): the platforms finish before the scheduler and database close.
   const running: Running[] = [{ stop: closeSubscriptions }, { stop: () => watcher.close() }];

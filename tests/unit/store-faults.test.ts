@@ -159,6 +159,41 @@ describe('SQLite store faults', () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it('runs one bot per DATA_DIR: a second is refused, a lock left by kill -9 is taken over', async () => {
+    const env = {
+      ...process.env,
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      TELEGRAM_BOT_TOKEN: '',
+      DISCORD_TOKEN: '',
+    };
+    const start = () =>
+      spawn(process.execPath, [path.join(root, 'bin/briefings.js'), 'start'], { cwd: root, env });
+    const answered = (child: ReturnType<typeof start>) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer from the console within 30 s')), 30_000);
+        child.stdout.once('data', (chunk: Buffer) => {
+          clearTimeout(timer);
+          resolve(chunk.toString());
+        });
+      });
+    const first = start();
+    try {
+      first.stdin.write('/topics\n'); // the console answers once the bot runs
+      expect(await answered(first)).toMatch(/Mexico/);
+      const second = await briefings(['start'], { DATA_DIR: dir });
+      expect(second.code).toBe(2);
+      expect(second.stderr).toMatch(/DATA_DIR: .* is in use by another briefings process \(pid \d+\)/);
+    } finally {
+      first.kill('SIGKILL');
+    }
+    await new Promise((r) => first.once('exit', r));
+    const third = start();
+    third.stdin.end('/topics\n');
+    expect(await answered(third)).toMatch(/Mexico/);
+    expect(await new Promise((r) => third.once('exit', r))).toBe(0);
+  });
+
   it('a bot killed mid-send and restarted finishes the post in its first check, not after claims expire', async () => {
     const child = spawn(process.execPath, [...tsx, fixture('scheduled-post.ts'), dir, 'hang'], { cwd: root });
     try {
