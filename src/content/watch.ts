@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { Engine } from '../search/engine.ts';
 import type { ContentProblem } from './errors.ts';
 import type { LoadEngineOptions } from './load.ts';
-import { loadEngineOffThread } from './off-thread.ts';
+import { offThreadLoader } from './off-thread.ts';
 
 /** What a reload produced: the new engine and which article ids came and went. */
 export interface ContentReload {
@@ -36,8 +36,9 @@ export interface WatchContentOptions {
   /** Longest a steady stream of events can delay a reload. */
   maxWaitMs?: number;
   /**
-   * The loader; defaults to `loadEngineOffThread`, so queries keep being answered by the serving
-   * engine while the new one is built (tests may count calls).
+   * The loader; defaults to a worker thread kept for the watcher's life (`offThreadLoader`), so
+   * queries keep being answered by the serving engine while the new one is built (tests may count
+   * calls).
    */
   load?: (options: LoadEngineOptions) => Promise<{ engine: Engine; problems: ContentProblem[] }>;
 }
@@ -50,15 +51,10 @@ export interface ContentWatcher {
 
 /** Starts watching `contentDir` (recursively). */
 export function watchContent(options: WatchContentOptions): ContentWatcher {
-  const {
-    contentDir,
-    dataDir,
-    onReload,
-    debounceMs = 300,
-    maxWaitMs = 3000,
-    load = loadEngineOffThread,
-  } = options;
+  const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000 } = options;
   const log = options.logger.child({ module: 'content-watch' });
+  const worker = options.load ? undefined : offThreadLoader();
+  const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
   let current = options.current;
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;
@@ -132,6 +128,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
       clearTimeout(timer);
       watcher.close();
       await running;
+      await worker?.close();
     },
   };
 }
