@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Engine } from '../search/engine.ts';
+import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { type Content, type LoadEngineOptions, logProblems } from './load.ts';
@@ -22,24 +22,39 @@ export interface OffThreadRequest {
   maxFileBytes?: number;
   /** `now` as epoch milliseconds. */
   now?: number;
+  /** The caller still holds the previous load's articles: send unchanged ones as positions. */
+  reuse: boolean;
+  /** Only load (to remember the articles for the next request); answer with the fingerprint. */
+  prime?: boolean;
 }
 
 /** What the worker loaded. */
 export interface LoadedOffThread {
-  articles: Article[];
+  /** Articles new or changed since the previous load, in order. */
+  fresh: Article[];
+  /** Per article: its position in the previous load's list, or -1 for the next of `fresh`. */
+  same: Int32Array;
   gazetteer: readonly GazetteerTopic[];
   problems: ContentProblem[];
   fingerprint: string;
   index: Uint8Array;
 }
 
-export type OffThreadReply = { id: number; loaded: LoadedOffThread } | { id: number; error: string };
+export type OffThreadReply =
+  | { id: number; loaded: LoadedOffThread }
+  | { id: number; primed: { fingerprint: string; count: number } }
+  | { id: number; error: string };
 
 export type Loaded = { engine: Engine; problems: ContentProblem[] };
 
 /** A worker that loads content on request; `close` ends it. */
 export interface OffThreadLoader {
   load(options: LoadEngineOptions): Promise<Loaded>;
+  /**
+   * Starts the worker and has it load the content `current` serves, so the first reload already
+   * sends only what changed. Never rejects (a failed prime only makes the next load send all).
+   */
+  prime(options: LoadEngineOptions, current: Engine): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,10 +71,19 @@ function workerSource(): string {
 }
 
 /** The engine over what the worker loaded; problems are logged here, where the logger is. */
-function engineOf(loaded: LoadedOffThread, options: LoadEngineOptions): Loaded {
+function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options: LoadEngineOptions): Loaded {
+  const articles: Article[] = new Array(loaded.same.length);
+  let k = 0;
+  for (let i = 0; i < loaded.same.length; i++) {
+    const at = loaded.same[i] as number;
+    const article = at >= 0 ? previous[at] : loaded.fresh[k++];
+    if (!article) throw new Error('content worker answered with articles that do not add up');
+    articles[i] = article;
+  }
+  if (k !== loaded.fresh.length) throw new Error('content worker answered with articles that do not add up');
   const matcher = new TopicMatcher(loaded.gazetteer as GazetteerTopic[]);
   const content: Content = {
-    articles: loaded.articles,
+    articles,
     topics: matcher.topics,
     matcher,
     problems: loaded.problems,
@@ -80,16 +104,19 @@ export function offThreadLoader(): OffThreadLoader {
   let worker: Worker | undefined;
   let nextId = 0;
   let queue: Promise<unknown> = Promise.resolve();
-  const waiting = new Map<number, { resolve: (l: LoadedOffThread) => void; reject: (e: Error) => void }>();
+  /** The articles of the worker's last load, as this thread holds them (undefined: none shared). */
+  let last: readonly Article[] | undefined;
+  const waiting = new Map<number, { resolve: (r: OffThreadReply) => void; reject: (e: Error) => void }>();
 
   function start(): Worker {
+    last = undefined;
     const w = new Worker(workerSource(), { eval: true });
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
       const pending = waiting.get(reply.id);
       waiting.delete(reply.id);
       if ('error' in reply) pending?.reject(new Error(reply.error));
-      else pending?.resolve(reply.loaded);
+      else pending?.resolve(reply);
     });
     const fail = (error: Error) => {
       if (worker === w) worker = undefined;
@@ -101,7 +128,10 @@ export function offThreadLoader(): OffThreadLoader {
     return w;
   }
 
-  async function loadOnce(options: LoadEngineOptions): Promise<Loaded> {
+  async function ask(
+    options: LoadEngineOptions,
+    prime: boolean,
+  ): Promise<{ reply: OffThreadReply; result?: Loaded }> {
     worker ??= start();
     const w = worker;
     const id = nextId++;
@@ -111,25 +141,53 @@ export function offThreadLoader(): OffThreadLoader {
       dataDir: options.dataDir,
       maxFileBytes: options.maxFileBytes,
       now: options.now?.getTime(),
+      reuse: last !== undefined,
+      prime,
     };
+    const previous = last;
+    // Until this answer arrives, what the worker remembers is unknown: share nothing.
+    last = undefined;
     // Held open while a load is pending, so a script awaiting it does not exit under it.
     w.ref();
     try {
-      const loaded = await new Promise<LoadedOffThread>((resolve, reject) => {
+      const reply = await new Promise<OffThreadReply>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         w.postMessage(request);
       });
-      return engineOf(loaded, options);
+      if (!('loaded' in reply)) return { reply };
+      const result = engineOf(reply.loaded, previous ?? [], options);
+      if (worker === w) last = result.engine.articles;
+      return { reply, result };
     } finally {
       w.unref();
     }
   }
 
+  function queued<T>(job: () => Promise<T>): Promise<T> {
+    const result = queue.then(job);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
   return {
     load(options) {
-      const result = queue.then(() => loadOnce(options));
-      queue = result.catch(() => undefined);
-      return result;
+      return queued(async () => {
+        const { result } = await ask(options, false);
+        if (!result) throw new Error('content worker did not answer with content');
+        return result;
+      });
+    },
+    prime(options, current) {
+      return queued(async () => {
+        const reply = (await ask(options, true).catch(() => undefined))?.reply;
+        if (reply && 'primed' in reply) {
+          const { fingerprint, count } = reply.primed;
+          const matches =
+            `${INDEX_FORMAT}-${fingerprint.slice(0, 16)}` === current.version &&
+            count === current.articles.length;
+          if (matches && worker) last = current.articles;
+        }
+      });
     },
     async close() {
       const w = worker;

@@ -55,6 +55,11 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   const log = options.logger.child({ module: 'content-watch' });
   const worker = options.load ? undefined : offThreadLoader();
   const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
+  // The worker starts now and loads what is served, so the first reload sends only what changed.
+  void worker?.prime(
+    { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
+    options.current,
+  );
   let current = options.current;
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;
