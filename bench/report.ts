@@ -82,9 +82,18 @@ export function table(results: Results): string {
       row(['process heap+buffers / RSS (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
     }
     if (size.updates) {
-      const u = size.updates;
-      row([`queries during updates p50 / p99 (ms)`, fmt(u.p50), fmt(u.p99)]);
-      row([`  re-index per new article (ms)`, fmt(u.reindexMs)]);
+      for (const [label, u] of [
+        ['worker', size.updates.offThread],
+        ['same thread', size.updates.sameThread],
+      ] as const) {
+        row([`updates, ${label}: p50 / p99 ms`, fmt(u.p50), fmt(u.p99)]);
+        row([
+          `  write→searchable med / max ms`,
+          fmt(u.updateMs),
+          fmt(u.updateMaxMs),
+          ...(u.pending ? [`${u.pending} pending`] : []),
+        ]);
+      }
     }
   }
   // How our figures grow with size, one size to the next.

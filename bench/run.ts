@@ -103,7 +103,7 @@ for (const size of sizes) {
   }
   if (!args['no-updates'] && contenders.includes('ours')) {
     log(`queries during updates at ${size}`);
-    result.updates = await measureUpdates(content, mix, quick ? 2 : big ? 3 : 5);
+    result.updates = await measureUpdates(content, SEED_DIR, mix, quick ? 3 : 10);
   }
   if (!args['no-cold']) {
     log(`cold starts at ${size}`);

@@ -318,7 +318,7 @@ function megabytes(bytes: number): string {
   return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`;
 }
 
-function logProblems(problems: readonly ContentProblem[], logger: Logger | undefined): void {
+export function logProblems(problems: readonly ContentProblem[], logger: Logger | undefined): void {
   for (const p of problems) logger?.warn(p, problemMessage(p.outcome));
 }
 
@@ -418,6 +418,8 @@ function contentCacheJson(content: Content): string {
 export async function loadEngine({ contentDir, dataDir, logger, ...options }: LoadEngineOptions): Promise<{
   engine: Engine;
   problems: ContentProblem[];
+  /** The content the engine serves (for handing it to another thread). */
+  content: Content;
 }> {
   const contentFile = dataDir ? join(dataDir, CONTENT_CACHE_FILE) : undefined;
   // The cache is read while the content directory is stated: the two overlap.
@@ -457,7 +459,7 @@ export async function loadEngine({ contentDir, dataDir, logger, ...options }: Lo
     },
     'content indexed',
   );
-  return { engine, problems: content.problems };
+  return { engine, problems: content.problems, content };
 }
 
 async function writeCache(

@@ -17,12 +17,15 @@ interface Pattern {
  */
 export class TopicMatcher {
   readonly topics: Topic[];
+  /** The gazetteer entries it was made from (to make the same matcher on another thread). */
+  readonly gazetteer: readonly GazetteerTopic[];
   private readonly byFirstTerm = new Map<string, Pattern[]>();
   private readonly exact: { topic: string; pattern: RegExp }[] = [];
   private readonly exactByTerm = new Map<string, string>();
   private readonly parents = new Map<string, string[]>();
 
   constructor(gazetteer: GazetteerTopic[]) {
+    this.gazetteer = gazetteer;
     this.topics = gazetteer.map(({ id, name, kind, aliases }) => ({ id, name, kind, aliases }));
     for (const t of gazetteer) {
       this.parents.set(t.id, t.within);

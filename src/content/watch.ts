@@ -2,13 +2,15 @@
  * Watches CONTENT_DIR so articles dropped in while the bot runs are indexed without a restart.
  * Bursts of file events (an editor saving, a copy of many files) are debounced into one reload,
  * bounded by a maximum wait; reloads never overlap; a reload that fails (a half-written file)
- * keeps the engine that is serving and is retried on the next change.
+ * keeps the engine that is serving and is retried on the next change. Content is read and indexed
+ * on a worker thread: the serving engine answers until the new one is swapped in, in one step.
  */
 import { type FSWatcher, watch } from 'node:fs';
 import type { Logger } from '../logger.ts';
 import type { Engine } from '../search/engine.ts';
 import type { ContentProblem } from './errors.ts';
-import { type LoadEngineOptions, loadEngine } from './load.ts';
+import type { LoadEngineOptions } from './load.ts';
+import { offThreadLoader } from './off-thread.ts';
 
 /** What a reload produced: the new engine and which article ids came and went. */
 export interface ContentReload {
@@ -33,7 +35,11 @@ export interface WatchContentOptions {
   debounceMs?: number;
   /** Longest a steady stream of events can delay a reload. */
   maxWaitMs?: number;
-  /** The loader; defaults to `loadEngine` (tests may count calls). */
+  /**
+   * The loader; defaults to a worker thread kept for the watcher's life (`offThreadLoader`), so
+   * queries keep being answered by the serving engine while the new one is built (tests may count
+   * calls).
+   */
   load?: (options: LoadEngineOptions) => Promise<{ engine: Engine; problems: ContentProblem[] }>;
 }
 
@@ -45,8 +51,15 @@ export interface ContentWatcher {
 
 /** Starts watching `contentDir` (recursively). */
 export function watchContent(options: WatchContentOptions): ContentWatcher {
-  const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000, load = loadEngine } = options;
+  const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000 } = options;
   const log = options.logger.child({ module: 'content-watch' });
+  const worker = options.load ? undefined : offThreadLoader();
+  const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
+  // The worker starts now and loads what is served, so the first reload sends only what changed.
+  void worker?.prime(
+    { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
+    options.current,
+  );
   let current = options.current;
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;
@@ -120,6 +133,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
       clearTimeout(timer);
       watcher.close();
       await running;
+      await worker?.close();
     },
   };
 }

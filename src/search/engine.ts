@@ -177,6 +177,19 @@ export class Engine {
   }
 
   /**
+   * An engine over an index encoded by `indexBytes()` for the same content (built on another
+   * thread): decoding is a view over the buffer, not a rebuild.
+   */
+  static fromIndexBytes(content: Content, bytes: Uint8Array): Engine {
+    return new Engine(content, PostingIndex.decode(bytes), docRefs(content.articles));
+  }
+
+  /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */
+  indexBytes(): Uint8Array {
+    return this.index.encode();
+  }
+
+  /**
    * The index for the cache in the data directory: JSON around the binary postings in base64, so
    * loading is one JSON parse of a few strings and a base64 decode, not a rebuild of objects.
    */

@@ -1,0 +1,208 @@
+/**
+ * Loading and indexing content on a worker thread, so a bot that is serving keeps answering while
+ * the archive is read and indexed again (seconds at 100,000 articles). Only the hand-over runs on
+ * the calling thread: receiving the articles and wrapping the transferred index in an engine.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { Engine, INDEX_FORMAT } from '../search/engine.ts';
+import type { Article } from '../types.ts';
+import type { ContentProblem } from './errors.ts';
+import { type Content, type LoadEngineOptions, logProblems } from './load.ts';
+import type { GazetteerTopic } from './metadata.ts';
+import { TopicMatcher } from './topics.ts';
+
+/** What the worker is asked to load (no logger: it cannot cross threads). */
+export interface OffThreadRequest {
+  id: number;
+  contentDir: string;
+  dataDir?: string;
+  maxFileBytes?: number;
+  /** `now` as epoch milliseconds. */
+  now?: number;
+  /** The caller still holds the previous load's articles: send unchanged ones as positions. */
+  reuse: boolean;
+  /** Only load (to remember the articles for the next request); answer with the fingerprint. */
+  prime?: boolean;
+}
+
+/** What the worker loaded. */
+export interface LoadedOffThread {
+  /** Articles new or changed since the previous load, in order. */
+  fresh: Article[];
+  /** Per article: its position in the previous load's list, or -1 for the next of `fresh`. */
+  same: Int32Array;
+  gazetteer: readonly GazetteerTopic[];
+  problems: ContentProblem[];
+  fingerprint: string;
+  index: Uint8Array;
+}
+
+export type OffThreadReply =
+  | { id: number; loaded: LoadedOffThread }
+  | { id: number; primed: { fingerprint: string; count: number } }
+  | { id: number; error: string };
+
+export type Loaded = { engine: Engine; problems: ContentProblem[] };
+
+/** A worker that loads content on request; `close` ends it. */
+export interface OffThreadLoader {
+  load(options: LoadEngineOptions): Promise<Loaded>;
+  /**
+   * Starts the worker and has it load the content `current` serves, so the first reload already
+   * sends only what changed. Never rejects (a failed prime only makes the next load send all).
+   */
+  prime(options: LoadEngineOptions, current: Engine): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ENTRY = new URL('./load-thread.ts', import.meta.url).href;
+
+/**
+ * The worker runs TypeScript sources as the bot does: the tsx loader is registered in the worker
+ * before the entry is imported (workers do not inherit a loader registered through its API).
+ */
+function workerSource(): string {
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY)}); });`;
+}
+
+/** The engine over what the worker loaded; problems are logged here, where the logger is. */
+function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options: LoadEngineOptions): Loaded {
+  const articles: Article[] = new Array(loaded.same.length);
+  let k = 0;
+  for (let i = 0; i < loaded.same.length; i++) {
+    const at = loaded.same[i] as number;
+    const article = at >= 0 ? previous[at] : loaded.fresh[k++];
+    if (!article) throw new Error('content worker answered with articles that do not add up');
+    articles[i] = article;
+  }
+  if (k !== loaded.fresh.length) throw new Error('content worker answered with articles that do not add up');
+  const matcher = new TopicMatcher(loaded.gazetteer as GazetteerTopic[]);
+  const content: Content = {
+    articles,
+    topics: matcher.topics,
+    matcher,
+    problems: loaded.problems,
+    fingerprint: loaded.fingerprint,
+  };
+  logProblems(content.problems, options.logger);
+  return { engine: Engine.fromIndexBytes(content, loaded.index), problems: content.problems };
+}
+
+/**
+ * A loader whose `load` is `loadEngine` on a worker thread: the same content, caches and index,
+ * with the calling thread free while files are read, parsed and indexed. The worker starts on the
+ * first load and stays for the next ones (it does not keep the process alive while idle); loads
+ * run one at a time. A load rejects with the worker's error (a broken gazetteer, an unreadable
+ * directory); a worker that dies is replaced on the next load.
+ */
+export function offThreadLoader(): OffThreadLoader {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  /** The articles of the worker's last load, as this thread holds them (undefined: none shared). */
+  let last: readonly Article[] | undefined;
+  const waiting = new Map<number, { resolve: (r: OffThreadReply) => void; reject: (e: Error) => void }>();
+
+  function start(): Worker {
+    last = undefined;
+    const w = new Worker(workerSource(), { eval: true });
+    w.unref();
+    w.on('message', (reply: OffThreadReply) => {
+      const pending = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      if ('error' in reply) pending?.reject(new Error(reply.error));
+      else pending?.resolve(reply);
+    });
+    const fail = (error: Error) => {
+      if (worker === w) worker = undefined;
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => fail(new Error(`content worker exited with code ${code}`)));
+    return w;
+  }
+
+  async function ask(
+    options: LoadEngineOptions,
+    prime: boolean,
+  ): Promise<{ reply: OffThreadReply; result?: Loaded }> {
+    worker ??= start();
+    const w = worker;
+    const id = nextId++;
+    const request: OffThreadRequest = {
+      id,
+      contentDir: options.contentDir,
+      dataDir: options.dataDir,
+      maxFileBytes: options.maxFileBytes,
+      now: options.now?.getTime(),
+      reuse: last !== undefined,
+      prime,
+    };
+    const previous = last;
+    // Until this answer arrives, what the worker remembers is unknown: share nothing.
+    last = undefined;
+    // Held open while a load is pending, so a script awaiting it does not exit under it.
+    w.ref();
+    try {
+      const reply = await new Promise<OffThreadReply>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        w.postMessage(request);
+      });
+      if (!('loaded' in reply)) return { reply };
+      const result = engineOf(reply.loaded, previous ?? [], options);
+      if (worker === w) last = result.engine.articles;
+      return { reply, result };
+    } finally {
+      w.unref();
+    }
+  }
+
+  function queued<T>(job: () => Promise<T>): Promise<T> {
+    const result = queue.then(job);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  return {
+    load(options) {
+      return queued(async () => {
+        const { result } = await ask(options, false);
+        if (!result) throw new Error('content worker did not answer with content');
+        return result;
+      });
+    },
+    prime(options, current) {
+      return queued(async () => {
+        const reply = (await ask(options, true).catch(() => undefined))?.reply;
+        if (reply && 'primed' in reply) {
+          const { fingerprint, count } = reply.primed;
+          const matches =
+            `${INDEX_FORMAT}-${fingerprint.slice(0, 16)}` === current.version &&
+            count === current.articles.length;
+          if (matches && worker) last = current.articles;
+        }
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      await w?.terminate();
+    },
+  };
+}
+
+/** One load on a worker thread of its own, ended afterwards (see `offThreadLoader`). */
+export async function loadEngineOffThread(options: LoadEngineOptions): Promise<Loaded> {
+  const loader = offThreadLoader();
+  try {
+    return await loader.load(options);
+  } finally {
+    await loader.close();
+  }
+}

@@ -1,0 +1,204 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GAZETTEER_FILE, loadContent, loadEngine } from '../../src/content/load.ts';
+import { loadEngineOffThread, offThreadLoader } from '../../src/content/off-thread.ts';
+import { type ContentReload, type ContentWatcher, watchContent } from '../../src/content/watch.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { Engine } from '../../src/search/engine.ts';
+
+const CONTENT = path.resolve(import.meta.dirname, '../../content');
+
+const QUERIES = [
+  'mexico strike',
+  'teachers',
+  'oaxaca teachers march',
+  'huelga de maestros',
+  'revolu',
+  'zapatistas chiapas',
+  'what happened in atenco',
+  'live report',
+];
+
+const markdown = (
+  id: string,
+  title: string,
+  body = 'Strikes spread across Mexico as teachers march in Oaxaca.',
+) =>
+  `---\nid: ${id}\ntitle: ${title}\ndate: 2026-11-20\nurl: https://example.org/${id}\ntopics: [mexico]\n---\n\n${body}\n`;
+
+/** Everything a user sees of an answer: ids, scores, strictness, and the counts. */
+function answers(engine: Engine) {
+  return QUERIES.flatMap((q) => [
+    engine.search(q, { limit: 20 }),
+    engine.search(q, { limit: 20, language: 'es' }),
+    engine.latest(q, { limit: 20 }),
+    engine.brief(q, { limit: 20 }),
+  ]).map((page) => ({
+    total: page.total,
+    hits: page.hits.map((h) => [h.article.id, h.score, h.strict, h.passage ?? -1]),
+    unmatched: page.unmatched,
+  }));
+}
+
+describe('loading content on a worker thread', () => {
+  let dir: string;
+  let contentDir: string;
+  let dataDir: string;
+  let watcher: ContentWatcher | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'briefings-offthread-'));
+    contentDir = path.join(dir, 'content');
+    dataDir = path.join(dir, 'data');
+    cpSync(CONTENT, contentDir, { recursive: true });
+  });
+  afterEach(async () => {
+    await watcher?.close();
+    watcher = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same engine and answers as a full build on this thread, after adding articles', async () => {
+    for (let i = 0; i < 12; i++)
+      writeFileSync(
+        path.join(contentDir, `live-${i}.md`),
+        markdown(
+          `live-${i}`,
+          `Live report ${i}`,
+          `Live report ${i}: teachers march in Oaxaca, strike day ${i}.`,
+        ),
+      );
+    const off = await loadEngineOffThread({ contentDir, dataDir });
+    const full = Engine.build(await loadContent(contentDir));
+    expect(off.engine.version).toBe(full.version);
+    expect(off.engine.articles).toEqual(full.articles);
+    expect(off.engine.topics()).toEqual(full.topics());
+    expect(answers(off.engine)).toEqual(answers(full));
+    expect(off.engine.search('live report', { limit: 20 }).hits.map((h) => h.article.id)).toContain(
+      'live-11',
+    );
+  });
+
+  it('writes the same caches loadEngine reads back, and reports problems', async () => {
+    writeFileSync(path.join(contentDir, 'broken.md'), '---\ntitle: no date, no url\n---\n\nText.\n');
+    const off = await loadEngineOffThread({ contentDir, dataDir });
+    expect(off.problems.some((p) => p.file === 'broken.md' && p.outcome === 'file skipped')).toBe(true);
+    expect(existsSync(path.join(dataDir, 'content.json'))).toBe(true);
+    expect(existsSync(path.join(dataDir, `index-${off.engine.version}.json`))).toBe(true);
+    // A restart reads those caches: same articles, same answers, same problems.
+    const again = await loadEngine({ contentDir, dataDir });
+    expect(again.engine.articles).toEqual(off.engine.articles);
+    expect(answers(again.engine)).toEqual(answers(off.engine));
+    expect(again.problems.map((p) => p.file)).toEqual(off.problems.map((p) => p.file));
+  });
+
+  it("rejects with the worker's error when the content cannot load", async () => {
+    unlinkSync(path.join(contentDir, GAZETTEER_FILE));
+    await expect(loadEngineOffThread({ contentDir })).rejects.toThrow(/gazetteer\.yaml/);
+  });
+
+  it('keeps one worker across loads, and survives a load that fails', async () => {
+    const loader = offThreadLoader();
+    try {
+      const first = await loader.load({ contentDir, dataDir });
+      writeFileSync(path.join(contentDir, 'second.md'), markdown('second', 'Second load'));
+      const second = await loader.load({ contentDir, dataDir });
+      expect(second.engine.size).toBe(first.engine.size + 1);
+      expect(second.engine.article('second')?.title).toBe('Second load');
+      // Unchanged articles are not sent again: the second engine shares the first one's records.
+      const kept = first.engine.articles[0];
+      expect(second.engine.article(kept?.id ?? '')).toBe(kept);
+      const gazetteer = readFileSync(path.join(contentDir, GAZETTEER_FILE));
+      unlinkSync(path.join(contentDir, GAZETTEER_FILE));
+      await expect(loader.load({ contentDir })).rejects.toThrow(/gazetteer\.yaml/);
+      writeFileSync(path.join(contentDir, GAZETTEER_FILE), gazetteer);
+      // Two loads asked at once run one after the other, each answered.
+      const [a, b] = await Promise.all([loader.load({ contentDir }), loader.load({ contentDir, dataDir })]);
+      expect(a.engine.version).toBe(second.engine.version);
+      expect(answers(b.engine)).toEqual(answers(second.engine));
+    } finally {
+      await loader.close();
+    }
+  });
+
+  it('reflects added, edited and removed files through the watcher, reporting each new id once', async () => {
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    const reloads: ContentReload[] = [];
+    watcher = watchContent({
+      contentDir,
+      dataDir,
+      logger: silentLogger,
+      current: engine,
+      // Reloads are asked for explicitly here; the next test goes through file events.
+      debounceMs: 60_000,
+      onReload: (r) => {
+        reloads.push(r);
+      },
+    });
+    writeFileSync(path.join(contentDir, 'edit-me.md'), markdown('edit-me', 'Teachers strike again'));
+    writeFileSync(path.join(contentDir, 'remove-me.md'), markdown('remove-me', 'A short-lived report'));
+    const first = await watcher.reload();
+    expect(first?.added.sort()).toEqual(['edit-me', 'remove-me']);
+
+    writeFileSync(
+      path.join(contentDir, 'edit-me.md'),
+      markdown('edit-me', 'Nurses walk out in Puebla', 'Nurses walked out of hospitals in Puebla.'),
+    );
+    unlinkSync(path.join(contentDir, 'remove-me.md'));
+    const second = await watcher.reload();
+    expect(second?.added).toEqual([]);
+    expect(second?.removed).toEqual(['remove-me']);
+    const current = second?.engine as Engine;
+    expect(current.article('remove-me')).toBeUndefined();
+    expect(current.article('edit-me')?.title).toBe('Nurses walk out in Puebla');
+    expect(current.search('nurses puebla').hits[0]?.article.id).toBe('edit-me');
+    expect(current.search('short-lived').hits.map((h) => h.article.id)).not.toContain('remove-me');
+    // Same answers as a full build of what is on disk now.
+    expect(answers(current)).toEqual(answers(Engine.build(await loadContent(contentDir))));
+
+    // Nothing changed: no reload reported, so no alert sees an article twice.
+    expect(await watcher.reload()).toBeUndefined();
+    const addedIds = reloads.flatMap((r) => r.added);
+    expect(addedIds.filter((id) => id === 'edit-me')).toHaveLength(1);
+    expect(new Set(addedIds).size).toBe(addedIds.length);
+
+    // The content cache on disk matches the files: a restart serves the edited article.
+    const restarted = await loadEngine({ contentDir, dataDir });
+    expect(restarted.engine.version).toBe(current.version);
+    expect(restarted.engine.article('edit-me')?.title).toBe('Nurses walk out in Puebla');
+    expect(
+      JSON.parse(readFileSync(path.join(dataDir, 'content.json'), 'latin1').split('\n')[1] as string)
+        .fingerprint,
+    ).toBe((await loadContent(contentDir)).fingerprint);
+  });
+
+  it('keeps answering on this thread while a reload runs, and reloads on file events', async () => {
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    let swapped = false;
+    const reloads: ContentReload[] = [];
+    watcher = watchContent({
+      contentDir,
+      dataDir,
+      logger: silentLogger,
+      current: engine,
+      debounceMs: 100,
+      onReload: (r) => {
+        reloads.push(r);
+        swapped = true;
+      },
+    });
+    writeFileSync(path.join(contentDir, 'late.md'), markdown('late', 'Late news'));
+    // The event loop turns while the worker loads: timers fire and queries are answered.
+    let turns = 0;
+    while (!swapped) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(engine.search('teachers').total).toBeGreaterThan(0);
+      turns++;
+      if (turns > 4000) throw new Error('reload did not finish');
+    }
+    expect(reloads.map((r) => r.added)).toEqual([['late']]);
+    expect(reloads[0]?.engine.article('late')?.title).toBe('Late news');
+    expect(turns).toBeGreaterThan(1);
+  });
+});
