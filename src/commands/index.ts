@@ -287,14 +287,12 @@ export function createBriefings(
         return {
           kind: 'topics',
           title: t.topicsTitle,
-          topics: engine
-            .topics()
-            .map((topic) => ({
-              id: topic.id,
-              name: topicName(topic, language),
-              kind: topic.kind,
-              count: topic.count,
-            })),
+          topics: engine.topics().map((topic) => ({
+            id: topic.id,
+            name: topicName(topic, language),
+            kind: topic.kind,
+            count: topic.count,
+          })),
         };
       case 'article':
         return articleReply(command.id, ctx);
