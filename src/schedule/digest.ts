@@ -13,7 +13,7 @@ export interface DigestSource {
   /** Every article id in the current index, to notice additions. */
   articleIds(): string[];
   /** The topic a user typed, canonicalised; undefined when no topic by that name exists. */
-  resolveTopic(text: string): { id: string; name: string } | undefined;
+  resolveTopic(text: string): { id: string; name: string; nameEs?: string } | undefined;
   /**
    * Every clearly relevant article for a topic id or a free query, newest first. With a
    * `language`, a story present in both languages appears once, in that language.

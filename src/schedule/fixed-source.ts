@@ -27,7 +27,9 @@ export function fixedDigestSource(articles: readonly Article[], topics: readonly
     articleIds: () => sorted.map((a) => a.id),
     resolveTopic(text) {
       const topic = byName(text);
-      return topic ? { id: topic.id, name: topic.name } : undefined;
+      return topic
+        ? { id: topic.id, name: topic.name, ...(topic.nameEs ? { nameEs: topic.nameEs } : {}) }
+        : undefined;
     },
     matching(topicOrQuery, language) {
       const topic = byName(topicOrQuery);

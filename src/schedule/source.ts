@@ -26,7 +26,9 @@ export function engineDigestSource(current: () => Engine): DigestSource {
     articleIds: () => current().articles.map((a) => a.id),
     resolveTopic(text) {
       const topic = current().resolveTopic(text);
-      return topic ? { id: topic.id, name: topic.name } : undefined;
+      return topic
+        ? { id: topic.id, name: topic.name, ...(topic.nameEs ? { nameEs: topic.nameEs } : {}) }
+        : undefined;
     },
     matching: (topicOrQuery, language) =>
       current().matching(topicOrQuery, language === 'en' || language === 'es' ? language : undefined),
