@@ -52,7 +52,8 @@ export interface Briefings {
   complete(prefix: string, limit?: number, ctx?: RequestContext): { label: string; value: string }[];
   /** Inline search (`@bot query`): empty text lists the latest. `next` is the next offset in decimal. */
   inline(query: string, offset: number, ctx?: RequestContext): Promise<CardsReply>;
-  helpCommands(): CommandHelp[];
+  /** The commands there are; with a locale, described in its language (English otherwise). */
+  helpCommands(locale?: string): CommandHelp[];
   /** Swaps in a re-indexed engine (content changed); in-flight requests finish on the old one. */
   setEngine(engine: Engine): void;
   readonly engine: Engine;
@@ -251,8 +252,12 @@ export function createBriefings(
     examples: EXAMPLES,
   });
 
-  const helpCommands = () =>
-    options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
+  const helpCommands = (locale?: string): CommandHelp[] => {
+    const commands = options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
+    if (locale === undefined) return commands;
+    const t = messagesFor(languageOfLocale(locale));
+    return commands.map((c) => ({ ...c, description: t.describe(c) }));
+  };
 
   const articleReply = (rawId: string, ctx: RequestContext): Reply => {
     const { t, language } = settings(ctx);
