@@ -26,7 +26,7 @@ import {
   validateCadence,
 } from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { DigestSource } from './digest.ts';
+import { type DigestSource, localLabel } from './digest.ts';
 import { type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 import {
   parseLanguage,
@@ -138,21 +138,9 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
   } = options;
   const log = logger.child({ module: 'subscriptions' });
 
-  /**
-   * A subscription's topics named in `language`, in the order they were typed. The stored label is
-   * English (logs, the CLI); each topic in it is renamed, and a free query stays as typed.
-   */
-  function labelOf(sub: Pick<Subscription, 'topicLabel'>, language: string | undefined): string {
-    if (language !== 'es') return sub.topicLabel;
-    const content = source();
-    return sub.topicLabel
-      .split(', ')
-      .map((part) => {
-        const topic = content.resolveTopic(part);
-        return topic ? topicName(topic, language) : part;
-      })
-      .join(', ');
-  }
+  /** A subscription's topics named in `language`, in the order they were typed. */
+  const labelOf = (sub: Pick<Subscription, 'topicLabel'>, language: string | undefined) =>
+    localLabel(source(), sub.topicLabel, language);
 
   function describe(sub: Subscription, s: Say, withNext = true): string {
     const { m } = s;

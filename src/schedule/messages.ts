@@ -74,6 +74,13 @@ export interface SubscriptionMessages {
   pausedResumeFirst(name: string): string;
   removed(name: string): string;
   notASubscriptionCommand(kind: string): string;
+  // Scheduled posts (digests and alerts).
+  alertTitle(label: string): string;
+  digestTitle(label: string): string;
+  latestTitle(label: string): string;
+  moreNotShown(more: number, label: string): string;
+  articles(n: number): string;
+  alsoAbout(themes: readonly string[]): string;
   // Schedules.
   daily(time: string): string;
   weekly(day: Weekday, time: string): string;
@@ -167,6 +174,12 @@ const en: SubscriptionMessages = {
   pausedResumeFirst: (name) => `${name} is paused; resume it first.`,
   removed: (name) => `Unsubscribed ${name}.`,
   notASubscriptionCommand: (kind) => `Not a subscription command: ${kind}`,
+  alertTitle: (label) => `New on ${label}`,
+  digestTitle: (label) => `Briefing: ${label}`,
+  latestTitle: (label) => `Latest on ${label} (nothing new since the last briefing)`,
+  moreNotShown: (more, label) => `${more} more not shown here; ask for /latest ${label} to see them.`,
+  articles: (n) => `${n} ${n === 1 ? 'article' : 'articles'}`,
+  alsoAbout: (themes) => ` Also about: ${themes.join(', ')}.`,
   daily: (time) => `every day at ${time}`,
   weekly: (day, time) => `every ${capitalised(day)} at ${time}`,
   cron: (expression) => `on the schedule "${expression}"`,
@@ -265,6 +278,12 @@ const es: SubscriptionMessages = {
   pausedResumeFirst: (name) => `${name} está en pausa; reanúdala primero.`,
   removed: (name) => `Suscripción cancelada: ${name}.`,
   notASubscriptionCommand: (kind) => `No es un comando de suscripción: ${kind}`,
+  alertTitle: (label) => `Nuevo sobre ${label}`,
+  digestTitle: (label) => `Resumen: ${label}`,
+  latestTitle: (label) => `Lo último sobre ${label} (nada nuevo desde el último resumen)`,
+  moreNotShown: (more, label) => `${more} más que no se muestran aquí; pide /latest ${label} para verlos.`,
+  articles: (n) => `${n} ${n === 1 ? 'artículo' : 'artículos'}`,
+  alsoAbout: (themes) => ` También sobre: ${themes.join(', ')}.`,
   daily: (time) => `cada día a las ${time}`,
   weekly: (day, time) => `cada ${DAYS_ES[day]} a las ${time}`,
   cron: (expression) => `según el horario "${expression}"`,

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Briefings, CardsReply, NoticeReply, TopicsReply } from '../../src/commands/index.ts';
 import { createBriefings } from '../../src/commands/index.ts';
 import { loadEngine } from '../../src/content/load.ts';
+import { buildScheduledPost, ITEMS_PER_POST } from '../../src/schedule/digest.ts';
+import { engineDigestSource } from '../../src/schedule/source.ts';
 import type { Engine } from '../../src/search/engine.ts';
 import { type Topic, topicName } from '../../src/types.ts';
 
@@ -101,5 +103,47 @@ describe('topic names in the user’s language', () => {
     const reply = (await briefings.run('/latest estados unidos', es)) as CardsReply;
     expect(reply.title).toBe('Lo último sobre Estados Unidos');
     expect(engine.resolveTopic('Huelgas')?.id).toBe('general-strike');
+  });
+});
+
+describe('scheduled posts in the subscription’s language', () => {
+  const post = (kind: 'digest' | 'alert' | 'latest', language?: string) => {
+    const source = engineDigestSource(() => engine);
+    const articles = source.matching('mexico', language);
+    expect(articles.length).toBeGreaterThan(ITEMS_PER_POST);
+    return buildScheduledPost(source, {
+      kind,
+      topic: 'general-strike,mexico',
+      topicLabel: 'Mexico, Strikes',
+      articles,
+      ...(language ? { language } : {}),
+    });
+  };
+
+  it('words a Spanish digest, alert and latest post in Spanish with Spanish topic names', () => {
+    const digest = post('digest', 'es');
+    expect(digest.title).toBe('Resumen: México, Huelgas');
+    expect(digest.overview).toMatch(/^\d+ artículos, .+ – .+\.( También sobre: .+\.)?$/);
+    expect(digest.notice).toMatch(
+      /^\d+ más que no se muestran aquí; pide \/latest México, Huelgas para verlos\.$/,
+    );
+    expect(digest.items.some((c) => c.topics.includes('México'))).toBe(true);
+    expect(englishNamesIn(shown(digest))).toEqual([]);
+    expect(shown(digest).join('\n')).not.toMatch(/\b(Briefing|Also about|more not shown|articles)\b/);
+    expect(post('alert', 'es').title).toBe('Nuevo sobre México, Huelgas');
+    expect(post('latest', 'es').title).toBe(
+      'Lo último sobre México, Huelgas (nada nuevo desde el último resumen)',
+    );
+  });
+
+  it('keeps posts of subscriptions without a language, or in English, in English', () => {
+    for (const language of [undefined, 'en']) {
+      const digest = post('digest', language);
+      expect(digest.title).toBe('Briefing: Mexico, Strikes');
+      expect(digest.overview).toMatch(/^\d+ articles, /);
+      expect(digest.notice).toMatch(/more not shown here; ask for \/latest Mexico, Strikes/);
+      const text = shown(digest).join('\n');
+      expect(translated.map((t) => t.nameEs as string).filter((name) => text.includes(name))).toEqual([]);
+    }
   });
 });
