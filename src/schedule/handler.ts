@@ -27,7 +27,7 @@ import {
 } from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DigestSource, localLabel } from './digest.ts';
-import { type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
+import { PAUSED_BY_ADMIN, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 import {
   parseLanguage,
   parseScheduleOption,
@@ -150,7 +150,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const ping = sub.mentionRoleId ? m.pinging(`<@&${sub.mentionRoleId}>`) : '';
     const state =
       sub.status === 'paused'
-        ? m.pausedBecause(sub.pausedReason)
+        ? m.pausedBecause(sub.pausedReason === PAUSED_BY_ADMIN ? m.pausedByAdmin : sub.pausedReason)
         : withNext && sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts'
           ? m.nextPost(formatInZone(sub.nextRunAt, sub.timezone, m))
           : '';
@@ -387,7 +387,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     switch (action) {
       case 'pause':
         if (sub.status === 'paused') return list(chat, s, m.alreadyPaused(name));
-        await store.pauseSubscription(sub.id, 'paused by an administrator', now);
+        await store.pauseSubscription(sub.id, PAUSED_BY_ADMIN, now);
         log.info({ subscription: sub.id, by: chat.userId }, 'subscription paused by hand');
         return list(chat, s, m.paused(name));
       case 'resume': {

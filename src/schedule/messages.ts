@@ -40,6 +40,8 @@ export interface SubscriptionMessages {
   onlyInLanguage(name: string): string;
   pinging(role: string): string;
   pausedBecause(reason: string | undefined): string;
+  /** The reason shown for a subscription paused with its button. */
+  pausedByAdmin: string;
   nextPost(when: string): string;
   inChat(title: string): string;
   subscriptionsOf(where: string, lines: readonly string[]): string;
@@ -106,6 +108,9 @@ export interface SubscriptionMessages {
   tooOften(minutes: number): string;
 }
 
+/** The reason stored for a subscription paused with its button (the store keeps it in English). */
+export const PAUSED_BY_ADMIN = 'paused by an administrator';
+
 const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
 const CRON_HELP =
   'A cron schedule has 5 fields: minute hour day-of-month month day-of-week, e.g. cron 30 8 * * 1-5';
@@ -136,6 +141,7 @@ const en: SubscriptionMessages = {
   onlyInLanguage: (name) => `in ${name} only`,
   pinging: (role) => `, pinging ${role}`,
   pausedBecause: (reason) => ` — paused: ${reason ?? 'unknown reason'}`,
+  pausedByAdmin: PAUSED_BY_ADMIN,
   nextPost: (when) => `, next ${when}`,
   inChat: (title) => ` — in ${title}`,
   subscriptionsOf: (where, lines) => `Subscriptions of ${where}:\n${lines.join('\n')}`,
@@ -238,6 +244,7 @@ const es: SubscriptionMessages = {
   onlyInLanguage: (name) => `solo en ${name}`,
   pinging: (role) => `, avisando a ${role}`,
   pausedBecause: (reason) => ` — en pausa: ${reason ?? 'motivo desconocido'}`,
+  pausedByAdmin: 'pausada por un administrador',
   nextPost: (when) => `, próxima ${when}`,
   inChat: (title) => ` — en ${title}`,
   subscriptionsOf: (where, lines) => `Suscripciones de ${where}:\n${lines.join('\n')}`,

@@ -130,6 +130,12 @@ describe('the subscription dialogue in Spanish', () => {
 
     const paused = await say({ kind: 'manage', action: 'pause', id: 1 }, 'es');
     expect(paused.message).toMatch(/^#1 Perú, Huelgas en pausa: /);
+    expect(paused.message).toContain(
+      '#1 Perú, Huelgas: cada lunes a las 09:30 (Europe/Madrid) — en pausa: pausada por un administrador',
+    );
+    expect(paused.message).not.toMatch(ENGLISH_CHROME);
+    const resumed = await say({ kind: 'manage', action: 'resume', id: 1 }, 'es');
+    expect(resumed.message).toMatch(/^#1 Perú, Huelgas reanudada\.\n\nSuscripciones de este chat:/);
 
     const gone = await say({ kind: 'unsubscribe', args: 'Perú, Huelgas' }, 'es');
     expect(gone.message).toBe(
