@@ -51,7 +51,14 @@ export interface Article {
 export interface Topic {
   id: string;
   name: string;
+  /** The name in Spanish where it differs ("Perú", "Huelgas"); `name` otherwise. */
+  nameEs?: string;
   kind: 'country' | 'place' | 'person' | 'organisation' | 'movement' | 'theme';
   /** Other names, demonyms and spellings in English and Spanish (accents optional). */
   aliases: string[];
+}
+
+/** A topic's display name in an interface language: Spanish where the gazetteer has one. */
+export function topicName(topic: Pick<Topic, 'name' | 'nameEs'>, language: string | undefined): string {
+  return language === 'es' && topic.nameEs ? topic.nameEs : topic.name;
 }

@@ -3,7 +3,7 @@ import type { Hit } from '../search/engine.ts';
 import type { TopicIndex } from '../search/topic-index.ts';
 import { stem, words } from '../text/analyze.ts';
 import { bestSentences, summarize } from '../text/summary.ts';
-import type { Article } from '../types.ts';
+import { type Article, topicName } from '../types.ts';
 import type { ArticleView, Card } from './reply.ts';
 
 /** Default and bounds for summary length, in characters. */
@@ -12,9 +12,12 @@ export const SUMMARY_LENGTH = { default: 280, min: 60, max: 1000 };
 /** How many topic names a card lists. */
 const CARD_TOPICS = 4;
 
-function topicNames(article: Article, topics: TopicIndex): string[] {
+function topicNames(article: Article, topics: TopicIndex, language: string): string[] {
   return article.topics
-    .map((id) => topics.get(id)?.name)
+    .map((id) => {
+      const topic = topics.get(id);
+      return topic && topicName(topic, language);
+    })
     .filter((n): n is string => n !== undefined)
     .slice(0, CARD_TOPICS);
 }
@@ -41,7 +44,7 @@ export function toCard(
     dateSource: article.dateSource,
     dateLabel: dateLabel(article.publishedAt, article.dateSource, uiLanguage),
     language: article.language,
-    topics: topicNames(article, topics),
+    topics: topicNames(article, topics, uiLanguage),
     source: article.source,
     ...(article.twinOf ? { twinId: article.twinOf } : {}),
   };

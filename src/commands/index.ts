@@ -3,7 +3,7 @@ import type { Briefing, Engine, Hit, LatestPage, QueryOptions } from '../search/
 import { typedWords } from '../text/analyze.ts';
 import { detectLanguage, languageOfLocale } from '../text/language.ts';
 import { squash, stripControl } from '../text/normalize.ts';
-import type { Article } from '../types.ts';
+import { type Article, topicName } from '../types.ts';
 import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
 import { Cursors, MAX_OFFSET } from './cursor.ts';
@@ -52,7 +52,8 @@ export interface Briefings {
   complete(prefix: string, limit?: number, ctx?: RequestContext): { label: string; value: string }[];
   /** Inline search (`@bot query`): empty text lists the latest. `next` is the next offset in decimal. */
   inline(query: string, offset: number, ctx?: RequestContext): Promise<CardsReply>;
-  helpCommands(): CommandHelp[];
+  /** The commands there are; with a locale, described in its language (English otherwise). */
+  helpCommands(locale?: string): CommandHelp[];
   /** Swaps in a re-indexed engine (content changed); in-flight requests finish on the old one. */
   setEngine(engine: Engine): void;
   readonly engine: Engine;
@@ -154,7 +155,7 @@ export function createBriefings(
         ? h.said.unmatched(h.unmatched)
         : undefined;
 
-  const notFound = (query: string, t: Messages, h?: Honesty): NoticeReply => {
+  const notFound = (query: string, t: Messages, language: string | undefined, h?: Honesty): NoticeReply => {
     const near = h?.nothingToSearch ? [] : engine.nearestTopics(query);
     const topics = near.length ? near : engine.topics().slice(0, 3);
     const line = missingLine(h, query);
@@ -167,7 +168,7 @@ export function createBriefings(
       kind: 'notice',
       tone: 'info',
       message,
-      suggestions: topics.map((t) => ({ label: t.name, command: `/latest ${t.id}` })),
+      suggestions: topics.map((t) => ({ label: topicName(t, language), command: `/latest ${t.id}` })),
       ...(h ? { unmatched: h.unmatched } : {}),
     };
   };
@@ -178,7 +179,7 @@ export function createBriefings(
     let notice: string | undefined;
     const corrected = command !== 'search' && query ? engine.correctTopic(query) : undefined;
     if (corrected) {
-      notice = t.corrected(corrected.name, query);
+      notice = t.corrected(topicName(corrected, language), query);
       query = corrected.id;
     }
     const opts: QueryOptions = { offset, limit, language };
@@ -202,7 +203,7 @@ export function createBriefings(
     } else {
       const page: LatestPage & Partial<Briefing> =
         command === 'brief' ? engine.brief(query, opts) : engine.latest(query, opts);
-      const subject = page.topic?.name ?? (query ? t.quote(query) : undefined);
+      const subject = page.topic ? topicName(page.topic, language) : query ? t.quote(query) : undefined;
       reply = {
         kind: 'cards',
         command,
@@ -223,10 +224,10 @@ export function createBriefings(
           page.total,
           range && label(range.from),
           range && label(range.to),
-          page.themes.map((theme) => theme.name),
+          page.themes.map((theme) => topicName(theme, language)),
         );
         reply.suggestions = page.themes.map((theme) => ({
-          label: theme.name,
+          label: topicName(theme, language),
           command: `/brief ${theme.id}`,
         }));
       }
@@ -235,7 +236,9 @@ export function createBriefings(
     if (notice || line) reply.notice = [notice, line].filter(Boolean).join(' ');
     // A page past the end (an old button after content changed, or a forged cursor) says so.
     if (reply.items.length === 0)
-      return offset > 0 ? { kind: 'notice', tone: 'info', message: t.noMore } : notFound(query, t, honest);
+      return offset > 0
+        ? { kind: 'notice', tone: 'info', message: t.noMore }
+        : notFound(query, t, language, honest);
     if (offset + reply.items.length < reply.total)
       reply.next = cursors.encode({ command, query, offset: offset + reply.items.length });
     return reply;
@@ -249,8 +252,12 @@ export function createBriefings(
     examples: EXAMPLES,
   });
 
-  const helpCommands = () =>
-    options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
+  const helpCommands = (locale?: string): CommandHelp[] => {
+    const commands = options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
+    if (locale === undefined) return commands;
+    const t = messagesFor(languageOfLocale(locale));
+    return commands.map((c) => ({ ...c, description: t.describe(c) }));
+  };
 
   const articleReply = (rawId: string, ctx: RequestContext): Reply => {
     const { t, language } = settings(ctx);
@@ -266,7 +273,7 @@ export function createBriefings(
   };
 
   const dispatch = async (command: Command, ctx: RequestContext): Promise<Reply> => {
-    const { t } = settings(ctx);
+    const { t, language } = settings(ctx);
     switch (command.kind) {
       case 'latest':
         return list('latest', command.topic, 0, ctx);
@@ -285,7 +292,12 @@ export function createBriefings(
         return {
           kind: 'topics',
           title: t.topicsTitle,
-          topics: engine.topics().map(({ id, name, kind, count }) => ({ id, name, kind, count })),
+          topics: engine.topics().map((topic) => ({
+            id: topic.id,
+            name: topicName(topic, language),
+            kind: topic.kind,
+            count: topic.count,
+          })),
         };
       case 'article':
         return articleReply(command.id, ctx);
@@ -349,12 +361,12 @@ export function createBriefings(
       const startedAt = performance.now();
       const clean = squash(stripControl(prefix)).slice(0, 100);
       const max = clamp(limit, 1, 25, 25);
-      const choices = engine.suggest(clean, max).map(({ label, value, kind }) => ({
+      const language = settings(ctx).language;
+      const choices = engine.suggest(clean, max, language).map(({ label, value, kind }) => ({
         label: label.slice(0, 100),
         value: kind === 'article' ? label.slice(0, 100) : value,
       }));
       // A word nobody wrote about is said first; choosing that line still runs what was typed.
-      const language = settings(ctx).language;
       const page = clean ? typing(prefix, engine.search(clean, { limit: 1, language })) : undefined;
       const line = page && missingLine(honesty(clean, page, language), clean);
       observed(ctx, 'autocomplete', startedAt, 'ok');

@@ -121,6 +121,9 @@ const es: Messages = {
   quote: q,
 };
 
+/** Both tables, for checks that every key exists in every language. */
+export const MESSAGES: Record<TextLanguage, Messages> = { en, es };
+
 /** The interface language for a user: Spanish for Spanish locales, English otherwise. */
 export function messagesFor(language: TextLanguage | undefined): Messages {
   return language === 'es' ? es : en;

@@ -69,6 +69,8 @@ export type SourceItem = z.infer<typeof sourceItemSchema>;
 export const topicSchema = z.object({
   id: topicId,
   name: z.string().min(1),
+  /** The name in Spanish, where it differs from `name`. */
+  name_es: z.string().min(1).optional(),
   kind: z.enum(['country', 'place', 'person', 'organisation', 'movement', 'theme']),
   within: z.array(topicId).default([]),
   aliases: z.array(z.string().min(1)).default([]),

@@ -26,7 +26,13 @@ export class TopicMatcher {
 
   constructor(gazetteer: GazetteerTopic[]) {
     this.gazetteer = gazetteer;
-    this.topics = gazetteer.map(({ id, name, kind, aliases }) => ({ id, name, kind, aliases }));
+    this.topics = gazetteer.map(({ id, name, name_es, kind, aliases }) => ({
+      id,
+      name,
+      ...(name_es ? { nameEs: name_es } : {}),
+      kind,
+      aliases,
+    }));
     for (const t of gazetteer) {
       this.parents.set(t.id, t.within);
       for (const alias of [t.name, t.id.replace(/-/g, ' '), ...t.aliases]) {

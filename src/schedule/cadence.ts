@@ -5,6 +5,7 @@
  */
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
+import { LocalisedError, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 
 export const WEEKDAYS = [
   'monday',
@@ -28,7 +29,7 @@ export type Cadence =
   | { kind: 'alerts' };
 
 /** Raised for a schedule the user typed that cannot work; the message is shown to them. */
-export class CadenceError extends Error {
+export class CadenceError extends LocalisedError {
   override name = 'CadenceError';
 }
 
@@ -74,19 +75,18 @@ function cronOf(cadence: Cadence, zone: string): Cron | undefined {
  * message for the user otherwise.
  */
 export function validateCadence(cadence: Cadence, zone: string): void {
-  if (!canonicalTimeZone(zone))
-    throw new CadenceError(`"${zone}" is not a time zone I know; use a name like Europe/Madrid.`);
+  if (!canonicalTimeZone(zone)) throw new CadenceError((m) => m.badZone(zone));
   let cron: Cron | undefined;
   try {
     cron = cronOf(cadence, zone);
   } catch (error) {
-    throw new CadenceError(`That schedule does not parse: ${(error as Error).message}`);
+    throw new CadenceError((m) => m.scheduleDoesNotParse((error as Error).message));
   }
   if (!cron) return;
   const [first, second] = cron.nextRuns(2, new Date());
-  if (!first) throw new CadenceError('That schedule never comes round.');
+  if (!first) throw new CadenceError((m) => m.neverComes);
   if (second && second.getTime() - first.getTime() < MIN_DIGEST_INTERVAL_MS) {
-    throw new CadenceError('Digests can come at most every 15 minutes.');
+    throw new CadenceError((m) => m.tooOften(MIN_DIGEST_INTERVAL_MS / 60_000));
   }
 }
 
@@ -111,21 +111,31 @@ export function latestSlotBetween(
   return at !== undefined && at > from && at <= to ? at : undefined;
 }
 
-/** Plain words for a cadence: "every day at 08:00", "every Monday at 09:30", "on new articles". */
-export function describeCadence(cadence: Cadence): string {
+/**
+ * Plain words for a cadence in the given messages' language: "every day at 08:00", "every Monday at
+ * 09:30" ("cada día a las 08:00", "cada lunes a las 09:30"). English by default.
+ */
+export function describeCadence(
+  cadence: Cadence,
+  m: SubscriptionMessages = subscriptionMessagesFor('en'),
+): string {
   switch (cadence.kind) {
     case 'daily':
-      return `every day at ${cadence.time}`;
+      return m.daily(cadence.time);
     case 'weekly':
-      return `every ${cadence.day[0]?.toUpperCase()}${cadence.day.slice(1)} at ${cadence.time}`;
+      return m.weekly(cadence.day, cadence.time);
     case 'cron':
-      return `on the schedule "${cadence.expression}"`;
+      return m.cron(cadence.expression);
     case 'alerts':
-      return 'as soon as new articles arrive';
+      return m.alerts;
   }
 }
 
-/** An instant as the subscriber reads it: "Mon 23 Nov 2026, 08:00 CET". */
-export function formatInZone(at: number, zone: string): string {
-  return DateTime.fromMillis(at, { zone }).setLocale('en-GB').toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+/** An instant as the subscriber reads it: "Mon 23 Nov 2026, 08:00 CET" ("lun 23 nov 2026, 08:00 CET"). */
+export function formatInZone(
+  at: number,
+  zone: string,
+  m: SubscriptionMessages = subscriptionMessagesFor('en'),
+): string {
+  return DateTime.fromMillis(at, { zone }).setLocale(m.dateLocale).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
 }

@@ -3,7 +3,9 @@
  * renders it with the renderer it already has for `/brief`, natively, within its limits.
  */
 import type { Card, CardsReply } from '../commands/reply.ts';
-import type { Article } from '../types.ts';
+import { languageOfLocale } from '../text/language.ts';
+import { type Article, topicName } from '../types.ts';
+import { subscriptionMessagesFor } from './messages.ts';
 
 /**
  * The part of the engine the scheduler reads. An interface of its own so the scheduler can be
@@ -13,16 +15,31 @@ export interface DigestSource {
   /** Every article id in the current index, to notice additions. */
   articleIds(): string[];
   /** The topic a user typed, canonicalised; undefined when no topic by that name exists. */
-  resolveTopic(text: string): { id: string; name: string } | undefined;
+  resolveTopic(text: string): { id: string; name: string; nameEs?: string } | undefined;
   /**
    * Every clearly relevant article for a topic id or a free query, newest first. With a
    * `language`, a story present in both languages appears once, in that language.
    */
   matching(topicOrQuery: string, language?: string): Article[];
-  /** The card shown for an article. */
-  card(article: Article): Card;
-  /** One line on a set of articles: count, date range, key themes. */
-  overview(topicOrQuery: string, articles: readonly Article[]): string;
+  /** The card shown for an article, its topics and date named in `language` (English by default). */
+  card(article: Article, language?: string): Card;
+  /** One line on a set of articles in `language`: count, date range, key themes. */
+  overview(topicOrQuery: string, articles: readonly Article[], language?: string): string;
+}
+
+/**
+ * A subscription's label (its topics as typed, stored in English) in `language`: each topic in it
+ * by its name in that language, a free query as typed.
+ */
+export function localLabel(source: DigestSource, label: string, language: string | undefined): string {
+  if (language !== 'es') return label;
+  return label
+    .split(', ')
+    .map((part) => {
+      const topic = source.resolveTopic(part);
+      return topic ? topicName(topic, language) : part;
+    })
+    .join(', ');
 }
 
 /** Most cards in one scheduled post: Discord allows 10 embeds a message. */
@@ -36,30 +53,33 @@ export interface ScheduledPostInput {
   articles: readonly Article[];
   /** Alerts only: a Discord role to ping. */
   mentionRoleId?: string;
+  /** The subscription's language: the post's own words and topic names are in it (English without). */
+  language?: string;
 }
 
 /** Builds the post for a digest, an alert, or (when nothing is new and the subscriber asked) the latest. */
 export function buildScheduledPost(source: DigestSource, input: ScheduledPostInput): CardsReply {
   const shown = input.articles.slice(0, ITEMS_PER_POST);
   const more = input.articles.length - shown.length;
+  const language = languageOfLocale(input.language);
+  const m = subscriptionMessagesFor(language);
+  const label = localLabel(source, input.topicLabel, language);
   const title =
     input.kind === 'alert'
-      ? `New on ${input.topicLabel}`
+      ? m.alertTitle(label)
       : input.kind === 'digest'
-        ? `Briefing: ${input.topicLabel}`
-        : `Latest on ${input.topicLabel} (nothing new since the last briefing)`;
+        ? m.digestTitle(label)
+        : m.latestTitle(label);
   return {
     kind: 'cards',
     command: input.kind === 'latest' ? 'latest' : 'brief',
     query: input.topic,
     title,
-    overview: source.overview(input.topic, input.articles),
-    items: shown.map((a) => source.card(a)),
+    overview: source.overview(input.topic, input.articles, language),
+    items: shown.map((a) => source.card(a, language)),
     offset: 0,
     total: input.articles.length,
-    ...(more > 0
-      ? { notice: `${more} more not shown here; ask for /latest ${input.topicLabel} to see them.` }
-      : {}),
+    ...(more > 0 ? { notice: m.moreNotShown(more, label) } : {}),
     ...(input.kind === 'alert' && input.mentionRoleId ? { mention: { roleId: input.mentionRoleId } } : {}),
   };
 }

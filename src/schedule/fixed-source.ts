@@ -3,8 +3,9 @@
  * "the article is tagged with it". For tests and for trying schedules on a handful of articles.
  */
 import type { Card } from '../commands/reply.ts';
-import type { Article, Topic } from '../types.ts';
+import { type Article, type Topic, topicName } from '../types.ts';
 import type { DigestSource } from './digest.ts';
+import { subscriptionMessagesFor } from './messages.ts';
 
 export interface FixedSource extends DigestSource {
   /** Replaces the article list, as a content reload would. */
@@ -20,14 +21,22 @@ export function fixedDigestSource(articles: readonly Article[], topics: readonly
   setArticles(articles);
   const byName = (text: string) => {
     const key = text.trim().toLowerCase();
-    return topics.find((t) => t.id === key || t.name.toLowerCase() === key || t.aliases.includes(key));
+    return topics.find(
+      (t) =>
+        t.id === key ||
+        t.name.toLowerCase() === key ||
+        t.nameEs?.toLowerCase() === key ||
+        t.aliases.includes(key),
+    );
   };
   return {
     setArticles,
     articleIds: () => sorted.map((a) => a.id),
     resolveTopic(text) {
       const topic = byName(text);
-      return topic ? { id: topic.id, name: topic.name } : undefined;
+      return topic
+        ? { id: topic.id, name: topic.name, ...(topic.nameEs ? { nameEs: topic.nameEs } : {}) }
+        : undefined;
     },
     matching(topicOrQuery, language) {
       const topic = byName(topicOrQuery);
@@ -40,7 +49,7 @@ export function fixedDigestSource(articles: readonly Article[], topics: readonly
       const ids = new Set(list.map((a) => a.id));
       return list.filter((a) => !(a.twinOf && ids.has(a.twinOf) && a.language !== language));
     },
-    card(article): Card {
+    card(article, language): Card {
       return {
         id: article.id,
         title: article.title,
@@ -52,10 +61,14 @@ export function fixedDigestSource(articles: readonly Article[], topics: readonly
         dateSource: article.dateSource,
         dateLabel: article.publishedAt,
         language: article.language,
-        topics: article.topics.map((id) => topics.find((t) => t.id === id)?.name ?? id),
+        topics: article.topics.map((id) => {
+          const topic = topics.find((t) => t.id === id);
+          return topic ? topicName(topic, language) : id;
+        }),
         source: article.source,
       };
     },
-    overview: (_topic, list) => `${list.length} ${list.length === 1 ? 'article' : 'articles'}.`,
+    overview: (_topic, list, language) =>
+      `${subscriptionMessagesFor(language === 'es' ? 'es' : 'en').articles(list.length)}.`,
   };
 }

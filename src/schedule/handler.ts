@@ -15,6 +15,8 @@ import type {
 import type { ManagedSubscription, NoticeReply, Reply } from '../commands/reply.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { Store, Subscription } from '../store/types.ts';
+import { languageOfLocale, type TextLanguage } from '../text/language.ts';
+import { topicName } from '../types.ts';
 import {
   CadenceError,
   canonicalTimeZone,
@@ -24,14 +26,14 @@ import {
   validateCadence,
 } from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
-import type { DigestSource } from './digest.ts';
+import { type DigestSource, localLabel } from './digest.ts';
+import { PAUSED_BY_ADMIN, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 import {
   parseLanguage,
   parseScheduleOption,
   parseSubscribeArgs,
   parseTargetArgs,
   parseWordList,
-  SUBSCRIBE_USAGE,
   type SubscribeRequest,
   SubscribeSyntaxError,
   splitTopics,
@@ -60,63 +62,66 @@ export interface SubscriptionHandlerOptions {
 /** Posts lost to a pause (failed or cancelled since) that a resume sends again, newest first. */
 const REQUEUE_ON_RESUME = 5;
 
+/** The reader's interface language and the dialogue in it. */
+interface Say {
+  language: TextLanguage | undefined;
+  m: SubscriptionMessages;
+}
+
 type Target = Omit<ResolvedChannel, 'unusable'> & { isCurrent: boolean; ref?: string };
 
 const error = (message: string): NoticeReply => ({ kind: 'notice', tone: 'error', message });
 const info = (message: string): NoticeReply => ({ kind: 'notice', tone: 'info', message });
 
 /** "this chat", "#news", "@mychannel": where a subscription posts, in words. */
-function placeName(target: Target): string {
-  if (target.isCurrent) return target.platform === 'discord' ? 'this channel' : 'this chat';
+function placeName(target: Target, m: SubscriptionMessages): string {
+  if (target.isCurrent) return target.platform === 'discord' ? m.thisChannel : m.thisChat;
   return target.title ?? target.ref ?? target.chatId;
 }
 
-function refusal(target: Target, chat: ChatContext): string | undefined {
-  const where = placeName(target);
+function refusal(target: Target, chat: ChatContext, m: SubscriptionMessages): string | undefined {
+  const where = placeName(target, m);
   if (!target.userCanManage) {
-    if (target.platform === 'discord')
-      return `Only members with the Manage Channels permission can change subscriptions of ${where}.`;
-    if (!target.isCurrent) return `Only administrators of ${where} can change its subscriptions.`;
-    return 'Only administrators of this group can change its subscriptions.';
+    if (target.platform === 'discord') return m.onlyManageChannels(where);
+    if (!target.isCurrent) return m.onlyAdminsOf(where);
+    return m.onlyAdminsOfGroup;
   }
   if (!target.botCanPost) {
     if (target.platform === 'discord') {
       const missing = target.missingPermissions?.length ? target.missingPermissions : ['Send Messages'];
-      const list = missing.join(', ');
-      return `I can't post in ${where}: give me the ${list} permission${missing.length > 1 ? 's' : ''} there first.`;
+      return m.needPermissions(where, missing);
     }
-    if (!target.isCurrent || !chat.isPrivate) {
-      return `I can't post in ${where}: make me an administrator allowed to post messages there first.`;
-    }
-    return "I can't post here.";
+    if (!target.isCurrent || !chat.isPrivate) return m.needAdminToPost(where);
+    return m.cannotPostHere;
   }
   return undefined;
 }
 
-async function resolveTarget(chat: ChatContext, ref: string | undefined): Promise<Target | NoticeReply> {
+async function resolveTarget(
+  chat: ChatContext,
+  ref: string | undefined,
+  m: SubscriptionMessages,
+): Promise<Target | NoticeReply> {
   if (ref === undefined) return { ...chat, isCurrent: true };
-  if (!chat.resolveChannel)
-    return error(`I can't look up ${ref} from here; run the command in that chat instead.`);
+  if (!chat.resolveChannel) return error(m.cannotLookUp(ref));
   const found = await chat.resolveChannel(ref);
-  if (!found) return error(`I can't find ${ref}, or I am not a member there.`);
+  if (!found) return error(m.cannotFind(ref));
   if (found.unusable) return error(found.unusable);
   return { ...found, isCurrent: found.platform === chat.platform && found.chatId === chat.chatId, ref };
 }
 
-const capitalised = (text: string) => `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`;
-
-/** The usual answer when a subscription command arrives from somewhere that is not a chat. */
-const NO_CHAT = error('Subscriptions belong to a chat or channel; use this command in one.');
-
-const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish' };
-
-/** "only articles mentioning election or vote, none mentioning football, in Spanish": a subscription's shaping, in words. */
-export function describeShape(sub: Pick<Subscription, 'includeWords' | 'excludeWords' | 'language'>): string {
+/**
+ * "only articles mentioning election or vote, none mentioning football, in Spanish only": a
+ * subscription's shaping, in words of the given language (English by default).
+ */
+export function describeShape(
+  sub: Pick<Subscription, 'includeWords' | 'excludeWords' | 'language'>,
+  m: SubscriptionMessages = subscriptionMessagesFor('en'),
+): string {
   const parts: string[] = [];
-  const words = (list: string[]) => list.join(' or ');
-  if (sub.includeWords?.length) parts.push(`only articles mentioning ${words(sub.includeWords)}`);
-  if (sub.excludeWords?.length) parts.push(`none mentioning ${words(sub.excludeWords)}`);
-  if (sub.language) parts.push(`in ${LANGUAGE_NAMES[sub.language] ?? sub.language} only`);
+  if (sub.includeWords?.length) parts.push(m.onlyMentioning(sub.includeWords));
+  if (sub.excludeWords?.length) parts.push(m.noneMentioning(sub.excludeWords));
+  if (sub.language) parts.push(m.onlyInLanguage(m.languageName(sub.language)));
   return parts.join(', ');
 }
 
@@ -133,21 +138,26 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
   } = options;
   const log = logger.child({ module: 'subscriptions' });
 
-  function describe(sub: Subscription, withNext = true): string {
-    const pace = describeCadence(sub.cadence);
+  /** A subscription's topics named in `language`, in the order they were typed. */
+  const labelOf = (sub: Pick<Subscription, 'topicLabel'>, language: string | undefined) =>
+    localLabel(source(), sub.topicLabel, language);
+
+  function describe(sub: Subscription, s: Say, withNext = true): string {
+    const { m } = s;
+    const pace = describeCadence(sub.cadence, m);
     const zone = sub.cadence.kind === 'alerts' ? '' : ` (${sub.timezone})`;
-    const shape = describeShape(sub);
-    const ping = sub.mentionRoleId ? `, pinging <@&${sub.mentionRoleId}>` : '';
+    const shape = describeShape(sub, m);
+    const ping = sub.mentionRoleId ? m.pinging(`<@&${sub.mentionRoleId}>`) : '';
     const state =
       sub.status === 'paused'
-        ? ` — paused: ${sub.pausedReason ?? 'unknown reason'}`
+        ? m.pausedBecause(sub.pausedReason === PAUSED_BY_ADMIN ? m.pausedByAdmin : sub.pausedReason)
         : withNext && sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts'
-          ? `, next ${formatInZone(sub.nextRunAt, sub.timezone)}`
+          ? m.nextPost(formatInZone(sub.nextRunAt, sub.timezone, m))
           : '';
-    return `#${sub.id} ${sub.topicLabel}: ${pace}${zone}${shape ? `; ${shape}` : ''}${ping}${state}`;
+    return `#${sub.id} ${labelOf(sub, s.language)}: ${pace}${zone}${shape ? `; ${shape}` : ''}${ping}${state}`;
   }
 
-  function resolveTopic(text: string): { id: string; name: string } | undefined {
+  function resolveTopic(text: string): { id: string; name: string; nameEs?: string } | undefined {
     const content = source();
     const topic = content.resolveTopic(text);
     if (topic) return topic;
@@ -158,21 +168,19 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
   /** Discord options → the same request the text grammar gives. */
   function fromOptions(o: SubscribeOptions): SubscribeRequest {
     const topics = splitTopics(o.topic);
-    if (topics.length === 0) throw new SubscribeSyntaxError('Which topic? Pick one from the list.');
+    if (topics.length === 0) throw new SubscribeSyntaxError((m) => m.pickTopic);
     const { cadence, whenEmpty } = parseScheduleOption(o.schedule ?? '');
     let timezone: string | undefined;
     if (o.timezone?.trim()) {
-      timezone = canonicalTimeZone(o.timezone.trim());
-      if (!timezone)
-        throw new SubscribeSyntaxError(
-          `"${o.timezone.trim()}" is not a time zone I know; use a name like Europe/Madrid.`,
-        );
+      const typed = o.timezone.trim();
+      timezone = canonicalTimeZone(typed);
+      if (!timezone) throw new SubscribeSyntaxError((m) => m.badZone(typed));
     }
     let language: SubscribeRequest['language'];
     if (o.language?.trim()) {
-      language = parseLanguage(o.language);
-      if (!language)
-        throw new SubscribeSyntaxError(`"${o.language}" is not a language I have; use en or es.`);
+      const typed = o.language;
+      language = parseLanguage(typed);
+      if (!language) throw new SubscribeSyntaxError((m) => m.badLanguageOption(typed));
     }
     return {
       channelRef: o.channel,
@@ -190,46 +198,43 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
   async function subscribe(
     command: Extract<Command, { kind: 'subscribe' }>,
     chat: ChatContext,
+    s: Say,
   ): Promise<Reply> {
+    const { m } = s;
     let request: SubscribeRequest;
     try {
       request = command.options ? fromOptions(command.options) : parseSubscribeArgs(command.args);
     } catch (caught) {
-      if (caught instanceof SubscribeSyntaxError) return error(caught.message);
+      if (caught instanceof SubscribeSyntaxError) return error(caught.say(m));
       throw caught;
     }
-    const target = await resolveTarget(chat, request.channelRef);
+    const target = await resolveTarget(chat, request.channelRef, m);
     if ('kind' in target) return target;
-    const refused = refusal(target, chat);
+    const refused = refusal(target, chat, m);
     if (refused) return error(refused);
-    const resolved: { id: string; name: string }[] = [];
+    const resolved: { id: string; name: string; nameEs?: string }[] = [];
     for (const text of request.topics) {
       const topic = resolveTopic(text);
-      if (!topic)
-        return error(`I know no topic or articles for "${text}". Try /topics to see what there is.`);
+      if (!topic) return error(m.unknownTopic(text));
       if (!resolved.some((t) => t.id === topic.id)) resolved.push(topic);
     }
     const sorted = [...resolved].sort((a, b) => a.id.localeCompare(b.id));
     const topicKey = sorted.map((t) => t.id).join(',');
+    // Stored in English (logs, the CLI); shown in the reader's language.
     const topicLabel = resolved.map((t) => t.name).join(', ');
+    const shownLabel = resolved.map((t) => topicName(t, s.language)).join(', ');
     const timezone = request.timezone ?? defaultTimezone;
     try {
       validateCadence(request.cadence, timezone);
     } catch (caught) {
-      if (caught instanceof CadenceError) return error(caught.message);
+      if (caught instanceof CadenceError) return error(caught.say(m));
       throw caught;
     }
     const now = clock.now();
     const nextRunAt = nextSlot(request.cadence, timezone, now);
     const mentionRoleId = command.options?.mentionRoleId;
-    if (mentionRoleId !== undefined && !/^\d{5,22}$/.test(mentionRoleId)) {
-      return error('Alerts cannot ping @everyone; pick a role made for them (e.g. @news-alerts).');
-    }
-    if (mentionRoleId && request.cadence.kind !== 'alerts') {
-      return error(
-        'A role can only be pinged on alerts; choose the schedule "alerts" or leave out the mention.',
-      );
-    }
+    if (mentionRoleId !== undefined && !/^\d{5,22}$/.test(mentionRoleId)) return error(m.noEveryone);
+    if (mentionRoleId && request.cadence.kind !== 'alerts') return error(m.roleOnAlerts);
     const settings = {
       cadence: request.cadence,
       timezone,
@@ -266,7 +271,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
           createdBy: chat.userId,
           createdAt: now,
         });
-    if (!sub) return error('That subscription vanished while I was changing it; please try again.');
+    if (!sub) return error(m.vanished);
     log.info(
       {
         subscription: sub.id,
@@ -277,35 +282,34 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
       },
       'subscribed',
     );
-    const where = placeName(target);
-    const shape = describeShape(sub);
+    const where = placeName(target, m);
+    const shape = describeShape(sub, m);
     const filters = shape ? ` (${shape})` : '';
     const what =
       sub.cadence.kind === 'alerts'
-        ? `${where} will get new articles on ${sub.topicLabel}${filters} as soon as they arrive` +
-          `${sub.mentionRoleId ? `, pinging <@&${sub.mentionRoleId}>` : ''}.`
-        : `${where} will get a briefing on ${sub.topicLabel}${filters} ${describeCadence(sub.cadence)} (${sub.timezone}). ` +
-          `Next post: ${sub.nextRunAt === undefined ? 'never' : formatInZone(sub.nextRunAt, sub.timezone)}. ` +
-          (sub.whenEmpty === 'latest'
-            ? 'If nothing is new, it shows the latest instead.'
-            : 'If nothing is new, no post.');
-    const verb = existing ? 'Updated' : 'Subscribed';
+        ? m.alertsWhat(
+            where,
+            shownLabel,
+            filters,
+            sub.mentionRoleId ? m.pinging(`<@&${sub.mentionRoleId}>`) : '',
+          )
+        : `${m.digestWhat(where, shownLabel, filters, describeCadence(sub.cadence, m), sub.timezone)} ` +
+          `${m.nextPostAt(sub.nextRunAt === undefined ? undefined : formatInZone(sub.nextRunAt, sub.timezone, m))} ` +
+          (sub.whenEmpty === 'latest' ? m.whenEmptyLatest : m.whenEmptySkip);
     const silent =
       sub.mentionRoleId && command.options?.mentionSilent
-        ? ` Note: <@&${sub.mentionRoleId}> is not mentionable and I lack Mention All Roles, so the ping will notify nobody; make the role mentionable in the server settings.`
+        ? m.roleNotMentionable(`<@&${sub.mentionRoleId}>`)
         : '';
-    return info(
-      `${verb} (#${sub.id}): ${what[0]?.toUpperCase()}${what.slice(1)}${silent} Stop with /unsubscribe ${sub.id}; /subscriptions to pause or post now.`,
-    );
+    return info(m.subscribed(sub.id, what, existing !== undefined, silent));
   }
 
-  async function unsubscribe(args: string, chat: ChatContext): Promise<Reply> {
+  async function unsubscribe(args: string, chat: ChatContext, s: Say): Promise<Reply> {
+    const { m } = s;
     const request = parseTargetArgs(args);
-    if (!request.what)
-      return error('Which subscription? Usage: /unsubscribe <topic or id>; /subscriptions lists them.');
-    const target = await resolveTarget(chat, request.channelRef);
+    if (!request.what) return error(m.whichSubscription);
+    const target = await resolveTarget(chat, request.channelRef, m);
     if ('kind' in target) return target;
-    if (!target.userCanManage) return error(refusal(target, chat) ?? 'Not allowed.');
+    if (!target.userCanManage) return error(refusal(target, chat, m) ?? m.notAllowed);
     const here = await store.listSubscriptions({ platform: target.platform, chatId: target.chatId });
     const id = /^#?(\d+)$/.exec(request.what)?.[1];
     const wanted = request.what.toLowerCase().trim();
@@ -319,16 +323,17 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
       const ids = typed.map((t) => resolveTopic(t)?.id ?? t.toLowerCase());
       topicKey = [...new Set(ids)].sort().join(',');
     }
-    const sub = here.find((s) =>
-      id !== undefined ? s.id === Number(id) : s.topic === topicKey || s.topicLabel.toLowerCase() === wanted,
+    const sub = here.find((x) =>
+      id !== undefined
+        ? x.id === Number(id)
+        : x.topic === topicKey ||
+          x.topicLabel.toLowerCase() === wanted ||
+          labelOf(x, s.language).toLowerCase() === wanted,
     );
-    if (!sub)
-      return error(
-        `${capitalised(placeName(target))} has no subscription "${request.what}". /subscriptions lists them.`,
-      );
+    if (!sub) return error(m.noSuchSubscription(placeName(target, m), request.what));
     await store.removeSubscription(sub.id);
     log.info({ subscription: sub.id, platform: sub.platform, chat: sub.chatId }, 'unsubscribed');
-    return info(`Unsubscribed (#${sub.id}): no more posts on ${sub.topicLabel} in ${placeName(target)}.`);
+    return info(m.unsubscribed(sub.id, labelOf(sub, s.language), placeName(target, m)));
   }
 
   /** This chat's subscriptions (and, in a private chat, those its user made elsewhere from here). */
@@ -341,56 +346,55 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     return subs;
   }
 
-  async function list(chat: ChatContext, outcome?: string): Promise<Reply> {
+  async function list(chat: ChatContext, s: Say, outcome?: string): Promise<Reply> {
+    const { m } = s;
     const target: Target = { ...chat, isCurrent: true };
     const subs = await visible(chat);
     const head = outcome ? `${outcome}\n\n` : '';
-    if (subs.length === 0) {
-      return info(
-        `${head}${capitalised(placeName(target))} has no subscriptions. Start one with ${SUBSCRIBE_USAGE}`,
-      );
-    }
-    const lines = subs.map((s) =>
-      s.chatId === target.chatId ? describe(s) : `${describe(s)} — in ${s.chatTitle ?? s.chatId}`,
+    if (subs.length === 0) return info(`${head}${m.noSubscriptions(placeName(target, m))}`);
+    const lines = subs.map((x) =>
+      x.chatId === target.chatId ? describe(x, s) : `${describe(x, s)}${m.inChat(x.chatTitle ?? x.chatId)}`,
     );
-    const manage: ManagedSubscription[] = subs.map((s) => ({
-      id: s.id,
-      label: s.topicLabel,
-      paused: s.status === 'paused',
+    const manage: ManagedSubscription[] = subs.map((x) => ({
+      id: x.id,
+      label: labelOf(x, s.language),
+      paused: x.status === 'paused',
     }));
-    return { ...info(`${head}Subscriptions of ${placeName(target)}:\n${lines.join('\n')}`), manage };
+    return { ...info(`${head}${m.subscriptionsOf(placeName(target, m), lines)}`), manage };
   }
 
   /** May the person pressing a button change `sub`? Answers the refusal, or undefined when allowed. */
-  async function mayManage(sub: Subscription, chat: ChatContext): Promise<string | undefined> {
+  async function mayManage(sub: Subscription, chat: ChatContext, m: SubscriptionMessages) {
     if (sub.chatId === chat.chatId) {
-      return chat.userCanManage ? undefined : refusal({ ...chat, isCurrent: true, botCanPost: true }, chat);
+      return chat.userCanManage
+        ? undefined
+        : refusal({ ...chat, isCurrent: true, botCanPost: true }, chat, m);
     }
     // A channel managed from a private chat: ask the platform again, rights may have changed.
     const found = chat.resolveChannel ? await chat.resolveChannel(sub.chatId) : undefined;
-    if (!found?.userCanManage)
-      return `Only administrators of ${sub.chatTitle ?? sub.chatId} can change its subscriptions.`;
+    if (!found?.userCanManage) return m.onlyAdminsOf(sub.chatTitle ?? sub.chatId);
     return undefined;
   }
 
-  async function manage(action: ManageAction, id: number, chat: ChatContext): Promise<Reply> {
-    const sub = (await visible(chat)).find((s) => s.id === id);
-    if (!sub) return list(chat, `Subscription #${id} is gone; here is what is left.`);
-    const refused = await mayManage(sub, chat);
+  async function manage(action: ManageAction, id: number, chat: ChatContext, s: Say): Promise<Reply> {
+    const { m } = s;
+    const sub = (await visible(chat)).find((x) => x.id === id);
+    if (!sub) return list(chat, s, m.gone(id));
+    const refused = await mayManage(sub, chat, m);
     if (refused) return error(refused);
     const now = clock.now();
-    const name = `#${sub.id} ${sub.topicLabel}`;
+    const name = `#${sub.id} ${labelOf(sub, s.language)}`;
     switch (action) {
       case 'pause':
-        if (sub.status === 'paused') return list(chat, `${name} was already paused.`);
-        await store.pauseSubscription(sub.id, 'paused by an administrator', now);
+        if (sub.status === 'paused') return list(chat, s, m.alreadyPaused(name));
+        await store.pauseSubscription(sub.id, PAUSED_BY_ADMIN, now);
         log.info({ subscription: sub.id, by: chat.userId }, 'subscription paused by hand');
-        return list(chat, `Paused ${name}: nothing is posted until you resume it.`);
+        return list(chat, s, m.paused(name));
       case 'resume': {
-        if (sub.status === 'active') return list(chat, `${name} is already running.`);
+        if (sub.status === 'active') return list(chat, s, m.alreadyRunning(name));
         if (sub.chatId === chat.chatId && !chat.botCanPost) {
           const target: Target = { ...chat, isCurrent: true, userCanManage: true };
-          return error(`Still not fixed: ${refusal(target, chat) ?? "I can't post here."}`);
+          return error(m.stillNotFixed(refusal(target, chat, m) ?? m.cannotPostHere));
         }
         await store.updateSubscription(
           sub.id,
@@ -417,49 +421,47 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
         }
         log.info({ subscription: sub.id, by: chat.userId, requeued: lost.length }, 'subscription resumed');
         if (wake) void wake().catch((err) => log.error({ err }, 'resume: sending failed'));
-        const again =
-          lost.length > 0
-            ? ` ${lost.length === 1 ? 'The post' : `${lost.length} posts`} it missed will go out now.`
-            : '';
-        return list(chat, `Resumed ${name}.${again}`);
+        return list(chat, s, m.resumed(name, lost.length));
       }
       case 'post': {
-        if (!postNow) return error('Posting now is not available here.');
+        if (!postNow) return error(m.postNowUnavailable);
         const result = await postNow(sub.id);
         const outcome =
           result.status === 'planned'
-            ? `Posting ${name} now: ${result.items} ${result.items === 1 ? 'article' : 'articles'}${result.fresh ? ' new since the last post' : ' (nothing new, so the latest)'}.`
+            ? m.posting(name, result.items, result.fresh)
             : result.status === 'duplicate'
-              ? `${name} was just posted; nothing new since.`
+              ? m.justPosted(name)
               : result.status === 'empty'
-                ? `Nothing to post for ${name}: no articles match it yet.`
+                ? m.nothingToPost(name)
                 : result.status === 'paused'
-                  ? `${name} is paused; resume it first.`
-                  : `Subscription #${sub.id} is gone.`;
-        return list(chat, outcome);
+                  ? m.pausedResumeFirst(name)
+                  : m.gone(sub.id);
+        return list(chat, s, outcome);
       }
       case 'remove':
         await store.removeSubscription(sub.id);
         log.info({ subscription: sub.id, by: chat.userId }, 'unsubscribed by button');
-        return list(chat, `Unsubscribed ${name}.`);
+        return list(chat, s, m.removed(name));
     }
   }
 
   return {
     async handle(command, ctx) {
+      const language = languageOfLocale(ctx.locale);
+      const s: Say = { language, m: subscriptionMessagesFor(language) };
       const chat = ctx.chat;
-      if (!chat) return NO_CHAT;
+      if (!chat) return error(s.m.noChat);
       switch (command.kind) {
         case 'subscribe':
-          return subscribe(command, chat);
+          return subscribe(command, chat, s);
         case 'unsubscribe':
-          return unsubscribe(command.args, chat);
+          return unsubscribe(command.args, chat, s);
         case 'subscriptions':
-          return list(chat);
+          return list(chat, s);
         case 'manage':
-          return manage(command.action, command.id, chat);
+          return manage(command.action, command.id, chat, s);
         default:
-          return error(`Not a subscription command: ${command.kind}`);
+          return error(s.m.notASubscriptionCommand(command.kind));
       }
     },
   };

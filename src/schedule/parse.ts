@@ -10,6 +10,7 @@
 import type { WhenEmpty } from '../store/types.ts';
 import { fold } from '../text/normalize.ts';
 import { type Cadence, canonicalTimeZone, WEEKDAYS, type Weekday } from './cadence.ts';
+import { LocalisedError, subscriptionMessagesFor } from './messages.ts';
 
 export interface SubscribeRequest {
   /** A channel named instead of the current chat: `@channel`, `<#123>`, `-100…`. */
@@ -37,15 +38,11 @@ export const MAX_TOPICS = 5;
 export const MAX_WORDS = 10;
 
 /** Bad `/subscribe` input; the message is shown to the user. */
-export class SubscribeSyntaxError extends Error {
+export class SubscribeSyntaxError extends LocalisedError {
   override name = 'SubscribeSyntaxError';
 }
 
-export const SUBSCRIBE_USAGE =
-  '/subscribe <topic>[, topic] [+word] [-word] [lang:en|es] [daily HH:MM | weekly <day> HH:MM | alerts | cron <m h dom mon dow>] [timezone] [always]';
-
-const CRON_HELP =
-  'A cron schedule has 5 fields: minute hour day-of-month month day-of-week, e.g. cron 30 8 * * 1-5';
+export const SUBSCRIBE_USAGE = subscriptionMessagesFor('en').usage;
 
 /** Looks like a clock time ("25:99", "13pm") whether or not it is a valid one. */
 const TIME_LIKE = /^\d{1,2}(?::\d{1,2})?\s*(?:am|pm|h)$|^\d{1,2}:\d{1,2}$/i;
@@ -121,7 +118,7 @@ function takeCadence(tokens: string[]): Cadence {
   const cronAt = lower.lastIndexOf('cron');
   if (cronAt > 0) {
     const fields = tokens.length - cronAt - 1;
-    if (fields !== 5) throw new SubscribeSyntaxError(`${CRON_HELP} (you gave ${fields}).`);
+    if (fields !== 5) throw new SubscribeSyntaxError((m) => m.cronFields(fields));
     const expression = tokens.splice(cronAt).slice(1).join(' ');
     return { kind: 'cron', expression };
   }
@@ -129,12 +126,13 @@ function takeCadence(tokens: string[]): Cadence {
   while (cronFields < tokens.length - 1 && isCronField(tokens[last - cronFields] ?? '')) cronFields++;
   const trailing = tokens.slice(-cronFields);
   if (cronFields >= 5 && trailing.some((t) => t.includes('*'))) {
-    if (cronFields > 5) throw new SubscribeSyntaxError(`${CRON_HELP} (you gave ${cronFields}).`);
+    if (cronFields > 5) throw new SubscribeSyntaxError((m) => m.cronFields(cronFields));
     return { kind: 'cron', expression: tokens.splice(-5).join(' ') };
   }
   const time = parseTime(tokens[last] ?? '');
   if (time === undefined && TIME_LIKE.test(tokens[last] ?? '')) {
-    throw new SubscribeSyntaxError(`"${tokens[last]}" is not a time of day; use HH:MM from 00:00 to 23:59.`);
+    const typed = tokens[last] ?? '';
+    throw new SubscribeSyntaxError((m) => m.notATime(typed));
   }
   const timeTaken = time !== undefined ? 1 : 0;
   const keywordAt = last - timeTaken;
@@ -148,12 +146,11 @@ function takeCadence(tokens: string[]): Cadence {
     return { kind: 'weekly', day, time: time ?? DEFAULT_TIME };
   }
   if (lower[keywordAt] === 'weekly' || lower[keywordAt] === 'semanal') {
-    throw new SubscribeSyntaxError('Say which day: weekly monday 08:00.');
+    throw new SubscribeSyntaxError((m) => m.whichDay);
   }
   if (keywordAt > 1 && (lower[keywordAt - 1] === 'weekly' || lower[keywordAt - 1] === 'semanal')) {
-    throw new SubscribeSyntaxError(
-      `"${tokens[keywordAt]}" is not a day; use monday … sunday: weekly monday 08:00.`,
-    );
+    const typed = tokens[keywordAt] ?? '';
+    throw new SubscribeSyntaxError((m) => m.notADay(typed));
   }
   if (time !== undefined) {
     tokens.splice(last);
@@ -185,8 +182,7 @@ export function parseWordList(text: string, what: 'include' | 'exclude'): string
     .map((w) => w.replace(/^[+-]/, ''))
     .filter(Boolean);
   for (const w of words) {
-    if (!FILTER_WORD.test(`+${w}`))
-      throw new SubscribeSyntaxError(`"${w}" is not a word I can ${what}; use letters and digits.`);
+    if (!FILTER_WORD.test(`+${w}`)) throw new SubscribeSyntaxError((m) => m.badWord(w, what));
   }
   return checkWords(words.map(foldWord), what);
 }
@@ -194,7 +190,7 @@ export function parseWordList(text: string, what: 'include' | 'exclude'): string
 function checkWords(words: string[], what: 'include' | 'exclude'): string[] {
   const unique = [...new Set(words)];
   if (unique.length > MAX_WORDS)
-    throw new SubscribeSyntaxError(`At most ${MAX_WORDS} words to ${what}; you gave ${unique.length}.`);
+    throw new SubscribeSyntaxError((m) => m.tooManyWords(MAX_WORDS, unique.length, what));
   return unique;
 }
 
@@ -205,9 +201,7 @@ export function splitTopics(text: string): string[] {
     .map((t) => t.trim().replace(/\s+/g, ' '))
     .filter(Boolean);
   if (topics.length > MAX_TOPICS)
-    throw new SubscribeSyntaxError(
-      `At most ${MAX_TOPICS} topics per subscription; you gave ${topics.length}.`,
-    );
+    throw new SubscribeSyntaxError((m) => m.tooManyTopics(MAX_TOPICS, topics.length));
   return topics;
 }
 
@@ -221,8 +215,7 @@ function takeFilters(tokens: string[]): Pick<SubscribeRequest, 'include' | 'excl
     const lang = LANGUAGE_TOKEN.exec(token);
     if (lang) {
       language = parseLanguage(lang[1] ?? '');
-      if (!language)
-        throw new SubscribeSyntaxError(`"${lang[1]}" is not a language I have; use lang:en or lang:es.`);
+      if (!language) throw new SubscribeSyntaxError((m) => m.badLanguageToken(lang[1] ?? ''));
       tokens.splice(i, 1);
       continue;
     }
@@ -232,9 +225,7 @@ function takeFilters(tokens: string[]): Pick<SubscribeRequest, 'include' | 'excl
       (token.startsWith('+') ? include : exclude).unshift(foldWord(word[1] ?? ''));
       tokens.splice(i, 1);
     } else if (token === '+' || token === '-') {
-      throw new SubscribeSyntaxError(
-        'Put the word right after + or -, without a space: +election -football.',
-      );
+      throw new SubscribeSyntaxError((m) => m.wordAfterSign);
     }
   }
   return { include: checkWords(include, 'include'), exclude: checkWords(exclude, 'exclude'), language };
@@ -256,9 +247,7 @@ export function parseScheduleOption(text: string): { cadence: Cadence; whenEmpty
   const withTopic = ['\u0000', ...tokens];
   const cadence = takeCadence(withTopic);
   if (withTopic.length !== 1) {
-    throw new SubscribeSyntaxError(
-      `I don't understand the schedule "${text.trim()}"; use daily 08:00, weekly monday 09:30, alerts, or a cron like 30 8 * * 1-5 (add "always" to post the latest when nothing is new).`,
-    );
+    throw new SubscribeSyntaxError((m) => m.badSchedule(text.trim()));
   }
   return { cadence, whenEmpty };
 }
@@ -277,14 +266,13 @@ export function parseSubscribeArgs(args: string): SubscribeRequest {
   const zone = tokens.at(-1);
   if (tokens.length > 1 && zone && /[/]|^utc$|^gmt$/i.test(zone) && !isCronField(zone)) {
     timezone = canonicalTimeZone(zone);
-    if (!timezone)
-      throw new SubscribeSyntaxError(`"${zone}" is not a time zone I know; use a name like Europe/Madrid.`);
+    if (!timezone) throw new SubscribeSyntaxError((m) => m.badZone(zone));
     tokens.pop();
   }
   const cadence = takeCadence(tokens);
   const topic = tokens.join(' ').trim();
   const topics = splitTopics(topic);
-  if (topics.length === 0) throw new SubscribeSyntaxError(`Which topic? Usage: ${SUBSCRIBE_USAGE}`);
+  if (topics.length === 0) throw new SubscribeSyntaxError((m) => m.whichTopic);
   return { channelRef, topic, topics, cadence, timezone, whenEmpty, ...filters };
 }
 

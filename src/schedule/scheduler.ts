@@ -147,6 +147,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           topicLabel: sub.topicLabel,
           articles: fresh,
           mentionRoleId: sub.mentionRoleId,
+          language: sub.language,
         }),
         at: now,
         subscription: { lastRunAt: now, lastOutcome: `alert with ${fresh.length} new` },
@@ -193,7 +194,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       kind: 'digest',
       slotAt: slot,
       articleIds: kind === 'digest' ? fresh.map((a) => a.id) : [],
-      payload: buildScheduledPost(content, { kind, topic: sub.topic, topicLabel: sub.topicLabel, articles }),
+      payload: buildScheduledPost(content, {
+        kind,
+        topic: sub.topic,
+        topicLabel: sub.topicLabel,
+        articles,
+        language: sub.language,
+      }),
       at: now,
       subscription: {
         nextRunAt: next,
@@ -522,6 +529,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           topic: sub.topic,
           topicLabel: sub.topicLabel,
           articles,
+          language: sub.language,
         }),
         at: now,
         subscription: {

@@ -4,7 +4,7 @@ import type { TopicMatcher } from '../content/topics.ts';
 import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
-import type { Article } from '../types.ts';
+import { type Article, topicName } from '../types.ts';
 import { type DocRef, docRefs, toIndexDoc } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
@@ -309,12 +309,15 @@ export class Engine {
     return near.slice(0, limit);
   }
 
-  /** Autocomplete: topics whose names start with the prefix, then article titles containing it. */
-  suggest(raw: string, limit = 25): Completion[] {
+  /**
+   * Autocomplete: topics whose names start with the prefix (named in `language`), then article
+   * titles containing it.
+   */
+  suggest(raw: string, limit = 25, language?: string): Completion[] {
     const prefix = nfc(raw);
     const out: Completion[] = this.topicIndex
       .withPrefix(prefix, limit)
-      .map((t) => ({ label: `${t.name} (${t.count})`, value: t.id, kind: 'topic' }));
+      .map((t) => ({ label: `${topicName(t, language)} (${t.count})`, value: t.id, kind: 'topic' }));
     const p = words(prefix).join(' ');
     if (!p) return out;
     this.foldedTitles ??= this.newest.map((i) => words((this.articles[i] as Article).title).join(' '));

@@ -29,6 +29,7 @@ export class TopicIndex {
         t.id.replace(/-/g, ' '),
         t.name,
         t.name.replace(/\s*\(.*\)\s*/, ' '),
+        ...(t.nameEs ? [t.nameEs, t.nameEs.replace(/\s*\(.*\)\s*/, ' ')] : []),
         ...t.aliases,
       ]) {
         const plain = name.replace(/^=/, '');

@@ -417,8 +417,9 @@ describe('subscriptions end to end', () => {
         'Puebla nurses strike for safer wards',
         'Arequipa miners strike over pay',
       ]);
+      // A lang:es subscription posts in Spanish, topic names included.
       const alert = await telegram.waitFor(
-        () => telegram.botMessages(defaultUser.id).find((m) => m.text.includes('New on Mexico, Peru')),
+        () => telegram.botMessages(defaultUser.id).find((m) => m.text.includes('Nuevo sobre México, Perú')),
         'the Telegram alert',
       );
       expect(alert.text).toContain('Enfermeras de Puebla en huelga por salas seguras');

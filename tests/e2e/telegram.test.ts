@@ -52,6 +52,14 @@ describe('start-up', () => {
     expect(fake.state.commands.map((c) => c.command)).toEqual(
       expect.arrayContaining(['latest', 'search', 'brief', 'topics', 'help']),
     );
+    // A Spanish menu beside the default one: the same commands, described in Spanish.
+    const spanish = fake.state.commandsByLanguage.get('es') ?? [];
+    expect(spanish.map((c) => c.command)).toEqual(fake.state.commands.map((c) => c.command));
+    const describe = (menu: { command: string; description: string }[], command: string) =>
+      menu.find((c) => c.command === command)?.description;
+    expect(describe(fake.state.commands, 'brief')).toBe('A briefing: overview, date range and key articles');
+    expect(describe(spanish, 'brief')).toBe('Un resumen: panorama, fechas y artículos clave');
+    expect(describe(spanish, 'help')).toBe('Qué puedo hacer');
   });
 });
 

@@ -83,7 +83,10 @@ export class FakeState {
   readonly pending: Update[] = [];
   /** Chat rosters for getChatMember: chat id → user id → status. */
   readonly members = new Map<number, Map<number, MemberStatus>>();
+  /** The default menu (no language_code). */
   commands: { command: string; description: string }[] = [];
+  /** Every menu by language_code; '' is the default. */
+  commandsByLanguage = new Map<string, { command: string; description: string }[]>();
   webhook: { url: string; secret?: string } | undefined;
   /** The getUpdates request being held open, if any. */
   activePoll: AbortController | undefined;

@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChatContext, Command } from '../../src/commands/command.ts';
+import { MESSAGES } from '../../src/commands/messages.ts';
+import type { Reply } from '../../src/commands/reply.ts';
+import { describeCadence, formatInZone } from '../../src/schedule/cadence.ts';
+import { manualClock } from '../../src/schedule/clock.ts';
+import { fixedDigestSource } from '../../src/schedule/fixed-source.ts';
+import { createSubscriptionHandler, type SubscriptionHandler } from '../../src/schedule/handler.ts';
+import { SUBSCRIPTION_MESSAGES, subscriptionMessagesFor } from '../../src/schedule/messages.ts';
+import { openSqliteStore } from '../../src/store/sqlite.ts';
+import type { Store } from '../../src/store/types.ts';
+import type { Article } from '../../src/types.ts';
+
+const TABLES = { commands: MESSAGES, subscriptions: SUBSCRIPTION_MESSAGES } as Record<
+  string,
+  Record<string, object>
+>;
+
+describe('the message tables', () => {
+  for (const [name, byLanguage] of Object.entries(TABLES)) {
+    it(`${name}: every key exists, filled, in every language`, () => {
+      const languages = Object.keys(byLanguage);
+      expect(languages.sort()).toEqual(['en', 'es']);
+      const keys = new Set(languages.flatMap((l) => Object.keys(byLanguage[l] as object)));
+      expect(keys.size).toBeGreaterThan(10);
+      for (const language of languages) {
+        const table = byLanguage[language] as Record<string, unknown>;
+        const missing = [...keys].filter((k) => table[k] === undefined || table[k] === '');
+        expect({ language, missing }).toEqual({ language, missing: [] });
+        for (const key of keys)
+          expect(['string', 'function'], `${language}.${key}`).toContain(typeof table[key]);
+      }
+    });
+  }
+
+  it('says schedules in Spanish', () => {
+    const es = subscriptionMessagesFor('es');
+    expect(describeCadence({ kind: 'daily', time: '08:00' }, es)).toBe('cada día a las 08:00');
+    expect(describeCadence({ kind: 'weekly', day: 'wednesday', time: '09:30' }, es)).toBe(
+      'cada miércoles a las 09:30',
+    );
+    expect(describeCadence({ kind: 'alerts' }, es)).toBe('en cuanto lleguen artículos nuevos');
+    expect(describeCadence({ kind: 'daily', time: '08:00' })).toBe('every day at 08:00');
+    const at = Date.parse('2026-11-23T07:00:00Z');
+    expect(formatInZone(at, 'Europe/Madrid', es)).toMatch(/^lun 23 nov 2026, 08:00 /);
+    expect(formatInZone(at, 'Europe/Madrid')).toBe('Mon 23 Nov 2026, 08:00 CET');
+  });
+});
+
+const article = (id: string, topics: string[]): Article => ({
+  id,
+  title: `Story ${id}`,
+  titleSource: 'seen',
+  summary: 'Summary.',
+  body: 'Body.',
+  passages: [],
+  url: `https://example.org/${id}`,
+  urlKind: 'article',
+  publishedAt: '2023-09-01',
+  datePrecision: 'day',
+  dateSource: 'seen',
+  language: 'es',
+  topics,
+  source: 'Example',
+  file: `${id}.md`,
+});
+
+const chat = (over: Partial<ChatContext> = {}): ChatContext => ({
+  platform: 'telegram',
+  chatId: '-100200',
+  title: 'Noticias',
+  userId: 'u1',
+  userCanManage: true,
+  botCanPost: true,
+  isPrivate: false,
+  ...over,
+});
+
+/** English words of the subscription dialogue that must never show in a Spanish answer. */
+const ENGLISH_CHROME =
+  /\b(Subscribed|Updated|Unsubscribed|Subscriptions of|will get|every day|Next post|If nothing|Stop with|no more posts|has no|Which|Only|administrators|I can't|is not|Usage|Paused|Resumed|Posting|paused|next Mon|Mon |Peru|Strikes|Mexico)\b/;
+
+describe('the subscription dialogue in Spanish', () => {
+  let dir: string;
+  let store: Store;
+  let handler: SubscriptionHandler;
+  const say = async (command: Command, locale: string | undefined, c: ChatContext = chat()) => {
+    const reply: Reply = await handler.handle(command, { chat: c, ...(locale ? { locale } : {}) });
+    if (reply.kind !== 'notice') throw new Error(`expected a notice, got ${reply.kind}`);
+    return reply;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'briefings-messages-'));
+    store = openSqliteStore({ dataDir: dir });
+    handler = createSubscriptionHandler({
+      store,
+      source: () =>
+        fixedDigestSource(
+          [article('pe1', ['peru']), article('st1', ['general-strike'])],
+          [
+            { id: 'peru', name: 'Peru', nameEs: 'Perú', kind: 'country', aliases: ['perú'] },
+            { id: 'general-strike', name: 'Strikes', nameEs: 'Huelgas', kind: 'theme', aliases: ['huelga'] },
+          ],
+        ),
+      defaultTimezone: 'Europe/Madrid',
+      clock: manualClock('2026-11-22T10:00:00Z'),
+    });
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('confirms /subscribe, lists /subscriptions and confirms /unsubscribe in Spanish', async () => {
+    const made = await say({ kind: 'subscribe', args: 'peru, general-strike weekly lunes 09:30' }, 'es-PE');
+    expect(made.tone).toBe('info');
+    expect(made.message).toContain('Suscrito (#1): Este chat recibirá un resumen sobre Perú, Huelgas');
+    expect(made.message).toContain('cada lunes a las 09:30 (Europe/Madrid)');
+    expect(made.message).toContain('Próxima publicación: lun 23 nov 2026, 09:30');
+    expect(made.message).not.toMatch(ENGLISH_CHROME);
+
+    const listed = await say({ kind: 'subscriptions' }, 'es');
+    expect(listed.message).toMatch(/^Suscripciones de este chat:\n#1 Perú, Huelgas: cada lunes a las 09:30/);
+    expect(listed.manage?.[0]?.label).toBe('Perú, Huelgas');
+    expect(listed.message).not.toMatch(ENGLISH_CHROME);
+
+    const paused = await say({ kind: 'manage', action: 'pause', id: 1 }, 'es');
+    expect(paused.message).toMatch(/^#1 Perú, Huelgas en pausa: /);
+    expect(paused.message).toContain(
+      '#1 Perú, Huelgas: cada lunes a las 09:30 (Europe/Madrid) — en pausa: pausada por un administrador',
+    );
+    expect(paused.message).not.toMatch(ENGLISH_CHROME);
+    const resumed = await say({ kind: 'manage', action: 'resume', id: 1 }, 'es');
+    expect(resumed.message).toMatch(/^#1 Perú, Huelgas reanudada\.\n\nSuscripciones de este chat:/);
+
+    const gone = await say({ kind: 'unsubscribe', args: 'Perú, Huelgas' }, 'es');
+    expect(gone.message).toBe(
+      'Suscripción cancelada (#1): no habrá más publicaciones sobre Perú, Huelgas en este chat.',
+    );
+    const none = await say({ kind: 'subscriptions' }, 'es');
+    expect(none.message).toMatch(/^Este chat no tiene suscripciones\. Crea una con \/subscribe <tema>/);
+    expect(none.message).not.toMatch(ENGLISH_CHROME);
+  });
+
+  it('refuses in Spanish: bad input, unknown topics, missing rights', async () => {
+    const cases: [Command, ChatContext?][] = [
+      [{ kind: 'subscribe', args: 'peru daily 25:00' }],
+      [{ kind: 'subscribe', args: 'peru weekly 08:00' }],
+      [{ kind: 'subscribe', args: 'peru lang:fr' }],
+      [{ kind: 'subscribe', args: 'atlantis' }],
+      [{ kind: 'subscribe', args: 'peru cron */5 * * * *' }],
+      [{ kind: 'subscribe', args: 'peru' }, chat({ userCanManage: false })],
+      [{ kind: 'subscribe', args: 'peru' }, chat({ botCanPost: false })],
+      [{ kind: 'unsubscribe', args: '' }],
+      [{ kind: 'unsubscribe', args: 'peru' }],
+    ];
+    for (const [command, c] of cases) {
+      const reply = await say(command, 'es-ES', c);
+      expect(reply.tone, reply.message).toBe('error');
+      expect(reply.message).not.toMatch(ENGLISH_CHROME);
+      // The same refusal in English is different words, not the same text.
+      const english = await say(command, 'en', c);
+      expect(english.message).not.toBe(reply.message);
+    }
+    expect((await say({ kind: 'subscribe', args: 'peru cron */5 * * * *' }, 'es')).message).toBe(
+      'Los resúmenes pueden llegar como mucho cada 15 minutos.',
+    );
+  });
+
+  it('keeps English for English and unknown locales', async () => {
+    const made = await say({ kind: 'subscribe', args: 'peru' }, 'fr-FR');
+    expect(made.message).toMatch(
+      /^Subscribed \(#1\): This chat will get a briefing on Peru every day at 08:00/,
+    );
+    const listed = await say({ kind: 'subscriptions' }, undefined);
+    expect(listed.message).toMatch(/^Subscriptions of this chat:\n#1 Peru: every day at 08:00/);
+    expect(listed.message).not.toMatch(/Perú|cada|Suscrip/);
+  });
+});
