@@ -280,20 +280,7 @@ export class Scorer {
           pos: 0,
         });
       };
-      for (const source of g.terms) {
-        const bit = bitOf(source);
-        for (const [term, id, weight] of this.expand(source, g)) {
-          add(id, TITLE, weight * BOOST.title, bit);
-          add(id, TEXT, weight * BOOST.text, bit);
-          reached.push({ term, id, fields: [TITLE, TEXT] });
-        }
-      }
-      for (const topic of g.topics) {
-        const id = this.index.termId(topic);
-        if (id === undefined) continue;
-        add(id, TOPICS, BOOST.topics, bitOf(topic));
-        reached.push({ term: topic, id, fields: [TOPICS] });
-      }
+      this.reachGroup(g, bitOf, add, reached);
       if (lists.length === before) missing.push(gi);
       else found++;
     });
@@ -486,6 +473,32 @@ export class Scorer {
     return new Ranking(out.articles, out.docs, out.scores, out.strict, reached, this.index, missing, total);
   }
 
+  /**
+   * Every posting list a query group reaches, for both rankings: its words (expanded) in titles and
+   * texts, and its topics. `add` scores or collects one list; `reached` records each term reached.
+   */
+  private reachGroup(
+    g: QueryGroup,
+    bitOf: (source: string) => number,
+    add: (termId: number, field: number, weight: number, bit: number) => void,
+    reached: Reached[],
+  ): void {
+    for (const source of g.terms) {
+      const bit = bitOf(source);
+      for (const [term, id, weight] of this.expand(source, g)) {
+        add(id, TITLE, weight * BOOST.title, bit);
+        add(id, TEXT, weight * BOOST.text, bit);
+        reached.push({ term, id, fields: [TITLE, TEXT] });
+      }
+    }
+    for (const topic of g.topics) {
+      const id = this.index.termId(topic);
+      if (id === undefined) continue;
+      add(id, TOPICS, BOOST.topics, bitOf(topic));
+      reached.push({ term: topic, id, fields: [TOPICS] });
+    }
+  }
+
   /** Ranks articles for a query; `prefer(a, b)` says whether to show twin `a` rather than `b`. */
   rank(groups: readonly QueryGroup[], prefer: (a: number, b: number) => boolean): Ranking {
     const sourceBits = new Map<string, number>();
@@ -533,20 +546,7 @@ export class Scorer {
           mask[doc] = (mask[doc] as number) | flag;
         }
       };
-      for (const source of g.terms) {
-        const bit = bitOf(source);
-        for (const [term, id, weight] of this.expand(source, g)) {
-          add(id, TITLE, weight * BOOST.title, bit);
-          add(id, TEXT, weight * BOOST.text, bit);
-          reached.push({ term, id, fields: [TITLE, TEXT] });
-        }
-      }
-      for (const topic of g.topics) {
-        const id = this.index.termId(topic);
-        if (id === undefined) continue;
-        add(id, TOPICS, BOOST.topics, bitOf(topic));
-        reached.push({ term: topic, id, fields: [TOPICS] });
-      }
+      this.reachGroup(g, bitOf, add, reached);
       if (!found) missing.push(gi);
     });
     return this.collect(touchedCount, mark, reached, prefer, missing);
