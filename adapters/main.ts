@@ -94,17 +94,16 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     });
   // PostgreSQL when DATABASE_URL is set (shared by every instance), SQLite in DATA_DIR otherwise;
   // opened first, so an unusable database stops start-up before content is indexed.
-  const opened = await orStop(() =>
+  store = await orStop(() =>
     openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger }),
   );
-  store = opened;
   const maxFileBytes = config.CONTENT_MAX_FILE_MB * 2 ** 20;
   const { engine } = await orStop(() =>
     loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, maxFileBytes, logger }),
   );
   let current = engine;
   const subscriptions = createSubscriptions({
-    store: opened,
+    store,
     dataDir: config.DATA_DIR,
     defaultTimezone: config.DEFAULT_TIMEZONE,
     source: engineDigestSource(() => current),
@@ -145,7 +144,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     await closing;
     unlock(); // the database is closed: another bot may now use DATA_DIR
   };
-  // Stopped last (stops run in reverse): the platforms finish before the scheduler and database close.
+  // Everything stops together, each part within its own bound (see lifecycle.ts), so shutdown stays
+  // under SHUTDOWN_DEADLINE_MS even when every platform hangs.
   const running: Running[] = [{ stop: closeSubscriptions }, { stop: () => watcher.close() }];
   // Feed articles are written into CONTENT_DIR; reloading right after a poll beats waiting for file events.
   const pollMs = options.feeds?.intervalMs ?? config.FEED_POLL_MINUTES * 60_000;
@@ -164,7 +164,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
         })
       : undefined;
   if (feeds) running.push(feeds);
-  if (ops) running.unshift({ stop: () => ops.stop() });
+  if (ops) running.push({ stop: () => ops.stop() });
   const { scheduler } = subscriptions;
   let markStopped = () => {};
   const stopped = new Promise<void>((resolve) => {
@@ -242,7 +242,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      const results = await Promise.allSettled(running.reverse().map((r) => r.stop()));
+      const results = await Promise.allSettled(running.map((r) => r.stop()));
       for (const r of results)
         if (r.status === 'rejected') logger.error({ err: r.reason }, 'error while stopping');
       logger.info('stopped');

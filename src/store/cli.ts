@@ -22,7 +22,14 @@ export const backupCommand: CliCommand = {
       io.stderr(`briefings backup: ${(error as Error).message}\n`);
       return 2;
     }
-    const { DATA_DIR } = loadConfig(io.env);
+    const { DATA_DIR, DATABASE_URL } = loadConfig(io.env);
+    if (DATABASE_URL) {
+      // The subscriptions live in PostgreSQL then; its own tools back it up consistently.
+      io.stderr(
+        'briefings backup: DATABASE_URL is set, so the subscriptions are in PostgreSQL; back it up with pg_dump\n',
+      );
+      return 2;
+    }
     const { pages } = await backupSqliteStore(DATA_DIR, target as string);
     io.stdout(`Backed up ${databasePath(DATA_DIR)} to ${target} (${pages} pages, checked).\n`);
     return 0;

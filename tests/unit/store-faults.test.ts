@@ -121,6 +121,14 @@ describe('SQLite store faults', () => {
     expect(first.stdout).toContain('Backed up');
     await store.close();
 
+    const onPostgres = await briefings(['backup', path.join(dir, 'pg.sqlite')], {
+      DATA_DIR: dir,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+    });
+    expect(onPostgres.code).toBe(2);
+    expect(onPostgres.stderr).toMatch(/PostgreSQL; back it up with pg_dump/);
+    expect(existsSync(path.join(dir, 'pg.sqlite'))).toBe(false);
+
     const again = await briefings(['backup', target], { DATA_DIR: dir });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already exists');
