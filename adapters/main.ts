@@ -1,36 +1,47 @@
 /**
- * The composition root: reads configuration, loads content, and starts whichever front ends are
- * configured: Telegram and/or Discord when their tokens are set, the local console otherwise.
+ * The composition root: reads configuration, loads content, and starts whichever platforms of
+ * adapters/platforms.ts the configuration enables (Telegram and/or Discord when their tokens are
+ * set), the local console otherwise.
  * Also the `briefings` executable's entry, adding `start` and `discord:register` to the core CLI.
  */
 import { mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type CliCommand, type CliIO, runCli } from '../src/cli.ts';
-import { type Briefings, createBriefings } from '../src/commands/index.ts';
-import { type Config, ConfigError, loadConfig } from '../src/config.ts';
-import { loadEngine } from '../src/content/load.ts';
-import { watchContent } from '../src/content/watch.ts';
-import { startOperations } from '../src/http/index.ts';
-import { createLogger, type Logger } from '../src/logger.ts';
-import { subscriptionsCommand } from '../src/schedule/cli.ts';
-import { createConsolePublisher, createSubscriptions, engineDigestSource } from '../src/schedule/index.ts';
 import {
+  type Briefings,
+  backupCommand,
+  type CliCommand,
+  type CliIO,
+  type Config,
+  ConfigError,
+  createBriefings,
+  createLogger,
   createSourcesChatHandler,
+  createSubscriptions,
+  enabledPlatforms,
+  engineDigestSource,
   type FeedPoller,
   type FeedPollerOptions,
+  type Logger,
+  loadConfig,
+  loadEngine,
+  lockDataDir,
+  migrateCommand,
+  observeStore,
   openSourcesStore,
+  openStore,
+  type Platform,
+  placeModels,
+  runCli,
+  type Store,
+  StoreError,
   sourcesCommand,
   startFeedPoller,
-} from '../src/sources/index.ts';
-import { backupCommand } from '../src/store/cli.ts';
-import { lockDataDir } from '../src/store/data-dir-lock.ts';
-import { migrateCommand } from '../src/store/migrate-cli.ts';
-import { observeStore } from '../src/store/observe.ts';
-import { openStore } from '../src/store/open.ts';
-import { StoreError } from '../src/store/sqlite.ts';
-import type { Store } from '../src/store/types.ts';
-import { startConsole } from './console/index.ts';
+  startOperations,
+  subscriptionsCommand,
+  watchContent,
+} from '../src/index.ts';
 import { DRAIN_MS, PlatformUnavailableError, settlesWithin } from './lifecycle.ts';
+import { PLATFORMS } from './platforms.ts';
 
 export interface AppOptions {
   env?: NodeJS.ProcessEnv;
@@ -43,6 +54,8 @@ export interface AppOptions {
   signal?: AbortSignal;
   /** Feed polling overrides (tests poll in milliseconds, not FEED_POLL_MINUTES). */
   feeds?: Partial<Pick<FeedPollerOptions, 'intervalMs' | 'firstDelayMs' | 'fetch'>>;
+  /** The platforms to choose from (default: adapters/platforms.ts; tests add their own). */
+  platforms?: readonly Platform[];
 }
 
 export interface App {
@@ -67,11 +80,18 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const registry = options.platforms ?? PLATFORMS;
+  const chosen = enabledPlatforms(registry, config);
   // HTTP_PORT: health, readiness and metrics, up before indexing so probes can watch the start-up.
   const ops =
     config.HTTP_PORT === undefined
       ? undefined
-      : await startOperations({ config, port: config.HTTP_PORT, logger });
+      : await startOperations({
+          port: config.HTTP_PORT,
+          logger,
+          // Readiness waits for every platform that can disconnect (not the console).
+          platforms: chosen.filter((p) => !p.fallback).map((p) => p.name),
+        });
   // Until the platforms run, a failed step (damaged or unreachable database, unreadable content)
   // closes what is already open.
   let store: Store | undefined;
@@ -106,6 +126,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     store,
     dataDir: config.DATA_DIR,
     defaultTimezone: config.DEFAULT_TIMEZONE,
+    places: placeModels(registry),
     source: engineDigestSource(() => current),
     logger,
     scheduler: {
@@ -173,65 +194,31 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   let done = stopped;
 
   try {
-    // Platform libraries load only when used: the console starts fast and needs neither.
-    if (config.TELEGRAM_BOT_TOKEN) {
-      const { startTelegram } = await import('./telegram/index.ts');
-      const { createTelegramSchedulePublisher } = await import('./telegram/schedule-publisher.ts');
-      const http = ops && config.HTTP_PORT === config.TELEGRAM_WEBHOOK_PORT ? ops.server : undefined;
-      const telegram = await startTelegram({
+    // Every platform the configuration enables (or the console when none is), in registry order;
+    // each loads its library only now, so the console starts fast and needs neither.
+    const input = options.input ?? process.stdin;
+    const io = {
+      input,
+      output: options.output ?? process.stdout,
+      interactive: options.interactive ?? Boolean((input as NodeJS.ReadStream).isTTY),
+      locale: env.LANG?.split('.')[0],
+    };
+    const observed = observeStore(subscriptions.store, ops?.metrics.store);
+    for (const platform of chosen) {
+      const started = await platform.start({
         config,
         briefings,
         logger,
+        store: observed,
         signal: options.signal,
-        http,
-        store: observeStore(subscriptions.store, ops?.metrics.store),
+        publishing: publishing.signal,
+        http: ops?.server,
+        io,
       });
-      running.push(telegram);
-      ops?.platformStarted('telegram', telegram.connected);
-      scheduler.setPublisher(
-        'telegram',
-        createTelegramSchedulePublisher({
-          token: config.TELEGRAM_BOT_TOKEN,
-          apiRoot: config.TELEGRAM_API_ROOT,
-          logger,
-          signal: publishing.signal,
-        }),
-      );
-    }
-    if (config.DISCORD_TOKEN) {
-      const { startDiscord } = await import('./discord/index.ts');
-      const { createDiscordSchedulePublisher } = await import('./discord/schedule-publisher.ts');
-      const discord = await startDiscord({ config, briefings, logger, signal: options.signal });
-      running.push(discord);
-      ops?.platformStarted('discord', discord.connected);
-      scheduler.setPublisher(
-        'discord',
-        createDiscordSchedulePublisher({
-          token: config.DISCORD_TOKEN,
-          apiBase: config.DISCORD_API_BASE,
-          logger,
-          signal: publishing.signal,
-        }),
-      );
-    }
-    if (!config.TELEGRAM_BOT_TOKEN && !config.DISCORD_TOKEN) {
-      const input = options.input ?? process.stdin;
-      const interactive = options.interactive ?? Boolean((input as NodeJS.ReadStream).isTTY);
-      const session = startConsole({
-        briefings,
-        logger,
-        input,
-        output: options.output ?? process.stdout,
-        interactive,
-        locale: env.LANG?.split('.')[0],
-      });
-      running.push(session);
-      done = Promise.race([session.done, stopped]);
-      const output = options.output ?? process.stdout;
-      scheduler.setPublisher(
-        'console',
-        createConsolePublisher((text) => output.write(text)),
-      );
+      running.push(started);
+      if (started.connected) ops?.platformStarted(platform.name, started.connected, started.roles);
+      if (started.done) done = Promise.race([started.done, stopped]);
+      scheduler.setPublisher(platform.name, started.publisher, platform.pace);
     }
     await scheduler.start();
   } catch (error) {

@@ -1,5 +1,5 @@
 import { styleText } from 'node:util';
-import type { Card, Reply } from './commands/reply.ts';
+import type { Card, Reply } from './reply.ts';
 
 type Style = Parameters<typeof styleText>[0];
 

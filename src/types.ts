@@ -1,6 +1,7 @@
 /**
- * The article record every part of the core shares. Built by `src/content`, indexed by
- * `src/search`, turned into cards by `src/commands`.
+ * The records every part of the core shares, below everything else (the store included): the
+ * article, built by `src/content`, indexed by `src/search`, turned into cards by `src/commands`;
+ * where posts go; when a subscription posts.
  */
 
 /** How a publication date is known: read on the page, derived (e.g. from a URL code), or guessed. */
@@ -62,3 +63,39 @@ export interface Topic {
 export function topicName(topic: Pick<Topic, 'name' | 'nameEs'>, language: string | undefined): string {
   return language === 'es' && topic.nameEs ? topic.nameEs : topic.name;
 }
+
+/**
+ * A platform's name as registered (`telegram`, `discord`, `console`, ...). A string, not a union:
+ * a new platform is added by registering it (see src/platform.ts), not by editing the core.
+ */
+export type PlatformName = string;
+
+/** A place answers and scheduled posts can go: a Telegram chat or channel, a Discord channel. */
+export interface ChatTarget {
+  platform: PlatformName;
+  /** Platform id of the chat or channel, as a string (Telegram ids exceed 2^53 only in theory). */
+  chatId: string;
+  title?: string;
+}
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** When a subscription posts (parsed and stepped through in src/schedule/cadence.ts). */
+export type Cadence =
+  /** A digest every day at `time` (HH:MM, 24 h). */
+  | { kind: 'daily'; time: string }
+  /** A digest once a week. */
+  | { kind: 'weekly'; day: Weekday; time: string }
+  /** A digest at every match of a five-field cron expression. */
+  | { kind: 'cron'; expression: string }
+  /** A post as soon as matching articles are added, instead of digests. */
+  | { kind: 'alerts' };

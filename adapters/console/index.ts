@@ -1,7 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Briefings, RequestContext } from '../../src/commands/index.ts';
-import type { Logger } from '../../src/logger.ts';
-import { renderText } from '../../src/render-text.ts';
+import { type Briefings, type Logger, type RequestContext, renderText } from '../../src/index.ts';
 
 export interface ConsoleOptions {
   briefings: Briefings;

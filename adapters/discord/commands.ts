@@ -12,7 +12,7 @@ import {
   InteractionContextType,
   PermissionFlagsBits,
 } from 'discord.js';
-import type { Briefings } from '../../src/commands/index.ts';
+import type { Briefings } from '../../src/index.ts';
 import { truncate } from './text.ts';
 
 /** The commands the issue promises, in menu order. */

@@ -3,7 +3,7 @@
  * cursors and article ids are already URL-safe and short, so they travel verbatim.
  */
 
-import type { ManageAction } from '../../src/commands/command.ts';
+import type { ManageAction } from '../../src/index.ts';
 
 /** Discord's limit on `custom_id`. */
 export const CUSTOM_ID_MAX = 100;

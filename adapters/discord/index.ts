@@ -18,9 +18,7 @@ import {
   Routes,
   Status,
 } from 'discord.js';
-import type { Briefings } from '../../src/commands/index.ts';
-import { type Config, ConfigError } from '../../src/config.ts';
-import type { Logger } from '../../src/logger.ts';
+import { type Briefings, type Config, ConfigError, type Logger } from '../../src/index.ts';
 import { ABORT_GRACE_MS, DRAIN_MS, InFlight, PlatformUnavailableError, settlesWithin } from '../lifecycle.ts';
 import { createInteractionHandler, type HandlerOptions } from './interactions.ts';
 import { discordCredentials, networkReason, restOptions } from './rest.ts';

@@ -11,12 +11,18 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord.js';
-import type { Briefings, Command, Reply, RequestContext } from '../../src/commands/index.ts';
-import type { Logger } from '../../src/logger.ts';
-import { createRateLimiter } from '../../src/rate-limit.ts';
+import {
+  type Briefings,
+  type Command,
+  createRateLimiter,
+  type Logger,
+  type Reply,
+  type RequestContext,
+} from '../../src/index.ts';
 import { autocompletes } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
 import { uiStrings } from './i18n.ts';
+import { PAGE_SIZE } from './limits.ts';
 import { renderExpired, renderFailure, renderReply } from './render.ts';
 import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
 import {
@@ -38,8 +44,6 @@ export interface HandlerOptions {
 /** Autocomplete fires as the user types; it gets this many times the command allowance (as inline queries on Telegram). */
 const AUTOCOMPLETE_ALLOWANCE_FACTOR = 3;
 
-/** Items per list answer: five embeds stay readable and leave room within the 6000-character total. */
-const PAGE_SIZE = 5;
 /** Commands whose work is known to be heavy (a briefing reads every article on a topic): defer at once. */
 const ALWAYS_DEFER = new Set(['brief']);
 

@@ -4,8 +4,7 @@
  * already created instead of posting twice.
  */
 import { type APIMessage, type REST, Routes } from 'discord.js';
-import type { Reply } from '../../src/commands/reply.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger, Reply } from '../../src/index.ts';
 import { renderReply } from './render.ts';
 
 /** Raised before sending when the caller's nonce is one Discord would refuse. */

@@ -3,9 +3,7 @@
  * what changed. Compares first, so an unchanged list costs one GET and no overwrite.
  */
 import { type REST, Routes } from 'discord.js';
-import type { Briefings } from '../../src/commands/index.ts';
-import type { Config } from '../../src/config.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { Briefings, Config, Logger } from '../../src/index.ts';
 import { commandDefinitions } from './commands.ts';
 import { createRest, discordCredentials } from './rest.ts';
 

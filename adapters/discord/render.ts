@@ -19,27 +19,11 @@ import type {
   Reply,
   Suggestion,
   TopicsReply,
-} from '../../src/commands/reply.ts';
+} from '../../src/index.ts';
 import { encodeButton } from './custom-ids.ts';
 import { type UiStrings, uiStrings } from './i18n.ts';
+import { LIMITS } from './limits.ts';
 import { isLinkable, oneLine, safe, truncate } from './text.ts';
-
-/** Discord's message limits (https://discord.com/developers/docs/resources/message). */
-export const LIMITS = {
-  content: 2000,
-  embeds: 10,
-  embedTotal: 6000,
-  title: 256,
-  description: 4096,
-  footer: 2048,
-  fieldName: 256,
-  fieldValue: 1024,
-  fields: 25,
-  rows: 5,
-  buttonsPerRow: 5,
-  label: 80,
-  url: 512,
-} as const;
 
 /** The one colour every answer uses, so the bot's embeds are recognisable at a glance. */
 export const EMBED_COLOUR = 0x2f6fb3;

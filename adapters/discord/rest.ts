@@ -1,7 +1,6 @@
 /** The discord.js REST client for our configuration, shared by registration and the publisher. */
 import { DefaultRestOptions, REST, type RESTOptions } from 'discord.js';
-import type { Config } from '../../src/config.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { Config, Logger } from '../../src/index.ts';
 import { linkSignals } from '../lifecycle.ts';
 
 /** Raised when Discord is used without the configuration it needs. */

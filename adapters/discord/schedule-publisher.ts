@@ -4,8 +4,7 @@
  * already created: Discord deliveries are idempotent and the scheduler may retry them.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from 'discord.js';
-import type { Logger } from '../../src/logger.ts';
-import { PublishError, type Publisher } from '../../src/schedule/publisher.ts';
+import { type Logger, PublishError, type Publisher } from '../../src/index.ts';
 import { createDiscordPublisher } from './publisher.ts';
 import { abortableRequest } from './rest.ts';
 

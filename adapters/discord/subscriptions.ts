@@ -14,8 +14,7 @@ import {
   PermissionFlagsBits,
   PermissionsBitField,
 } from 'discord.js';
-import type { ResolvedChannel, SubscribeOptions } from '../../src/commands/command.ts';
-import type { Briefings, RequestContext } from '../../src/commands/index.ts';
+import type { Briefings, RequestContext, ResolvedChannel, SubscribeOptions } from '../../src/index.ts';
 import { truncate } from './text.ts';
 
 /** What the bot needs in a channel to post a subscription there, with the names Discord shows. */

@@ -6,9 +6,7 @@
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Briefings } from '../../src/commands/index.ts';
-import type { Logger } from '../../src/logger.ts';
-import { createRateLimiter } from '../../src/rate-limit.ts';
+import { type Briefings, createRateLimiter, type Logger } from '../../src/index.ts';
 import { createUpdateWindow } from './dedupe.ts';
 import { buttonsFeature } from './features/buttons.ts';
 import { commandsFeature } from './features/commands.ts';

@@ -3,7 +3,7 @@
  * send anything, so payloads are short, prefixed, and validated on the way back in.
  */
 
-import type { ManageAction } from '../../src/commands/command.ts';
+import type { ManageAction } from '../../src/index.ts';
 
 /** What a button asks for when tapped. */
 export type ButtonAction =

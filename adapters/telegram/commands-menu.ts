@@ -5,7 +5,7 @@
  */
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
-import type { Briefings } from '../../src/commands/index.ts';
+import type { Briefings } from '../../src/index.ts';
 import { oneLine, shorten } from './html.ts';
 
 /** Menus registered besides the default (English) one, by Telegram `language_code`. */

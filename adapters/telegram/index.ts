@@ -10,11 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { type Bot, GrammyError } from 'grammy';
-import type { Briefings } from '../../src/commands/index.ts';
-import { type Config, ConfigError } from '../../src/config.ts';
-import type { Logger } from '../../src/logger.ts';
-import { startElection } from '../../src/store/election.ts';
-import type { Store } from '../../src/store/types.ts';
+import {
+  type Briefings,
+  type Config,
+  ConfigError,
+  type Logger,
+  type Store,
+  startElection,
+} from '../../src/index.ts';
 import { ABORT_GRACE_MS, DRAIN_MS, InFlight, PlatformUnavailableError, settlesWithin } from '../lifecycle.ts';
 import { createTelegramBot } from './bot.ts';
 import { registerCommands } from './commands-menu.ts';

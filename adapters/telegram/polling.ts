@@ -5,7 +5,7 @@
  */
 import { run } from '@grammyjs/runner';
 import type { Bot } from 'grammy';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/index.ts';
 import { ALLOWED_UPDATES } from './updates.ts';
 
 export async function startPolling(

@@ -5,8 +5,7 @@
  * idempotency key and a blind resend can post twice.
  */
 import type { Api } from 'grammy';
-import type { Reply } from '../../src/commands/index.ts';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger, Reply } from '../../src/index.ts';
 import { renderReply } from './render.ts';
 
 export interface TelegramPublisher {

@@ -18,7 +18,7 @@ import type {
   Reply,
   Suggestion,
   TopicsReply,
-} from '../../src/commands/reply.ts';
+} from '../../src/index.ts';
 import { encodeAction } from './callback-data.ts';
 import { type Fragment, isLinkableUrl, join, link, oneLine, shorten, tag, text } from './html.ts';
 import { type Labels, labelsFor } from './labels.ts';

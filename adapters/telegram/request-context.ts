@@ -5,7 +5,7 @@
  */
 import { type Context, GrammyError } from 'grammy';
 import type { ChatMember } from 'grammy/types';
-import type { ChatContext, Command, RequestContext, ResolvedChannel } from '../../src/commands/command.ts';
+import type { ChatContext, Command, RequestContext, ResolvedChannel } from '../../src/index.ts';
 
 /** Items per message page: five cards with summaries stay far below 4096 characters. */
 export const PAGE_SIZE = 5;

@@ -12,7 +12,7 @@
  *   log line per failure: an outage of Telegram must not stop the bot, only delay it.
  */
 import { HttpError, type Transformer } from 'grammy';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/index.ts';
 import { linkSignals, type SignalLike } from '../lifecycle.ts';
 
 export interface RetryOptions {

@@ -5,8 +5,7 @@
  * reported as uncertain and never resent; only answers that prove nothing was posted are retried.
  */
 import { Api, GrammyError, HttpError } from 'grammy';
-import type { Logger } from '../../src/logger.ts';
-import { PublishError, type Publisher } from '../../src/schedule/publisher.ts';
+import { type Logger, PublishError, type Publisher } from '../../src/index.ts';
 import { linkSignals } from '../lifecycle.ts';
 import { createTelegramPublisher } from './publisher.ts';
 

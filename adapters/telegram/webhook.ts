@@ -6,7 +6,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Bot, webhookCallback } from 'grammy';
-import type { Logger } from '../../src/logger.ts';
+import type { Logger } from '../../src/index.ts';
 import { ALLOWED_UPDATES } from './updates.ts';
 
 export interface WebhookOptions {

@@ -1,10 +1,10 @@
 import { dateLabel } from '../content/dates.ts';
+import type { ArticleView, Card } from '../reply.ts';
 import type { Hit } from '../search/engine.ts';
 import type { TopicIndex } from '../search/topic-index.ts';
 import { stem, words } from '../text/analyze.ts';
 import { bestSentences, summarize } from '../text/summary.ts';
 import { type Article, topicName } from '../types.ts';
-import type { ArticleView, Card } from './reply.ts';
 
 /** Default and bounds for summary length, in characters. */
 export const SUMMARY_LENGTH = { default: 280, min: 60, max: 1000 };

@@ -3,6 +3,10 @@
  * these; adapters that get structured input (Discord slash options, inline queries) build them
  * directly.
  */
+import type { ChatTarget, PlatformName } from '../types.ts';
+
+export type { ChatTarget } from '../types.ts';
+
 export type Command =
   | { kind: 'latest'; topic: string }
   | { kind: 'search'; query: string }
@@ -63,15 +67,7 @@ export interface RequestContext {
   /** Where the command came from; needed by commands that act on a chat (subscriptions). */
   chat?: ChatContext;
   /** The front end asking, for metrics when there is no chat (inline queries, autocomplete). */
-  platform?: ChatTarget['platform'];
-}
-
-/** A place answers and scheduled posts can go: a Telegram chat or channel, a Discord channel. */
-export interface ChatTarget {
-  platform: 'telegram' | 'discord' | 'console';
-  /** Platform id of the chat or channel, as a string (Telegram ids exceed 2^53 only in theory). */
-  chatId: string;
-  title?: string;
+  platform?: PlatformName;
 }
 
 /**

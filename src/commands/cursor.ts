@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ListCommand } from '../reply.ts';
 import { Lru } from '../search/lru.ts';
-import type { ListCommand } from './reply.ts';
 
 /** What a "More" button needs to fetch the next page. */
 export interface PageRequest {

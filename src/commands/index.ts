@@ -1,4 +1,5 @@
 import { dateLabel } from '../content/dates.ts';
+import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from '../reply.ts';
 import type { Briefing, Engine, Hit, LatestPage, QueryOptions } from '../search/engine.ts';
 import { typedWords } from '../text/analyze.ts';
 import { detectLanguage, languageOfLocale } from '../text/language.ts';
@@ -10,11 +11,10 @@ import { Cursors, MAX_OFFSET } from './cursor.ts';
 import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
 import { type Messages, messagesFor } from './messages.ts';
 import { parseCommand } from './parse.ts';
-import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from './reply.ts';
 
+export type * from '../reply.ts';
 export type { Command, RequestContext } from './command.ts';
 export { parseCommand } from './parse.ts';
-export type * from './reply.ts';
 
 /** Longest query accepted, in characters: far above any real question, far below a pasted document. */
 export const MAX_QUERY_CHARS = 300;

@@ -4,10 +4,10 @@
  * it has (content, store, platforms) as each becomes available.
  */
 import type { Briefings } from '../commands/index.ts';
-import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { createMetrics, type Metrics } from '../metrics.ts';
+import { createMetrics, type Metrics, type Role } from '../metrics.ts';
 import type { Store } from '../store/types.ts';
+import type { PlatformName } from '../types.ts';
 import { type ConnectionProbe, createReadiness, type Readiness } from './readiness.ts';
 import { type HttpServer, startHttpServer } from './server.ts';
 
@@ -20,21 +20,25 @@ export interface Operations {
   readonly metrics: Metrics;
   /** The content is indexed and the database open: readiness and the gauges read them from now on. */
   serving(deps: { briefings: Briefings; store: Store }): void;
-  /** A configured platform has started; `probe` tells whether it is still connected. */
-  platformStarted(platform: 'telegram' | 'discord', probe: ConnectionProbe): void;
+  /**
+   * A configured platform has started; `probe` tells whether it is still connected, `roles` which
+   * roles this instance holds on it while it runs (e.g. `telegram_poller`).
+   */
+  platformStarted(platform: PlatformName, probe: ConnectionProbe, roles?: readonly Role[]): void;
   /** Not ready from now on (load balancers drain), then closes the server. */
   stop(): Promise<void>;
 }
 
-/** Starts the HTTP_PORT server; every platform configured in `config` must connect before ready. */
+/** Starts the HTTP_PORT server; every platform in `platforms` must connect before ready. */
 export async function startOperations({
-  config,
   port,
   logger,
+  platforms,
 }: {
-  config: Config;
   port: number;
   logger: Logger;
+  /** The platforms that will start: not ready until each is connected. */
+  platforms: readonly PlatformName[];
 }): Promise<Operations> {
   let briefings: Briefings | undefined;
   let store: Store | undefined;
@@ -44,8 +48,8 @@ export async function startOperations({
     store: () => store,
     logger,
   });
-  if (config.TELEGRAM_BOT_TOKEN) readiness.expect('telegram');
-  if (config.DISCORD_TOKEN) readiness.expect('discord');
+  for (const platform of platforms) readiness.expect(platform);
+  const roles = new Set<Role>();
   const server = await startHttpServer({ port, readiness, metrics, logger });
   return {
     server,
@@ -57,16 +61,16 @@ export async function startOperations({
       readiness.setStore(deps.store);
       readiness.contentIndexed(deps.briefings.engine.size);
     },
-    platformStarted(platform, probe) {
+    platformStarted(platform, probe, held = []) {
       readiness.connected(platform, probe);
-      // Long polling on SQLite: this instance is Telegram's one poller. On PostgreSQL the poller is
-      // elected, and the election's lease tells the metrics (see adapters/main.ts).
-      if (platform === 'telegram' && !config.TELEGRAM_WEBHOOK_URL && !config.DATABASE_URL)
-        metrics.setRole('telegram_poller', true);
+      for (const role of held) {
+        roles.add(role);
+        metrics.setRole(role, true);
+      }
     },
     async stop() {
       readiness.stopping();
-      metrics.setRole('telegram_poller', false);
+      for (const role of roles) metrics.setRole(role, false);
       await server.close();
     },
   };

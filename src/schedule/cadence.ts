@@ -5,28 +5,10 @@
  */
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
+import { type Cadence, WEEKDAYS } from '../types.ts';
 import { LocalisedError, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-export type Cadence =
-  /** A digest every day at `time` (HH:MM, 24 h). */
-  | { kind: 'daily'; time: string }
-  /** A digest once a week. */
-  | { kind: 'weekly'; day: Weekday; time: string }
-  /** A digest at every match of a five-field cron expression. */
-  | { kind: 'cron'; expression: string }
-  /** A post as soon as matching articles are added, instead of digests. */
-  | { kind: 'alerts' };
+export { type Cadence, WEEKDAYS, type Weekday } from '../types.ts';
 
 /** Raised for a schedule the user typed that cannot work; the message is shown to them. */
 export class CadenceError extends LocalisedError {

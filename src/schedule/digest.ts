@@ -2,7 +2,7 @@
  * What a scheduled post says. A digest or an alert is an ordinary CardsReply, so each platform
  * renders it with the renderer it already has for `/brief`, natively, within its limits.
  */
-import type { Card, CardsReply } from '../commands/reply.ts';
+import type { Card, CardsReply } from '../reply.ts';
 import { languageOfLocale } from '../text/language.ts';
 import { type Article, topicName } from '../types.ts';
 import { subscriptionMessagesFor } from './messages.ts';

@@ -2,7 +2,7 @@
  * A DigestSource over a plain list of articles and topics, with no search index: topic match is
  * "the article is tagged with it". For tests and for trying schedules on a handful of articles.
  */
-import type { Card } from '../commands/reply.ts';
+import type { Card } from '../reply.ts';
 import { type Article, type Topic, topicName } from '../types.ts';
 import type { DigestSource } from './digest.ts';
 import { subscriptionMessagesFor } from './messages.ts';

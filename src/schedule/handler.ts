@@ -12,8 +12,9 @@ import type {
   ResolvedChannel,
   SubscribeOptions,
 } from '../commands/command.ts';
-import type { ManagedSubscription, NoticeReply, Reply } from '../commands/reply.ts';
 import { type Logger, silentLogger } from '../logger.ts';
+import type { PlaceModelOf } from '../platform.ts';
+import type { ManagedSubscription, NoticeReply, Reply } from '../reply.ts';
 import type { Store, Subscription } from '../store/types.ts';
 import { languageOfLocale, type TextLanguage } from '../text/language.ts';
 import { topicName } from '../types.ts';
@@ -57,6 +58,8 @@ export interface SubscriptionHandlerOptions {
   postNow?: (subscriptionId: number) => Promise<PostNowResult>;
   /** Asks the scheduler to send what is ready now (after a resume) instead of at its next tick. */
   wake?: () => Promise<unknown>;
+  /** How each platform names places and who manages them; `chats` unless told. */
+  places?: PlaceModelOf;
 }
 
 /** Posts lost to a pause (failed or cancelled since) that a resume sends again, newest first. */
@@ -74,20 +77,26 @@ const error = (message: string): NoticeReply => ({ kind: 'notice', tone: 'error'
 const info = (message: string): NoticeReply => ({ kind: 'notice', tone: 'info', message });
 
 /** "this chat", "#news", "@mychannel": where a subscription posts, in words. */
-function placeName(target: Target, m: SubscriptionMessages): string {
-  if (target.isCurrent) return target.platform === 'discord' ? m.thisChannel : m.thisChat;
+function placeName(target: Target, m: SubscriptionMessages, places: PlaceModelOf): string {
+  if (target.isCurrent) return places(target.platform) === 'channels' ? m.thisChannel : m.thisChat;
   return target.title ?? target.ref ?? target.chatId;
 }
 
-function refusal(target: Target, chat: ChatContext, m: SubscriptionMessages): string | undefined {
-  const where = placeName(target, m);
+function refusal(
+  target: Target,
+  chat: ChatContext,
+  m: SubscriptionMessages,
+  places: PlaceModelOf,
+): string | undefined {
+  const where = placeName(target, m, places);
+  const channels = places(target.platform) === 'channels';
   if (!target.userCanManage) {
-    if (target.platform === 'discord') return m.onlyManageChannels(where);
+    if (channels) return m.onlyManageChannels(where);
     if (!target.isCurrent) return m.onlyAdminsOf(where);
     return m.onlyAdminsOfGroup;
   }
   if (!target.botCanPost) {
-    if (target.platform === 'discord') {
+    if (channels) {
       const missing = target.missingPermissions?.length ? target.missingPermissions : ['Send Messages'];
       return m.needPermissions(where, missing);
     }
@@ -135,6 +144,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     logger = silentLogger,
     postNow,
     wake,
+    places = () => 'chats',
   } = options;
   const log = logger.child({ module: 'subscriptions' });
 
@@ -210,7 +220,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     }
     const target = await resolveTarget(chat, request.channelRef, m);
     if ('kind' in target) return target;
-    const refused = refusal(target, chat, m);
+    const refused = refusal(target, chat, m, places);
     if (refused) return error(refused);
     const resolved: { id: string; name: string; nameEs?: string }[] = [];
     for (const text of request.topics) {
@@ -282,7 +292,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
       },
       'subscribed',
     );
-    const where = placeName(target, m);
+    const where = placeName(target, m, places);
     const shape = describeShape(sub, m);
     const filters = shape ? ` (${shape})` : '';
     const what =
@@ -309,7 +319,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     if (!request.what) return error(m.whichSubscription);
     const target = await resolveTarget(chat, request.channelRef, m);
     if ('kind' in target) return target;
-    if (!target.userCanManage) return error(refusal(target, chat, m) ?? m.notAllowed);
+    if (!target.userCanManage) return error(refusal(target, chat, m, places) ?? m.notAllowed);
     const here = await store.listSubscriptions({ platform: target.platform, chatId: target.chatId });
     const id = /^#?(\d+)$/.exec(request.what)?.[1];
     const wanted = request.what.toLowerCase().trim();
@@ -330,10 +340,10 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
           x.topicLabel.toLowerCase() === wanted ||
           labelOf(x, s.language).toLowerCase() === wanted,
     );
-    if (!sub) return error(m.noSuchSubscription(placeName(target, m), request.what));
+    if (!sub) return error(m.noSuchSubscription(placeName(target, m, places), request.what));
     await store.removeSubscription(sub.id);
     log.info({ subscription: sub.id, platform: sub.platform, chat: sub.chatId }, 'unsubscribed');
-    return info(m.unsubscribed(sub.id, labelOf(sub, s.language), placeName(target, m)));
+    return info(m.unsubscribed(sub.id, labelOf(sub, s.language), placeName(target, m, places)));
   }
 
   /** This chat's subscriptions (and, in a private chat, those its user made elsewhere from here). */
@@ -351,7 +361,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const target: Target = { ...chat, isCurrent: true };
     const subs = await visible(chat);
     const head = outcome ? `${outcome}\n\n` : '';
-    if (subs.length === 0) return info(`${head}${m.noSubscriptions(placeName(target, m))}`);
+    if (subs.length === 0) return info(`${head}${m.noSubscriptions(placeName(target, m, places))}`);
     const lines = subs.map((x) =>
       x.chatId === target.chatId ? describe(x, s) : `${describe(x, s)}${m.inChat(x.chatTitle ?? x.chatId)}`,
     );
@@ -360,7 +370,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
       label: labelOf(x, s.language),
       paused: x.status === 'paused',
     }));
-    return { ...info(`${head}${m.subscriptionsOf(placeName(target, m), lines)}`), manage };
+    return { ...info(`${head}${m.subscriptionsOf(placeName(target, m, places), lines)}`), manage };
   }
 
   /** May the person pressing a button change `sub`? Answers the refusal, or undefined when allowed. */
@@ -368,7 +378,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     if (sub.chatId === chat.chatId) {
       return chat.userCanManage
         ? undefined
-        : refusal({ ...chat, isCurrent: true, botCanPost: true }, chat, m);
+        : refusal({ ...chat, isCurrent: true, botCanPost: true }, chat, m, places);
     }
     // A channel managed from a private chat: ask the platform again, rights may have changed.
     const found = chat.resolveChannel ? await chat.resolveChannel(sub.chatId) : undefined;
@@ -394,7 +404,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
         if (sub.status === 'active') return list(chat, s, m.alreadyRunning(name));
         if (sub.chatId === chat.chatId && !chat.botCanPost) {
           const target: Target = { ...chat, isCurrent: true, userCanManage: true };
-          return error(m.stillNotFixed(refusal(target, chat, m) ?? m.cannotPostHere));
+          return error(m.stillNotFixed(refusal(target, chat, m, places) ?? m.cannotPostHere));
         }
         await store.updateSubscription(
           sub.id,

@@ -4,6 +4,7 @@
  * publisher, and tells it when content was reloaded.
  */
 import type { Logger } from '../logger.ts';
+import type { PlaceModelOf } from '../platform.ts';
 import { instanceId } from '../store/open.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
@@ -45,6 +46,8 @@ export interface SubscriptionsOptions {
   store?: Store;
   /** DEFAULT_TIMEZONE. */
   defaultTimezone: string;
+  /** How each platform names places and who manages them (`placeModels(registry)`); `chats` by default. */
+  places?: PlaceModelOf;
   /** The content; `engineDigestSource(() => currentEngine)` follows reloads. */
   source: DigestSource;
   logger: Logger;
@@ -71,6 +74,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
     store,
     source,
     defaultTimezone: options.defaultTimezone,
+    ...(options.places ? { places: options.places } : {}),
     clock,
     logger,
     // The scheduler is built below; a button press only comes once both exist.

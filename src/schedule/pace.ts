@@ -1,9 +1,9 @@
 /**
  * Keeps scheduled posts within each platform's sending pace, so a burst of alerts is spread out
- * instead of being answered with 429s. Telegram: about 1 message/s per chat, 20/min per group or
- * channel, 30/s overall (PLATFORM-LIMITS.md). Discord: discord.js queues by its rate-limit headers.
+ * instead of being answered with 429s. Each platform states its pace (`Platform.pace`, e.g.
+ * Telegram's 1 message/s per chat and 20/min per group); the pacer only keeps the windows.
  */
-import type { ChatTarget } from '../commands/command.ts';
+import type { ChatTarget } from '../types.ts';
 
 export interface PaceLimits {
   /** Least time between two posts to one chat. */
@@ -12,20 +12,6 @@ export interface PaceLimits {
   perChatPerMinute?: number;
   /** Most posts to all chats of the platform within any 1 s. */
   globalPerSecond?: number;
-}
-
-/** The pace each platform asks for, by target. */
-export function platformPace(target: ChatTarget): PaceLimits {
-  switch (target.platform) {
-    case 'telegram':
-      // Negative ids are groups, supergroups and channels; positive ones are private chats.
-      return target.chatId.startsWith('-')
-        ? { minIntervalMs: 1000, perChatPerMinute: 20, globalPerSecond: 30 }
-        : { minIntervalMs: 1000, globalPerSecond: 30 };
-    case 'discord':
-    case 'console':
-      return {};
-  }
 }
 
 export interface Pacer {
@@ -37,8 +23,11 @@ export interface Pacer {
   holdUntil(target: ChatTarget, until: number): void;
 }
 
-/** A pacer with in-memory sliding windows; `limitsOf` defaults to `platformPace`. */
-export function createPacer(limitsOf: (target: ChatTarget) => PaceLimits = platformPace): Pacer {
+/** What a platform asks of posts to `target`. */
+export type PaceOf = (target: ChatTarget) => PaceLimits;
+
+/** A pacer with in-memory sliding windows; `limitsOf` defaults to no limits. */
+export function createPacer(limitsOf: PaceOf = () => ({})): Pacer {
   const perChat = new Map<string, number[]>();
   const perPlatform = new Map<string, number[]>();
   const holds = new Map<string, number>();

@@ -4,8 +4,8 @@
  * PublishError, so the scheduler decides retries without knowing any platform.
  */
 import { createHash } from 'node:crypto';
-import type { ChatTarget } from '../commands/command.ts';
-import type { Reply } from '../commands/reply.ts';
+import type { Reply } from '../reply.ts';
+import type { ChatTarget } from '../types.ts';
 
 export interface PublishOptions {
   /** Unique per (subscription, slot or article group); the same on every retry of one delivery. */

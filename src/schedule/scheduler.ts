@@ -4,15 +4,14 @@
  * A restart finds rows left half-way and finishes or reconciles them instead of resending blindly.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChatTarget } from '../commands/command.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import { observeStore, type StoreObserver } from '../store/observe.ts';
 import type { Delivery, Platform, Store, Subscription } from '../store/types.ts';
-import type { Article } from '../types.ts';
+import type { Article, ChatTarget } from '../types.ts';
 import { latestSlotBetween, nextSlot } from './cadence.ts';
 import { type Clock, systemClock, type TimerHandle } from './clock.ts';
 import { buildScheduledPost, type DigestSource } from './digest.ts';
-import { createPacer, type Pacer } from './pace.ts';
+import { createPacer, type PaceOf, type Pacer } from './pace.ts';
 import { deliveryNonce, PublishError, type Publisher } from './publisher.ts';
 import { byWords, topicArticles } from './shape.ts';
 
@@ -54,8 +53,11 @@ export interface RunReport {
 }
 
 export interface Scheduler {
-  /** Where posts for a platform go. Rows for platforms without a publisher wait. */
-  setPublisher(platform: Platform, publisher: Publisher): void;
+  /**
+   * Where posts for a platform go, and the pace the platform asks for (none when absent). Rows for
+   * platforms without a publisher wait.
+   */
+  setPublisher(platform: Platform, publisher: Publisher, pace?: PaceOf): void;
   /** Starts checking for due work on the clock's timers. */
   start(): Promise<void>;
   /** Stops the timers, waits for the check under way, gives up this instance's claims. */
@@ -92,13 +94,14 @@ const DELIVERY_BATCH = 50;
 /** Builds a scheduler; nothing runs until `start()` or `runOnce()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   options = { ...options, store: observeStore(options.store, options.observer) };
+  const paces = new Map<Platform, PaceOf>();
   const {
     store,
     source,
     clock = systemClock(),
     logger = silentLogger,
     graceMs = DEFAULT_GRACE_MS,
-    pacer = createPacer(),
+    pacer = createPacer((target) => paces.get(target.platform)?.(target) ?? {}),
     tickMs = 30_000,
     maxAttempts = 8,
     backoffBaseMs = 30_000,
@@ -474,8 +477,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   return {
-    setPublisher(platform, publisher) {
+    setPublisher(platform, publisher, pace) {
       publishers.set(platform, publisher);
+      if (pace) paces.set(platform, pace);
+      else paces.delete(platform);
     },
     async start() {
       if (started) return;

@@ -5,8 +5,8 @@
  */
 
 import type { RequestContext } from '../commands/command.ts';
-import type { Reply } from '../commands/reply.ts';
 import type { Logger } from '../logger.ts';
+import type { Reply } from '../reply.ts';
 import { languageOfLocale } from '../text/language.ts';
 import { type SourceSummary, summarizeSource } from './report.ts';
 import type { SourcesStore } from './state.ts';

@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Reply } from '../commands/reply.ts';
-import type { Cadence } from '../schedule/cadence.ts';
+import type { Reply } from '../reply.ts';
+import type { Cadence } from '../types.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type {
   AttemptOutcome,

@@ -4,11 +4,11 @@
  * database for several instances (PostgreSQL) can implement it without touching the scheduler.
  */
 
-import type { ChatTarget } from '../commands/command.ts';
-import type { Reply } from '../commands/reply.ts';
-import type { Cadence } from '../schedule/cadence.ts';
+import type { Reply } from '../reply.ts';
+import type { Cadence, PlatformName } from '../types.ts';
 
-export type Platform = ChatTarget['platform'];
+/** A platform's registered name (see src/platform.ts). */
+export type Platform = PlatformName;
 
 /** What to post at a digest slot when nothing is new: nothing, or the latest items anyway. */
 export type WhenEmpty = 'skip' | 'latest';

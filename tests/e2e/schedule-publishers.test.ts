@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordSchedulePublisher } from '../../adapters/discord/schedule-publisher.ts';
 import { createTelegramSchedulePublisher } from '../../adapters/telegram/schedule-publisher.ts';
-import type { NoticeReply } from '../../src/commands/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
+import type { NoticeReply } from '../../src/reply.ts';
 import { deliveryNonce, PublishError } from '../../src/schedule/publisher.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';

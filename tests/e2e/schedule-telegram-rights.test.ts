@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORMS } from '../../adapters/platforms.ts';
 import { startTelegram } from '../../adapters/telegram/index.ts';
 import { createBriefings } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadEngine } from '../../src/content/load.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { placeModels } from '../../src/platform.ts';
 import { createSubscriptions, engineDigestSource, type Subscriptions } from '../../src/schedule/index.ts';
 import { defaultUser, type FakeChat, type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';
 
@@ -41,6 +43,7 @@ beforeAll(async () => {
   );
   const { engine } = await loadEngine({ contentDir: config.CONTENT_DIR, logger: silentLogger });
   subscriptions = createSubscriptions({
+    places: placeModels(PLATFORMS),
     dataDir: dir,
     defaultTimezone: config.DEFAULT_TIMEZONE,
     source: engineDigestSource(() => engine),

@@ -13,13 +13,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordSchedulePublisher } from '../../adapters/discord/schedule-publisher.ts';
+import { PLATFORMS } from '../../adapters/platforms.ts';
 import { startTelegram } from '../../adapters/telegram/index.ts';
+import { telegram as telegramPlatform } from '../../adapters/telegram/platform.ts';
 import { createTelegramSchedulePublisher } from '../../adapters/telegram/schedule-publisher.ts';
 import { createBriefings } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadEngine } from '../../src/content/load.ts';
 import { watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { placeModels } from '../../src/platform.ts';
 import { createSubscriptions, engineDigestSource } from '../../src/schedule/index.ts';
 import { type FakeDiscord, startFakeDiscord, waitFor } from '../fakes/discord/index.ts';
 import { defaultUser, type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';
@@ -61,6 +64,7 @@ async function boot() {
   const { engine } = await loadEngine({ contentDir, dataDir, logger });
   let current = engine;
   const subscriptions = createSubscriptions({
+    places: placeModels(PLATFORMS),
     dataDir,
     defaultTimezone: config.DEFAULT_TIMEZONE,
     source: engineDigestSource(() => current),
@@ -85,6 +89,7 @@ async function boot() {
   scheduler.setPublisher(
     'telegram',
     createTelegramSchedulePublisher({ token: telegram.token, apiRoot: telegram.apiRoot, logger }),
+    telegramPlatform.pace,
   );
   scheduler.setPublisher(
     'discord',

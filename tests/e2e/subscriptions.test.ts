@@ -13,13 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscord } from '../../adapters/discord/index.ts';
 import { registerCommands } from '../../adapters/discord/registration.ts';
 import { createDiscordSchedulePublisher } from '../../adapters/discord/schedule-publisher.ts';
+import { PLATFORMS } from '../../adapters/platforms.ts';
 import { startTelegram } from '../../adapters/telegram/index.ts';
+import { telegram as telegramPlatform } from '../../adapters/telegram/platform.ts';
 import { createTelegramSchedulePublisher } from '../../adapters/telegram/schedule-publisher.ts';
 import { createBriefings } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadEngine } from '../../src/content/load.ts';
 import { watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { placeModels } from '../../src/platform.ts';
 import { subscriptionsCommand } from '../../src/schedule/cli.ts';
 import { createSubscriptions, engineDigestSource, manualClock } from '../../src/schedule/index.ts';
 import {
@@ -73,6 +76,7 @@ async function boot() {
   const { engine } = await loadEngine({ contentDir, dataDir, logger });
   let current = engine;
   const subscriptions = createSubscriptions({
+    places: placeModels(PLATFORMS),
     dataDir,
     defaultTimezone: config.DEFAULT_TIMEZONE,
     source: engineDigestSource(() => current),
@@ -98,6 +102,7 @@ async function boot() {
   scheduler.setPublisher(
     'telegram',
     createTelegramSchedulePublisher({ token: telegram.token, apiRoot: telegram.apiRoot, logger }),
+    telegramPlatform.pace,
   );
   scheduler.setPublisher(
     'discord',

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramBot, createTelegramPublisher } from '../../adapters/telegram/index.ts';
 import type { Briefings } from '../../src/commands/index.ts';
-import type { CardsReply } from '../../src/commands/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
+import type { CardsReply } from '../../src/reply.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';
 
 let fake: FakeTelegram;

@@ -3,8 +3,8 @@ import { DiscordAPIError, REST } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordPublisher, type DiscordPublisher } from '../../adapters/discord/index.ts';
 import { DiscordNonceError } from '../../adapters/discord/publisher.ts';
-import type { Reply } from '../../src/commands/reply.ts';
 import { silentLogger } from '../../src/logger.ts';
+import type { Reply } from '../../src/reply.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord/index.ts';
 
 let fake: FakeDiscord;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderFailure, renderReply } from '../../adapters/discord/render.ts';
 import { escapeText, truncate } from '../../adapters/discord/text.ts';
-import type { ArticleView, Card, CardsReply, Reply, Suggestion } from '../../src/commands/reply.ts';
+import type { ArticleView, Card, CardsReply, Reply, Suggestion } from '../../src/reply.ts';
 import { canPing, checkMessage } from '../fakes/discord/limits.ts';
 
 const card = (over: Partial<Card> = {}): Card => ({

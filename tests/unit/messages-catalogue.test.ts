@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PLATFORMS } from '../../adapters/platforms.ts';
 import type { ChatContext, Command } from '../../src/commands/command.ts';
 import { MESSAGES } from '../../src/commands/messages.ts';
-import type { Reply } from '../../src/commands/reply.ts';
+import { placeModels } from '../../src/platform.ts';
+import type { Reply } from '../../src/reply.ts';
 import { describeCadence, formatInZone } from '../../src/schedule/cadence.ts';
 import { manualClock } from '../../src/schedule/clock.ts';
 import { fixedDigestSource } from '../../src/schedule/fixed-source.ts';
@@ -97,6 +99,7 @@ describe('the subscription dialogue in Spanish', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'briefings-messages-'));
     store = openSqliteStore({ dataDir: dir });
     handler = createSubscriptionHandler({
+      places: placeModels(PLATFORMS),
       store,
       source: () =>
         fixedDigestSource(

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatContext, ChatTarget, Command } from '../../src/commands/command.ts';
-import type { Reply } from '../../src/commands/reply.ts';
+import { PLATFORMS } from '../../adapters/platforms.ts';
+import type { ChatContext, Command } from '../../src/commands/command.ts';
+import { placeModels } from '../../src/platform.ts';
+import type { Reply } from '../../src/reply.ts';
 import { manualClock } from '../../src/schedule/clock.ts';
 import { fixedDigestSource } from '../../src/schedule/fixed-source.ts';
 import { createSubscriptionHandler, type SubscriptionHandler } from '../../src/schedule/handler.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';
-import type { Article } from '../../src/types.ts';
+import type { Article, ChatTarget } from '../../src/types.ts';
 
 const mexicoArticle: Article = {
   id: 'mx1',
@@ -57,6 +59,7 @@ describe('subscription commands', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'briefings-handler-'));
     store = openSqliteStore({ dataDir: dir });
     handler = createSubscriptionHandler({
+      places: placeModels(PLATFORMS),
       store,
       source: () =>
         fixedDigestSource(

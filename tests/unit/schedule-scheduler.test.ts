@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatTarget } from '../../src/commands/command.ts';
-import type { CardsReply, Reply } from '../../src/commands/reply.ts';
+import { telegram } from '../../adapters/telegram/platform.ts';
+import type { CardsReply, Reply } from '../../src/reply.ts';
 import { nextSlot } from '../../src/schedule/cadence.ts';
 import { type ManualClock, manualClock } from '../../src/schedule/clock.ts';
 import { createConsolePublisher } from '../../src/schedule/console-publisher.ts';
@@ -13,7 +13,7 @@ import { PublishError, type Publisher, type PublishOptions } from '../../src/sch
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { NewSubscription, Store } from '../../src/store/types.ts';
-import type { Article, Topic } from '../../src/types.ts';
+import type { Article, ChatTarget, Topic } from '../../src/types.ts';
 
 const TOPICS: Topic[] = [
   { id: 'mexico', name: 'Mexico', kind: 'country', aliases: ['méxico'] },
@@ -429,7 +429,7 @@ describe('scheduler', () => {
   });
 
   it("keeps Telegram's pace: 1 post a second per chat, 20 a minute per group", () => {
-    const pacer = createPacer();
+    const pacer = createPacer((target) => (target.platform === 'telegram' ? telegram.pace(target) : {}));
     const group: ChatTarget = { platform: 'telegram', chatId: '-1001' };
     let now = 0;
     const times: number[] = [];
@@ -449,7 +449,7 @@ describe('scheduler', () => {
   it('defers rather than sends posts that would break the pace', async () => {
     const scheduler = newScheduler();
     const { publisher, posted } = fakePlatform(false);
-    scheduler.setPublisher('telegram', publisher);
+    scheduler.setPublisher('telegram', publisher, telegram.pace);
     await scheduler.runOnce();
     await subscribe({ platform: 'telegram', chatId: '42', cadence: { kind: 'alerts' } });
     await subscribe({

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CardsReply } from '../../src/commands/reply.ts';
+import type { CardsReply } from '../../src/reply.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { PG_MIGRATIONS } from '../../src/store/postgres-migrations.ts';

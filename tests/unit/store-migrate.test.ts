@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Reply } from '../../src/commands/reply.ts';
+import type { Reply } from '../../src/reply.ts';
 import { migrateCommand } from '../../src/store/migrate-cli.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { DATABASE_FILE, openSqliteStore } from '../../src/store/sqlite.ts';

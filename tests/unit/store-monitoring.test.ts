@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CardsReply } from '../../src/commands/reply.ts';
+import type { CardsReply } from '../../src/reply.ts';
 import { type DeliveryOutcome, observeStore } from '../../src/store/observe.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { NewSubscription, Platform, Store } from '../../src/store/types.ts';

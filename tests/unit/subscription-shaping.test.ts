@@ -10,9 +10,11 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeButton, encodeButton } from '../../adapters/discord/custom-ids.ts';
 import { renderReply } from '../../adapters/discord/render.ts';
+import { PLATFORMS } from '../../adapters/platforms.ts';
 import { decodeAction, encodeAction } from '../../adapters/telegram/callback-data.ts';
 import type { ChatContext, Command } from '../../src/commands/command.ts';
-import type { Reply } from '../../src/commands/reply.ts';
+import { placeModels } from '../../src/platform.ts';
+import type { Reply } from '../../src/reply.ts';
 import { manualClock } from '../../src/schedule/clock.ts';
 import { buildScheduledPost } from '../../src/schedule/digest.ts';
 import { fixedDigestSource } from '../../src/schedule/fixed-source.ts';
@@ -229,6 +231,7 @@ describe('shaped subscriptions in the store and the handler', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'briefings-shaping-'));
     store = openSqliteStore({ dataDir: dir });
     handler = createSubscriptionHandler({
+      places: placeModels(PLATFORMS),
       store,
       source: () => source,
       defaultTimezone: 'UTC',

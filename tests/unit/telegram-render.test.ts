@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderCardMessage, renderInlineResults, renderReply } from '../../adapters/telegram/render.ts';
-import type { ArticleReply, Card, CardsReply, Reply } from '../../src/commands/reply.ts';
+import type { ArticleReply, Card, CardsReply, Reply } from '../../src/reply.ts';
 import { parseTelegramHtml } from '../fakes/telegram/html.ts';
 import { checkInlineResults, checkMessageText, checkReplyMarkup } from '../fakes/telegram/limits.ts';
 

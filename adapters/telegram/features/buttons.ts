@@ -4,7 +4,7 @@
  * client's spinner stops even when the payload is stale or forged.
  */
 import { Composer, type Context, GrammyError } from 'grammy';
-import { parseCommand, type Reply } from '../../../src/commands/index.ts';
+import { parseCommand, type Reply } from '../../../src/index.ts';
 import { decodeAction } from '../callback-data.ts';
 import { labelsFor } from '../labels.ts';
 import { renderReply } from '../render.ts';

@@ -3,7 +3,7 @@
  * an HTML reply. In groups only commands count, and commands for other bots are ignored.
  */
 import { Composer, type Context } from 'grammy';
-import { parseCommand } from '../../../src/commands/index.ts';
+import { parseCommand } from '../../../src/index.ts';
 import { labelsFor } from '../labels.ts';
 import { requestContext } from '../request-context.ts';
 import type { FeatureDeps } from './deps.ts';

@@ -1,6 +1,4 @@
-import type { Briefings } from '../../../src/commands/index.ts';
-import type { Logger } from '../../../src/logger.ts';
-import type { RateLimiter } from '../../../src/rate-limit.ts';
+import type { Briefings, Logger, RateLimiter } from '../../../src/index.ts';
 
 /** What every feature composer needs, passed in rather than reached for. */
 export interface FeatureDeps {

@@ -3,7 +3,7 @@
  * polite answer in whatever form the update allows; nothing here may stop the bot.
  */
 import { type BotError, GrammyError, HttpError } from 'grammy';
-import type { Logger } from '../../../src/logger.ts';
+import type { Logger } from '../../../src/index.ts';
 import { labelsFor } from '../labels.ts';
 import { ShutdownError } from '../retry.ts';
 

@@ -1,6 +1,6 @@
 /** Sending a rendered Reply the same way from every feature. */
 import type { Context } from 'grammy';
-import type { Reply } from '../../../src/commands/index.ts';
+import type { Reply } from '../../../src/index.ts';
 import { renderReply } from '../render.ts';
 
 /** Sends `reply` to the chat of `ctx`; in groups it quotes the message that asked. */

@@ -2,7 +2,7 @@
  * Platform-neutral answers. Every front end (console, Telegram, Discord, scheduled posts) renders
  * these and nothing else, so what an answer holds is decided once, here in the core.
  */
-import type { DatePrecision, DateSource, Passage, UrlKind } from '../types.ts';
+import type { DatePrecision, DateSource, Passage, UrlKind } from './types.ts';
 
 /** One article as a list item: everything a renderer needs, already summarised and dated. */
 export interface Card {
