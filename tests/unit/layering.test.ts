@@ -58,6 +58,13 @@ describe('layering', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps the core free of platform libraries', () => {
+    for (const file of tsFiles('src'))
+      expect(readFileSync(path.join(ROOT, file), 'utf8'), file).not.toMatch(
+        /from ['"](grammy|@grammyjs\/[^'"]*|discord\.js|@discordjs\/[^'"]*)['"]/,
+      );
+  });
+
   it('keeps the core free of adapters', () => {
     const offending = tsFiles('src').flatMap((file) =>
       importsOf(file)

@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Briefings, createBriefings, parseCommand } from '../../src/commands/index.ts';
@@ -65,19 +63,5 @@ describe('arbitrary input', () => {
         for (const c of choices) expect(c.value.length).toBeLessThanOrEqual(100);
       }),
     );
-  });
-});
-
-describe('the one-way dependency rule', () => {
-  it('keeps the core free of adapters and platform libraries', async () => {
-    const files = (await readdir('src', { recursive: true })).filter((f) => f.endsWith('.ts'));
-    expect(files.length).toBeGreaterThan(10);
-    for (const file of files) {
-      const text = await readFile(join('src', file), 'utf8');
-      expect(text, file).not.toMatch(
-        /from ['"](grammy|@grammyjs\/[^'"]*|discord\.js|@discordjs\/[^'"]*)['"]/,
-      );
-      expect(text, file).not.toMatch(/from ['"][./]*\.\.\/adapters\//);
-    }
   });
 });
