@@ -2,10 +2,10 @@
  * The composition root: reads configuration, loads content, and starts whichever platforms of
  * adapters/platforms.ts the configuration enables (Telegram and/or Discord when their tokens are
  * set), the local console otherwise.
- * Also the `briefings` executable's entry, adding `start` and `discord:register` to the core CLI.
+ * Also the `briefings` executable's entry, adding `start` and each platform's subcommands to the
+ * core CLI.
  */
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   type Briefings,
   backupCommand,
@@ -314,36 +314,6 @@ function exitSoon(code: number, logger?: Logger) {
   }, EXIT_GRACE_MS).unref();
 }
 
-const discordRegisterCommand: CliCommand = {
-  name: 'discord:register',
-  usage: 'discord:register [--guild <id>]',
-  description: 'register the slash commands (guild: instant; global otherwise)',
-  async run(args, io) {
-    const { values } = parseArgs({ args, options: { guild: { type: 'string' } } });
-    const config = loadConfig(io.env);
-    if (!config.DISCORD_TOKEN) {
-      io.stderr('DISCORD_TOKEN: is required to register commands (with DISCORD_APPLICATION_ID)\n');
-      return 2;
-    }
-    const logger = createLogger(io.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn');
-    const { engine } = await loadEngine({
-      contentDir: config.CONTENT_DIR,
-      dataDir: config.DATA_DIR,
-      maxFileBytes: config.CONTENT_MAX_FILE_MB * 2 ** 20,
-      logger,
-    });
-    const { registerCommands } = await import('./discord/index.ts');
-    const report = await registerCommands({
-      config,
-      briefings: createBriefings(engine),
-      logger,
-      guildId: values.guild,
-    });
-    io.stdout(`${report.summary}\n`);
-    return 0;
-  },
-};
-
 /** Entry point of `bin/briefings.js`. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const io: CliIO = {
@@ -355,11 +325,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await runCli(argv, io, [
       startCommand,
-      discordRegisterCommand,
       subscriptionsCommand,
       backupCommand,
       sourcesCommand,
       migrateCommand,
+      // Platform subcommands, e.g. `discord:register`.
+      ...PLATFORMS.flatMap((platform) => platform.commands ?? []),
     ]);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof StoreError) {

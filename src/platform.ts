@@ -4,6 +4,7 @@
  * adapters/platforms.ts. The core never imports an implementation; adapters/main.ts walks the
  * registry, starts what the configuration enables, and hands each publisher to the scheduler.
  */
+import type { CliCommand } from './cli.ts';
 import type { Briefings } from './commands/index.ts';
 import type { Config } from './config.ts';
 import type { ConnectionProbe } from './http/readiness.ts';
@@ -83,6 +84,8 @@ export interface Platform<Message = unknown> {
   enabled(config: Config): boolean;
   /** Started only when no other registered platform is enabled (the local console). */
   readonly fallback?: boolean;
+  /** Subcommands of the `briefings` command line the platform adds (e.g. `discord:register`). */
+  readonly commands?: readonly CliCommand[];
   /** Loads the platform's library (only now, so unused platforms cost nothing) and connects. */
   start(context: PlatformContext): Promise<RunningPlatform<Message>>;
 }

@@ -3,6 +3,7 @@
  * the platform starts, so a console-only start never pays for it.
  */
 import type { Platform } from '../../src/index.ts';
+import { discordRegisterCommand } from './cli.ts';
 import { LIMITS, PAGE_SIZE } from './limits.ts';
 import type { DiscordMessage } from './render.ts';
 
@@ -13,6 +14,7 @@ export const discord: Platform<DiscordMessage> = {
   // discord.js queues requests by Discord's rate-limit headers itself.
   pace: () => ({}),
   enabled: (config) => Boolean(config.DISCORD_TOKEN),
+  commands: [discordRegisterCommand],
   async start({ config, briefings, logger, signal, publishing }) {
     const token = config.DISCORD_TOKEN;
     if (!token) throw new Error('discord: DISCORD_TOKEN is not set');
