@@ -91,6 +91,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
           logger,
           // Readiness waits for every platform that can disconnect (not the console).
           platforms: chosen.filter((p) => !p.fallback).map((p) => p.name),
+          roles: registry.flatMap((p) => p.roles ?? []),
         });
   // Until the platforms run, a failed step (damaged or unreachable database, unreadable content)
   // closes what is already open.

@@ -11,8 +11,12 @@ import type { Logger } from './logger.ts';
 import type { StoreObserver } from './store/observe.ts';
 import type { Backlog, Store } from './store/types.ts';
 
-/** Roles an instance can hold among several sharing one database. */
-export type Role = 'telegram_poller';
+/**
+ * A role an instance can hold among several sharing one database, as platforms declare them
+ * (`Platform.roles`, e.g. `telegram_poller`). A role held by lease is the lease's name with `-`
+ * for `_` (`telegram-poller`).
+ */
+export type Role = string;
 
 /** Work due longer than this is reported as overdue. */
 export const DEFAULT_OVERDUE_MS = 60_000;
@@ -30,6 +34,8 @@ export interface MetricsOptions {
   logger?: Logger;
   /** Node's process metrics (CPU, memory, event loop lag); on by default. */
   processMetrics?: boolean;
+  /** The roles there are, reported as 0 until held. */
+  roles?: readonly Role[];
 }
 
 export interface Metrics {
@@ -71,11 +77,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const roles = new Gauge({
     name: 'briefings_role',
-    help: 'Roles this instance holds now (1) or not (0): telegram_poller is the one instance that long-polls Telegram.',
+    help: 'Roles this instance holds now (1) or not (0), e.g. telegram_poller: the one instance that long-polls Telegram.',
     labelNames: ['role'] as const,
     registers: [registry],
   });
-  for (const role of ['telegram_poller'] satisfies Role[]) roles.set({ role }, 0);
+  const known = new Set(options.roles ?? []);
+  for (const role of known) roles.set({ role }, 0);
 
   // Both backlog gauges are collected in one scrape: they share one read of the store.
   let reading: Promise<Backlog[] | undefined> | undefined;
@@ -133,9 +140,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     store: {
       delivery: (platform, outcome, count) => deliveries.inc({ platform, outcome }, count),
-      // Every instance schedules (work is claimed row by row); the poller is elected by lease.
+      // Every instance schedules (work is claimed row by row); roles such as a poller are elected by lease.
       lease: (name, held) => {
-        if (name === 'telegram-poller') roles.set({ role: 'telegram_poller' }, held ? 1 : 0);
+        const role = name.replaceAll('-', '_');
+        if (known.has(role)) roles.set({ role }, held ? 1 : 0);
       },
     },
     setRole(role, held) {

@@ -82,6 +82,8 @@ export interface Platform<Message = unknown> {
   pace(target: ChatTarget): PaceLimits;
   /** Whether the configuration asks for this platform (e.g. its token is set). */
   enabled(config: Config): boolean;
+  /** Roles an instance can hold on the platform (metrics report them, 0 until held). */
+  readonly roles?: readonly Role[];
   /** Started only when no other registered platform is enabled (the local console). */
   readonly fallback?: boolean;
   /** Subcommands of the `briefings` command line the platform adds (e.g. `discord:register`). */

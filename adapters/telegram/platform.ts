@@ -10,6 +10,8 @@ export const telegram: Platform<TelegramMessage> = {
   // Five cards with summaries stay far below 4096 characters.
   limits: { messageLength: MAX_MESSAGE_LENGTH, pageSize: 5 },
   places: 'chats',
+  // The one instance that long-polls Telegram (elected by the `telegram-poller` lease on PostgreSQL).
+  roles: ['telegram_poller'],
   pace(target) {
     // About 1 message/s per chat, 20/min per group or channel, 30/s overall. Negative ids are
     // groups, supergroups and channels; positive ones are private chats.

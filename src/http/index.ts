@@ -34,11 +34,14 @@ export async function startOperations({
   port,
   logger,
   platforms,
+  roles: knownRoles = [],
 }: {
   port: number;
   logger: Logger;
   /** The platforms that will start: not ready until each is connected. */
   platforms: readonly PlatformName[];
+  /** The roles an instance can hold (every registered platform's), reported as 0 until held. */
+  roles?: readonly Role[];
 }): Promise<Operations> {
   let briefings: Briefings | undefined;
   let store: Store | undefined;
@@ -47,6 +50,7 @@ export async function startOperations({
     articles: () => briefings?.engine.size ?? 0,
     store: () => store,
     logger,
+    roles: knownRoles,
   });
   for (const platform of platforms) readiness.expect(platform);
   const roles = new Set<Role>();
