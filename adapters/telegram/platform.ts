@@ -25,7 +25,7 @@ export const telegram: Platform<TelegramMessage> = {
     if (!token) throw new Error('telegram: TELEGRAM_BOT_TOKEN is not set');
     const { startTelegram } = await import('./index.ts');
     const { createTelegramSchedulePublisher } = await import('./schedule-publisher.ts');
-    const shared = http && http.port === config.TELEGRAM_WEBHOOK_PORT ? http : undefined;
+    const shared = http && config.HTTP_PORT === config.TELEGRAM_WEBHOOK_PORT ? http : undefined;
     const running = await startTelegram({ config, briefings, logger, signal, http: shared, store });
     // Long polling on SQLite: this instance is Telegram's one poller. On PostgreSQL the poller is
     // elected, and the election's lease tells the metrics.
