@@ -346,70 +346,45 @@ export class Scorer {
       }
       return best;
     };
-    if (found === 1) {
-      // MaxScore over one word's lists: ascending bounds; the low ones are only probed.
-      lists.sort((a, b) => a.bound - b.bound);
-      const prefix = new Float64Array(lists.length + 1);
-      for (let i = 0; i < lists.length; i++)
-        prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
-      let essential = 0;
-      for (;;) {
-        const theta = heap.threshold();
-        while (essential < lists.length && (prefix[essential + 1] as number) * qualityBound < theta)
-          essential++;
-        if (essential >= lists.length) break;
-        let doc = Number.POSITIVE_INFINITY;
-        for (let i = essential; i < lists.length; i++) {
-          const l = lists[i] as TopList;
-          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
-        }
-        if (doc === Number.POSITIVE_INFINITY) break;
-        let sum = 0;
-        let docBits = 0;
-        for (let i = essential; i < lists.length; i++) {
-          const l = lists[i] as TopList;
-          if (l.docs[l.pos] === doc) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-            l.pos++;
-          }
-        }
-        for (let i = essential - 1; i >= 0; i--) {
-          if ((sum + (prefix[i + 1] as number)) * qualityBound < theta) break;
-          const l = lists[i] as TopList;
-          if (seek(l, doc)) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-          }
-        }
-        offer(doc, finish(sum, docBits));
+    // MaxScore: lists in ascending order of bound; once the page's threshold exceeds what the
+    // weakest lists can add together, those are only probed for documents found through the rest.
+    // With several words only documents holding every word can lead, so the candidates come from
+    // whichever is shorter: the lists that can still lift a document, or the rarest word's lists.
+    lists.sort((a, b) => a.bound - b.bound);
+    const count = lists.length;
+    const prefix = new Float64Array(count + 1);
+    for (let i = 0; i < count; i++) prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
+    const several = found > 1;
+    const sizes = new Float64Array(found);
+    for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
+    let driver = 0;
+    for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
+    const drivers = lists.filter((l) => l.group === driver);
+    const driverSize = sizes[driver] as number;
+    const twinDone = new Set<number>();
+    let essential = -1;
+    let candidates: TopList[] = lists;
+    let from = 0;
+    for (;;) {
+      const theta = heap.threshold();
+      const was = essential;
+      if (essential < 0) essential = 0;
+      while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
+      if (essential >= count) break;
+      if (essential !== was) {
+        let essentialSize = 0;
+        for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
+        candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
       }
-    } else {
-      // Several words: only documents holding every word can lead, so the rarest word drives.
-      const sizes = new Float64Array(found);
-      for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
-      let driver = 0;
-      for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
-      const drivers = lists.filter((l) => l.group === driver);
-      const others = lists.filter((l) => l.group !== driver).sort((a, b) => b.bound - a.bound);
-      let othersBound = 0;
-      for (const l of others) othersBound += l.bound;
-      const groupSeen = new Uint8Array(found);
-      const twinDone = new Set<number>();
-      for (;;) {
-        let doc = Number.POSITIVE_INFINITY;
-        for (const l of drivers)
-          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
-        if (doc === Number.POSITIVE_INFINITY) break;
-        let sum = 0;
-        let docBits = 0;
-        for (const l of drivers) {
-          if (l.docs[l.pos] === doc) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-            l.pos++;
-          }
-        }
+      let doc = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < candidates.length; i++) {
+        const l = candidates[i] as TopList;
+        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < from) seek(l, from);
+        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
+      }
+      if (doc === Number.POSITIVE_INFINITY) break;
+      from = doc + 1;
+      if (several) {
         const article = docArticle[doc] as number;
         const t = twin[article] as number;
         if (t >= 0) {
@@ -423,24 +398,28 @@ export class Scorer {
           if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
           continue;
         }
-        if ((sum + othersBound) * qualityBound < heap.threshold()) continue;
-        groupSeen.fill(0);
-        groupSeen[driver] = 1;
-        let groups = 1;
-        for (const l of others) {
-          if (seek(l, doc)) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-            if (groupSeen[l.group] === 0) {
-              groupSeen[l.group] = 1;
-              groups++;
-            }
-          }
-        }
-        if (groups === found) offer(doc, finish(sum, docBits));
       }
-      if (heap.size < k) return undefined;
+      // Strongest lists first, so a document that cannot reach the threshold is dropped early.
+      let sum = 0;
+      let docBits = 0;
+      let groupBits = 0;
+      let dropped = false;
+      for (let i = count - 1; i >= 0; i--) {
+        if ((sum + (prefix[i + 1] as number)) * qualityBound < theta) {
+          dropped = true;
+          break;
+        }
+        const l = lists[i] as TopList;
+        if (seek(l, doc)) {
+          sum += contribution(l, l.pos);
+          docBits |= 1 << l.bit;
+          groupBits |= 1 << l.group;
+        }
+      }
+      if (dropped || groupBits !== allGroups) continue;
+      offer(doc, finish(sum, docBits));
     }
+    if (several && heap.size < k) return undefined;
 
     const entries = heap.stories().map((st) => {
       const t = twin[st] as number;
