@@ -1,3 +1,4 @@
+import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
 
 /** One word of a query: the index terms it may match and how loosely. */
@@ -22,6 +23,10 @@ const TOPICS = 2;
 export const TOP_K_MIN_POSTINGS = 12_000;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
+/** Query terms whose expansions are kept: a few users typing at once. */
+const EXPANSION_CACHE_SIZE = 512;
+/** Terms whose title and text lists hold this many postings get their story count when the index loads. */
+const STORY_COUNT_FROM = 1024;
 
 /** An index term a query reached, for explaining which words of a hit matched. */
 interface Reached {
@@ -136,6 +141,8 @@ export interface Corpus {
   articleCount: number;
   /** Article index of each article's twin, or -1. */
   twin: Int32Array;
+  /** First section document of each article, and one past the last (article count + 1 entries). */
+  passageStart: Uint32Array;
 }
 
 /**
@@ -166,6 +173,15 @@ export class Scorer {
   private readonly storyMark: Uint8Array;
   /** Each article's story: the lower article number of it and its twin. */
   private readonly storyOf: Int32Array;
+  /** Each document's story (its article's), for counting totals with one lookup a posting. */
+  private readonly docStory: Int32Array;
+  /** Per term, the stories its title and text lists reach together (-1: short lists, counted when asked). */
+  private readonly termStories: Int32Array;
+  /**
+   * Index terms each query term reached, by term and looseness: a pruned query that falls back
+   * to the full ranking, and every keystroke after a finished word, expand the same terms again.
+   */
+  private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
 
   constructor(
     private readonly index: PostingIndex,
@@ -209,16 +225,109 @@ export class Scorer {
     });
     this.storyMark = new Uint8Array(corpus.articleCount);
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
+    this.docStory = Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number);
+    this.termStories = this.storyCounts();
   }
 
-  /** Distinct stories (an article and its twin once) in the union of some posting lists. */
+  /** Stories per long term (title and text together), so a common word's total needs no pass over it. */
+  private storyCounts(): Int32Array {
+    const { storyMark: mark, docStory, index } = this;
+    const out = new Int32Array(index.terms.length).fill(-1);
+    const fields = [index.fieldArrays(TITLE), index.fieldArrays(TEXT)];
+    for (let t = 0; t < index.terms.length; t++) {
+      let length = 0;
+      for (const f of fields) length += (f.offsets[t + 1] as number) - (f.offsets[t] as number);
+      if (length < STORY_COUNT_FROM) continue;
+      let n = 0;
+      for (const { offsets, docs } of fields) {
+        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
+          const st = docStory[docs[i] as number] as number;
+          if (mark[st] === 0) {
+            mark[st] = 1;
+            n++;
+          }
+        }
+      }
+      for (const { offsets, docs } of fields)
+        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++)
+          mark[docStory[docs[i] as number] as number] = 0;
+      out[t] = n;
+    }
+    return out;
+  }
+
+  /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
+  forget(): void {
+    this.expansions.clear();
+  }
+
+  /**
+   * Distinct stories (an article and its twin once) in the union of some posting lists. When one
+   * term's lists dominate, its story count is known from load and only the other lists are read:
+   * each of their stories is looked up in that term's lists (galloping, as both are sorted).
+   */
   private countStories(lists: readonly TopList[]): number {
-    const { storyMark: mark, storyOf } = this;
-    const docArticle = this.corpus.docArticle;
+    let big = -1;
+    for (const l of lists) {
+      if (
+        l.field !== TOPICS &&
+        (this.termStories[l.term] as number) > (big < 0 ? -1 : (this.termStories[big] as number))
+      )
+        big = l.term;
+    }
+    if (big < 0) return this.markStories(lists);
+    const title = this.index.postings(TITLE, big).docs;
+    const text = this.index.postings(TEXT, big).docs;
+    const rest = lists.filter((l) => l.term !== big || l.field === TOPICS);
+    let restPostings = 0;
+    for (const l of rest) restPostings += l.docs.length;
+    // A lookup costs a few times a marked posting: only worth it when the other lists are short.
+    if (restPostings * 4 > title.length + text.length) return this.markStories(lists);
+    const { storyMark: mark, docStory } = this;
+    const { twin, passageStart, articleCount } = this.corpus;
+    const inBig = (doc: number) => search(title, doc) >= 0 || search(text, doc) >= 0;
+    /** Whether any document of a story (either article, any section) is in the big term's lists. */
+    const storyInBig = (st: number) => {
+      for (const a of [st, twin[st] as number]) {
+        if (a < 0) continue;
+        if (inBig(a)) return true;
+        for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
+          if (inBig(d)) return true;
+      }
+      return false;
+    };
+    let total = this.termStories[big] as number;
+    for (const { docs } of rest) {
+      let inTitle = 0;
+      let inText = 0;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] as number;
+        const st = docStory[doc] as number;
+        if (mark[st] !== 0) continue;
+        mark[st] = 1;
+        // Most stories are one article without sections or twin: the document alone decides.
+        const alone = doc < articleCount && twin[doc] === -1 && passageStart[doc] === passageStart[doc + 1];
+        let found: boolean;
+        if (alone) {
+          inTitle = lowerBound(title, inTitle, doc);
+          inText = lowerBound(text, inText, doc);
+          found = title[inTitle] === doc || text[inText] === doc;
+        } else found = storyInBig(st);
+        if (!found) total++;
+      }
+    }
+    for (const { docs } of rest)
+      for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
+    return total;
+  }
+
+  /** Distinct stories in the union of some posting lists, by marking each. */
+  private markStories(lists: readonly TopList[]): number {
+    const { storyMark: mark, docStory } = this;
     let total = 0;
     for (const { docs } of lists) {
       for (let i = 0; i < docs.length; i++) {
-        const st = storyOf[docArticle[docs[i] as number] as number] as number;
+        const st = docStory[docs[i] as number] as number;
         if (mark[st] === 0) {
           mark[st] = 1;
           total++;
@@ -228,8 +337,7 @@ export class Scorer {
     if (total > mark.length / 8) mark.fill(0);
     else
       for (const { docs } of lists)
-        for (let i = 0; i < docs.length; i++)
-          mark[storyOf[docArticle[docs[i] as number] as number] as number] = 0;
+        for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
     return total;
   }
 
@@ -278,6 +386,8 @@ export class Scorer {
           bit,
           group: found,
           pos: 0,
+          term: termId,
+          field,
         });
       };
       this.reachGroup(g, bitOf, add, reached);
@@ -293,11 +403,8 @@ export class Scorer {
     const storyOf = this.storyOf;
     const story = (a: number) => storyOf[a] as number;
 
-    // Exact total: every article (story) any list reaches, counted once (a term reached through
-    // two query terms is counted through one list).
-    const counted = new Set<Uint32Array>();
-    const countLists = lists.filter((l) => !counted.has(l.docs) && counted.add(l.docs));
-    const total = this.countStories(countLists);
+    // Exact total: every article (story) any list reaches, counted once.
+    const total = this.countStories(lists);
     if (found === 0)
       return new Ranking(
         new Int32Array(0),
@@ -533,6 +640,9 @@ export class Scorer {
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
   private expand(source: string, g: QueryGroup): [string, number, number][] {
+    const key = `${g.fuzzy}${g.prefix ? '*' : ''}:${source}`;
+    const cached = this.expansions.get(key);
+    if (cached) return cached;
     const out: [string, number, number][] = [];
     const exact = this.index.termId(source);
     if (exact !== undefined) out.push([source, exact, 1]);
@@ -551,6 +661,7 @@ export class Scorer {
         out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + distance)]);
       }
     }
+    this.expansions.set(key, out);
     return out;
   }
 
@@ -664,6 +775,8 @@ interface TopList {
   /** The query word (among those found) the list belongs to. */
   group: number;
   pos: number;
+  term: number;
+  field: number;
 }
 
 function contribution(l: TopList, at: number): number {
@@ -695,6 +808,28 @@ function seek(l: TopList, doc: number): boolean {
   }
   l.pos = a;
   return a < docs.length && docs[a] === doc;
+}
+
+/** First position at or after `from` whose document is at least doc (galloping), or the list's length. */
+function lowerBound(docs: Uint32Array, from: number, doc: number): number {
+  if (from >= docs.length || (docs[from] as number) >= doc) return from;
+  let lo = from;
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < docs.length && (docs[hi] as number) < doc) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > docs.length) hi = docs.length;
+  let a = lo + 1;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if ((docs[mid] as number) < doc) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /** Index of doc in a sorted list, or -1. */
