@@ -467,6 +467,18 @@ export class Scorer {
     let driver = 0;
     for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
     const drivers = lists.filter((l) => l.group === driver);
+    // Scoring order: rarest word first, each word's lists strongest first, so a document missing
+    // a word is dropped as soon as that word's lists are read, and one that cannot reach the
+    // threshold as soon as what is left to read cannot lift it.
+    const probe = lists
+      .slice()
+      .sort(
+        (a, b) =>
+          (sizes[a.group] as number) - (sizes[b.group] as number) || a.group - b.group || b.bound - a.bound,
+      );
+    const unread = new Float64Array(count + 1);
+    for (let i = count - 1; i >= 0; i--) unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
+    const lastOfGroup = probe.map((l, i) => i === count - 1 || (probe[i + 1] as TopList).group !== l.group);
     const driverSize = sizes[driver] as number;
     const twinDone = new Set<number>();
     let essential = -1;
@@ -506,21 +518,23 @@ export class Scorer {
           continue;
         }
       }
-      // Strongest lists first, so a document that cannot reach the threshold is dropped early.
       let sum = 0;
       let docBits = 0;
       let groupBits = 0;
       let dropped = false;
-      for (let i = count - 1; i >= 0; i--) {
-        if ((sum + (prefix[i + 1] as number)) * qualityBound < theta) {
+      for (let i = 0; i < count; i++) {
+        if ((sum + (unread[i] as number)) * qualityBound < theta) {
           dropped = true;
           break;
         }
-        const l = lists[i] as TopList;
+        const l = probe[i] as TopList;
         if (seek(l, doc)) {
           sum += contribution(l, l.pos);
           docBits |= 1 << l.bit;
           groupBits |= 1 << l.group;
+        } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
+          dropped = true;
+          break;
         }
       }
       if (dropped || groupBits !== allGroups) continue;
