@@ -166,8 +166,12 @@ export class Scorer {
   private readonly articleState: Uint8Array;
   /** Articles reached by the current query, in the order first reached. */
   private readonly reachedArticles: Int32Array;
-  private readonly norms: Float32Array[];
-  /** Per field, each term's highest BM25 part (d + tf·(k+1)/(tf+norm)) over its postings: MaxScore bounds. */
+  /**
+   * Per field, each posting's BM25+ part (d + tf·(k+1)/(tf+norm)), beside the postings: scoring a
+   * posting is one multiplication and one sequential read, not a lookup of the document's length.
+   */
+  private readonly impacts: Float32Array[];
+  /** Per field, each term's highest part over its postings: MaxScore bounds. */
   private readonly maxPart: Float32Array[];
   /** Scratch for top-k: one mark per article (story counted), always left cleared. */
   private readonly storyMark: Uint8Array;
@@ -198,29 +202,29 @@ export class Scorer {
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
     this.reachedArticles = new Int32Array(corpus.articleCount);
-    // BM25's length normalisation per document and field, computed once.
-    this.norms = [TITLE, TEXT, TOPICS].map((f) => {
+    this.impacts = [];
+    this.maxPart = [TITLE, TEXT, TOPICS].map((f) => {
+      // BM25's length normalisation per document, then each posting's part.
       const lengths = index.fieldLengths(f);
       const avg = index.avgLength[f] || 1;
       const norm = new Float32Array(n);
       for (let d = 0; d < n; d++) norm[d] = BM25.k * (1 - BM25.b + (BM25.b * (lengths[d] as number)) / avg);
-      return norm;
-    });
-    this.maxPart = [TITLE, TEXT, TOPICS].map((f) => {
-      const norm = this.norms[f] as Float32Array;
       const out = new Float32Array(index.terms.length);
       const { offsets, docs, freqs } = index.fieldArrays(f);
+      const impact = new Float32Array(docs.length);
       const k1 = BM25.k + 1;
       for (let t = 0; t < index.terms.length; t++) {
         let best = 0;
         for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
           const tf = freqs[i] as number;
-          const part = (tf * k1) / (tf + (norm[docs[i] as number] as number));
+          const part = BM25.d + (tf * k1) / (tf + (norm[docs[i] as number] as number));
+          impact[i] = part;
           if (part > best) best = part;
         }
         // Rounded up a hair: a bound must never fall below a score because of float32 storage.
-        out[t] = best > 0 ? (BM25.d + best) * (1 + 1e-6) : 0;
+        out[t] = best * (1 + 1e-6);
       }
+      this.impacts.push(impact);
       return out;
     });
     this.storyMark = new Uint8Array(corpus.articleCount);
@@ -254,6 +258,15 @@ export class Scorer {
       out[t] = n;
     }
     return out;
+  }
+
+  /** The BM25+ parts of one term's postings in a field, aligned with its documents. */
+  private impactsOf(field: number, term: number): Float32Array {
+    const { offsets } = this.index.fieldArrays(field);
+    return (this.impacts[field] as Float32Array).subarray(
+      offsets[term] as number,
+      offsets[term + 1] as number,
+    );
   }
 
   /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
@@ -374,13 +387,12 @@ export class Scorer {
     groups.forEach((g, gi) => {
       const before = lists.length;
       const add = (termId: number, field: number, weight: number, bit: number) => {
-        const { docs, freqs } = this.index.postings(field, termId);
+        const { docs } = this.index.postings(field, termId);
         if (docs.length === 0) return;
         const w = weight * Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
         lists.push({
           docs,
-          freqs,
-          norm: this.norms[field] as Float32Array,
+          impact: this.impactsOf(field, termId),
           w,
           bound: w * (this.maxPart[field]?.[termId] as number),
           bit,
@@ -619,7 +631,8 @@ export class Scorer {
       // (`missing`), and "all words" means all the words that exist in the archive.
       let found = false;
       const add = (termId: number, field: number, weight: number, bit: number) => {
-        const { docs, freqs } = this.index.postings(field, termId);
+        const { docs } = this.index.postings(field, termId);
+        const impact = this.impactsOf(field, termId);
         const df = docs.length;
         if (df === 0) return;
         if (!found) {
@@ -627,22 +640,19 @@ export class Scorer {
           mark++;
         }
         const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
-        const norm = this.norms[field] as Float32Array;
         const { score, groupMark, groupCount, touched } = this;
         if (bit >= 32) this.highUsed = true;
         const mask = bit < 32 ? this.maskLow : this.maskHigh;
         const flag = 1 << (bit & 31);
-        const k1 = BM25.k + 1;
         for (let i = 0; i < df; i++) {
           const doc = docs[i] as number;
-          const tf = freqs[i] as number;
           const seen = groupMark[doc] as number;
           if (seen !== mark) {
             if (seen === 0) touched[touchedCount++] = doc;
             groupMark[doc] = mark;
             groupCount[doc] = (groupCount[doc] as number) + 1;
           }
-          score[doc] = (score[doc] as number) + w * (BM25.d + (tf * k1) / (tf + (norm[doc] as number)));
+          score[doc] = (score[doc] as number) + w * (impact[i] as number);
           mask[doc] = (mask[doc] as number) | flag;
         }
       };
@@ -780,8 +790,8 @@ export class Scorer {
 /** One posting list of a top-k query: a term in a field, its weight, bound and cursor. */
 interface TopList {
   docs: Uint32Array;
-  freqs: Uint16Array;
-  norm: Float32Array;
+  /** BM25+ part of each posting (see `Scorer.impacts`). */
+  impact: Float32Array;
   w: number;
   /** The most this list can add to any document's sum. */
   bound: number;
@@ -794,8 +804,7 @@ interface TopList {
 }
 
 function contribution(l: TopList, at: number): number {
-  const tf = l.freqs[at] as number;
-  return l.w * (BM25.d + (tf * (BM25.k + 1)) / (tf + (l.norm[l.docs[at] as number] as number)));
+  return l.w * (l.impact[at] as number);
 }
 
 /** Moves a list's cursor to the first posting at or after doc (galloping); true if doc is there. */
