@@ -158,6 +158,7 @@ export class Engine {
       docArticle: Int32Array.from(refs, (r) => r.article),
       articleCount: content.articles.length,
       twin: this.twin,
+      passageStart: this.passageStart,
     });
   }
 
@@ -200,10 +201,11 @@ export class Engine {
     });
   }
 
-  /** Drops memoised answers, so a benchmark measures the work a new query costs. */
+  /** Drops memoised answers and term expansions, so a benchmark measures the work a new query costs. */
   forgetAnswers(): void {
     this.rankCache.clear();
     this.listCache.clear();
+    this.scorer.forget();
   }
 
   get size(): number {

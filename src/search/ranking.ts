@@ -1,3 +1,4 @@
+import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
 
 /** One word of a query: the index terms it may match and how loosely. */
@@ -22,6 +23,10 @@ const TOPICS = 2;
 export const TOP_K_MIN_POSTINGS = 12_000;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
+/** Query terms whose expansions are kept: a few users typing at once. */
+const EXPANSION_CACHE_SIZE = 512;
+/** Terms whose title and text lists hold this many postings get their story count when the index loads. */
+const STORY_COUNT_FROM = 1024;
 
 /** An index term a query reached, for explaining which words of a hit matched. */
 interface Reached {
@@ -136,6 +141,8 @@ export interface Corpus {
   articleCount: number;
   /** Article index of each article's twin, or -1. */
   twin: Int32Array;
+  /** First section document of each article, and one past the last (article count + 1 entries). */
+  passageStart: Uint32Array;
 }
 
 /**
@@ -159,13 +166,26 @@ export class Scorer {
   private readonly articleState: Uint8Array;
   /** Articles reached by the current query, in the order first reached. */
   private readonly reachedArticles: Int32Array;
-  private readonly norms: Float32Array[];
-  /** Per field, each term's highest BM25 part (d + tf·(k+1)/(tf+norm)) over its postings: MaxScore bounds. */
+  /**
+   * Per field, each posting's BM25+ part (d + tf·(k+1)/(tf+norm)), beside the postings: scoring a
+   * posting is one multiplication and one sequential read, not a lookup of the document's length.
+   */
+  private readonly impacts: Float32Array[];
+  /** Per field, each term's highest part over its postings: MaxScore bounds. */
   private readonly maxPart: Float32Array[];
   /** Scratch for top-k: one mark per article (story counted), always left cleared. */
   private readonly storyMark: Uint8Array;
   /** Each article's story: the lower article number of it and its twin. */
   private readonly storyOf: Int32Array;
+  /** Each document's story (its article's), for counting totals with one lookup a posting. */
+  private readonly docStory: Int32Array;
+  /** Per term, the stories its title and text lists reach together (-1: short lists, counted when asked). */
+  private readonly termStories: Int32Array;
+  /**
+   * Index terms each query term reached, by term and looseness: a pruned query that falls back
+   * to the full ranking, and every keystroke after a finished word, expand the same terms again.
+   */
+  private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
 
   constructor(
     private readonly index: PostingIndex,
@@ -182,43 +202,145 @@ export class Scorer {
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
     this.reachedArticles = new Int32Array(corpus.articleCount);
-    // BM25's length normalisation per document and field, computed once.
-    this.norms = [TITLE, TEXT, TOPICS].map((f) => {
+    this.impacts = [];
+    this.maxPart = [TITLE, TEXT, TOPICS].map((f) => {
+      // BM25's length normalisation per document, then each posting's part.
       const lengths = index.fieldLengths(f);
       const avg = index.avgLength[f] || 1;
       const norm = new Float32Array(n);
       for (let d = 0; d < n; d++) norm[d] = BM25.k * (1 - BM25.b + (BM25.b * (lengths[d] as number)) / avg);
-      return norm;
-    });
-    this.maxPart = [TITLE, TEXT, TOPICS].map((f) => {
-      const norm = this.norms[f] as Float32Array;
       const out = new Float32Array(index.terms.length);
       const { offsets, docs, freqs } = index.fieldArrays(f);
+      const impact = new Float32Array(docs.length);
       const k1 = BM25.k + 1;
       for (let t = 0; t < index.terms.length; t++) {
         let best = 0;
         for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
           const tf = freqs[i] as number;
-          const part = (tf * k1) / (tf + (norm[docs[i] as number] as number));
+          const part = BM25.d + (tf * k1) / (tf + (norm[docs[i] as number] as number));
+          impact[i] = part;
           if (part > best) best = part;
         }
         // Rounded up a hair: a bound must never fall below a score because of float32 storage.
-        out[t] = best > 0 ? (BM25.d + best) * (1 + 1e-6) : 0;
+        out[t] = best * (1 + 1e-6);
       }
+      this.impacts.push(impact);
       return out;
     });
     this.storyMark = new Uint8Array(corpus.articleCount);
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
+    this.docStory = Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number);
+    this.termStories = this.storyCounts();
   }
 
-  /** Distinct stories (an article and its twin once) in the union of some posting lists. */
+  /** Stories per long term (title and text together), so a common word's total needs no pass over it. */
+  private storyCounts(): Int32Array {
+    const { storyMark: mark, docStory, index } = this;
+    const out = new Int32Array(index.terms.length).fill(-1);
+    const fields = [index.fieldArrays(TITLE), index.fieldArrays(TEXT)];
+    for (let t = 0; t < index.terms.length; t++) {
+      let length = 0;
+      for (const f of fields) length += (f.offsets[t + 1] as number) - (f.offsets[t] as number);
+      if (length < STORY_COUNT_FROM) continue;
+      let n = 0;
+      for (const { offsets, docs } of fields) {
+        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
+          const st = docStory[docs[i] as number] as number;
+          if (mark[st] === 0) {
+            mark[st] = 1;
+            n++;
+          }
+        }
+      }
+      for (const { offsets, docs } of fields)
+        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++)
+          mark[docStory[docs[i] as number] as number] = 0;
+      out[t] = n;
+    }
+    return out;
+  }
+
+  /** The BM25+ parts of one term's postings in a field, aligned with its documents. */
+  private impactsOf(field: number, term: number): Float32Array {
+    const { offsets } = this.index.fieldArrays(field);
+    return (this.impacts[field] as Float32Array).subarray(
+      offsets[term] as number,
+      offsets[term + 1] as number,
+    );
+  }
+
+  /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
+  forget(): void {
+    this.expansions.clear();
+  }
+
+  /**
+   * Distinct stories (an article and its twin once) in the union of some posting lists. When one
+   * term's lists dominate, its story count is known from load and only the other lists are read:
+   * each of their stories is looked up in that term's lists (galloping, as both are sorted).
+   */
   private countStories(lists: readonly TopList[]): number {
-    const { storyMark: mark, storyOf } = this;
-    const docArticle = this.corpus.docArticle;
+    let big = -1;
+    for (const l of lists) {
+      if (
+        l.field !== TOPICS &&
+        (this.termStories[l.term] as number) > (big < 0 ? -1 : (this.termStories[big] as number))
+      )
+        big = l.term;
+    }
+    if (big < 0) return this.markStories(lists);
+    const title = this.index.postings(TITLE, big).docs;
+    const text = this.index.postings(TEXT, big).docs;
+    const rest = lists.filter((l) => l.term !== big || l.field === TOPICS);
+    let restPostings = 0;
+    for (const l of rest) restPostings += l.docs.length;
+    // A lookup costs a few times a marked posting: only worth it when the other lists are short.
+    if (restPostings * 4 > title.length + text.length) return this.markStories(lists);
+    const { storyMark: mark, docStory } = this;
+    const { twin, passageStart, articleCount } = this.corpus;
+    const inBig = (doc: number) => search(title, doc) >= 0 || search(text, doc) >= 0;
+    /** Whether any document of a story (either article, any section) is in the big term's lists. */
+    const storyInBig = (st: number) => {
+      for (const a of [st, twin[st] as number]) {
+        if (a < 0) continue;
+        if (inBig(a)) return true;
+        for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
+          if (inBig(d)) return true;
+      }
+      return false;
+    };
+    let total = this.termStories[big] as number;
+    for (const { docs } of rest) {
+      let inTitle = 0;
+      let inText = 0;
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] as number;
+        const st = docStory[doc] as number;
+        if (mark[st] !== 0) continue;
+        mark[st] = 1;
+        // Most stories are one article without sections or twin: the document alone decides.
+        const alone = doc < articleCount && twin[doc] === -1 && passageStart[doc] === passageStart[doc + 1];
+        let found: boolean;
+        if (alone) {
+          inTitle = lowerBound(title, inTitle, doc);
+          inText = lowerBound(text, inText, doc);
+          found = title[inTitle] === doc || text[inText] === doc;
+        } else found = storyInBig(st);
+        if (!found) total++;
+      }
+    }
+    for (const { docs } of rest)
+      for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
+    return total;
+  }
+
+  /** Distinct stories in the union of some posting lists, by marking each. */
+  private markStories(lists: readonly TopList[]): number {
+    const { storyMark: mark, docStory } = this;
     let total = 0;
     for (const { docs } of lists) {
       for (let i = 0; i < docs.length; i++) {
-        const st = storyOf[docArticle[docs[i] as number] as number] as number;
+        const st = docStory[docs[i] as number] as number;
         if (mark[st] === 0) {
           mark[st] = 1;
           total++;
@@ -228,8 +350,7 @@ export class Scorer {
     if (total > mark.length / 8) mark.fill(0);
     else
       for (const { docs } of lists)
-        for (let i = 0; i < docs.length; i++)
-          mark[storyOf[docArticle[docs[i] as number] as number] as number] = 0;
+        for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
     return total;
   }
 
@@ -266,18 +387,19 @@ export class Scorer {
     groups.forEach((g, gi) => {
       const before = lists.length;
       const add = (termId: number, field: number, weight: number, bit: number) => {
-        const { docs, freqs } = this.index.postings(field, termId);
+        const { docs } = this.index.postings(field, termId);
         if (docs.length === 0) return;
         const w = weight * Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
         lists.push({
           docs,
-          freqs,
-          norm: this.norms[field] as Float32Array,
+          impact: this.impactsOf(field, termId),
           w,
           bound: w * (this.maxPart[field]?.[termId] as number),
           bit,
           group: found,
           pos: 0,
+          term: termId,
+          field,
         });
       };
       this.reachGroup(g, bitOf, add, reached);
@@ -293,11 +415,8 @@ export class Scorer {
     const storyOf = this.storyOf;
     const story = (a: number) => storyOf[a] as number;
 
-    // Exact total: every article (story) any list reaches, counted once (a term reached through
-    // two query terms is counted through one list).
-    const counted = new Set<Uint32Array>();
-    const countLists = lists.filter((l) => !counted.has(l.docs) && counted.add(l.docs));
-    const total = this.countStories(countLists);
+    // Exact total: every article (story) any list reaches, counted once.
+    const total = this.countStories(lists);
     if (found === 0)
       return new Ranking(
         new Int32Array(0),
@@ -346,70 +465,57 @@ export class Scorer {
       }
       return best;
     };
-    if (found === 1) {
-      // MaxScore over one word's lists: ascending bounds; the low ones are only probed.
-      lists.sort((a, b) => a.bound - b.bound);
-      const prefix = new Float64Array(lists.length + 1);
-      for (let i = 0; i < lists.length; i++)
-        prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
-      let essential = 0;
-      for (;;) {
-        const theta = heap.threshold();
-        while (essential < lists.length && (prefix[essential + 1] as number) * qualityBound < theta)
-          essential++;
-        if (essential >= lists.length) break;
-        let doc = Number.POSITIVE_INFINITY;
-        for (let i = essential; i < lists.length; i++) {
-          const l = lists[i] as TopList;
-          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
-        }
-        if (doc === Number.POSITIVE_INFINITY) break;
-        let sum = 0;
-        let docBits = 0;
-        for (let i = essential; i < lists.length; i++) {
-          const l = lists[i] as TopList;
-          if (l.docs[l.pos] === doc) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-            l.pos++;
-          }
-        }
-        for (let i = essential - 1; i >= 0; i--) {
-          if ((sum + (prefix[i + 1] as number)) * qualityBound < theta) break;
-          const l = lists[i] as TopList;
-          if (seek(l, doc)) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-          }
-        }
-        offer(doc, finish(sum, docBits));
+    // MaxScore: lists in ascending order of bound; once the page's threshold exceeds what the
+    // weakest lists can add together, those are only probed for documents found through the rest.
+    // With several words only documents holding every word can lead, so the candidates come from
+    // whichever is shorter: the lists that can still lift a document, or the rarest word's lists.
+    lists.sort((a, b) => a.bound - b.bound);
+    const count = lists.length;
+    const prefix = new Float64Array(count + 1);
+    for (let i = 0; i < count; i++) prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
+    const several = found > 1;
+    const sizes = new Float64Array(found);
+    for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
+    let driver = 0;
+    for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
+    const drivers = lists.filter((l) => l.group === driver);
+    // Scoring order: rarest word first, each word's lists strongest first, so a document missing
+    // a word is dropped as soon as that word's lists are read, and one that cannot reach the
+    // threshold as soon as what is left to read cannot lift it.
+    const probe = lists
+      .slice()
+      .sort(
+        (a, b) =>
+          (sizes[a.group] as number) - (sizes[b.group] as number) || a.group - b.group || b.bound - a.bound,
+      );
+    const unread = new Float64Array(count + 1);
+    for (let i = count - 1; i >= 0; i--) unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
+    const lastOfGroup = probe.map((l, i) => i === count - 1 || (probe[i + 1] as TopList).group !== l.group);
+    const driverSize = sizes[driver] as number;
+    const twinDone = new Set<number>();
+    let essential = -1;
+    let candidates: TopList[] = lists;
+    let from = 0;
+    for (;;) {
+      const theta = heap.threshold();
+      const was = essential;
+      if (essential < 0) essential = 0;
+      while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
+      if (essential >= count) break;
+      if (essential !== was) {
+        let essentialSize = 0;
+        for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
+        candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
       }
-    } else {
-      // Several words: only documents holding every word can lead, so the rarest word drives.
-      const sizes = new Float64Array(found);
-      for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
-      let driver = 0;
-      for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
-      const drivers = lists.filter((l) => l.group === driver);
-      const others = lists.filter((l) => l.group !== driver).sort((a, b) => b.bound - a.bound);
-      let othersBound = 0;
-      for (const l of others) othersBound += l.bound;
-      const groupSeen = new Uint8Array(found);
-      const twinDone = new Set<number>();
-      for (;;) {
-        let doc = Number.POSITIVE_INFINITY;
-        for (const l of drivers)
-          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
-        if (doc === Number.POSITIVE_INFINITY) break;
-        let sum = 0;
-        let docBits = 0;
-        for (const l of drivers) {
-          if (l.docs[l.pos] === doc) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-            l.pos++;
-          }
-        }
+      let doc = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < candidates.length; i++) {
+        const l = candidates[i] as TopList;
+        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < from) seek(l, from);
+        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
+      }
+      if (doc === Number.POSITIVE_INFINITY) break;
+      from = doc + 1;
+      if (several) {
         const article = docArticle[doc] as number;
         const t = twin[article] as number;
         if (t >= 0) {
@@ -423,24 +529,30 @@ export class Scorer {
           if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
           continue;
         }
-        if ((sum + othersBound) * qualityBound < heap.threshold()) continue;
-        groupSeen.fill(0);
-        groupSeen[driver] = 1;
-        let groups = 1;
-        for (const l of others) {
-          if (seek(l, doc)) {
-            sum += contribution(l, l.pos);
-            docBits |= 1 << l.bit;
-            if (groupSeen[l.group] === 0) {
-              groupSeen[l.group] = 1;
-              groups++;
-            }
-          }
-        }
-        if (groups === found) offer(doc, finish(sum, docBits));
       }
-      if (heap.size < k) return undefined;
+      let sum = 0;
+      let docBits = 0;
+      let groupBits = 0;
+      let dropped = false;
+      for (let i = 0; i < count; i++) {
+        if ((sum + (unread[i] as number)) * qualityBound < theta) {
+          dropped = true;
+          break;
+        }
+        const l = probe[i] as TopList;
+        if (seek(l, doc)) {
+          sum += contribution(l, l.pos);
+          docBits |= 1 << l.bit;
+          groupBits |= 1 << l.group;
+        } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
+          dropped = true;
+          break;
+        }
+      }
+      if (dropped || groupBits !== allGroups) continue;
+      offer(doc, finish(sum, docBits));
     }
+    if (several && heap.size < k) return undefined;
 
     const entries = heap.stories().map((st) => {
       const t = twin[st] as number;
@@ -519,7 +631,8 @@ export class Scorer {
       // (`missing`), and "all words" means all the words that exist in the archive.
       let found = false;
       const add = (termId: number, field: number, weight: number, bit: number) => {
-        const { docs, freqs } = this.index.postings(field, termId);
+        const { docs } = this.index.postings(field, termId);
+        const impact = this.impactsOf(field, termId);
         const df = docs.length;
         if (df === 0) return;
         if (!found) {
@@ -527,22 +640,19 @@ export class Scorer {
           mark++;
         }
         const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
-        const norm = this.norms[field] as Float32Array;
         const { score, groupMark, groupCount, touched } = this;
         if (bit >= 32) this.highUsed = true;
         const mask = bit < 32 ? this.maskLow : this.maskHigh;
         const flag = 1 << (bit & 31);
-        const k1 = BM25.k + 1;
         for (let i = 0; i < df; i++) {
           const doc = docs[i] as number;
-          const tf = freqs[i] as number;
           const seen = groupMark[doc] as number;
           if (seen !== mark) {
             if (seen === 0) touched[touchedCount++] = doc;
             groupMark[doc] = mark;
             groupCount[doc] = (groupCount[doc] as number) + 1;
           }
-          score[doc] = (score[doc] as number) + w * (BM25.d + (tf * k1) / (tf + (norm[doc] as number)));
+          score[doc] = (score[doc] as number) + w * (impact[i] as number);
           mask[doc] = (mask[doc] as number) | flag;
         }
       };
@@ -554,6 +664,9 @@ export class Scorer {
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
   private expand(source: string, g: QueryGroup): [string, number, number][] {
+    const key = `${g.fuzzy}${g.prefix ? '*' : ''}:${source}`;
+    const cached = this.expansions.get(key);
+    if (cached) return cached;
     const out: [string, number, number][] = [];
     const exact = this.index.termId(source);
     if (exact !== undefined) out.push([source, exact, 1]);
@@ -572,6 +685,7 @@ export class Scorer {
         out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + distance)]);
       }
     }
+    this.expansions.set(key, out);
     return out;
   }
 
@@ -676,8 +790,8 @@ export class Scorer {
 /** One posting list of a top-k query: a term in a field, its weight, bound and cursor. */
 interface TopList {
   docs: Uint32Array;
-  freqs: Uint16Array;
-  norm: Float32Array;
+  /** BM25+ part of each posting (see `Scorer.impacts`). */
+  impact: Float32Array;
   w: number;
   /** The most this list can add to any document's sum. */
   bound: number;
@@ -685,11 +799,12 @@ interface TopList {
   /** The query word (among those found) the list belongs to. */
   group: number;
   pos: number;
+  term: number;
+  field: number;
 }
 
 function contribution(l: TopList, at: number): number {
-  const tf = l.freqs[at] as number;
-  return l.w * (BM25.d + (tf * (BM25.k + 1)) / (tf + (l.norm[l.docs[at] as number] as number)));
+  return l.w * (l.impact[at] as number);
 }
 
 /** Moves a list's cursor to the first posting at or after doc (galloping); true if doc is there. */
@@ -716,6 +831,28 @@ function seek(l: TopList, doc: number): boolean {
   }
   l.pos = a;
   return a < docs.length && docs[a] === doc;
+}
+
+/** First position at or after `from` whose document is at least doc (galloping), or the list's length. */
+function lowerBound(docs: Uint32Array, from: number, doc: number): number {
+  if (from >= docs.length || (docs[from] as number) >= doc) return from;
+  let lo = from;
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < docs.length && (docs[hi] as number) < doc) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > docs.length) hi = docs.length;
+  let a = lo + 1;
+  let b = hi;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if ((docs[mid] as number) < doc) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /** Index of doc in a sorted list, or -1. */

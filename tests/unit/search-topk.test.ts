@@ -31,6 +31,15 @@ function queries(): { text: string; language?: TextLanguage }[] {
     ...UNANSWERABLE_QUERIES.map((q) => ({ text: q.query })),
     ...queryMix(content).map((q) => ({ text: q.text, language: q.language })),
   ];
+  // The most frequent words: their totals come from story counts made when the index loads.
+  const counts = new Map<string, number>();
+  for (const a of content.articles)
+    for (const w of new Set(a.body.toLowerCase().match(/\p{L}{4,}/gu) ?? []))
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+  const common = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 40);
+  for (const [w] of common) {
+    out.push({ text: w }, { text: `${w} ` }, { text: w.slice(0, 4) }, { text: `${w} ${pick()}` });
+  }
   for (let i = 0; i < 150; i++) out.push({ text: pick() });
   for (let i = 0; i < 150; i++) out.push({ text: `${pick()} ${pick()}` });
   for (let i = 0; i < 60; i++) out.push({ text: `${pick()} ${pick()} ${pick()}`, language: 'es' });
@@ -81,5 +90,39 @@ describe('top-k pruning', () => {
     expect(compared).toBeGreaterThan(1000);
     // Most queries take the pruned path (the rest hold too few all-word matches to fill a page).
     expect(pruned).toBeGreaterThan(compared / 3 / 2);
+  });
+
+  it('answers as-you-type keystrokes with cached term expansions exactly as a fresh engine', () => {
+    const fresh = Engine.build(content);
+    fresh.pruneFrom = 0;
+    const page = (e: Engine, text: string, exhaustive = false) => {
+      const p = e.search(text, { limit: 10, exhaustive });
+      return {
+        total: p.total,
+        unmatched: p.unmatched,
+        hits: p.hits.map((h) => [
+          h.article.id,
+          h.score.toPrecision(12),
+          h.strict,
+          h.passage,
+          h.terms.join(' '),
+        ]),
+      };
+    };
+    engine.forgetAnswers();
+    let compared = 0;
+    for (const typed of ['revolutionary workers', 'general strike in bolivia', 'privatisation of water']) {
+      for (let n = 3; n <= typed.length; n++) {
+        const text = typed.slice(0, n);
+        // The engine under test keeps its expansions from keystroke to keystroke; the fresh one forgets.
+        fresh.forgetAnswers();
+        const cached = page(engine, text);
+        expect(cached, text).toEqual(page(fresh, text));
+        fresh.forgetAnswers();
+        expect(cached, `${text} (every match scored)`).toEqual(page(fresh, text, true));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });
