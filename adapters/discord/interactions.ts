@@ -16,7 +16,7 @@ import type { Logger } from '../../src/logger.ts';
 import { createRateLimiter } from '../../src/rate-limit.ts';
 import { autocompletes } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
-import { uiStrings } from './i18n.ts';
+import { chromeFor } from '../../src/i18n/chrome.ts';
 import { renderExpired, renderFailure, renderReply } from './render.ts';
 import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
 import {
@@ -64,7 +64,7 @@ export function createInteractionHandler(
     if (decision.allowed) return true;
     if (decision.notify) logger.info({ user: interaction.user.id }, 'discord user rate limited');
     await interaction.reply({
-      content: uiStrings(interaction.locale).slowDown(decision.retryAfterSeconds),
+      content: chromeFor(interaction.locale).slowDown(decision.retryAfterSeconds),
       flags: MessageFlags.Ephemeral,
       allowedMentions: { parse: [] },
     });

@@ -8,11 +8,12 @@ import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
 import { Cursors, MAX_OFFSET } from './cursor.ts';
 import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
-import { type Messages, messagesFor } from './messages.ts';
+import { type Messages, messagesFor } from '../i18n/query.ts';
 import { parseCommand } from './parse.ts';
 import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from './reply.ts';
 
 export type { Command, RequestContext } from './command.ts';
+export { cardMeta } from './cards.ts';
 export { parseCommand } from './parse.ts';
 export type * from './reply.ts';
 
@@ -264,7 +265,12 @@ export function createBriefings(
     const id = squash(stripControl(rawId)).slice(0, 64);
     if (!id) throw new QueryError(t.whichArticle);
     const article = engine.article(id);
-    if (!article) return { kind: 'notice', tone: 'error', message: t.noSuchArticle(id) };
+    if (!article) {
+      // Only terminals print ids under results; chat platforms offer the numbered buttons instead.
+      const platform = ctx.platform ?? ctx.chat?.platform;
+      const ids = platform === 'telegram' || platform === 'discord' ? 'buttons' : 'list';
+      return { kind: 'notice', tone: 'error', message: t.noSuchArticle(id, ids) };
+    }
     return {
       kind: 'article',
       title: article.title,

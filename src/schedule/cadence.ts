@@ -5,7 +5,7 @@
  */
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
-import { LocalisedError, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
+import { LocalisedError, type SubscriptionMessages, subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 
 export const WEEKDAYS = [
   'monday',

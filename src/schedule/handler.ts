@@ -27,7 +27,7 @@ import {
 } from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DigestSource, localLabel } from './digest.ts';
-import { PAUSED_BY_ADMIN, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
+import { PAUSED_BY_ADMIN, type SubscriptionMessages, subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 import {
   parseLanguage,
   parseScheduleOption,
@@ -150,7 +150,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const ping = sub.mentionRoleId ? m.pinging(`<@&${sub.mentionRoleId}>`) : '';
     const state =
       sub.status === 'paused'
-        ? m.pausedBecause(sub.pausedReason === PAUSED_BY_ADMIN ? m.pausedByAdmin : sub.pausedReason)
+        ? m.pausedBecause(sub.pausedReason)
         : withNext && sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts'
           ? m.nextPost(formatInZone(sub.nextRunAt, sub.timezone, m))
           : '';

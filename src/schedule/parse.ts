@@ -10,7 +10,7 @@
 import type { WhenEmpty } from '../store/types.ts';
 import { fold } from '../text/normalize.ts';
 import { type Cadence, canonicalTimeZone, WEEKDAYS, type Weekday } from './cadence.ts';
-import { LocalisedError, subscriptionMessagesFor } from './messages.ts';
+import { LocalisedError, subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 
 export interface SubscribeRequest {
   /** A channel named instead of the current chat: `@channel`, `<#123>`, `-100…`. */

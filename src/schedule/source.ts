@@ -3,32 +3,8 @@
  * reload (`briefings.setEngine`) is picked up by the next digest without restarting anything.
  */
 import { SUMMARY_LENGTH, toCard } from '../commands/cards.ts';
-import { dateLabel } from '../content/dates.ts';
 import type { Engine } from '../search/engine.ts';
-import { type Article, topicName } from '../types.ts';
 import type { DigestSource } from './digest.ts';
-import { subscriptionMessagesFor } from './messages.ts';
-
-/** Topic names recurring across a post's articles, most frequent first. */
-function themes(
-  engine: Engine,
-  topic: string,
-  articles: readonly Article[],
-  language: string | undefined,
-  max = 3,
-): string[] {
-  const counts = new Map<string, number>();
-  for (const a of articles)
-    for (const id of a.topics) if (id !== topic) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return [...counts.entries()]
-    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
-    .map(([id]) => {
-      const t = engine.topicIndex.get(id);
-      return t && topicName(t, language);
-    })
-    .filter((n): n is string => n !== undefined)
-    .slice(0, max);
-}
 
 /** Adapts the engine (whichever is current) to what the scheduler reads. */
 export function engineDigestSource(current: () => Engine): DigestSource {
@@ -43,20 +19,10 @@ export function engineDigestSource(current: () => Engine): DigestSource {
     matching: (topicOrQuery, language) =>
       current().matching(topicOrQuery, language === 'en' || language === 'es' ? language : undefined),
     card: (article, language) => toCard(article, current().topicIndex, SUMMARY_LENGTH.default, language),
-    overview(topic, articles, language) {
-      const m = subscriptionMessagesFor(language === 'es' ? 'es' : 'en');
-      const newest = articles[0];
-      const oldest = articles.at(-1);
-      const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource, language);
-      const count = m.articles(articles.length);
-      const dates =
-        newest && oldest
-          ? newest === oldest
-            ? ` (${label(newest)})`
-            : `, ${label(oldest)} – ${label(newest)}`
-          : '';
-      const recurring = themes(current(), topic, articles, language);
-      return `${count}${dates}.${recurring.length ? m.alsoAbout(recurring) : ''}`;
-    },
+    themes: (topicOrQuery, language) =>
+      current().brief(topicOrQuery, {
+        limit: 1,
+        ...(language === 'en' || language === 'es' ? { language } : {}),
+      }).themes,
   };
 }

@@ -3,7 +3,7 @@
  * `next_offset` as the user scrolls; an empty query lists the latest.
  */
 import { Composer, type Context } from 'grammy';
-import { labelsFor } from '../labels.ts';
+import { chromeFor } from '../../../src/i18n/chrome.ts';
 import { renderInlineNotice, renderInlineResults } from '../render.ts';
 import { SUMMARY_LENGTH } from '../request-context.ts';
 import { HELP_PAYLOAD } from './commands.ts';
@@ -24,7 +24,7 @@ export function inlineFeature({ briefings, inlineLimiter }: FeatureDeps): Compos
         cache_time: 0,
         is_personal: true,
         button: {
-          text: labelsFor(from.language_code).slowDown(decision.retryAfterSeconds),
+          text: chromeFor(from.language_code).slowDown(decision.retryAfterSeconds),
           start_parameter: HELP_PAYLOAD,
         },
       });
