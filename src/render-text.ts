@@ -31,8 +31,7 @@ export function renderText(
         lines.push(...cardLines(card, reply.offset + i + 1, s, c), '');
       });
       if (reply.next && paging) lines.push(s('dim', c.moreCommand));
-      if (reply.suggestions?.length)
-        lines.push(s('dim', c.related(reply.suggestions.map((x) => x.command))));
+      if (reply.suggestions?.length) lines.push(s('dim', c.related(reply.suggestions.map((x) => x.command))));
       break;
     }
     case 'article': {

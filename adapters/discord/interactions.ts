@@ -12,11 +12,11 @@ import {
   PermissionFlagsBits,
 } from 'discord.js';
 import type { Briefings, Command, Reply, RequestContext } from '../../src/commands/index.ts';
+import { chromeFor } from '../../src/i18n/chrome.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createRateLimiter } from '../../src/rate-limit.ts';
 import { autocompletes } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
-import { chromeFor } from '../../src/i18n/chrome.ts';
 import { renderExpired, renderFailure, renderReply } from './render.ts';
 import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
 import {

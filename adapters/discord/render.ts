@@ -10,6 +10,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
+import { cardMeta } from '../../src/commands/index.ts';
 import type {
   ArticleReply,
   Card,
@@ -20,9 +21,8 @@ import type {
   Suggestion,
   TopicsReply,
 } from '../../src/commands/reply.ts';
-import { cardMeta } from '../../src/commands/index.ts';
-import { encodeButton } from './custom-ids.ts';
 import { type Chrome, chromeFor } from '../../src/i18n/chrome.ts';
+import { encodeButton } from './custom-ids.ts';
 import { isLinkable, oneLine, safe, truncate } from './text.ts';
 
 /** Discord's message limits (https://discord.com/developers/docs/resources/message). */
@@ -170,7 +170,12 @@ function renderArticle(reply: ArticleReply, t: Chrome): DiscordMessage {
   };
   const buttons: APIButtonComponent[] = [];
   if (isLinkable(a.url, LIMITS.url)) {
-    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: t.readLink(a.urlKind), url: a.url });
+    buttons.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Link,
+      label: t.readLink(a.urlKind),
+      url: a.url,
+    });
   }
   const twin = a.twinId ? encodeButton({ kind: 'open', id: a.twinId }) : undefined;
   if (twin) buttons.push(button(twin, t.readTwin(a.language), ButtonStyle.Secondary));

@@ -9,6 +9,7 @@ import type {
   InlineQueryResultArticle,
   LinkPreviewOptions,
 } from 'grammy/types';
+import { cardMeta } from '../../src/commands/index.ts';
 import type {
   ArticleReply,
   Card,
@@ -19,10 +20,9 @@ import type {
   Suggestion,
   TopicsReply,
 } from '../../src/commands/reply.ts';
-import { cardMeta } from '../../src/commands/index.ts';
+import { type Chrome, chromeFor } from '../../src/i18n/chrome.ts';
 import { encodeAction } from './callback-data.ts';
 import { type Fragment, isLinkableUrl, join, link, oneLine, shorten, tag, text } from './html.ts';
-import { type Chrome, chromeFor } from '../../src/i18n/chrome.ts';
 
 /** Telegram's limit on a message's visible text, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 4096;
@@ -121,10 +121,7 @@ function cardBlock(card: Card, n: number, budget: number): Fragment | undefined 
 }
 
 function metaLine(card: Card): string {
-  return shorten(
-    oneLine([cardMeta(card), card.section].filter(Boolean).join(' · ')),
-    MAX_HEADER_PART,
-  );
+  return shorten(oneLine([cardMeta(card), card.section].filter(Boolean).join(' · ')), MAX_HEADER_PART);
 }
 
 /** A bold one-line heading, never empty (Telegram refuses empty messages) and never overlong. */
@@ -154,7 +151,8 @@ function renderArticle(reply: ArticleReply, labels: Chrome, max: number): Telegr
 
   const rows: InlineKeyboardButton[][] = [];
   if (isButtonUrl(a.url)) rows.push([{ text: `${labels.readLink(a.urlKind)} ↗`, url: a.url }]);
-  if (a.twinId) rows.push(callbackButton(`🌐 ${labels.readTwin(a.language)}`, { kind: 'article', id: a.twinId }));
+  if (a.twinId)
+    rows.push(callbackButton(`🌐 ${labels.readTwin(a.language)}`, { kind: 'article', id: a.twinId }));
   return message(join(parts), rows, a.url);
 }
 

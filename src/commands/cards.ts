@@ -1,7 +1,7 @@
 import { dateLabel } from '../content/dates.ts';
+import { translator } from '../i18n/index.ts';
 import type { Hit } from '../search/engine.ts';
 import type { TopicIndex } from '../search/topic-index.ts';
-import { translator } from '../i18n/index.ts';
 import { stem, words } from '../text/analyze.ts';
 import { bestSentences, summarize } from '../text/summary.ts';
 import { type Article, topicName } from '../types.ts';
@@ -47,7 +47,10 @@ export function attribution(source: string, url: string, language: string | unde
   const name = labels.length > 1 ? labels[labels.length - 2] : labels[0];
   const same = domains.length
     ? domains.some((d) => host === d || host.endsWith(`.${d}`))
-    : source.toLowerCase().replace(/[^a-z0-9]/g, '').includes(name ?? host);
+    : source
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .includes(name ?? host);
   return same ? source : translator(language)('page.via', { site: host, source });
 }
 

@@ -1,4 +1,5 @@
 import { dateLabel } from '../content/dates.ts';
+import { type Messages, messagesFor } from '../i18n/query.ts';
 import type { Briefing, Engine, Hit, LatestPage, QueryOptions } from '../search/engine.ts';
 import { typedWords } from '../text/analyze.ts';
 import { detectLanguage, languageOfLocale } from '../text/language.ts';
@@ -8,12 +9,11 @@ import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
 import { Cursors, MAX_OFFSET } from './cursor.ts';
 import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
-import { type Messages, messagesFor } from '../i18n/query.ts';
 import { parseCommand } from './parse.ts';
 import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from './reply.ts';
 
-export type { Command, RequestContext } from './command.ts';
 export { cardMeta } from './cards.ts';
+export type { Command, RequestContext } from './command.ts';
 export { parseCommand } from './parse.ts';
 export type * from './reply.ts';
 
@@ -249,15 +249,14 @@ export function createBriefings(
     kind: 'help',
     title: t.helpTitle,
     intro: t.helpIntro(engine.size),
-    commands: helpCommands().map((c) => ({ ...c, description: t.describe(c) })),
+    commands: helpCommands(t.language),
     examples: EXAMPLES,
   });
 
   const helpCommands = (locale?: string): CommandHelp[] => {
     const commands = options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
-    if (locale === undefined) return commands;
     const t = messagesFor(languageOfLocale(locale));
-    return commands.map((c) => ({ ...c, description: t.describe(c) }));
+    return commands.map((c) => ({ name: c.name, usage: t.usage(c.name), description: t.describe(c.name) }));
   };
 
   const articleReply = (rawId: string, ctx: RequestContext): Reply => {

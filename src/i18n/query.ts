@@ -15,7 +15,9 @@ export interface Messages {
   helpTitle: string;
   helpIntro(articles: number): string;
   /** A command's description for /help and the platforms' command menus. */
-  describe(command: { name: string; description: string }): string;
+  describe(command: string): string;
+  /** A command's usage line: `/brief <topic>`, `/brief <tema>`. */
+  usage(command: string): string;
   helpTry(commands: readonly string[]): string;
   /** "4 articles, ~22 Sep 2009 – ~Nov 2009. Key themes: a, b and c." */
   overview(total: number, from: string | undefined, to: string | undefined, themes: string[]): string;
@@ -56,7 +58,8 @@ function view(language: TextLanguage): Messages {
     topicsNote: t('query.topicsNote'),
     helpTitle: t('help.title'),
     helpIntro: (count) => t('help.intro', { count }),
-    describe: (c) => t(`help.commands.${c.name}`, { defaultValue: c.description }),
+    describe: (name) => t(`help.commands.${name}`),
+    usage: (name) => t(name === 'subscribe' ? 'subscriptions.usage' : `help.usage.${name}`),
     helpTry: (commands) => t('help.try', { commands: commands.join('  ') }),
     overview: (total, from, to, themes) =>
       t('query.overview', {

@@ -4,9 +4,9 @@
  */
 import type { Card, CardsReply } from '../commands/reply.ts';
 import { messagesFor } from '../i18n/query.ts';
+import { subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 import { languageOfLocale } from '../text/language.ts';
 import { type Article, topicName } from '../types.ts';
-import { subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 
 /**
  * The part of the engine the scheduler reads. An interface of its own so the scheduler can be

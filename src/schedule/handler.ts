@@ -13,6 +13,11 @@ import type {
   SubscribeOptions,
 } from '../commands/command.ts';
 import type { ManagedSubscription, NoticeReply, Reply } from '../commands/reply.ts';
+import {
+  PAUSED_BY_ADMIN,
+  type SubscriptionMessages,
+  subscriptionMessagesFor,
+} from '../i18n/subscriptions.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { Store, Subscription } from '../store/types.ts';
 import { languageOfLocale, type TextLanguage } from '../text/language.ts';
@@ -27,7 +32,6 @@ import {
 } from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DigestSource, localLabel } from './digest.ts';
-import { PAUSED_BY_ADMIN, type SubscriptionMessages, subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 import {
   parseLanguage,
   parseScheduleOption,

@@ -5,8 +5,8 @@
  */
 import { Composer, type Context, GrammyError } from 'grammy';
 import { parseCommand, type Reply } from '../../../src/commands/index.ts';
-import { decodeAction } from '../callback-data.ts';
 import { chromeFor } from '../../../src/i18n/chrome.ts';
+import { decodeAction } from '../callback-data.ts';
 import { renderReply } from '../render.ts';
 import { requestContext } from '../request-context.ts';
 import type { FeatureDeps } from './deps.ts';

@@ -3,8 +3,8 @@
  * polite answer in whatever form the update allows; nothing here may stop the bot.
  */
 import { type BotError, GrammyError, HttpError } from 'grammy';
-import type { Logger } from '../../../src/logger.ts';
 import { chromeFor } from '../../../src/i18n/chrome.ts';
+import type { Logger } from '../../../src/logger.ts';
 import { ShutdownError } from '../retry.ts';
 
 export function handleBotError(logger: Logger) {
