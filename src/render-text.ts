@@ -43,7 +43,7 @@ export function renderText(
       break;
     }
     case 'topics':
-      lines.push(s('bold', reply.title), '');
+      lines.push(s('bold', reply.title), ...(reply.note ? [s('dim', reply.note)] : []), '');
       for (const t of reply.topics)
         lines.push(`${String(t.count).padStart(4)}  ${t.name}  ${s('dim', `/latest ${t.id}`)}`);
       break;

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Briefings, RequestContext } from '../../src/commands/index.ts';
+import { chromeFor } from '../../src/i18n/chrome.ts';
 import type { Logger } from '../../src/logger.ts';
 import { renderText } from '../../src/render-text.ts';
 
@@ -45,12 +46,11 @@ export function startConsole({
     },
   };
   let lastCursor: string | undefined;
+  const chrome = chromeFor(locale);
 
   if (interactive) {
     rl.setPrompt('briefings> ');
-    write(
-      `${renderText({ kind: 'notice', tone: 'info', message: 'Briefings console. Type /help for commands, /quit to leave.' })}\n`,
-    );
+    write(`${renderText({ kind: 'notice', tone: 'info', message: chrome.consoleWelcome }, { locale })}\n`);
     rl.prompt();
   }
 
@@ -65,7 +65,7 @@ export function startConsole({
     }
     try {
       if (/^\/more$/i.test(text) && !lastCursor) {
-        write('Nothing to page through: run /latest, /search or /brief first.\n\n');
+        write(`${chrome.consoleNothingToPage}\n\n`);
         return;
       }
       const reply = /^\/more$/i.test(text)
@@ -73,10 +73,10 @@ export function startConsole({
         : await briefings.run(text, ctx);
       if (!reply) return;
       if (reply.kind === 'cards') lastCursor = reply.next;
-      write(`${renderText(reply, { color: interactive, paging: true })}\n`);
+      write(`${renderText(reply, { color: interactive, paging: true, locale })}\n`);
     } catch (error) {
       logger.error({ err: error }, 'console command failed');
-      write('Sorry, something went wrong answering that. Please try again.\n\n');
+      write(`${chrome.failed}\n\n`);
     }
   };
 

@@ -198,6 +198,7 @@ function renderTopics(reply: TopicsReply): DiscordMessage {
   const embed: APIEmbed = {
     title: safe(oneLine(reply.title), LIMITS.title) || '…',
     ...(lines.length > 0 ? { description: lines.join('\n') } : {}),
+    ...(reply.note ? { footer: { text: truncate(oneLine(reply.note), FOOTER_MAX) } } : {}),
     color: EMBED_COLOUR,
   };
   const buttons = suggestionButtons(

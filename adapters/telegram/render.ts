@@ -157,7 +157,10 @@ function renderArticle(reply: ArticleReply, labels: Chrome, max: number): Telegr
 }
 
 function renderTopics(reply: TopicsReply, max: number): TelegramMessage {
-  const header = heading(reply.title);
+  const header = join([
+    heading(reply.title),
+    ...(reply.note ? [NL, tag('i', text(shorten(reply.note, MAX_HEADER_PART)))] : []),
+  ]);
   const lines = reply.topics.map(
     (t) => (budget: number) =>
       fitOrDrop(join([text('• '), tag('b', text(oneLine(t.name))), text(` (${t.count})`)]), budget),
@@ -233,7 +236,11 @@ const MAX_INLINE_BUTTON = 64;
  * mentions ("No article mentions “atenco”."), in the language the core chose; undefined otherwise.
  */
 export function renderInlineNotice(reply: CardsReply): string | undefined {
-  const notice = oneLine(reply.notice ?? '');
+  // Telegram shows one line above inline results: the notice, then what to try instead.
+  const tries = reply.items.length === 0 ? (reply.suggestions ?? []).map((s) => s.label) : [];
+  const notice = oneLine(
+    [reply.notice, tries.length ? `→ ${tries.join(', ')}` : ''].filter(Boolean).join(' '),
+  );
   return notice ? shorten(notice, MAX_INLINE_BUTTON) : undefined;
 }
 

@@ -20,7 +20,13 @@ export interface Messages {
   usage(command: string): string;
   helpTry(commands: readonly string[]): string;
   /** "4 articles, ~22 Sep 2009 – ~Nov 2009. Key themes: a, b and c." */
-  overview(total: number, from: string | undefined, to: string | undefined, themes: string[]): string;
+  /** `total`: a count of articles, or already worded (`stories`). */
+  overview(
+    total: number | string,
+    from: string | undefined,
+    to: string | undefined,
+    themes: string[],
+  ): string;
   /** "26 stories (27 articles: one in both languages)", or "26 articles" when no story is doubled. */
   stories(stories: number, articles: number): string;
   articles(n: number): string;
@@ -63,7 +69,7 @@ function view(language: TextLanguage): Messages {
     helpTry: (commands) => t('help.try', { commands: commands.join('  ') }),
     overview: (total, from, to, themes) =>
       t('query.overview', {
-        count: articles(total),
+        count: typeof total === 'number' ? articles(total) : total,
         dates:
           from && to
             ? from === to

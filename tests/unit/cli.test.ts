@@ -71,7 +71,11 @@ describe('the briefings command line', () => {
     expect((await cli('brief', 'peru')).stdout).toMatch(
       /^Briefing: Peru \(1–5 of 9\)\n9 articles, 24 Jun 2002 – ~Jul 2008\. Key themes: /,
     );
-    expect((await cli('topics', '--limit', '2')).stdout.trim().split('\n')).toHaveLength(4);
+    // Title, the note on stories in both languages (Mexico: 26 stories, 27 articles), two topics.
+    const topics = (await cli('topics', '--limit', '2')).stdout.trim().split('\n');
+    expect(topics).toHaveLength(5);
+    expect(topics[1]).toMatch(/^Counts are stories/);
+    expect(topics[3]).toMatch(/^ +26 {2}Mexico/);
     expect((await cli('article', 'fbdf6a-01')).stdout).toContain('Bolivia – the revolution has begun');
     const snippet = jsonAnswer.parse(JSON.parse((await cli('search', 'Caracazo', '--json')).stdout));
     expect(snippet.results[0]?.snippet).toMatch(/Caracazo/);
