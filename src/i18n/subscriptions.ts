@@ -108,7 +108,8 @@ export type PauseReason =
   | 'discordMissingPermissions'
   | 'discordUnknownChannel'
   | 'discordUnknownGuild'
-  | 'discordCannotMessageUser';
+  | 'discordCannotMessageUser'
+  | 'telegramCannotPost';
 
 /**
  * The text stored for a pause: the English words, so the store, logs and `--json` stay readable;

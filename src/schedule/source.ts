@@ -4,7 +4,11 @@
  */
 import { SUMMARY_LENGTH, toCard } from '../commands/cards.ts';
 import type { Engine } from '../search/engine.ts';
+import type { TopicStat } from '../search/topic-index.ts';
 import type { DigestSource } from './digest.ts';
+
+/** As many themes as a briefing names. */
+const MAX_THEMES = 4;
 
 /** Adapts the engine (whichever is current) to what the scheduler reads. */
 export function engineDigestSource(current: () => Engine): DigestSource {
@@ -19,10 +23,24 @@ export function engineDigestSource(current: () => Engine): DigestSource {
     matching: (topicOrQuery, language) =>
       current().matching(topicOrQuery, language === 'en' || language === 'es' ? language : undefined),
     card: (article, language) => toCard(article, current().topicIndex, SUMMARY_LENGTH.default, language),
-    themes: (topicOrQuery, language) =>
-      current().brief(topicOrQuery, {
-        limit: 1,
-        ...(language === 'en' || language === 'es' ? { language } : {}),
-      }).themes,
+    themes(topicOrQuery, language) {
+      // A subscription on several topics ("general-strike,mexico"): each one's themes, weightiest
+      // first, without the subscription's own topics; as many as one briefing names.
+      const parts = topicOrQuery
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const own = new Set(parts);
+      const found = new Map<string, TopicStat>();
+      for (const part of parts) {
+        const brief = current().brief(part, {
+          limit: 1,
+          ...(language === 'en' || language === 'es' ? { language } : {}),
+        });
+        if (brief.topic) own.add(brief.topic.id);
+        for (const theme of brief.themes) if (!found.has(theme.id)) found.set(theme.id, theme);
+      }
+      return [...found.values()].filter((t) => !own.has(t.id)).slice(0, MAX_THEMES);
+    },
   };
 }
