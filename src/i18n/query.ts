@@ -81,7 +81,11 @@ function view(language: TextLanguage): Messages {
     stories: (stories, total) =>
       stories === total
         ? articles(total)
-        : t('count.storiesTwins', { count: stories, articles: articles(total), twins: total - stories }),
+        : t('count.storiesTwins', {
+            stories: t('count.stories', { count: stories }),
+            articles: articles(total),
+            twins: t('count.twins', { count: total - stories }),
+          }),
     articles,
     corrected: (topic, typed) => t('query.corrected', { topic, typed: q(typed) }),
     notFound: (query, near) =>
