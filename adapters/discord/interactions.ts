@@ -38,8 +38,6 @@ export interface HandlerOptions {
 /** Autocomplete fires as the user types; it gets this many times the command allowance (as inline queries on Telegram). */
 const AUTOCOMPLETE_ALLOWANCE_FACTOR = 3;
 
-/** Items per list answer: five embeds stay readable and leave room within the 6000-character total. */
-const PAGE_SIZE = 5;
 /** Commands whose work is known to be heavy (a briefing reads every article on a topic): defer at once. */
 const ALWAYS_DEFER = new Set(['brief']);
 
@@ -74,10 +72,9 @@ export function createInteractionHandler(
   const context = (interaction: Interaction): RequestContext => {
     const isPrivate = !interaction.inGuild();
     // A subscription posts embeds: the bot needs to see the channel, send and embed there.
-    const missing = isPrivate ? [] : missingPosting(interaction.appPermissions);
+    const missing = isPrivate ? [] : missingPosting(interaction.appPermissions, interaction.locale);
     return {
       locale: interaction.locale,
-      limit: PAGE_SIZE,
       chat: {
         platform: 'discord',
         chatId: interaction.channelId ?? interaction.user.id,

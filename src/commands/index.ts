@@ -19,6 +19,10 @@ export type * from './reply.ts';
 
 /** Longest query accepted, in characters: far above any real question, far below a pasted document. */
 export const MAX_QUERY_CHARS = 300;
+/**
+ * Cards per page, on every platform: five cards with summaries stay far below Telegram's 4096
+ * characters and Discord's 6000 per message, and readable.
+ */
 const PAGE = { default: 5, max: 50 };
 /** Inline results per page: Telegram shows up to 50; 20 keeps each answer small and quick. */
 export const INLINE_PAGE = 20;

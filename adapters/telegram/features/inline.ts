@@ -6,7 +6,6 @@
 import { Composer, type Context } from 'grammy';
 import { chromeFor } from '../../../src/i18n/chrome.ts';
 import { renderInlineNotice, renderInlineResults } from '../render.ts';
-import { SUMMARY_LENGTH } from '../request-context.ts';
 import { HELP_PAYLOAD } from './commands.ts';
 import type { FeatureDeps } from './deps.ts';
 
@@ -33,7 +32,6 @@ export function inlineFeature({ briefings, inlineLimiter }: FeatureDeps): Compos
     const reply = await briefings.inline(query, offset, {
       platform: 'telegram',
       ...(locale ? { locale } : {}),
-      summaryLength: SUMMARY_LENGTH,
     });
     // A correction, what no article mentions, or suggestions: above the results, on the first page.
     const notice = offset === '' || reply.items.length === 0 ? renderInlineNotice(reply) : undefined;
