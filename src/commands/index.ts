@@ -416,8 +416,8 @@ export function createBriefings(
   };
 
   /**
-   * Inline search: the list `/search` gives (the latest for empty text), paged by the same cursors.
-   * A search that finds nothing for a misspelt topic shows that topic, as `/latest` would.
+   * Inline search: the list `/search` gives (the latest for empty text), paged by the same cursors;
+   * a misspelt topic is listed as `/latest` lists it, with the same correction notice.
    */
   const inlineReply = async (rawQuery: string, cursor: string, ctx: RequestContext): Promise<CardsReply> => {
     const inlineCtx = { limit: INLINE_PAGE, ...ctx };
@@ -440,11 +440,15 @@ export function createBriefings(
       const next = list(page.command, page.query, page.offset, inlineCtx);
       return next.kind === 'cards' ? next : { ...empty(next.message), offset: page.offset };
     }
-    // A misspelt topic is corrected and listed as `/latest` does ("Showing Honduras (you typed …)").
-    const reply =
-      query && engine.correctTopic(query)
+    // A misspelt topic is corrected and listed as `/latest` does ("Showing Honduras (you typed …)"):
+    // a single word at once; longer text only when its search finds nothing, since while typing
+    // "mexico t" is a search in the making, not a misspelt "mexico".
+    const corrected = query ? engine.correctTopic(query) !== undefined : false;
+    let reply =
+      corrected && !/\s/.test(query)
         ? list('latest', query, 0, inlineCtx)
         : list(command, query, 0, inlineCtx, rawQuery);
+    if (reply.kind === 'notice' && corrected) reply = list('latest', query, 0, inlineCtx);
     if (reply.kind === 'cards') return reply;
     // One line fits above inline results: what no article mentions, not the advice after it.
     const missing = reply.unmatched?.length
