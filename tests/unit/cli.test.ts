@@ -17,6 +17,10 @@ afterAll(async () => {
 });
 
 async function cli(...argv: string[]) {
+  return cliIn({}, ...argv);
+}
+
+async function cliIn(extra: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
@@ -26,7 +30,7 @@ async function cli(...argv: string[]) {
     stderr: (t) => {
       stderr += t;
     },
-    env: { CONTENT_DIR: 'content', DATA_DIR: dataDir },
+    env: { CONTENT_DIR: 'content', DATA_DIR: dataDir, ...extra },
   });
   return { code, stdout, stderr };
 }
@@ -153,5 +157,22 @@ describe('the executable', () => {
     expect(unreachable).toMatchObject({ code: 2 });
     expect((unreachable as { stderr: string }).stderr).toMatch(/cannot open 127\.0\.0\.1:1\/test/);
     expect((unreachable as { stderr: string }).stderr).not.toContain('secret');
+  });
+});
+
+describe("the command line in the reader's language (LANG)", () => {
+  it('answers in Spanish for a Spanish LANG, with Spanish topic names and no English words', async () => {
+    const es = { LANG: 'es_ES.UTF-8' };
+    const brief = (await cliIn(es, 'brief', 'peru')).stdout;
+    expect(brief).toMatch(/^Resumen: Perú \(1–5 de 9\)\n9 artículos, .+\. Temas clave: /);
+    const topics = (await cliIn(es, 'topics', '--limit', '3')).stdout;
+    expect(topics).toMatch(/^Temas del archivo\nSe cuentan noticias/);
+    expect(topics).toContain('México');
+    expect(`${brief.split('\n').slice(0, 2).join('\n')}\n${topics}`).not.toMatch(
+      /\b(Briefing|Key themes|articles|of \d+|Topics|Peru|Mexico)\b/,
+    );
+    const english = (await cliIn({ LANG: 'en_GB.UTF-8' }, 'brief', 'peru')).stdout;
+    expect(english).toMatch(/^Briefing: Peru \(1–5 of 9\)\n9 articles, /);
+    expect(english.split('\n').slice(0, 2).join('\n')).not.toMatch(/(Resumen|Perú|artículos|Temas)/);
   });
 });
