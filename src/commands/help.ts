@@ -25,11 +25,3 @@ export const QUERY_COMMANDS: CommandHelp[] = ['latest', 'search', 'brief', 'topi
 export const SUBSCRIPTION_COMMANDS: CommandHelp[] = ['subscribe', 'unsubscribe', 'subscriptions'].map(
   command,
 );
-
-export const EXAMPLES = [
-  '/latest mexico',
-  '/brief honduras',
-  '/search death of migrants',
-  '/latest amlo',
-  '/topics',
-];

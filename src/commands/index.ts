@@ -8,7 +8,7 @@ import { type Article, topicName } from '../types.ts';
 import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
 import { Cursors } from './cursor.ts';
-import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
+import { type CommandHelp, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
 import { parseCommand } from './parse.ts';
 import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from './reply.ts';
 
@@ -268,7 +268,7 @@ export function createBriefings(
     title: t.helpTitle,
     intro: t.helpIntro(engine.size),
     commands: helpCommands(t.language),
-    examples: EXAMPLES,
+    examples: t.examples,
   });
 
   const helpCommands = (locale?: string): CommandHelp[] => {

@@ -18,7 +18,8 @@ export interface Messages {
   describe(command: string): string;
   /** A command's usage line: `/brief <topic>`, `/brief <tema>`. */
   usage(command: string): string;
-  helpTry(commands: readonly string[]): string;
+  /** Example commands for /help, with queries in this language. */
+  examples: string[];
   /** "4 articles, ~22 Sep 2009 – ~Nov 2009. Key themes: a, b and c." */
   /** `total`: a count of articles, or already worded (`stories`). */
   overview(
@@ -66,7 +67,7 @@ function view(language: TextLanguage): Messages {
     helpIntro: (count) => t('help.intro', { count }),
     describe: (name) => t(`help.commands.${name}`),
     usage: (name) => t(name === 'subscribe' ? 'subscriptions.usage' : `help.usage.${name}`),
-    helpTry: (commands) => t('help.try', { commands: commands.join('  ') }),
+    examples: t('help.examples', { returnObjects: true }) as string[],
     overview: (total, from, to, themes) =>
       t('query.overview', {
         count: typeof total === 'number' ? articles(total) : total,
