@@ -141,10 +141,17 @@ export async function runCli(argv: string[], io: CliIO, extra: CliCommand[] = []
     }
     throw error;
   }
-  const reply = await createBriefings(engine).execute(command, { limit, locale: io.env.LANG?.split('.')[0] });
-  if (reply.kind === 'topics' && limit) reply.topics = reply.topics.slice(0, limit);
+  const locale = io.env.LANG?.split('.')[0];
+  const reply = await createBriefings(engine).execute(command, { limit, locale });
+  if (reply.kind === 'topics' && limit) {
+    reply.topics = reply.topics.slice(0, limit);
+    // The note on twins only where a shown count needs it.
+    if (!reply.topics.some((t) => (t.articles ?? 0) > t.count)) delete reply.note;
+  }
   io.stdout(
-    json ? `${JSON.stringify(replyToJson(reply, text), null, 2)}\n` : renderText(reply, { color: io.color }),
+    json
+      ? `${JSON.stringify(replyToJson(reply, text), null, 2)}\n`
+      : renderText(reply, { color: io.color, locale }),
   );
   return reply.kind === 'notice' && reply.tone === 'error' ? 1 : 0;
 }

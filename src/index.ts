@@ -1,6 +1,6 @@
 /**
  * The core's public face: everything under adapters/ imports the core through this file and
- * nothing deeper (tests/unit/public-face.test.ts fails otherwise). It is a deliberate list, not
+ * nothing deeper (tests/unit/layering.test.ts fails otherwise). It is a deliberate list, not
  * `export *`: what a front end needs, then what the composition root (adapters/main.ts) wires up.
  * Anything not named here is the core's own business and may change without touching a platform.
  */
@@ -18,12 +18,16 @@ export type {
   ResolvedChannel,
   SubscribeOptions,
 } from './commands/command.ts';
-export { type Briefings, createBriefings, parseCommand } from './commands/index.ts';
+export { type Briefings, cardMeta, createBriefings, parseCommand } from './commands/index.ts';
 /** Shared services a platform uses: configuration, logs, per-user rate limits, one-of-many roles. */
 export { type Config, ConfigError, loadConfig } from './config.ts';
 export { loadEngine } from './content/load.ts';
 export { watchContent } from './content/watch.ts';
 export { startOperations } from './http/index.ts';
+/** The message catalogue: the words front ends put around answers, in the reader's language. */
+export { type Chrome, chromeFor } from './i18n/chrome.ts';
+export { type Translate, translator, uiLanguage } from './i18n/index.ts';
+export { type PauseReason, pauseReasonText } from './i18n/subscriptions.ts';
 export { createLogger, type Logger } from './logger.ts';
 /** The Platform port and how scheduled posts leave through it. */
 export {

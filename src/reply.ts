@@ -46,7 +46,10 @@ export interface TopicCount {
   id: string;
   name: string;
   kind: string;
+  /** Stories, as `/latest <topic>` counts them: a story published in both languages counts once. */
   count: number;
+  /** Articles, each language version counted (when it differs from `count`, the reply has a note). */
+  articles?: number;
 }
 
 export type ListCommand = 'latest' | 'search' | 'brief';
@@ -91,6 +94,8 @@ export interface TopicsReply {
   kind: 'topics';
   title: string;
   topics: TopicCount[];
+  /** Says how counts are made, when a story in both languages makes them differ from articles. */
+  note?: string;
 }
 
 export interface HelpReply {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { type Briefings, type Logger, type RequestContext, renderText } from '../../src/index.ts';
+import { type Briefings, chromeFor, type Logger, type RequestContext, renderText } from '../../src/index.ts';
 
 export interface ConsoleOptions {
   briefings: Briefings;
@@ -43,12 +43,11 @@ export function startConsole({
     },
   };
   let lastCursor: string | undefined;
+  const chrome = chromeFor(locale);
 
   if (interactive) {
     rl.setPrompt('briefings> ');
-    write(
-      `${renderText({ kind: 'notice', tone: 'info', message: 'Briefings console. Type /help for commands, /quit to leave.' })}\n`,
-    );
+    write(`${renderText({ kind: 'notice', tone: 'info', message: chrome.consoleWelcome }, { locale })}\n`);
     rl.prompt();
   }
 
@@ -63,7 +62,7 @@ export function startConsole({
     }
     try {
       if (/^\/more$/i.test(text) && !lastCursor) {
-        write('Nothing to page through: run /latest, /search or /brief first.\n\n');
+        write(`${chrome.consoleNothingToPage}\n\n`);
         return;
       }
       const reply = /^\/more$/i.test(text)
@@ -71,10 +70,10 @@ export function startConsole({
         : await briefings.run(text, ctx);
       if (!reply) return;
       if (reply.kind === 'cards') lastCursor = reply.next;
-      write(`${renderText(reply, { color: interactive, paging: true })}\n`);
+      write(`${renderText(reply, { color: interactive, paging: true, locale })}\n`);
     } catch (error) {
       logger.error({ err: error }, 'console command failed');
-      write('Sorry, something went wrong answering that. Please try again.\n\n');
+      write(`${chrome.failed}\n\n`);
     }
   };
 

@@ -14,6 +14,7 @@ import {
 import {
   type Briefings,
   type Command,
+  chromeFor,
   createRateLimiter,
   type Logger,
   type Reply,
@@ -21,8 +22,6 @@ import {
 } from '../../src/index.ts';
 import { autocompletes } from './commands.ts';
 import { decodeButton } from './custom-ids.ts';
-import { uiStrings } from './i18n.ts';
-import { PAGE_SIZE } from './limits.ts';
 import { renderExpired, renderFailure, renderReply } from './render.ts';
 import { type Answer, DEFAULT_DEFER_AFTER_MS, respond, toDiscordJs } from './respond.ts';
 import {
@@ -68,7 +67,7 @@ export function createInteractionHandler(
     if (decision.allowed) return true;
     if (decision.notify) logger.info({ user: interaction.user.id }, 'discord user rate limited');
     await interaction.reply({
-      content: uiStrings(interaction.locale).slowDown(decision.retryAfterSeconds),
+      content: chromeFor(interaction.locale).slowDown(decision.retryAfterSeconds),
       flags: MessageFlags.Ephemeral,
       allowedMentions: { parse: [] },
     });
@@ -78,10 +77,9 @@ export function createInteractionHandler(
   const context = (interaction: Interaction): RequestContext => {
     const isPrivate = !interaction.inGuild();
     // A subscription posts embeds: the bot needs to see the channel, send and embed there.
-    const missing = isPrivate ? [] : missingPosting(interaction.appPermissions);
+    const missing = isPrivate ? [] : missingPosting(interaction.appPermissions, interaction.locale);
     return {
       locale: interaction.locale,
-      limit: PAGE_SIZE,
       chat: {
         platform: 'discord',
         chatId: interaction.channelId ?? interaction.user.id,

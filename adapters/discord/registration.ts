@@ -35,7 +35,7 @@ export async function registerCommands(deps: RegisterDeps): Promise<RegisterRepo
   const route = deps.guildId
     ? Routes.applicationGuildCommands(applicationId, deps.guildId)
     : Routes.applicationCommands(applicationId);
-  const wanted = commandDefinitions(deps.briefings, scope);
+  const wanted = commandDefinitions(scope);
   // Without `with_localizations` Discord omits them, and every command would look changed.
   const existing = (await rest.get(route, {
     query: new URLSearchParams({ with_localizations: 'true' }),

@@ -10,18 +10,20 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import type {
-  ArticleReply,
-  Card,
-  CardsReply,
-  HelpReply,
-  NoticeReply,
-  Reply,
-  Suggestion,
-  TopicsReply,
+import {
+  type ArticleReply,
+  type Card,
+  type CardsReply,
+  type Chrome,
+  cardMeta,
+  chromeFor,
+  type HelpReply,
+  type NoticeReply,
+  type Reply,
+  type Suggestion,
+  type TopicsReply,
 } from '../../src/index.ts';
 import { encodeButton } from './custom-ids.ts';
-import { type UiStrings, uiStrings } from './i18n.ts';
 import { LIMITS } from './limits.ts';
 import { isLinkable, oneLine, safe, truncate } from './text.ts';
 
@@ -44,7 +46,7 @@ export interface DiscordMessage {
 
 /** Renders any reply. `locale` picks the language of the labels the adapter adds. */
 export function renderReply(reply: Reply, opts: { locale?: string } = {}): DiscordMessage {
-  const t = uiStrings(opts.locale);
+  const t = chromeFor(opts.locale);
   switch (reply.kind) {
     case 'cards':
       return renderCards(reply, t);
@@ -63,15 +65,15 @@ const SNOWFLAKE = /^\d{5,22}$/;
 
 /** A short error answer in the user's language, for when a handler fails. */
 export function renderFailure(locale?: string): DiscordMessage {
-  return message(`⚠️ ${uiStrings(locale).failure}`, [], []);
+  return message(`⚠️ ${chromeFor(locale).failed}`, [], []);
 }
 
 /** The answer to a button whose custom id this bot cannot read (old or foreign). */
 export function renderExpired(locale?: string): DiscordMessage {
-  return message(`ℹ️ ${uiStrings(locale).expired}`, [], []);
+  return message(`ℹ️ ${chromeFor(locale).expired}`, [], []);
 }
 
-function renderCards(reply: CardsReply, t: UiStrings): DiscordMessage {
+function renderCards(reply: CardsReply, t: Chrome): DiscordMessage {
   const items = reply.items.slice(0, LIMITS.embeds);
   const heading = [`**${safe(oneLine(reply.title), 300)}**`];
   if (items.length > 0)
@@ -126,14 +128,14 @@ function cardEmbed(card: Card, title: string, footer: string, descriptionMax: nu
 }
 
 function footerFor(card: Card): string {
-  return truncate(oneLine([card.source, card.dateLabel].filter(Boolean).join(' · ')), FOOTER_MAX);
+  return truncate(oneLine(cardMeta(card)), FOOTER_MAX);
 }
 
-function renderArticle(reply: ArticleReply, t: UiStrings): DiscordMessage {
+function renderArticle(reply: ArticleReply, t: Chrome): DiscordMessage {
   const a = reply.article;
   const fields =
     a.topics.length > 0
-      ? [{ name: 'Topics', value: safe(a.topics.join(', '), LIMITS.fieldValue) || '…' }]
+      ? [{ name: t.topics, value: safe(a.topics.join(', '), LIMITS.fieldValue) || '…' }]
       : [];
   const title = safe(oneLine(a.title), LIMITS.title) || '…';
   const footer = footerFor(a);
@@ -153,10 +155,15 @@ function renderArticle(reply: ArticleReply, t: UiStrings): DiscordMessage {
   };
   const buttons: APIButtonComponent[] = [];
   if (isLinkable(a.url, LIMITS.url)) {
-    buttons.push({ type: ComponentType.Button, style: ButtonStyle.Link, label: t.readAtSource, url: a.url });
+    buttons.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Link,
+      label: t.readLink(a.urlKind),
+      url: a.url,
+    });
   }
   const twin = a.twinId ? encodeButton({ kind: 'open', id: a.twinId }) : undefined;
-  if (twin) buttons.push(button(twin, t.otherLanguage(a.language), ButtonStyle.Secondary));
+  if (twin) buttons.push(button(twin, t.readTwin(a.language), ButtonStyle.Secondary));
   return message(undefined, [embed], rowOf(buttons));
 }
 
@@ -176,6 +183,7 @@ function renderTopics(reply: TopicsReply): DiscordMessage {
   const embed: APIEmbed = {
     title: safe(oneLine(reply.title), LIMITS.title) || '…',
     ...(lines.length > 0 ? { description: lines.join('\n') } : {}),
+    ...(reply.note ? { footer: { text: truncate(oneLine(reply.note), FOOTER_MAX) } } : {}),
     color: EMBED_COLOUR,
   };
   const buttons = suggestionButtons(
@@ -203,7 +211,7 @@ function renderHelp(reply: HelpReply): DiscordMessage {
   );
 }
 
-function renderNotice(reply: NoticeReply, t: UiStrings): DiscordMessage {
+function renderNotice(reply: NoticeReply, t: Chrome): DiscordMessage {
   const icon = reply.tone === 'error' ? '⚠️' : 'ℹ️';
   const buttons = suggestionButtons(reply.suggestions, LIMITS.buttonsPerRow);
   // One row per subscription (Discord allows five rows): toggle, post now, unsubscribe.

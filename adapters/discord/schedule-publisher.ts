@@ -4,21 +4,26 @@
  * already created: Discord deliveries are idempotent and the scheduler may retry them.
  */
 import { DiscordAPIError, HTTPError, RateLimitError, REST } from 'discord.js';
-import { type Logger, PublishError, type Publisher } from '../../src/index.ts';
+import {
+  type Logger,
+  type PauseReason,
+  PublishError,
+  type Publisher,
+  pauseReasonText,
+} from '../../src/index.ts';
 import { createDiscordPublisher } from './publisher.ts';
 import { abortableRequest } from './rest.ts';
 
 /** Missing Access, Missing Permissions, Unknown Channel, Unknown Guild, Cannot send messages to this user. */
 const GONE_CODES = new Set([50001, 50013, 10003, 10004, 50007]);
 
-/** Why a subscription stopped, in the words shown in `/subscriptions` and `briefings subscriptions`. */
-const GONE_REASONS: Record<number, string> = {
-  50001: 'I can no longer see the channel (Missing Access)',
-  50013:
-    'I lost a permission I need there: View Channel, Send Messages and Embed Links (Missing Permissions)',
-  10003: 'the channel was deleted (Unknown Channel)',
-  10004: 'I was removed from the server (Unknown Guild)',
-  50007: 'I cannot send messages to this user',
+/** Why a subscription stopped, from the catalogue: `/subscriptions` says it in the reader's language. */
+const GONE_REASONS: Record<number, PauseReason> = {
+  50001: 'discordMissingAccess',
+  50013: 'discordMissingPermissions',
+  10003: 'discordUnknownChannel',
+  10004: 'discordUnknownGuild',
+  50007: 'discordCannotMessageUser',
 };
 
 /** Sorts a discord.js REST failure into what the scheduler should do. */
@@ -32,7 +37,8 @@ export function classifyDiscordError(error: unknown): PublishError {
   if (error instanceof DiscordAPIError) {
     const message = `Discord ${error.method} ${error.url}: ${error.status} ${error.code} ${error.message}`;
     if (GONE_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404) {
-      const reason = GONE_REASONS[Number(error.code)] ?? `Discord refused: ${error.message}`;
+      const known = GONE_REASONS[Number(error.code)];
+      const reason = known ? pauseReasonText(known) : `Discord refused: ${error.message}`;
       return new PublishError('permanent', message, { reason, cause: error });
     }
     if (error.status === 429)

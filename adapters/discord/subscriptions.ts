@@ -14,19 +14,30 @@ import {
   PermissionFlagsBits,
   PermissionsBitField,
 } from 'discord.js';
-import type { Briefings, RequestContext, ResolvedChannel, SubscribeOptions } from '../../src/index.ts';
+import {
+  type Briefings,
+  type RequestContext,
+  type ResolvedChannel,
+  type SubscribeOptions,
+  translator,
+  uiLanguage,
+} from '../../src/index.ts';
 import { truncate } from './text.ts';
 
-/** What the bot needs in a channel to post a subscription there, with the names Discord shows. */
+/** What the bot needs in a channel to post a subscription there, by their catalogue keys. */
 export const POSTING_PERMISSIONS = [
-  [PermissionFlagsBits.ViewChannel, 'View Channel'],
-  [PermissionFlagsBits.SendMessages, 'Send Messages'],
-  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.ViewChannel, 'discord.viewChannel'],
+  [PermissionFlagsBits.SendMessages, 'discord.sendMessages'],
+  [PermissionFlagsBits.EmbedLinks, 'discord.embedLinks'],
 ] as const;
 
-/** The posting permissions `permissions` lacks, by name. */
-export function missingPosting(permissions: Readonly<PermissionsBitField> | null | undefined): string[] {
-  return POSTING_PERMISSIONS.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
+/** The posting permissions `permissions` lacks, by the names Discord shows in the reader's language. */
+export function missingPosting(
+  permissions: Readonly<PermissionsBitField> | null | undefined,
+  locale?: string,
+): string[] {
+  const t = translator(uiLanguage(locale));
+  return POSTING_PERMISSIONS.filter(([flag]) => !permissions?.has(flag)).map(([, key]) => t(key));
 }
 
 /** `/subscribe` options → the core command (options travel as fields, not as re-typed text). */
@@ -81,11 +92,13 @@ export function channelResolver(interaction: Interaction) {
         ...base,
         userCanManage: false,
         botCanPost: false,
-        unusable: `#${channel.name} is not a text or announcement channel; pick one of those.`,
+        unusable: translator(uiLanguage(interaction.locale))('discord.notATextChannel', {
+          channel: `#${channel.name}`,
+        }),
       };
     }
     const me = guild.members.me ?? (await guild.members.fetchMe().catch(() => undefined));
-    const missing = missingPosting(me ? channel.permissionsFor(me) : null);
+    const missing = missingPosting(me ? channel.permissionsFor(me) : null, interaction.locale);
     const member = interaction.member;
     const userPermissions =
       member instanceof GuildMember
@@ -127,11 +140,12 @@ export async function completeSubscriptions(
   const reply = await briefings.execute({ kind: 'subscriptions' }, ctx);
   const subs = reply.kind === 'notice' ? (reply.manage ?? []) : [];
   const t = typed.trim().toLowerCase().replace(/^#/, '');
+  const paused = translator(uiLanguage(ctx.locale))('subscriptions.pausedTag');
   return subs
     .filter((s) => !t || String(s.id).startsWith(t) || s.label.toLowerCase().includes(t))
     .slice(0, 25)
     .map((s) => ({
-      name: truncate(`#${s.id} ${s.label}${s.paused ? ' (paused)' : ''}`, 100),
+      name: truncate(`#${s.id} ${s.label}${s.paused ? paused : ''}`, 100),
       value: String(s.id),
     }));
 }

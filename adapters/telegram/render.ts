@@ -9,19 +9,21 @@ import type {
   InlineQueryResultArticle,
   LinkPreviewOptions,
 } from 'grammy/types';
-import type {
-  ArticleReply,
-  Card,
-  CardsReply,
-  HelpReply,
-  NoticeReply,
-  Reply,
-  Suggestion,
-  TopicsReply,
+import {
+  type ArticleReply,
+  type Card,
+  type CardsReply,
+  type Chrome,
+  cardMeta,
+  chromeFor,
+  type HelpReply,
+  type NoticeReply,
+  type Reply,
+  type Suggestion,
+  type TopicsReply,
 } from '../../src/index.ts';
 import { encodeAction } from './callback-data.ts';
 import { type Fragment, isLinkableUrl, join, link, oneLine, shorten, tag, text } from './html.ts';
-import { type Labels, labelsFor } from './labels.ts';
 
 /** Telegram's limit on a message's visible text, in UTF-16 code units. */
 export const MAX_MESSAGE_LENGTH = 4096;
@@ -52,7 +54,7 @@ const OPEN_BUTTONS_PER_ROW = 5;
 
 /** Renders any reply as one HTML message with its keyboard and link preview. */
 export function renderReply(reply: Reply, options: RenderOptions = {}): TelegramMessage {
-  const labels = labelsFor(options.locale);
+  const labels = chromeFor(options.locale);
   const max = options.maxLength ?? MAX_MESSAGE_LENGTH;
   switch (reply.kind) {
     case 'cards':
@@ -68,7 +70,7 @@ export function renderReply(reply: Reply, options: RenderOptions = {}): Telegram
   }
 }
 
-function renderCards(reply: CardsReply, labels: Labels, max: number): TelegramMessage {
+function renderCards(reply: CardsReply, labels: Chrome, max: number): TelegramMessage {
   const head = [heading(reply.title)];
   if (reply.overview) head.push(NL, tag('i', text(shorten(reply.overview, MAX_HEADER_PART))));
   if (reply.notice) head.push(BLANK, text(shorten(reply.notice, MAX_HEADER_PART)));
@@ -97,7 +99,7 @@ function renderCards(reply: CardsReply, labels: Labels, max: number): TelegramMe
   );
   // Items cut for length are skipped by the core's cursor; a next page still beats a dead end.
   if (reply.next) {
-    rows.push(callbackButton(labels.more, { kind: 'more', cursor: reply.next }));
+    rows.push(callbackButton(`${labels.more} ▸`, { kind: 'more', cursor: reply.next }));
   }
   rows.push(...suggestionRows(reply.suggestions));
   return message(join(parts), rows, shownCards[0]?.url);
@@ -120,10 +122,7 @@ function cardBlock(card: Card, n: number, budget: number): Fragment | undefined 
 }
 
 function metaLine(card: Card): string {
-  return shorten(
-    oneLine([card.dateLabel, card.source, card.section].filter(Boolean).join(' · ')),
-    MAX_HEADER_PART,
-  );
+  return shorten(oneLine([cardMeta(card), card.section].filter(Boolean).join(' · ')), MAX_HEADER_PART);
 }
 
 /** A bold one-line heading, never empty (Telegram refuses empty messages) and never overlong. */
@@ -131,7 +130,7 @@ function heading(title: string): Fragment {
   return tag('b', text(shorten(oneLine(title), MAX_HEADER_PART) || '…'));
 }
 
-function renderArticle(reply: ArticleReply, labels: Labels, max: number): TelegramMessage {
+function renderArticle(reply: ArticleReply, labels: Chrome, max: number): TelegramMessage {
   const a = reply.article;
   const header = join([link(a.url, heading(a.title || reply.title)), NL, tag('i', text(metaLine(a)))]);
   const sections =
@@ -152,13 +151,17 @@ function renderArticle(reply: ArticleReply, labels: Labels, max: number): Telegr
   for (const block of body) parts.push(BLANK, block);
 
   const rows: InlineKeyboardButton[][] = [];
-  if (isButtonUrl(a.url)) rows.push([{ text: labels.readOriginal, url: a.url }]);
-  if (a.twinId) rows.push(callbackButton(labels.otherLanguage, { kind: 'article', id: a.twinId }));
+  if (isButtonUrl(a.url)) rows.push([{ text: `${labels.readLink(a.urlKind)} ↗`, url: a.url }]);
+  if (a.twinId)
+    rows.push(callbackButton(`🌐 ${labels.readTwin(a.language)}`, { kind: 'article', id: a.twinId }));
   return message(join(parts), rows, a.url);
 }
 
 function renderTopics(reply: TopicsReply, max: number): TelegramMessage {
-  const header = heading(reply.title);
+  const header = join([
+    heading(reply.title),
+    ...(reply.note ? [NL, tag('i', text(shorten(reply.note, MAX_HEADER_PART)))] : []),
+  ]);
   const lines = reply.topics.map(
     (t) => (budget: number) =>
       fitOrDrop(join([text('• '), tag('b', text(oneLine(t.name))), text(` (${t.count})`)]), budget),
@@ -198,7 +201,7 @@ function renderHelp(reply: HelpReply, max: number): TelegramMessage {
 /** Most subscriptions given buttons under one `/subscriptions` list (Telegram allows 100 buttons). */
 const MAX_MANAGED = 20;
 
-function renderNotice(reply: NoticeReply, max: number, labels: Labels): TelegramMessage {
+function renderNotice(reply: NoticeReply, max: number, labels: Chrome): TelegramMessage {
   const prefix = reply.tone === 'error' ? '⚠️ ' : 'ℹ️ ';
   const body = text(shorten(`${prefix}${reply.message.trim() || '…'}`, max));
   // One row per subscription: pause or resume, post now, unsubscribe.
@@ -234,7 +237,11 @@ const MAX_INLINE_BUTTON = 64;
  * mentions ("No article mentions “atenco”."), in the language the core chose; undefined otherwise.
  */
 export function renderInlineNotice(reply: CardsReply): string | undefined {
-  const notice = oneLine(reply.notice ?? '');
+  // Telegram shows one line above inline results: the notice, then what to try instead.
+  const tries = reply.items.length === 0 ? (reply.suggestions ?? []).map((s) => s.label) : [];
+  const notice = oneLine(
+    [reply.notice, tries.length ? `→ ${tries.join(', ')}` : ''].filter(Boolean).join(' '),
+  );
   return notice ? shorten(notice, MAX_INLINE_BUTTON) : undefined;
 }
 

@@ -1,16 +1,12 @@
 /**
- * Telegram facts → the core's RequestContext: the user's language, page sizes, and who is asking
- * where. Administrator rights cost an API call, so they are asked for only when a command acts on
+ * Telegram facts → the core's RequestContext: the user's language and who is asking (page sizes and
+ * summary lengths are the core's, the same on every platform)
+ * and where. Administrator rights cost an API call, so they are asked for only when a command acts on
  * the chat (subscriptions); the core decides what the rights allow.
  */
 import { type Context, GrammyError } from 'grammy';
 import type { ChatMember } from 'grammy/types';
 import type { ChatContext, Command, RequestContext, ResolvedChannel } from '../../src/index.ts';
-
-/** Items per message page: five cards with summaries stay far below 4096 characters. */
-export const PAGE_SIZE = 5;
-/** Summary length for cards, in characters. */
-export const SUMMARY_LENGTH = 280;
 
 const ACTS_ON_CHAT = new Set<Command['kind']>([
   'subscribe',
@@ -26,8 +22,6 @@ export async function requestContext(ctx: Context, command?: Command): Promise<R
   const base: RequestContext = {
     platform: 'telegram',
     ...(from?.language_code ? { locale: from.language_code } : {}),
-    limit: PAGE_SIZE,
-    summaryLength: SUMMARY_LENGTH,
   };
   if (!chat || !from) return base;
   const isPrivate = chat.type === 'private';

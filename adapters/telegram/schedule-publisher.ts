@@ -5,7 +5,7 @@
  * reported as uncertain and never resent; only answers that prove nothing was posted are retried.
  */
 import { Api, GrammyError, HttpError } from 'grammy';
-import { type Logger, PublishError, type Publisher } from '../../src/index.ts';
+import { type Logger, PublishError, type Publisher, pauseReasonText } from '../../src/index.ts';
 import { linkSignals } from '../lifecycle.ts';
 import { createTelegramPublisher } from './publisher.ts';
 
@@ -37,7 +37,10 @@ export function classifyTelegramError(error: unknown): PublishError {
     if (movedTo !== undefined)
       return new PublishError('moved', message, { movedTo: String(movedTo), cause: error });
     if (error.error_code === 403 || GONE.test(error.description)) {
-      return new PublishError('permanent', message, { cause: error });
+      return new PublishError('permanent', message, {
+        reason: pauseReasonText('telegramCannotPost'),
+        cause: error,
+      });
     }
     if (error.error_code >= 500)
       return new PublishError('transient', message, { uncertain: true, cause: error });

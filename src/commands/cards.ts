@@ -1,4 +1,5 @@
 import { dateLabel } from '../content/dates.ts';
+import { translator } from '../i18n/index.ts';
 import type { ArticleView, Card } from '../reply.ts';
 import type { Hit } from '../search/engine.ts';
 import type { TopicIndex } from '../search/topic-index.ts';
@@ -20,6 +21,42 @@ function topicNames(article: Article, topics: TopicIndex, language: string): str
     })
     .filter((n): n is string => n !== undefined)
     .slice(0, CARD_TOPICS);
+}
+
+/** A site's host without `www.`; undefined for a url that is not http(s). */
+function hostOf(url: string): string | undefined {
+  try {
+    const { protocol, hostname } = new URL(url);
+    return /^https?:$/.test(protocol) ? hostname.toLowerCase().replace(/^www\./, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Who the card names as its source: the publisher, when the link is on the publisher's site; the
+ * site of the link otherwise ("bolshevik.info, via In Defence of Marxism (marxist.com)"), since
+ * a listing often carries articles published elsewhere. A publisher naming its domain is compared
+ * by domain; one that does not, by the site's name ("theguardian" in "The Guardian").
+ */
+export function attribution(source: string, url: string, language: string | undefined): string {
+  const host = hostOf(url);
+  if (!host || !source) return source || host || '';
+  const domains = source.toLowerCase().match(/[a-z0-9-]+(?:\.[a-z0-9-]+)+/g) ?? [];
+  const labels = host.split('.');
+  const name = labels.length > 1 ? labels[labels.length - 2] : labels[0];
+  const same = domains.length
+    ? domains.some((d) => host === d || host.endsWith(`.${d}`))
+    : source
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .includes(name ?? host);
+  return same ? source : translator(language)('page.via', { site: host, source });
+}
+
+/** The card's meta line, the same on every surface: "31 Oct 2006 · In Defence of Marxism (marxist.com)". */
+export function cardMeta(card: Pick<Card, 'dateLabel' | 'source'>): string {
+  return [card.dateLabel, card.source].filter(Boolean).join(' · ');
 }
 
 /**
@@ -45,7 +82,7 @@ export function toCard(
     dateLabel: dateLabel(article.publishedAt, article.dateSource, uiLanguage),
     language: article.language,
     topics: topicNames(article, topics, uiLanguage),
-    source: article.source,
+    source: attribution(article.source, article.url, uiLanguage),
     ...(article.twinOf ? { twinId: article.twinOf } : {}),
   };
   const passage = 'article' in hit && hit.passage !== undefined ? article.passages[hit.passage] : undefined;

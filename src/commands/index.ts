@@ -1,4 +1,5 @@
 import { dateLabel } from '../content/dates.ts';
+import { type Messages, messagesFor } from '../i18n/query.ts';
 import type { CardsReply, ListCommand, NoticeReply, Reply, Suggestion } from '../reply.ts';
 import type { Briefing, Engine, Hit, LatestPage, QueryOptions } from '../search/engine.ts';
 import { typedWords } from '../text/analyze.ts';
@@ -7,18 +8,24 @@ import { squash, stripControl } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
 import { SUMMARY_LENGTH, toArticleView, toCard } from './cards.ts';
 import type { Command, RequestContext } from './command.ts';
-import { Cursors, MAX_OFFSET } from './cursor.ts';
-import { type CommandHelp, EXAMPLES, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
-import { type Messages, messagesFor } from './messages.ts';
+import { Cursors } from './cursor.ts';
+import { type CommandHelp, QUERY_COMMANDS, SUBSCRIPTION_COMMANDS } from './help.ts';
 import { parseCommand } from './parse.ts';
 
 export type * from '../reply.ts';
+export { cardMeta } from './cards.ts';
 export type { Command, RequestContext } from './command.ts';
 export { parseCommand } from './parse.ts';
 
 /** Longest query accepted, in characters: far above any real question, far below a pasted document. */
 export const MAX_QUERY_CHARS = 300;
+/**
+ * Cards per page, on every platform: five cards with summaries stay far below Telegram's 4096
+ * characters and Discord's 6000 per message, and readable.
+ */
 const PAGE = { default: 5, max: 50 };
+/** Inline results per page: Telegram shows up to 50; 20 keeps each answer small and quick. */
+export const INLINE_PAGE = 20;
 
 /** Handles `/subscribe`, `/unsubscribe`, `/subscriptions` (see src/schedule). */
 export interface SubscriptionHandler {
@@ -50,8 +57,12 @@ export interface Briefings {
   run(text: string, ctx?: RequestContext & { botUsername?: string }): Promise<Reply | undefined>;
   /** Autocomplete choices for a topic or query option: topics first, then article titles. */
   complete(prefix: string, limit?: number, ctx?: RequestContext): { label: string; value: string }[];
-  /** Inline search (`@bot query`): empty text lists the latest. `next` is the next offset in decimal. */
-  inline(query: string, offset: number, ctx?: RequestContext): Promise<CardsReply>;
+  /**
+   * Inline search (`@bot query`): a list page like `/search` (empty text lists the latest), with the
+   * same corrections, unmatched line and suggestions. `cursor` is '' for the first page, then the
+   * previous page's `next` (the same cursor as a list's "More"); an expired one gives no items.
+   */
+  inline(query: string, cursor: string, ctx?: RequestContext): Promise<CardsReply>;
   /** The commands there are; with a locale, described in its language (English otherwise). */
   helpCommands(locale?: string): CommandHelp[];
   /** Swaps in a re-indexed engine (content changed); in-flight requests finish on the old one. */
@@ -173,7 +184,14 @@ export function createBriefings(
     };
   };
 
-  const list = (command: ListCommand, rawQuery: string, offset: number, ctx: RequestContext): Reply => {
+  /** `typed`: the raw text of an as-you-type surface, whose last short word is not yet a word. */
+  const list = (
+    command: ListCommand,
+    rawQuery: string,
+    offset: number,
+    ctx: RequestContext,
+    typed?: string,
+  ): CardsReply | NoticeReply => {
     const { limit, summaryLength, language, t } = settings(ctx);
     let query = cleanQuery(rawQuery, command, command !== 'latest', t);
     let notice: string | undefined;
@@ -189,7 +207,7 @@ export function createBriefings(
     let honest: Honesty | undefined;
     if (command === 'search') {
       const page = engine.search(query, opts);
-      honest = honesty(query, page, language);
+      honest = honesty(query, typed === undefined ? page : typing(typed, page), language);
       reply = {
         kind: 'cards',
         command,
@@ -198,7 +216,7 @@ export function createBriefings(
         items: cards(page.hits),
         offset,
         total: page.total,
-        unmatched: page.unmatched,
+        unmatched: honest.unmatched,
       };
     } else {
       const page: LatestPage & Partial<Briefing> =
@@ -221,7 +239,8 @@ export function createBriefings(
         const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource, language);
         const { range } = page;
         reply.overview = t.overview(
-          page.total,
+          // Twins (one story in both languages) are listed once: say so when the count differs.
+          page.topic && page.topic.count > page.total ? t.stories(page.total, page.topic.count) : page.total,
           range && label(range.from),
           range && label(range.to),
           page.themes.map((theme) => topicName(theme, language)),
@@ -248,15 +267,14 @@ export function createBriefings(
     kind: 'help',
     title: t.helpTitle,
     intro: t.helpIntro(engine.size),
-    commands: helpCommands().map((c) => ({ ...c, description: t.describe(c) })),
-    examples: EXAMPLES,
+    commands: helpCommands(t.language),
+    examples: t.examples,
   });
 
   const helpCommands = (locale?: string): CommandHelp[] => {
     const commands = options.subscriptions ? [...QUERY_COMMANDS, ...SUBSCRIPTION_COMMANDS] : QUERY_COMMANDS;
-    if (locale === undefined) return commands;
     const t = messagesFor(languageOfLocale(locale));
-    return commands.map((c) => ({ ...c, description: t.describe(c) }));
+    return commands.map((c) => ({ name: c.name, usage: t.usage(c.name), description: t.describe(c.name) }));
   };
 
   const articleReply = (rawId: string, ctx: RequestContext): Reply => {
@@ -264,7 +282,12 @@ export function createBriefings(
     const id = squash(stripControl(rawId)).slice(0, 64);
     if (!id) throw new QueryError(t.whichArticle);
     const article = engine.article(id);
-    if (!article) return { kind: 'notice', tone: 'error', message: t.noSuchArticle(id) };
+    if (!article) {
+      // Only terminals print ids under results; chat platforms offer the numbered buttons instead.
+      const platform = ctx.platform ?? ctx.chat?.platform;
+      const ids = platform === 'telegram' || platform === 'discord' ? 'buttons' : 'list';
+      return { kind: 'notice', tone: 'error', message: t.noSuchArticle(id, ids) };
+    }
     return {
       kind: 'article',
       title: article.title,
@@ -288,17 +311,22 @@ export function createBriefings(
         }
         return list(page.command, page.query, page.offset, ctx);
       }
-      case 'topics':
+      case 'topics': {
+        // Counted as `/latest <topic>` counts: stories, a story in both languages once.
+        const topics = engine.topics().map((topic) => ({
+          id: topic.id,
+          name: topicName(topic, language),
+          kind: topic.kind,
+          count: engine.latest(topic.id, { limit: 1, ...(language ? { language } : {}) }).total,
+          articles: topic.count,
+        }));
         return {
           kind: 'topics',
           title: t.topicsTitle,
-          topics: engine.topics().map((topic) => ({
-            id: topic.id,
-            name: topicName(topic, language),
-            kind: topic.kind,
-            count: topic.count,
-          })),
+          topics,
+          ...(topics.some((topic) => (topic.articles ?? 0) > topic.count) ? { note: t.topicsNote } : {}),
         };
+      }
       case 'article':
         return articleReply(command.id, ctx);
       case 'start':
@@ -387,33 +415,50 @@ export function createBriefings(
     helpCommands,
   };
 
-  /** Inline search: matching cards, or the latest when the query is empty. */
-  const inlineReply = async (rawQuery: string, offset: number, ctx: RequestContext): Promise<CardsReply> => {
-    const { limit, summaryLength, language, t } = settings({ limit: 20, ...ctx });
+  /**
+   * Inline search: the list `/search` gives (the latest for empty text), paged by the same cursors;
+   * a misspelt topic is listed as `/latest` lists it, with the same correction notice.
+   */
+  const inlineReply = async (rawQuery: string, cursor: string, ctx: RequestContext): Promise<CardsReply> => {
+    const inlineCtx = { limit: INLINE_PAGE, ...ctx };
+    const { t, language } = settings(inlineCtx);
     const query = squash(stripControl(rawQuery)).slice(0, MAX_QUERY_CHARS);
-    const start = clamp(offset, 0, MAX_OFFSET, 0);
-    const page = query
-      ? engine.search(query, { offset: start, limit, language })
-      : engine.latest('', { offset: start, limit, language });
-    const items = page.hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
-    const reply: CardsReply = {
+    const command: ListCommand = query ? 'search' : 'latest';
+    const empty = (message: string): CardsReply => ({
       kind: 'cards',
-      command: query ? 'search' : 'latest',
+      command,
       query,
       title: query ? t.searchTitle(query) : t.latestTitle(undefined),
-      items,
-      offset: start,
-      total: page.total,
-    };
-    if (query) {
-      // Said above the results (or instead of them): what no article mentions.
-      const seen = typing(rawQuery, page);
-      reply.unmatched = seen.unmatched;
-      const line = missingLine(honesty(query, seen, language), query);
-      if (line) reply.notice = line;
+      items: [],
+      offset: 0,
+      total: 0,
+      notice: message,
+    });
+    if (cursor) {
+      const page = cursors.decode(cursor);
+      if (!page) return empty(t.expired);
+      const next = list(page.command, page.query, page.offset, inlineCtx);
+      return next.kind === 'cards' ? next : { ...empty(next.message), offset: page.offset };
     }
-    if (start + items.length < page.total) reply.next = String(start + items.length);
-    return reply;
+    // A misspelt topic is corrected and listed as `/latest` does ("Showing Honduras (you typed …)"):
+    // a single word at once; longer text only when its search finds nothing, since while typing
+    // "mexico t" is a search in the making, not a misspelt "mexico".
+    const corrected = query ? engine.correctTopic(query) !== undefined : false;
+    let reply =
+      corrected && !/\s/.test(query)
+        ? list('latest', query, 0, inlineCtx)
+        : list(command, query, 0, inlineCtx, rawQuery);
+    if (reply.kind === 'notice' && corrected) reply = list('latest', query, 0, inlineCtx);
+    if (reply.kind === 'cards') return reply;
+    // One line fits above inline results: what no article mentions, not the advice after it.
+    const missing = reply.unmatched?.length
+      ? missingLine(honesty(query, { unmatched: reply.unmatched, nothingToSearch: false }, language), query)
+      : undefined;
+    return {
+      ...empty(missing ?? reply.message),
+      ...(reply.suggestions?.length ? { suggestions: reply.suggestions } : {}),
+      ...(reply.unmatched ? { unmatched: reply.unmatched } : {}),
+    };
   };
   return briefings;
 }

@@ -5,8 +5,8 @@
  */
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
+import { LocalisedError, type SubscriptionMessages, subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 import { type Cadence, WEEKDAYS } from '../types.ts';
-import { LocalisedError, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 
 export { type Cadence, WEEKDAYS, type Weekday } from '../types.ts';
 

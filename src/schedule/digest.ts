@@ -2,10 +2,12 @@
  * What a scheduled post says. A digest or an alert is an ordinary CardsReply, so each platform
  * renders it with the renderer it already has for `/brief`, natively, within its limits.
  */
+
+import { messagesFor } from '../i18n/query.ts';
+import { subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 import type { Card, CardsReply } from '../reply.ts';
 import { languageOfLocale } from '../text/language.ts';
 import { type Article, topicName } from '../types.ts';
-import { subscriptionMessagesFor } from './messages.ts';
 
 /**
  * The part of the engine the scheduler reads. An interface of its own so the scheduler can be
@@ -23,8 +25,11 @@ export interface DigestSource {
   matching(topicOrQuery: string, language?: string): Article[];
   /** The card shown for an article, its topics and date named in `language` (English by default). */
   card(article: Article, language?: string): Card;
-  /** One line on a set of articles in `language`: count, date range, key themes. */
-  overview(topicOrQuery: string, articles: readonly Article[], language?: string): string;
+  /**
+   * The key themes of a briefing on this topic or query, weightiest first: the same themes `/brief`
+   * names, so a digest and a briefing agree.
+   */
+  themes(topicOrQuery: string, language?: string): { id: string; name: string; nameEs?: string }[];
 }
 
 /**
@@ -57,12 +62,21 @@ export interface ScheduledPostInput {
   language?: string;
 }
 
-/** Builds the post for a digest, an alert, or (when nothing is new and the subscriber asked) the latest. */
+/**
+ * Builds the post for a digest, an alert, or (when nothing is new and the subscriber asked) the
+ * latest: a briefing reply like `/brief`'s (its overview line and its themes to follow), in the
+ * subscription's language.
+ */
 export function buildScheduledPost(source: DigestSource, input: ScheduledPostInput): CardsReply {
   const shown = input.articles.slice(0, ITEMS_PER_POST);
   const more = input.articles.length - shown.length;
   const language = languageOfLocale(input.language);
   const m = subscriptionMessagesFor(language);
+  const q = messagesFor(language);
+  const themes = source.themes(input.topic, language);
+  const newest = input.articles[0];
+  const oldest = input.articles.at(-1);
+  const date = (a: Article | undefined) => a && source.card(a, language).dateLabel;
   const label = localLabel(source, input.topicLabel, language);
   const title =
     input.kind === 'alert'
@@ -75,11 +89,19 @@ export function buildScheduledPost(source: DigestSource, input: ScheduledPostInp
     command: input.kind === 'latest' ? 'latest' : 'brief',
     query: input.topic,
     title,
-    overview: source.overview(input.topic, input.articles, language),
+    overview: q.overview(
+      input.articles.length,
+      date(oldest),
+      date(newest),
+      themes.map((t) => topicName(t, language)),
+    ),
     items: shown.map((a) => source.card(a, language)),
     offset: 0,
     total: input.articles.length,
     ...(more > 0 ? { notice: m.moreNotShown(more, label) } : {}),
+    ...(themes.length > 0
+      ? { suggestions: themes.map((t) => ({ label: topicName(t, language), command: `/brief ${t.id}` })) }
+      : {}),
     ...(input.kind === 'alert' && input.mentionRoleId ? { mention: { roleId: input.mentionRoleId } } : {}),
   };
 }

@@ -5,7 +5,6 @@
 import type { Card } from '../reply.ts';
 import { type Article, type Topic, topicName } from '../types.ts';
 import type { DigestSource } from './digest.ts';
-import { subscriptionMessagesFor } from './messages.ts';
 
 export interface FixedSource extends DigestSource {
   /** Replaces the article list, as a content reload would. */
@@ -68,7 +67,17 @@ export function fixedDigestSource(articles: readonly Article[], topics: readonly
         source: article.source,
       };
     },
-    overview: (_topic, list, language) =>
-      `${subscriptionMessagesFor(language === 'es' ? 'es' : 'en').articles(list.length)}.`,
+    // No index to weigh themes: the topics most often tagged alongside, as a stand-in.
+    themes(topicOrQuery) {
+      const topic = byName(topicOrQuery);
+      const counts = new Map<string, number>();
+      for (const a of sorted)
+        if (topic && a.topics.includes(topic.id))
+          for (const id of a.topics) if (id !== topic.id) counts.set(id, (counts.get(id) ?? 0) + 1);
+      return [...counts.entries()]
+        .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+        .slice(0, 3)
+        .flatMap(([id]) => topics.filter((t) => t.id === id));
+    },
   };
 }

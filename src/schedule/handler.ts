@@ -12,6 +12,11 @@ import type {
   ResolvedChannel,
   SubscribeOptions,
 } from '../commands/command.ts';
+import {
+  PAUSED_BY_ADMIN,
+  type SubscriptionMessages,
+  subscriptionMessagesFor,
+} from '../i18n/subscriptions.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import type { PlaceModelOf } from '../platform.ts';
 import type { ManagedSubscription, NoticeReply, Reply } from '../reply.ts';
@@ -28,7 +33,6 @@ import {
 } from './cadence.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type DigestSource, localLabel } from './digest.ts';
-import { PAUSED_BY_ADMIN, type SubscriptionMessages, subscriptionMessagesFor } from './messages.ts';
 import {
   parseLanguage,
   parseScheduleOption,
@@ -160,7 +164,7 @@ export function createSubscriptionHandler(options: SubscriptionHandlerOptions): 
     const ping = sub.mentionRoleId ? m.pinging(`<@&${sub.mentionRoleId}>`) : '';
     const state =
       sub.status === 'paused'
-        ? m.pausedBecause(sub.pausedReason === PAUSED_BY_ADMIN ? m.pausedByAdmin : sub.pausedReason)
+        ? m.pausedBecause(sub.pausedReason)
         : withNext && sub.nextRunAt !== undefined && sub.cadence.kind !== 'alerts'
           ? m.nextPost(formatInZone(sub.nextRunAt, sub.timezone, m))
           : '';

@@ -7,10 +7,11 @@
  * mentioning any of them, and `lang:es` posts Spanish articles only (a story told in both
  * languages comes in Spanish).
  */
+
+import { LocalisedError, subscriptionMessagesFor } from '../i18n/subscriptions.ts';
 import type { WhenEmpty } from '../store/types.ts';
 import { fold } from '../text/normalize.ts';
 import { type Cadence, canonicalTimeZone, WEEKDAYS, type Weekday } from './cadence.ts';
-import { LocalisedError, subscriptionMessagesFor } from './messages.ts';
 
 export interface SubscribeRequest {
   /** A channel named instead of the current chat: `@channel`, `<#123>`, `-100…`. */

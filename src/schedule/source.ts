@@ -3,32 +3,12 @@
  * reload (`briefings.setEngine`) is picked up by the next digest without restarting anything.
  */
 import { SUMMARY_LENGTH, toCard } from '../commands/cards.ts';
-import { dateLabel } from '../content/dates.ts';
 import type { Engine } from '../search/engine.ts';
-import { type Article, topicName } from '../types.ts';
+import type { TopicStat } from '../search/topic-index.ts';
 import type { DigestSource } from './digest.ts';
-import { subscriptionMessagesFor } from './messages.ts';
 
-/** Topic names recurring across a post's articles, most frequent first. */
-function themes(
-  engine: Engine,
-  topic: string,
-  articles: readonly Article[],
-  language: string | undefined,
-  max = 3,
-): string[] {
-  const counts = new Map<string, number>();
-  for (const a of articles)
-    for (const id of a.topics) if (id !== topic) counts.set(id, (counts.get(id) ?? 0) + 1);
-  return [...counts.entries()]
-    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
-    .map(([id]) => {
-      const t = engine.topicIndex.get(id);
-      return t && topicName(t, language);
-    })
-    .filter((n): n is string => n !== undefined)
-    .slice(0, max);
-}
+/** As many themes as a briefing names. */
+const MAX_THEMES = 4;
 
 /** Adapts the engine (whichever is current) to what the scheduler reads. */
 export function engineDigestSource(current: () => Engine): DigestSource {
@@ -43,20 +23,24 @@ export function engineDigestSource(current: () => Engine): DigestSource {
     matching: (topicOrQuery, language) =>
       current().matching(topicOrQuery, language === 'en' || language === 'es' ? language : undefined),
     card: (article, language) => toCard(article, current().topicIndex, SUMMARY_LENGTH.default, language),
-    overview(topic, articles, language) {
-      const m = subscriptionMessagesFor(language === 'es' ? 'es' : 'en');
-      const newest = articles[0];
-      const oldest = articles.at(-1);
-      const label = (a: Article) => dateLabel(a.publishedAt, a.dateSource, language);
-      const count = m.articles(articles.length);
-      const dates =
-        newest && oldest
-          ? newest === oldest
-            ? ` (${label(newest)})`
-            : `, ${label(oldest)} – ${label(newest)}`
-          : '';
-      const recurring = themes(current(), topic, articles, language);
-      return `${count}${dates}.${recurring.length ? m.alsoAbout(recurring) : ''}`;
+    themes(topicOrQuery, language) {
+      // A subscription on several topics ("general-strike,mexico"): each one's themes, weightiest
+      // first, without the subscription's own topics; as many as one briefing names.
+      const parts = topicOrQuery
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      const own = new Set(parts);
+      const found = new Map<string, TopicStat>();
+      for (const part of parts) {
+        const brief = current().brief(part, {
+          limit: 1,
+          ...(language === 'en' || language === 'es' ? { language } : {}),
+        });
+        if (brief.topic) own.add(brief.topic.id);
+        for (const theme of brief.themes) if (!found.has(theme.id)) found.set(theme.id, theme);
+      }
+      return [...found.values()].filter((t) => !own.has(t.id)).slice(0, MAX_THEMES);
     },
   };
 }

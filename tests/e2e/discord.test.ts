@@ -157,6 +157,30 @@ describe('Discord bot end to end', () => {
     expect(firstPageTitles.some((t) => t.startsWith('La muerte de Migrantes'))).toBe(false);
   });
 
+  it('briefs a Spanish reader in Spanish words and topic names, an English one with none', async () => {
+    const brief = async (locale: string) => {
+      const i = fake.slash('brief', { topic: 'peru' }, { locale });
+      await waitFor(() => i.responses.find((x) => x.via === 'edit'), 15_000, 'the edited briefing');
+      const data = i.responses[1]?.body as unknown as MessageData;
+      // The bot's own words: the heading and overview, footers and the non-article buttons.
+      const labels = data.components
+        .flatMap((row) => row.components)
+        .filter((c) => !c.custom_id?.startsWith('open:'))
+        .map((c) => c.label);
+      return { content: data.content ?? '', labels };
+    };
+    const es = await brief('es-419');
+    expect(es.content).toMatch(/^\*\*Resumen: Perú\*\* \(1–5 de 9\)\n9 artículos, .+ Temas clave: /);
+    expect([es.content, ...es.labels].join('\n')).not.toMatch(
+      /\b(Briefing|Key themes|More|articles|of \d+|Peru|Mexico|Repression)\b/,
+    );
+    const en = await brief('en-US');
+    expect(en.content).toMatch(/^\*\*Briefing: Peru\*\* \(1–5 of 9\)\n9 articles, .+ Key themes: /);
+    expect([en.content, ...en.labels].join('\n')).not.toMatch(
+      /(Resumen|Temas clave|Más|artículos|\bde \d+|Perú|México|Represión)/,
+    );
+  });
+
   it('treats typed text that is not a suggested choice as a query, and says when nothing matches', async () => {
     const i = fake.slash('search', { query: 'zzqx nonexistent words' });
     const { type, data } = await firstAnswer(i);

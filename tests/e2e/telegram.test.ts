@@ -190,7 +190,7 @@ describe('inline mode', () => {
     const user = newUser();
     const first = await fake.inlineAnswer(fake.inlineQuery('', { from: user }));
     expect(first.results.length).toBe(20);
-    expect(first.nextOffset).toBe('20');
+    expect(first.nextOffset).toMatch(/^l\.k\./);
     expect(first.isPersonal).toBe(true);
 
     const second = await fake.inlineAnswer(fake.inlineQuery('', { from: user, offset: first.nextOffset }));
@@ -221,9 +221,60 @@ describe('inline mode: honest answers', () => {
     expect(en.button?.text).toBe('No article mentions “bitcoin”.');
     const es = await fake.inlineAnswer(fake.inlineQuery('qué pasó en atenco', { from: newUser('es') }));
     expect(es.results).toEqual([]);
-    expect(es.button?.text).toBe('Ningún artículo menciona “atenco”.');
+    // Nothing found: what to try instead follows, by its Spanish names.
+    expect(es.button?.text).toMatch(/^Ningún artículo menciona “atenco”\. → México/);
     const fine = await fake.inlineAnswer(fake.inlineQuery('oaxaca teachers', { from: newUser() }));
     expect(fine.button).toBeUndefined();
+  });
+});
+
+describe('one voice', () => {
+  const ENGLISH =
+    /\b(Briefing|Latest on|Key themes|Topics in the archive|More|articles|stories|of \d+|Peru|Mexico)\b/;
+  const SPANISH =
+    /(Resumen|Lo último|Temas clave|Temas del archivo|Más|artículos|noticias|\bde \d+|Perú|México)/;
+  /** The bot's own words in a list: the title, overview and range lines, and the buttons. */
+  const chrome = (m: StoredMessage) => {
+    const lines = m.text.split('\n');
+    return [lines[0], lines[1], lines.at(-1), ...buttons(m).map((b) => b.text)].join('\n');
+  };
+
+  it('answers a Spanish reader with Spanish words and topic names, an English one with none', async () => {
+    const es = newUser('es-AR');
+    fake.sendText('/brief peru', { from: es });
+    const brief = await nthBotMessage(es.id, 1);
+    expect(brief.text.split('\n')[0]).toBe('Resumen: Perú');
+    expect(brief.text.split('\n')[1]).toMatch(/^9 artículos, .+\. Temas clave: /);
+    expect(chrome(brief)).not.toMatch(ENGLISH);
+    fake.sendText('/topics', { from: es });
+    const topics = await nthBotMessage(es.id, 2);
+    expect(topics.text).toMatch(/^Temas del archivo\nSe cuentan noticias/);
+    expect(topics.text).toContain('México (26)');
+    expect(topics.text).not.toMatch(/\b(Topics|Mexico|Peru|Counts)\b/);
+
+    const en = newUser('en');
+    fake.sendText('/brief peru', { from: en });
+    const english = await nthBotMessage(en.id, 1);
+    expect(english.text.split('\n')[0]).toBe('Briefing: Peru');
+    expect(chrome(english)).not.toMatch(SPANISH);
+    fake.sendText('/topics', { from: en });
+    expect((await nthBotMessage(en.id, 2)).text).toContain('Mexico (26)');
+  });
+
+  it('pages inline results with the list cursor and corrects a misspelt topic there too', async () => {
+    const user = newUser('es');
+    const first = await fake.inlineAnswer(fake.inlineQuery('mexco', { from: user }));
+    expect(first.button?.text).toMatch(/^Mostrando México \(escribiste “mexco”\)/);
+    expect(first.results.length).toBe(20);
+    expect(Buffer.byteLength(first.nextOffset ?? '')).toBeGreaterThan(0);
+    expect(Buffer.byteLength(first.nextOffset ?? '')).toBeLessThanOrEqual(64);
+    const second = await fake.inlineAnswer(
+      fake.inlineQuery('mexco', { from: user, offset: first.nextOffset ?? '' }),
+    );
+    const seen = new Set(first.results.map((r) => r.id));
+    expect(second.results.length).toBeGreaterThan(0);
+    expect(second.results.every((r) => !seen.has(r.id))).toBe(true);
+    expect(second.nextOffset).toBe('');
   });
 });
 

@@ -17,6 +17,10 @@ afterAll(async () => {
 });
 
 async function cli(...argv: string[]) {
+  return cliIn({}, ...argv);
+}
+
+async function cliIn(extra: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
@@ -26,7 +30,7 @@ async function cli(...argv: string[]) {
     stderr: (t) => {
       stderr += t;
     },
-    env: { CONTENT_DIR: 'content', DATA_DIR: dataDir },
+    env: { CONTENT_DIR: 'content', DATA_DIR: dataDir, ...extra },
   });
   return { code, stdout, stderr };
 }
@@ -71,7 +75,11 @@ describe('the briefings command line', () => {
     expect((await cli('brief', 'peru')).stdout).toMatch(
       /^Briefing: Peru \(1–5 of 9\)\n9 articles, 24 Jun 2002 – ~Jul 2008\. Key themes: /,
     );
-    expect((await cli('topics', '--limit', '2')).stdout.trim().split('\n')).toHaveLength(4);
+    // Title, the note on stories in both languages (Mexico: 26 stories, 27 articles), two topics.
+    const topics = (await cli('topics', '--limit', '2')).stdout.trim().split('\n');
+    expect(topics).toHaveLength(5);
+    expect(topics[1]).toMatch(/^Counts are stories/);
+    expect(topics[3]).toMatch(/^ +26 {2}Mexico/);
     expect((await cli('article', 'fbdf6a-01')).stdout).toContain('Bolivia – the revolution has begun');
     const snippet = jsonAnswer.parse(JSON.parse((await cli('search', 'Caracazo', '--json')).stdout));
     expect(snippet.results[0]?.snippet).toMatch(/Caracazo/);
@@ -149,5 +157,22 @@ describe('the executable', () => {
     expect(unreachable).toMatchObject({ code: 2 });
     expect((unreachable as { stderr: string }).stderr).toMatch(/cannot open 127\.0\.0\.1:1\/test/);
     expect((unreachable as { stderr: string }).stderr).not.toContain('secret');
+  });
+});
+
+describe("the command line in the reader's language (LANG)", () => {
+  it('answers in Spanish for a Spanish LANG, with Spanish topic names and no English words', async () => {
+    const es = { LANG: 'es_ES.UTF-8' };
+    const brief = (await cliIn(es, 'brief', 'peru')).stdout;
+    expect(brief).toMatch(/^Resumen: Perú \(1–5 de 9\)\n9 artículos, .+\. Temas clave: /);
+    const topics = (await cliIn(es, 'topics', '--limit', '3')).stdout;
+    expect(topics).toMatch(/^Temas del archivo\nSe cuentan noticias/);
+    expect(topics).toContain('México');
+    expect(`${brief.split('\n').slice(0, 2).join('\n')}\n${topics}`).not.toMatch(
+      /\b(Briefing|Key themes|articles|of \d+|Topics|Peru|Mexico)\b/,
+    );
+    const english = (await cliIn({ LANG: 'en_GB.UTF-8' }, 'brief', 'peru')).stdout;
+    expect(english).toMatch(/^Briefing: Peru \(1–5 of 9\)\n9 articles, /);
+    expect(english.split('\n').slice(0, 2).join('\n')).not.toMatch(/(Resumen|Perú|artículos|Temas)/);
   });
 });

@@ -35,7 +35,7 @@ describe('query observer', () => {
     await b.run('/brief', { platform: 'telegram' }); // empty topic: bad input, shown to the user
     await b.execute({ kind: 'article', id: 'no-such-id' }, { platform: 'console' });
     await b.run('/latest@otherbot mexico', { botUsername: 'briefings_bot' }); // not ours: not a query
-    await b.inline('honduras', 0, { platform: 'telegram' });
+    await b.inline('honduras', '', { platform: 'telegram' });
     b.complete('mex', 25, { platform: 'discord' });
     b.complete('mex');
     expect(seen.map(({ platform, command, outcome }) => [platform, command, outcome])).toEqual([

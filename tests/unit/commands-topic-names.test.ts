@@ -123,7 +123,7 @@ describe('scheduled posts in the subscription’s language', () => {
   it('words a Spanish digest, alert and latest post in Spanish with Spanish topic names', () => {
     const digest = post('digest', 'es');
     expect(digest.title).toBe('Resumen: México, Huelgas');
-    expect(digest.overview).toMatch(/^\d+ artículos, .+ – .+\.( También sobre: .+\.)?$/);
+    expect(digest.overview).toMatch(/^\d+ artículos, .+ – .+\.( Temas clave: .+\.)?$/);
     expect(digest.notice).toMatch(
       /^\d+ más que no se muestran aquí; pide \/latest México, Huelgas para verlos\.$/,
     );

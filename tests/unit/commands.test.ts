@@ -168,13 +168,31 @@ describe('executing commands', () => {
     }
   });
 
-  it('pages inline results by offset; empty text lists the latest', async () => {
-    const first = await briefings.inline('', 0);
+  it("pages inline results with the lists' cursor; empty text lists the latest", async () => {
+    const first = await briefings.inline('', '');
     expect(first.items[0]?.id).toBe('23fcb2-01');
-    expect(first.next).toBe('20');
-    const second = await briefings.inline('', 20);
+    expect(first.next).toBeDefined();
+    expect(Buffer.byteLength(first.next ?? '')).toBeLessThanOrEqual(64);
+    const second = await briefings.inline('', first.next ?? '');
     expect(second.offset).toBe(20);
     expect(second.items[0]?.id).not.toBe(first.items[0]?.id);
+    // The same cursor pages the list a "More" button would.
+    const more = await briefings.execute({ kind: 'more', cursor: first.next ?? '' }, { limit: 20 });
+    expect(more).toMatchObject({ kind: 'cards', offset: 20, items: second.items });
+  });
+
+  it('corrects a misspelt topic inline as /latest does, and carries suggestions when nothing matches', async () => {
+    const corrected = await briefings.inline('hondras', '');
+    expect(corrected.items.length).toBeGreaterThan(0);
+    expect(corrected.notice).toMatch(/^Showing Honduras \(you typed “hondras”\)/);
+    const none = await briefings.inline('atenco', '');
+    expect(none.items).toEqual([]);
+    expect(none.notice).toBe('No article mentions “atenco”.');
+    expect(none.suggestions?.length).toBeGreaterThan(0);
+    expect(await briefings.inline('mexico', 'l.zzzz.forged')).toMatchObject({
+      items: [],
+      notice: expect.stringMatching(/expired/),
+    });
   });
 });
 
@@ -207,7 +225,10 @@ describe('cursors', () => {
     // In range but past the end (e.g. content shrank since the button was made): said plainly.
     const pastEnd = await briefings.execute({ kind: 'more', cursor: `l.7ps.${query}` });
     expect(pastEnd).toEqual({ kind: 'notice', tone: 'info', message: 'There are no more results.' });
-    expect(await briefings.inline('mexico', 1e9)).toMatchObject({ items: [], offset: 10_000 });
+    expect(await briefings.inline('mexico', `l.7ps.${query}`)).toMatchObject({
+      items: [],
+      notice: 'There are no more results.',
+    });
   });
 
   it('report a forgotten or forged cursor as expired', async () => {

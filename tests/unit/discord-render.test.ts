@@ -41,7 +41,7 @@ describe('renderReply examples', () => {
       title: 'Mexico City water crisis',
       url: 'https://example.org/mx-water',
       description: 'Reservoirs fell to record lows in 2023.',
-      footer: { text: 'Example News · ~Sep 2023' },
+      footer: { text: '~Sep 2023 · Example News' },
       color: 0x2f6fb3,
     });
     expect(out.allowed_mentions).toEqual({ parse: [] });
@@ -74,7 +74,7 @@ describe('renderReply examples', () => {
     const out = renderReply({ kind: 'article', title: article.title, article });
     expect(out.embeds[0]?.description).toBe('Full text.');
     expect(out.components[0]?.components).toEqual([
-      { type: 2, style: 5, label: 'Read at source', url: 'https://example.org/mx-water' },
+      { type: 2, style: 5, label: 'Read the original', url: 'https://example.org/mx-water' },
       { type: 2, style: 2, label: 'Leer en español', custom_id: 'open:mx-2023-agua' },
     ]);
   });
@@ -87,7 +87,7 @@ describe('renderReply examples', () => {
   });
 
   it('has a failure message in the user language', () => {
-    expect(renderFailure('es-ES').content).toMatch(/^⚠️ Lo siento/);
+    expect(renderFailure('es-ES').content).toMatch(/^⚠️ Lo sentimos/);
   });
 });
 

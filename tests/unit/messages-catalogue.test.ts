@@ -4,39 +4,98 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../adapters/platforms.ts';
 import type { ChatContext, Command } from '../../src/commands/command.ts';
-import { MESSAGES } from '../../src/commands/messages.ts';
+import { CATALOGUE } from '../../src/i18n/index.ts';
+import { subscriptionMessagesFor } from '../../src/i18n/subscriptions.ts';
 import { placeModels } from '../../src/platform.ts';
 import type { Reply } from '../../src/reply.ts';
 import { describeCadence, formatInZone } from '../../src/schedule/cadence.ts';
 import { manualClock } from '../../src/schedule/clock.ts';
 import { fixedDigestSource } from '../../src/schedule/fixed-source.ts';
 import { createSubscriptionHandler, type SubscriptionHandler } from '../../src/schedule/handler.ts';
-import { SUBSCRIPTION_MESSAGES, subscriptionMessagesFor } from '../../src/schedule/messages.ts';
 import { openSqliteStore } from '../../src/store/sqlite.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { Article } from '../../src/types.ts';
 
-const TABLES = { commands: MESSAGES, subscriptions: SUBSCRIPTION_MESSAGES } as Record<
-  string,
-  Record<string, object>
->;
-
-describe('the message tables', () => {
-  for (const [name, byLanguage] of Object.entries(TABLES)) {
-    it(`${name}: every key exists, filled, in every language`, () => {
-      const languages = Object.keys(byLanguage);
-      expect(languages.sort()).toEqual(['en', 'es']);
-      const keys = new Set(languages.flatMap((l) => Object.keys(byLanguage[l] as object)));
-      expect(keys.size).toBeGreaterThan(10);
-      for (const language of languages) {
-        const table = byLanguage[language] as Record<string, unknown>;
-        const missing = [...keys].filter((k) => table[k] === undefined || table[k] === '');
-        expect({ language, missing }).toEqual({ language, missing: [] });
-        for (const key of keys)
-          expect(['string', 'function'], `${language}.${key}`).toContain(typeof table[key]);
-      }
-    });
+/** Every leaf of a catalogue as `a.b.c` → text. */
+function leaves(tree: object, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(tree)) {
+    if (value && typeof value === 'object')
+      for (const [k, v] of leaves(value, `${prefix}${key}.`)) out.set(k, v);
+    else out.set(`${prefix}${key}`, value);
   }
+  return out;
+}
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+/** The plural forms a language needs for whole counts (`many` in Spanish only names millions, and falls back to `other`). */
+const neededForms = (language: string) => {
+  const rules = new Intl.PluralRules(language);
+  return new Set(Array.from({ length: 1001 }, (_, n) => rules.select(n)));
+};
+const variables = (text: string) => [...text.matchAll(/\{\{\s*(\w+)/g)].map((m) => m[1] ?? '').sort();
+
+describe('the message catalogue', () => {
+  const languages = Object.keys(CATALOGUE);
+  const byLanguage = new Map(languages.map((l) => [l, leaves(CATALOGUE[l as 'en'])]));
+  /** key without plural suffix → language → texts of all its forms */
+  const bases = new Map<string, Map<string, string[]>>();
+  for (const [language, entries] of byLanguage)
+    for (const [key, text] of entries) {
+      const base = key.replace(PLURAL, '');
+      const forms = bases.get(base) ?? new Map<string, string[]>();
+      forms.set(language, [...(forms.get(language) ?? []), String(text)]);
+      bases.set(base, forms);
+    }
+
+  it('has English and Spanish, each with every key, filled', () => {
+    expect(languages.sort()).toEqual(['en', 'es']);
+    expect(bases.size).toBeGreaterThan(150);
+    for (const language of languages) {
+      const entries = byLanguage.get(language) as Map<string, unknown>;
+      const missing = [...bases.keys()].filter(
+        (base) => !(bases.get(base) as Map<string, string[]>).has(language),
+      );
+      const empty = [...entries]
+        .filter(([, text]) => typeof text !== 'string' || text.trim() === '')
+        .map(([k]) => k);
+      expect({ language, missing, empty }).toEqual({ language, missing: [], empty: [] });
+    }
+  });
+
+  it('has every plural form each language needs', () => {
+    for (const language of languages) {
+      const entries = byLanguage.get(language) as Map<string, unknown>;
+      const plurals = new Set(
+        [...entries.keys()].filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, '')),
+      );
+      for (const base of plurals)
+        for (const form of neededForms(language))
+          expect(entries.has(`${base}_${form}`), `${language}: ${base}_${form}`).toBe(true);
+    }
+  });
+
+  it('uses the same interpolation variables in both languages', () => {
+    for (const [base, forms] of bases) {
+      const vars = (language: string) => [...new Set((forms.get(language) ?? []).flatMap(variables))].sort();
+      // Plural forms may leave out {{count}} ("one" said as a word); every other variable must agree.
+      const without = (list: string[]) => list.filter((v) => v !== 'count');
+      expect(without(vars('es')), base).toEqual(without(vars('en')));
+    }
+  });
+
+  it('fails on a key missing or empty in either language', () => {
+    // The same checks, on a broken copy: proves the tests above can fail.
+    const broken = leaves({
+      ...CATALOGUE.es,
+      query: { ...(CATALOGUE.es as { query: object }).query, noMore: '' },
+    });
+    expect([...broken].filter(([, t]) => t === '').map(([k]) => k)).toEqual(['query.noMore']);
+    const english = leaves(CATALOGUE.en);
+    const spanish = leaves({ ...CATALOGUE.es, help: {} });
+    expect(
+      [...english.keys()].filter((k) => k.startsWith('help.') && !spanish.has(k)).length,
+    ).toBeGreaterThan(5);
+  });
 
   it('says schedules in Spanish', () => {
     const es = subscriptionMessagesFor('es');

@@ -102,15 +102,15 @@ describe('honest answers: what the archive does not hold', () => {
   });
 
   it('says it in inline mode, above the results, in the user language', async () => {
-    const inline = await briefings.inline('bitcoin in latin america', 0, { locale: 'es' });
+    const inline = await briefings.inline('bitcoin in latin america', '', { locale: 'es' });
     expect(inline.items.length).toBeGreaterThan(0);
     expect(renderInlineNotice(inline)).toBe('Ningún artículo menciona “bitcoin”.');
-    const none = await briefings.inline('what happened in atenco', 0, { locale: 'en' });
+    const none = await briefings.inline('what happened in atenco', '', { locale: 'en' });
     expect(none.items).toEqual([]);
-    expect(renderInlineNotice(none)).toBe('No article mentions “atenco”.');
+    expect(renderInlineNotice(none)).toBe('No article mentions “atenco”. → Mexico, Peru, Repression');
     // A word still being typed (one or two letters) is not called missing.
-    expect(renderInlineNotice(await briefings.inline('oaxaca te', 0))).toBeUndefined();
-    expect(renderInlineNotice(await briefings.inline('oaxaca', 0))).toBeUndefined();
+    expect(renderInlineNotice(await briefings.inline('oaxaca te', ''))).toBeUndefined();
+    expect(renderInlineNotice(await briefings.inline('oaxaca', ''))).toBeUndefined();
   });
 
   it('says it first in autocomplete, and choosing it still runs what was typed', () => {

@@ -116,7 +116,7 @@ describe('renderReply fixtures', () => {
     expect(parsed.text.length).toBeGreaterThan(3500);
     expect(message.reply_markup?.inline_keyboard).toEqual([
       [{ text: 'Read the original ↗', url: 'https://example.org/mexico' }],
-      [{ text: '🌐 Other language', callback_data: 'a:abc123-99' }],
+      [{ text: '🌐 Leer en español', callback_data: 'a:abc123-99' }],
     ]);
   });
 

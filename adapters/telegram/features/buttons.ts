@@ -4,9 +4,8 @@
  * client's spinner stops even when the payload is stale or forged.
  */
 import { Composer, type Context, GrammyError } from 'grammy';
-import { parseCommand, type Reply } from '../../../src/index.ts';
+import { chromeFor, parseCommand, type Reply } from '../../../src/index.ts';
 import { decodeAction } from '../callback-data.ts';
-import { labelsFor } from '../labels.ts';
 import { renderReply } from '../render.ts';
 import { requestContext } from '../request-context.ts';
 import type { FeatureDeps } from './deps.ts';
@@ -15,7 +14,7 @@ import { sendReply } from './reply.ts';
 export function buttonsFeature({ briefings, commandLimiter }: FeatureDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.on('callback_query:data', async (ctx) => {
-    const labels = labelsFor(ctx.from.language_code);
+    const labels = chromeFor(ctx.from.language_code);
     const action = decodeAction(ctx.callbackQuery.data);
     const command =
       action?.kind === 'more'

@@ -3,8 +3,7 @@
  * an HTML reply. In groups only commands count, and commands for other bots are ignored.
  */
 import { Composer, type Context } from 'grammy';
-import { parseCommand } from '../../../src/index.ts';
-import { labelsFor } from '../labels.ts';
+import { chromeFor, parseCommand } from '../../../src/index.ts';
 import { requestContext } from '../request-context.ts';
 import type { FeatureDeps } from './deps.ts';
 import { sendReply } from './reply.ts';
@@ -32,7 +31,7 @@ export function commandsFeature({ briefings, commandLimiter }: FeatureDeps): Com
     const decision = commandLimiter.take(ctx.from.id);
     if (!decision.allowed) {
       if (decision.notify)
-        await ctx.reply(labelsFor(ctx.from.language_code).slowDown(decision.retryAfterSeconds));
+        await ctx.reply(chromeFor(ctx.from.language_code).slowDown(decision.retryAfterSeconds));
       return;
     }
     const reply = await briefings.execute(command, await requestContext(ctx, command));

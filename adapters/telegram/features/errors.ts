@@ -3,8 +3,7 @@
  * polite answer in whatever form the update allows; nothing here may stop the bot.
  */
 import { type BotError, GrammyError, HttpError } from 'grammy';
-import type { Logger } from '../../../src/index.ts';
-import { labelsFor } from '../labels.ts';
+import { chromeFor, type Logger } from '../../../src/index.ts';
 import { ShutdownError } from '../retry.ts';
 
 export function handleBotError(logger: Logger) {
@@ -27,7 +26,7 @@ export function handleBotError(logger: Logger) {
       },
       'telegram update failed',
     );
-    const text = labelsFor(ctx.from?.language_code).failed;
+    const text = chromeFor(ctx.from?.language_code).failed;
     try {
       // A tap may already have been answered before the failure; then say it in the chat instead.
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text }).catch(() => ctx.chat && ctx.reply(text));

@@ -1,16 +1,14 @@
 /**
  * Inline mode (`@bot query` in any chat): matching articles as results that post a card, paged with
- * `next_offset` as the user scrolls; an empty query lists the latest.
+ * `next_offset` as the user scrolls; an empty query lists the latest. The core shapes each page like
+ * a list (`next_offset` is the list's own cursor, at most 48 bytes where Telegram allows 64).
  */
 import { Composer, type Context } from 'grammy';
-import { labelsFor } from '../labels.ts';
+import { chromeFor } from '../../../src/index.ts';
 import { renderInlineNotice, renderInlineResults } from '../render.ts';
-import { SUMMARY_LENGTH } from '../request-context.ts';
 import { HELP_PAYLOAD } from './commands.ts';
 import type { FeatureDeps } from './deps.ts';
 
-/** Results per inline page; Telegram allows 50, 20 keeps each answer small and quick. */
-export const INLINE_PAGE_SIZE = 20;
 /** Short cache: content changes rarely, but answers depend on the user's language. */
 const CACHE_SECONDS = 30;
 
@@ -24,24 +22,21 @@ export function inlineFeature({ briefings, inlineLimiter }: FeatureDeps): Compos
         cache_time: 0,
         is_personal: true,
         button: {
-          text: labelsFor(from.language_code).slowDown(decision.retryAfterSeconds),
+          text: chromeFor(from.language_code).slowDown(decision.retryAfterSeconds),
           start_parameter: HELP_PAYLOAD,
         },
       });
       return;
     }
-    const start = /^\d{1,5}$/.test(offset) ? Number(offset) : 0;
     const locale = from.language_code;
-    const reply = await briefings.inline(query, start, {
+    const reply = await briefings.inline(query, offset, {
       platform: 'telegram',
       ...(locale ? { locale } : {}),
-      limit: INLINE_PAGE_SIZE,
-      summaryLength: SUMMARY_LENGTH,
     });
-    // What no article mentions is said above the results (or instead of them), on the first page.
-    const notice = start === 0 ? renderInlineNotice(reply) : undefined;
+    // A correction, what no article mentions, or suggestions: above the results, on the first page.
+    const notice = offset === '' || reply.items.length === 0 ? renderInlineNotice(reply) : undefined;
     await ctx.answerInlineQuery(renderInlineResults(reply, { ...(locale ? { locale } : {}) }), {
-      next_offset: reply.next && /^\d{1,5}$/.test(reply.next) ? reply.next : '',
+      next_offset: reply.next && Buffer.byteLength(reply.next) <= 64 ? reply.next : '',
       cache_time: CACHE_SECONDS,
       is_personal: true,
       ...(notice ? { button: { text: notice, start_parameter: HELP_PAYLOAD } } : {}),
