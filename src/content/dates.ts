@@ -1,4 +1,6 @@
-import type { DatePrecision, DateSource } from '../types.ts';
+import type { Article, DatePrecision, DateSource } from '../types.ts';
+import type { ContentProblem } from './errors.ts';
+import { SOURCES_FILE } from './files.ts';
 
 const MONTHS: Record<string, string[]> = {
   en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
@@ -26,4 +28,30 @@ export function dateLabel(date: string, source: DateSource, language = 'en'): st
   const month = m ? (MONTHS[language] ?? MONTHS.en)?.[Number(m) - 1] : undefined;
   const text = [d ? String(Number(d)) : undefined, month, y].filter(Boolean).join(' ');
   return source === 'estimate' ? `~${text}` : text;
+}
+
+/**
+ * Whether a date (at its own precision) lies after `now`. A day counts as future only once it
+ * has begun nowhere on Earth yet (UTC+14), so a timezone ahead of UTC is not flagged.
+ */
+export function isFutureDate(date: string, now: Date): boolean {
+  const ahead = new Date(now.getTime() + 14 * 3600_000).toISOString();
+  return date > ahead.slice(0, date.length);
+}
+
+export const FUTURE = 'is in the future';
+
+/**
+ * Articles dated after today: served, but flagged for a look (a typo such as 2042 for 2024 would
+ * otherwise sit at the top of every `latest` list). Worked out on every start, cached or not.
+ */
+export function futureDates(articles: readonly Article[], now: Date): ContentProblem[] {
+  return articles
+    .filter((a) => isFutureDate(a.publishedAt, now))
+    .map((a) => ({
+      file: a.file,
+      field: a.file.endsWith('.md') ? 'date' : `${a.id}.date (${SOURCES_FILE})`,
+      reason: `${a.publishedAt} ${FUTURE}; the article is served with that date (check it)`,
+      outcome: 'flagged' as const,
+    }));
 }

@@ -10,8 +10,10 @@ import { Worker } from 'node:worker_threads';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
-import { type Content, type LoadEngineOptions, logProblems } from './load.ts';
+import { logProblems } from './errors.ts';
+import type { LoadEngineOptions } from './load.ts';
 import type { GazetteerTopic } from './metadata.ts';
+import type { Content } from './read.ts';
 import { TopicMatcher } from './topics.ts';
 
 /** What the worker is asked to load (no logger: it cannot cross threads). */
@@ -51,10 +53,12 @@ export type Loaded = { engine: Engine; problems: ContentProblem[] };
 export interface OffThreadLoader {
   load(options: LoadEngineOptions): Promise<Loaded>;
   /**
-   * Starts the worker and has it load the content `current` serves, so the first reload already
-   * sends only what changed. Never rejects (a failed prime only makes the next load send all).
+   * Starts the worker and has it load the content `current` serves, stating every file, so the
+   * first reload already sends only what changed. Resolves to whether the files still hold what
+   * `current` serves (false: reload), or undefined when the worker failed. Never rejects (a failed
+   * prime only makes the next load send all).
    */
-  prime(options: LoadEngineOptions, current: Engine): Promise<void>;
+  prime(options: LoadEngineOptions, current: Engine): Promise<boolean | undefined>;
   close(): Promise<void>;
 }
 
@@ -186,7 +190,9 @@ export function offThreadLoader(): OffThreadLoader {
             `${INDEX_FORMAT}-${fingerprint.slice(0, 16)}` === current.version &&
             count === current.articles.length;
           if (matches && worker) last = current.articles;
+          return matches;
         }
+        return undefined;
       });
     },
     async close() {

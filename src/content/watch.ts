@@ -56,10 +56,19 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   const worker = options.load ? undefined : offThreadLoader();
   const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
   // The worker starts now and loads what is served, so the first reload sends only what changed.
-  void worker?.prime(
-    { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
-    options.current,
-  );
+  // It states every file: a file edited in place since the snapshot was written (which a warm
+  // start does not see) is picked up here.
+  void worker
+    ?.prime(
+      { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
+      options.current,
+    )
+    .then((matches) => {
+      if (matches === false && !closed) {
+        log.info('content changed since the snapshot was written; reloading');
+        void reload();
+      }
+    });
   let current = options.current;
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;

@@ -2,8 +2,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GAZETTEER_FILE, loadContent, loadEngine } from '../../src/content/load.ts';
+import { GAZETTEER_FILE, loadEngine } from '../../src/content/load.ts';
 import { loadEngineOffThread, offThreadLoader } from '../../src/content/off-thread.ts';
+import { loadContent } from '../../src/content/read.ts';
 import { type ContentReload, type ContentWatcher, watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { Engine } from '../../src/search/engine.ts';

@@ -2,7 +2,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Content, loadContent, loadEngine } from '../../src/content/load.ts';
+import { loadEngine } from '../../src/content/load.ts';
+import { type Content, loadContent } from '../../src/content/read.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Article } from '../../src/types.ts';
 
