@@ -25,7 +25,7 @@ parentPort?.on('message', async (request: OffThreadRequest) => {
   let reply: OffThreadReply;
   try {
     // Every file is stated here: this is also the check that a warm start skipped.
-    const { engine, content, cache } = await loadEngine({
+    const { engine, content, cache, damaged } = await loadEngine({
       contentDir,
       dataDir,
       maxFileBytes,
@@ -46,7 +46,7 @@ parentPort?.on('message', async (request: OffThreadRequest) => {
     });
     previous = next;
     if (prime) {
-      reply = { id, primed: { fingerprint: content.fingerprint, count: content.articles.length } };
+      reply = { id, primed: { fingerprint: content.fingerprint, count: content.articles.length, damaged } };
       parentPort?.postMessage(reply);
       // Analyse every article now, while nothing waits, so the first reload only analyses what changed.
       indexDocs(content.articles, docRefs(content.articles), analysed);

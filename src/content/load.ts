@@ -59,6 +59,8 @@ export interface LoadedEngine {
   cache?: ParseCache;
   /** Content files read and parsed (0 on a snapshot hit). */
   parsed: number;
+  /** A snapshot was there but could not be used (damaged, or another version): rebuilt. */
+  damaged: boolean;
 }
 
 /** Whether `header`'s content tree looks untouched: directory times and the gazetteer's and sources.yaml's stats. */
@@ -75,20 +77,25 @@ function untouched(dir: string, header: SnapshotHeader, maxBytes: number): boole
   });
 }
 
-async function readSnapshot(file: string, logger?: Logger): Promise<Snapshot | undefined> {
+/** The snapshot, or why there is none: missing, or there but unusable (damaged, another version). */
+async function readSnapshot(
+  file: string,
+  verifyAll: boolean,
+  logger?: Logger,
+): Promise<{ snapshot?: Snapshot; damaged: boolean }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      logger?.warn({ err: error, file }, 'snapshot unreadable; reading the content files');
-    return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { damaged: false };
+    logger?.warn({ err: error, file }, 'snapshot unreadable; reading the content files');
+    return { damaged: true };
   }
   try {
-    return decodeSnapshot(bytes);
+    return { snapshot: decodeSnapshot(bytes, verifyAll), damaged: false };
   } catch (error) {
     logger?.warn({ err: error, file }, 'snapshot damaged or from another version; reading the content files');
-    return undefined;
+    return { damaged: true };
   }
 }
 
@@ -110,7 +117,9 @@ export async function loadEngine({
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const now = options.now ?? new Date();
   const snapshotFile = dataDir ? join(dataDir, SNAPSHOT_FILE) : undefined;
-  const snapshot = snapshotFile && !prior ? await readSnapshot(snapshotFile, logger) : undefined;
+  // Stating every file is the background check: it verifies the whole snapshot too.
+  const { snapshot, damaged } =
+    snapshotFile && !prior ? await readSnapshot(snapshotFile, check === 'files', logger) : { damaged: false };
   if (snapshot && check === 'directories' && untouched(contentDir, snapshot.header, maxBytes)) {
     const started = performance.now();
     const { header, articles } = snapshot;
@@ -125,7 +134,7 @@ export async function loadEngine({
     logProblems(content.problems, logger);
     const engine = Engine.fromIndexBytes(content, snapshot.index);
     logIndexed(logger, content, started, 'snapshot');
-    return { engine, problems: content.problems, content, parsed: 0 };
+    return { engine, problems: content.problems, content, parsed: 0, damaged };
   }
 
   // The parsing modules (YAML, schemas) load only when files are to be read.
@@ -146,7 +155,7 @@ export async function loadEngine({
   if (snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))) {
     await writeSnapshot(dataDir, snapshotFile, read, engine, logger);
   }
-  return { engine, problems: content.problems, content, cache: read.cache, parsed: read.parsed };
+  return { engine, problems: content.problems, content, cache: read.cache, parsed: read.parsed, damaged };
 }
 
 function logIndexed(logger: Logger | undefined, content: Content, started: number, index: string): void {

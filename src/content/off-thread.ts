@@ -44,7 +44,7 @@ export interface LoadedOffThread {
 
 export type OffThreadReply =
   | { id: number; loaded: LoadedOffThread }
-  | { id: number; primed: { fingerprint: string; count: number } }
+  | { id: number; primed: { fingerprint: string; count: number; damaged: boolean } }
   | { id: number; error: string };
 
 export type Loaded = { engine: Engine; problems: ContentProblem[] };
@@ -185,8 +185,10 @@ export function offThreadLoader(): OffThreadLoader {
       return queued(async () => {
         const reply = (await ask(options, true).catch(() => undefined))?.reply;
         if (reply && 'primed' in reply) {
-          const { fingerprint, count } = reply.primed;
+          const { fingerprint, count, damaged } = reply.primed;
+          // A damaged snapshot may have been served in part: reload from the files.
           const matches =
+            !damaged &&
             `${INDEX_FORMAT}-${fingerprint.slice(0, 16)}` === current.version &&
             count === current.articles.length;
           if (matches && worker) last = current.articles;

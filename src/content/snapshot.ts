@@ -6,7 +6,11 @@
  * The file also keeps what a later load needs to skip unchanged work: each content file's size,
  * modification time and text hash with the articles it gave, and the modification time of every
  * directory of the content tree (a file added, removed or renamed changes its directory's time).
- * A checksum covers the whole file: a truncated or damaged snapshot is refused, never half-read.
+ * Checksums cover the whole file: a truncated or damaged snapshot is refused, never half-read. A
+ * start checks all but the articles' cold bytes (a third of a 100,000-article start went into
+ * checksumming them); those are checked by the worker that states the content files right after
+ * (watch.ts), which reloads when they are damaged, and meanwhile an article whose bytes do not
+ * decode is served from its hot fields instead of failing.
  */
 import { crc32 } from 'node:zlib';
 import type { Article, Passage } from '../types.ts';
@@ -71,6 +75,17 @@ interface Cold {
 type FileRow = [string, number, number, string, number, number, ContentProblem[]];
 
 const NO_PASSAGES: Passage[] = Object.freeze([]) as unknown as Passage[];
+const DAMAGED: Cold = {
+  title: '',
+  titleSource: 'derived',
+  summary: '',
+  url: 'about:blank',
+  urlKind: 'listing',
+  datePrecision: 'day',
+  dateSource: 'estimate',
+  source: '',
+  file: '',
+};
 
 /** Where stored articles read their cold fields from. */
 class Store {
@@ -87,8 +102,14 @@ class Store {
     );
   }
 
-  cold(n: number): Cold {
-    return JSON.parse(this.coldBytes(n).toString('utf8')) as Cold;
+  cold(n: number, id: string): Cold {
+    try {
+      const cold = JSON.parse(this.coldBytes(n).toString('utf8')) as Cold;
+      if (typeof cold.title === 'string' && typeof cold.summary === 'string') return cold;
+    } catch {
+      // Damaged bytes: see the module comment.
+    }
+    return { ...DAMAGED, title: id, file: `${id} (damaged snapshot)` };
   }
 }
 
@@ -121,7 +142,7 @@ class StoredArticle implements Article {
   }
 
   private get cold(): Cold {
-    this.#cold ??= this.#store.cold(this.#n);
+    this.#cold ??= this.#store.cold(this.#n, this.id);
     return this.#cold;
   }
 
@@ -262,7 +283,7 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   };
   const json = Buffer.from(JSON.stringify(header));
   const start = align(MAGIC.length + 4 + json.length);
-  const out = Buffer.alloc(start + at + 4);
+  const out = Buffer.alloc(start + at + 8);
   MAGIC.copy(out, 0);
   out.writeUInt32LE(json.length, MAGIC.length);
   json.copy(out, MAGIC.length + 4);
@@ -273,7 +294,9 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
       to += c.length;
     }
   }
-  out.writeUInt32LE(crc32(out.subarray(0, out.length - 4)), out.length - 4);
+  const [coldFrom, coldTo] = coldRange(start, sections);
+  out.writeUInt32LE(checksumOutsideCold(out, coldFrom, coldTo), out.length - 8);
+  out.writeUInt32LE(crc32(out.subarray(coldFrom, coldTo)), out.length - 4);
   return out;
 }
 
@@ -286,13 +309,25 @@ export interface Snapshot {
   index: Uint8Array;
 }
 
-/** Reads a snapshot's bytes; throws on anything but a whole, intact snapshot of this format. */
-export function decodeSnapshot(bytes: Buffer): Snapshot {
-  if (bytes.length < MAGIC.length + 8 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+function coldRange(start: number, sections: SnapshotHeader['sections']): [number, number] {
+  const [offset, length] = sections.cold;
+  return [start + offset, start + offset + length];
+}
+
+/** CRC-32 of everything but the cold section and the two checksums at the end. */
+function checksumOutsideCold(bytes: Buffer, coldFrom: number, coldTo: number): number {
+  return crc32(bytes.subarray(coldTo, bytes.length - 8), crc32(bytes.subarray(0, coldFrom)));
+}
+
+/**
+ * Reads a snapshot's bytes; throws on anything but a whole snapshot of this format whose
+ * checksums hold (with `verifyAll`, the articles' cold bytes too; see the module comment).
+ */
+export function decodeSnapshot(bytes: Buffer, verifyAll = false): Snapshot {
+  if (bytes.length < MAGIC.length + 12 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
     throw new Error('not a snapshot');
-  if (crc32(bytes.subarray(0, bytes.length - 4)) !== bytes.readUInt32LE(bytes.length - 4))
-    throw new Error('snapshot damaged (checksum)');
   const jsonLength = bytes.readUInt32LE(MAGIC.length);
+  if (MAGIC.length + 4 + jsonLength > bytes.length - 8) throw new Error('snapshot truncated');
   const header = JSON.parse(
     bytes.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength),
   ) as SnapshotHeader;
@@ -300,12 +335,22 @@ export function decodeSnapshot(bytes: Buffer): Snapshot {
   const start = align(MAGIC.length + 4 + jsonLength);
   const section = (name: SectionName): Buffer => {
     const [offset, length] = header.sections[name];
-    if (start + offset + length > bytes.length - 4) throw new Error('snapshot truncated');
+    if (start + offset + length > bytes.length - 8) throw new Error('snapshot truncated');
     return bytes.subarray(start + offset, start + offset + length);
   };
+  section('index');
+  const [coldFrom, coldTo] = coldRange(start, header.sections);
+  if (
+    coldTo > bytes.length - 8 ||
+    checksumOutsideCold(bytes, coldFrom, coldTo) !== bytes.readUInt32LE(bytes.length - 8)
+  )
+    throw new Error('snapshot damaged (checksum)');
+  if (verifyAll && crc32(bytes.subarray(coldFrom, coldTo)) !== bytes.readUInt32LE(bytes.length - 4))
+    throw new Error('snapshot damaged (checksum of article texts)');
   const hot = JSON.parse(section('hot').toString('utf8')) as Hot;
   const offsetsBytes = section('coldOffsets');
-  const offsets = new Uint32Array(offsetsBytes.buffer, offsetsBytes.byteOffset, header.count + 1);
+  const aligned = offsetsBytes.byteOffset % 4 === 0 ? offsetsBytes : Buffer.from(offsetsBytes);
+  const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset, header.count + 1);
   const store = new Store(bytes, offsets, start + (header.sections.cold[0] as number));
   const articles: Article[] = new Array(header.count);
   for (let n = 0; n < header.count; n++) articles[n] = new StoredArticle(store, n, hot);
