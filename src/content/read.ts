@@ -439,7 +439,7 @@ export function plainArticle(a: Article): Article {
     titleSource: a.titleSource,
     summary: a.summary,
     body: a.body,
-    passages: a.passages,
+    passages: a.passages.map((p) => ({ heading: p.heading, text: p.text })),
     url: a.url,
     urlKind: a.urlKind,
     publishedAt: a.publishedAt,

@@ -128,6 +128,7 @@ class StoredArticle implements Article {
   readonly #n: number;
   readonly #sections: number;
   #cold?: Cold;
+  #passages?: Passage[];
 
   constructor(store: Store, n: number, hot: Hot) {
     this.#store = store;
@@ -163,9 +164,21 @@ class StoredArticle implements Article {
   get body() {
     return this.cold.body ?? this.cold.summary;
   }
-  get passages() {
-    // Most articles have no sections: answered without decoding anything.
-    return this.#sections === 0 ? NO_PASSAGES : (this.cold.passages ?? NO_PASSAGES);
+  /** Sections whose texts are decoded on first access: indexing counts them at every start. */
+  get passages(): Passage[] {
+    if (this.#sections === 0) return NO_PASSAGES;
+    this.#passages ??= Array.from({ length: this.#sections }, (_, k) => {
+      const at = () => this.cold.passages?.[k] ?? { heading: '', text: '' };
+      return {
+        get heading() {
+          return at().heading;
+        },
+        get text() {
+          return at().text;
+        },
+      } as Passage;
+    });
+    return this.#passages;
   }
   get url() {
     return this.cold.url;
@@ -190,7 +203,7 @@ class StoredArticle implements Article {
   }
 
   toJSON(): Article {
-    return { ...this, ...this.cold, body: this.body, passages: this.passages };
+    return { ...this, ...this.cold, body: this.body, passages: this.cold.passages ?? [] };
   }
 }
 
