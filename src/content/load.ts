@@ -15,6 +15,7 @@ import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
+import type { AnalysedDocs } from '../search/documents.ts';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { FUTURE, futureDates } from './dates.ts';
@@ -47,7 +48,7 @@ export interface LoadEngineOptions extends LoadContentOptions {
   /** Parses kept from an earlier load in this process (a worker reloading): used before the snapshot's. */
   prior?: ParseCache;
   /** Analysed index documents kept between loads in this process (see `Engine.build`). */
-  analysed?: WeakMap<Article, unknown>;
+  analysed?: WeakMap<Article, AnalysedDocs>;
 }
 
 export interface LoadedEngine {
@@ -150,7 +151,7 @@ export async function loadEngine({
     snapshot?.header.fingerprint === content.fingerprint && snapshot.header.indexFormat === INDEX_FORMAT;
   const engine = same
     ? Engine.fromIndexBytes(content, snapshot.index)
-    : Engine.build(content, analysed as Parameters<typeof Engine.build>[1]);
+    : Engine.build(content, analysed);
   logIndexed(logger, content, started, same ? 'snapshot' : 'built');
   if (snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))) {
     await writeSnapshot(dataDir, snapshotFile, read, engine, logger);
