@@ -12,20 +12,27 @@ import { parentPort } from 'node:worker_threads';
 import { type AnalysedDocs, docRefs, indexDocs } from '../search/documents.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
-import type { OffThreadReply, OffThreadRequest } from './off-thread.ts';
+import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
 import { type ParseCache, plainArticle } from './read.ts';
 
 /** The last load's articles and their positions. */
 let previous = new Map<Article, number>();
 let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
+/** Snapshot writes, one after another, after the answers they belong to. */
+let persisting: Promise<void> = Promise.resolve();
 
-parentPort?.on('message', async (request: OffThreadRequest) => {
+parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
+  if ('flush' in request) {
+    await persisting;
+    parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
+    return;
+  }
   const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime } = request;
   let reply: OffThreadReply;
   try {
     // Every file is stated here: this is also the check that a warm start skipped.
-    const { engine, content, cache, damaged } = await loadEngine({
+    const { engine, content, cache, damaged, persist } = await loadEngine({
       contentDir,
       dataDir,
       maxFileBytes,
@@ -33,7 +40,9 @@ parentPort?.on('message', async (request: OffThreadRequest) => {
       check: 'files',
       prior: parses,
       analysed,
+      deferWrite: true,
     });
+    if (persist) persisting = persisting.then(persist);
     parses = cache;
     const fresh: Article[] = [];
     const same = new Int32Array(content.articles.length).fill(-1);

@@ -49,6 +49,8 @@ export interface LoadEngineOptions extends LoadContentOptions {
   prior?: ParseCache;
   /** Analysed index documents kept between loads in this process (see `Engine.build`). */
   analysed?: WeakMap<Article, AnalysedDocs>;
+  /** Leave writing the snapshot to the caller (`persist` in the result), so an answer need not wait for it. */
+  deferWrite?: boolean;
 }
 
 export interface LoadedEngine {
@@ -62,6 +64,8 @@ export interface LoadedEngine {
   parsed: number;
   /** A snapshot was there but could not be used (damaged, or another version): rebuilt. */
   damaged: boolean;
+  /** With `deferWrite`: writes the snapshot, when it is out of date. */
+  persist?: () => Promise<void>;
 }
 
 /** Whether `header`'s content tree looks untouched: directory times and the gazetteer's and sources.yaml's stats. */
@@ -113,6 +117,7 @@ export async function loadEngine({
   check = 'directories',
   prior,
   analysed,
+  deferWrite = false,
   ...options
 }: LoadEngineOptions): Promise<LoadedEngine> {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -149,14 +154,22 @@ export async function loadEngine({
   const started = performance.now();
   const same =
     snapshot?.header.fingerprint === content.fingerprint && snapshot.header.indexFormat === INDEX_FORMAT;
-  const engine = same
-    ? Engine.fromIndexBytes(content, snapshot.index)
-    : Engine.build(content, analysed);
+  const engine = same ? Engine.fromIndexBytes(content, snapshot.index) : Engine.build(content, analysed);
   logIndexed(logger, content, started, same ? 'snapshot' : 'built');
-  if (snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))) {
-    await writeSnapshot(dataDir, snapshotFile, read, engine, logger);
-  }
-  return { engine, problems: content.problems, content, cache: read.cache, parsed: read.parsed, damaged };
+  const persist =
+    snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))
+      ? () => writeSnapshot(dataDir, snapshotFile, read, engine, logger)
+      : undefined;
+  if (!deferWrite) await persist?.();
+  return {
+    engine,
+    problems: content.problems,
+    content,
+    cache: read.cache,
+    parsed: read.parsed,
+    damaged,
+    ...(deferWrite ? { persist } : {}),
+  };
 }
 
 function logIndexed(logger: Logger | undefined, content: Content, started: number, index: string): void {
@@ -179,6 +192,8 @@ function sameTree(header: SnapshotHeader, read: ReadContent): boolean {
     sameStamps(header.stamps, read.stamps)
   );
 }
+
+let writes = 0;
 
 /** Writes the snapshot (atomically) and removes the caches of earlier versions; a failure costs start-up time, not answers. */
 async function writeSnapshot(
@@ -205,7 +220,7 @@ async function writeSnapshot(
       index: engine.indexBytes(),
     });
     await mkdir(dataDir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}-${++writes}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, file);
     // The JSON caches of earlier versions.

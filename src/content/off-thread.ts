@@ -42,9 +42,19 @@ export interface LoadedOffThread {
   index: Uint8Array;
 }
 
+/** Asks the worker to finish writing the snapshot before it is ended. */
+export interface FlushRequest {
+  id: number;
+  flush: true;
+}
+
+/** How long `close` waits for a snapshot being written. */
+const FLUSH_TIMEOUT_MS = 30_000;
+
 export type OffThreadReply =
   | { id: number; loaded: LoadedOffThread }
   | { id: number; primed: { fingerprint: string; count: number; damaged: boolean } }
+  | { id: number; flushed: true }
   | { id: number; error: string };
 
 export type Loaded = { engine: Engine; problems: ContentProblem[] };
@@ -199,6 +209,22 @@ export function offThreadLoader(): OffThreadLoader {
     },
     async close() {
       const w = worker;
+      if (w) {
+        // The snapshot of the last load is written after its answer: let it land (bounded).
+        const id = nextId++;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<unknown>((resolve) => {
+            waiting.set(id, { resolve, reject: resolve });
+            w.ref();
+            w.postMessage({ id, flush: true } satisfies FlushRequest);
+          }),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, FLUSH_TIMEOUT_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
       worker = undefined;
       await w?.terminate();
     },
