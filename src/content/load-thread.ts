@@ -19,12 +19,34 @@ import { type ParseCache, plainArticle } from './read.ts';
 let previous = new Map<Article, number>();
 let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
-/** Snapshot writes, one after another, after the answers they belong to. */
+/**
+ * The snapshot is written after the answer, a moment later and only for the latest load: at an
+ * article a second, rewriting a 100,000-article snapshot for each would keep this thread from
+ * the next reload. A restart after a crash meanwhile still serves the files as they are: the
+ * snapshot's directory times no longer match, and only the changed files are parsed.
+ */
+const PERSIST_DELAY_MS = 2000;
+let pendingPersist: (() => Promise<void>) | undefined;
+let persistTimer: NodeJS.Timeout | undefined;
 let persisting: Promise<void> = Promise.resolve();
+
+function persistLater(persist: () => Promise<void>): void {
+  pendingPersist = persist;
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(persistNow, PERSIST_DELAY_MS);
+}
+
+function persistNow(): Promise<void> {
+  clearTimeout(persistTimer);
+  const persist = pendingPersist;
+  pendingPersist = undefined;
+  if (persist) persisting = persisting.then(persist);
+  return persisting;
+}
 
 parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
   if ('flush' in request) {
-    await persisting;
+    await persistNow();
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
@@ -42,7 +64,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       analysed,
       deferWrite: true,
     });
-    if (persist) persisting = persisting.then(persist);
+    if (persist) persistLater(persist);
     parses = cache;
     const fresh: Article[] = [];
     const same = new Int32Array(content.articles.length).fill(-1);

@@ -173,7 +173,10 @@ describe('loading content on a worker thread', () => {
     expect(addedIds.filter((id) => id === 'edit-me')).toHaveLength(1);
     expect(new Set(addedIds).size).toBe(addedIds.length);
 
-    // The snapshot on disk matches the files: a restart serves the edited article without parsing.
+    // The snapshot on disk (written once the watcher's worker ends, at the latest) matches the
+    // files: a restart serves the edited article without parsing.
+    await watcher.close();
+    watcher = undefined;
     const restarted = await loadEngine({ contentDir, dataDir });
     expect(restarted.parsed).toBe(0);
     expect(restarted.engine.version).toBe(current.version);
