@@ -73,7 +73,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;
   let running: Promise<ContentReload | undefined> | undefined;
-  let again = false;
+  let queued: Promise<ContentReload | undefined> | undefined;
   let closed = false;
 
   async function reloadOnce(): Promise<ContentReload | undefined> {
@@ -100,17 +100,20 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
     }
   }
 
+  /**
+   * Reloads now; while a reload runs, one more follows it (however many ask meanwhile), and the
+   * caller gets that one: it started after the caller's changes, so it sees them.
+   */
   function reload(): Promise<ContentReload | undefined> {
     if (running) {
-      again = true;
-      return running;
+      queued ??= running.then(() => {
+        queued = undefined;
+        return closed ? undefined : reload();
+      });
+      return queued;
     }
     running = reloadOnce().finally(() => {
       running = undefined;
-      if (again && !closed) {
-        again = false;
-        void reload();
-      }
     });
     return running;
   }
