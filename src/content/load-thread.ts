@@ -10,10 +10,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type AnalysedDocs, docRefs, indexDocs } from '../search/documents.ts';
+import { INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
 import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
 import { type ParseCache, plainArticle } from './read.ts';
+import { snapshotPosition } from './snapshot.ts';
 
 /** The last load's articles and their positions. */
 let previous = new Map<Article, number>();
@@ -50,7 +52,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime } = request;
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served } = request;
   let reply: OffThreadReply;
   try {
     // Every file is stated here: this is also the check that a warm start skipped.
@@ -77,7 +79,25 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     });
     previous = next;
     if (prime) {
-      reply = { id, primed: { fingerprint: content.fingerprint, count: content.articles.length, damaged } };
+      // Articles read from the snapshot the caller serves sit where the caller holds them.
+      let shared = false;
+      if (served && !damaged) {
+        previous = new Map();
+        for (const a of content.articles) {
+          const stored = snapshotPosition(a);
+          if (
+            stored &&
+            `${INDEX_FORMAT}-${stored.fingerprint.slice(0, 16)}` === served.version &&
+            stored.at < served.count
+          )
+            previous.set(a, stored.at);
+        }
+        shared = true;
+      }
+      reply = {
+        id,
+        primed: { fingerprint: content.fingerprint, count: content.articles.length, damaged, shared },
+      };
       parentPort?.postMessage(reply);
       // Analyse every article now, while nothing waits, so the first reload only analyses what changed.
       indexDocs(content.articles, docRefs(content.articles), analysed);

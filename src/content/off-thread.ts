@@ -28,6 +28,8 @@ export interface OffThreadRequest {
   reuse: boolean;
   /** Only load (to remember the articles for the next request); answer with the fingerprint. */
   prime?: boolean;
+  /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
+  served?: { version: string; count: number };
 }
 
 /** What the worker loaded. */
@@ -53,7 +55,11 @@ const FLUSH_TIMEOUT_MS = 30_000;
 
 export type OffThreadReply =
   | { id: number; loaded: LoadedOffThread }
-  | { id: number; primed: { fingerprint: string; count: number; damaged: boolean } }
+  | {
+      id: number;
+      /** `shared`: the worker mapped its articles to the served ones (from the same snapshot). */
+      primed: { fingerprint: string; count: number; damaged: boolean; shared: boolean };
+    }
   | { id: number; flushed: true }
   | { id: number; error: string };
 
@@ -145,6 +151,7 @@ export function offThreadLoader(): OffThreadLoader {
   async function ask(
     options: LoadEngineOptions,
     prime: boolean,
+    served?: Engine,
   ): Promise<{ reply: OffThreadReply; result?: Loaded }> {
     worker ??= start();
     const w = worker;
@@ -157,6 +164,7 @@ export function offThreadLoader(): OffThreadLoader {
       now: options.now?.getTime(),
       reuse: last !== undefined,
       prime,
+      ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
     };
     const previous = last;
     // Until this answer arrives, what the worker remembers is unknown: share nothing.
@@ -193,16 +201,18 @@ export function offThreadLoader(): OffThreadLoader {
     },
     prime(options, current) {
       return queued(async () => {
-        const reply = (await ask(options, true).catch(() => undefined))?.reply;
+        const reply = (await ask(options, true, current).catch(() => undefined))?.reply;
         if (reply && 'primed' in reply) {
-          const { fingerprint, count, damaged } = reply.primed;
+          const { fingerprint, count, damaged, shared } = reply.primed;
+          // Even when files changed since, the worker knows which of its articles are the ones
+          // served: the first reload then sends only what changed.
+          if (shared && worker) last = current.articles;
           // A damaged snapshot may have been served in part: reload from the files.
-          const matches =
+          return (
             !damaged &&
             `${INDEX_FORMAT}-${fingerprint.slice(0, 16)}` === current.version &&
-            count === current.articles.length;
-          if (matches && worker) last = current.articles;
-          return matches;
+            count === current.articles.length
+          );
         }
         return undefined;
       });

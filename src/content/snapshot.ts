@@ -90,6 +90,8 @@ const DAMAGED: Cold = {
 /** Where stored articles read their cold fields from. */
 class Store {
   constructor(
+    /** Fingerprint of the content the snapshot holds. */
+    readonly fingerprint: string,
     readonly bytes: Buffer,
     private readonly offsets: Uint32Array,
     private readonly base: number,
@@ -145,6 +147,11 @@ class StoredArticle implements Article {
   private get cold(): Cold {
     this.#cold ??= this.#store.cold(this.#n, this.id);
     return this.#cold;
+  }
+
+  /** Position in its snapshot, and the fingerprint of the content that snapshot holds. */
+  stored(): { fingerprint: string; at: number } {
+    return { fingerprint: this.#store.fingerprint, at: this.#n };
   }
 
   /** The stored bytes of the cold fields, copied as they are into the next snapshot. */
@@ -205,6 +212,14 @@ class StoredArticle implements Article {
   toJSON(): Article {
     return { ...this, ...this.cold, body: this.body, passages: this.cold.passages ?? [] };
   }
+}
+
+/**
+ * For an article read from a snapshot: where it sits there (and so in the list of an engine
+ * loaded from it) and the fingerprint of that snapshot's content; undefined for others.
+ */
+export function snapshotPosition(a: Article): { fingerprint: string; at: number } | undefined {
+  return a instanceof StoredArticle ? a.stored() : undefined;
 }
 
 function coldOf(a: Article): Cold {
@@ -364,7 +379,7 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false): Snapshot {
   const offsetsBytes = section('coldOffsets');
   const aligned = offsetsBytes.byteOffset % 4 === 0 ? offsetsBytes : Buffer.from(offsetsBytes);
   const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset, header.count + 1);
-  const store = new Store(bytes, offsets, start + (header.sections.cold[0] as number));
+  const store = new Store(header.fingerprint, bytes, offsets, start + (header.sections.cold[0] as number));
   const articles: Article[] = new Array(header.count);
   for (let n = 0; n < header.count; n++) articles[n] = new StoredArticle(store, n, hot);
   return {

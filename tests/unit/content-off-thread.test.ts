@@ -240,5 +240,8 @@ describe('loading content on a worker thread', () => {
     for (let i = 0; i < 1000 && reloads.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(reloads[0]?.engine.article('edited')?.title).toBe('Miners strike in Sonora!!!');
     expect(reloads[0]?.added).toEqual([]);
+    // Only the edited article crossed threads: the others are the records already served.
+    const kept = engine.articles.find((a) => a.id !== 'edited');
+    expect(reloads[0]?.engine.article(kept?.id ?? '')).toBe(kept);
   });
 });
