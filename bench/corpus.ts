@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Content, GAZETTEER_FILE, loadContent } from '../src/content/load.ts';
+import { GAZETTEER_FILE } from '../src/content/files.ts';
+import { type Content, loadContent } from '../src/content/read.ts';
 import { fold } from '../src/text/normalize.ts';
 import { sentences } from '../src/text/summary.ts';
 import type { Article, Passage, Topic } from '../src/types.ts';

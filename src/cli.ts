@@ -133,6 +133,8 @@ export async function runCli(argv: string[], io: CliIO, extra: CliCommand[] = []
       dataDir: config.DATA_DIR,
       maxFileBytes: config.CONTENT_MAX_FILE_MB * 2 ** 20,
       logger,
+      // One answer and gone: no watcher checks afterwards, so every file is checked first.
+      check: 'files',
     }));
   } catch (error) {
     if (error instanceof ContentError || (error as NodeJS.ErrnoException).code === 'ENOENT') {

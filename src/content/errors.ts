@@ -1,3 +1,5 @@
+import type { Logger } from '../logger.ts';
+
 /** A problem in one content file: reported with where and what, then the file is skipped. */
 export class ContentError extends Error {
   override name = 'ContentError';
@@ -30,4 +32,8 @@ export function problemMessage(outcome: ProblemOutcome): string {
     : outcome === 'article skipped'
       ? 'content article skipped'
       : 'content flagged (still served)';
+}
+
+export function logProblems(problems: readonly ContentProblem[], logger: Logger | undefined): void {
+  for (const p of problems) logger?.warn(p, problemMessage(p.outcome));
 }

@@ -1,50 +1,106 @@
 /**
  * Worker-thread entry of the off-thread loader (see off-thread.ts): for each request, loads content
- * and builds (or restores) the index exactly as `loadEngine` does on the main thread, caches
- * included, then hands back the binary index (transferred, not copied) and the articles. Articles
- * identical to the previous load's are sent as their position in it, not copied again: receiving
- * 100,000 articles costs the serving thread seconds, receiving a few of them nothing. The worker
- * lives as long as its loader, so modules are loaded and compiled once, not per reload.
+ * and builds (or restores) the index as `loadEngine` does on the main thread, snapshot included,
+ * then hands back the binary index (transferred, not copied) and the articles. The worker keeps,
+ * between loads, every file's parse and every article's analysed index documents: a reload stats
+ * the files, parses only the new or changed ones and analyses only their articles. Articles of the
+ * previous load are sent as their position in it, not copied again: receiving 100,000 articles
+ * costs the serving thread seconds, receiving a few of them nothing. The worker lives as long as
+ * its loader, so modules are loaded and compiled once, not per reload.
  */
 import { parentPort } from 'node:worker_threads';
+import { type AnalysedDocs, docRefs, indexDocs } from '../search/documents.ts';
+import { INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
-import type { OffThreadReply, OffThreadRequest } from './off-thread.ts';
+import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
+import { type ParseCache, plainArticle } from './read.ts';
+import { snapshotPosition } from './snapshot.ts';
 
-/** The last load: each article's JSON and position, by id. */
-let previous = new Map<string, { json: string; at: number }>();
+/** The last load's articles and their positions. */
+let previous = new Map<Article, number>();
+let parses: ParseCache | undefined;
+const analysed = new WeakMap<Article, AnalysedDocs>();
+/**
+ * The snapshot is written after the answer, a moment later and only for the latest load: at an
+ * article a second, rewriting a 100,000-article snapshot for each would keep this thread from
+ * the next reload. A restart after a crash meanwhile still serves the files as they are: the
+ * snapshot's directory times no longer match, and only the changed files are parsed.
+ */
+const PERSIST_DELAY_MS = 2000;
+let pendingPersist: (() => Promise<void>) | undefined;
+let persistTimer: NodeJS.Timeout | undefined;
+let persisting: Promise<void> = Promise.resolve();
 
-/** An article's JSON with its fields in name order (articles from the content cache list `body` last). */
-function canonicalJson(a: Article): string {
-  return JSON.stringify(
-    Object.fromEntries(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))),
-  );
+function persistLater(persist: () => Promise<void>): void {
+  pendingPersist = persist;
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(persistNow, PERSIST_DELAY_MS);
 }
 
-parentPort?.on('message', async (request: OffThreadRequest) => {
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime } = request;
+function persistNow(): Promise<void> {
+  clearTimeout(persistTimer);
+  const persist = pendingPersist;
+  pendingPersist = undefined;
+  if (persist) persisting = persisting.then(persist);
+  return persisting;
+}
+
+parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
+  if ('flush' in request) {
+    await persistNow();
+    parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
+    return;
+  }
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served } = request;
   let reply: OffThreadReply;
   try {
-    const { engine, content } = await loadEngine({
+    // Every file is stated here: this is also the check that a warm start skipped.
+    const { engine, content, cache, damaged, persist } = await loadEngine({
       contentDir,
       dataDir,
       maxFileBytes,
       now: now === undefined ? undefined : new Date(now),
+      check: 'files',
+      prior: parses,
+      analysed,
+      deferWrite: true,
     });
+    if (persist) persistLater(persist);
+    parses = cache;
     const fresh: Article[] = [];
     const same = new Int32Array(content.articles.length).fill(-1);
-    const next = new Map<string, { json: string; at: number }>();
+    const next = new Map<Article, number>();
     content.articles.forEach((a, i) => {
-      const json = canonicalJson(a);
-      next.set(a.id, { json, at: i });
-      const before = previous.get(a.id);
-      if (reuse && before?.json === json) same[i] = before.at;
-      else fresh.push(a);
+      next.set(a, i);
+      const before = previous.get(a);
+      if (reuse && before !== undefined) same[i] = before;
+      else fresh.push(plainArticle(a));
     });
     previous = next;
     if (prime) {
-      reply = { id, primed: { fingerprint: content.fingerprint, count: content.articles.length } };
+      // Articles read from the snapshot the caller serves sit where the caller holds them.
+      let shared = false;
+      if (served && !damaged) {
+        previous = new Map();
+        for (const a of content.articles) {
+          const stored = snapshotPosition(a);
+          if (
+            stored &&
+            `${INDEX_FORMAT}-${stored.fingerprint.slice(0, 16)}` === served.version &&
+            stored.at < served.count
+          )
+            previous.set(a, stored.at);
+        }
+        shared = true;
+      }
+      reply = {
+        id,
+        primed: { fingerprint: content.fingerprint, count: content.articles.length, damaged, shared },
+      };
       parentPort?.postMessage(reply);
+      // Analyse every article now, while nothing waits, so the first reload only analyses what changed.
+      indexDocs(content.articles, docRefs(content.articles), analysed);
       return;
     }
     const index = engine.indexBytes();
@@ -62,6 +118,7 @@ parentPort?.on('message', async (request: OffThreadRequest) => {
     parentPort?.postMessage(reply, [index.buffer as ArrayBuffer, same.buffer as ArrayBuffer]);
   } catch (error) {
     previous = new Map();
+    parses = undefined;
     reply = { id, error: error instanceof Error ? error.message : String(error) };
     parentPort?.postMessage(reply);
   }

@@ -31,6 +31,52 @@ function plain(markdown: string): string {
   );
 }
 
+const KEY = /^([A-Za-z_][\w-]*):(?: +(.*))?$/;
+/** Values YAML's core schema reads as something other than a string (numbers, booleans, null). */
+const NOT_A_STRING =
+  /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~)$/;
+/** A plain scalar that cannot mean anything but itself: no indicator first, no comment, no `: `. */
+const PLAIN = /^[^-?:,[\]{}#&*!|>'"%@`\s](?:(?!: | #)[^\t])*$/;
+const FLOW_ITEM = /^[A-Za-z0-9][\w-]*$/;
+
+/**
+ * Front matter written the simple way (`key: value` lines, JSON-style double quotes, `[a, b]` lists
+ * of plain words) read without the YAML parser, which costs more than the rest of an article's
+ * parsing; the same values YAML's core schema gives. Undefined for anything else (the caller then
+ * uses the YAML parser).
+ */
+export function simpleFrontMatter(text: string): Record<string, unknown> | undefined {
+  const data: Record<string, unknown> = {};
+  for (const line of text.split('\n')) {
+    const trimmed = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (trimmed === '') continue;
+    const match = KEY.exec(trimmed);
+    if (!match) return undefined;
+    const [, key, raw] = match as unknown as [string, string, string | undefined];
+    const value = raw?.trimEnd();
+    if (!value || Object.hasOwn(data, key) || key === '__proto__') return undefined;
+    if (value.startsWith('"')) {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        if (typeof parsed !== 'string') return undefined;
+        data[key] = parsed;
+      } catch {
+        return undefined;
+      }
+    } else if (value.startsWith('[') && value.endsWith(']')) {
+      const items = value
+        .slice(1, -1)
+        .split(',')
+        .map((item) => item.trim());
+      if (items.length === 1 && items[0] === '') data[key] = [];
+      else if (items.every((item) => FLOW_ITEM.test(item) && !NOT_A_STRING.test(item))) data[key] = items;
+      else return undefined;
+    } else if (PLAIN.test(value) && !value.endsWith(':') && !NOT_A_STRING.test(value)) data[key] = value;
+    else return undefined;
+  }
+  return data;
+}
+
 /**
  * Parses a Markdown article with YAML front matter (title, date, url, language, topics, …).
  * Throws ContentError naming the field that is missing or wrong.
@@ -39,9 +85,9 @@ export function parseMarkdownArticle(file: string, source: string): MarkdownArti
   const match = FRONT_MATTER.exec(source);
   if (!match)
     throw new ContentError(file, 'front matter', 'must start with a --- block of YAML (title, date, …)');
-  let data: unknown;
+  let data: unknown = simpleFrontMatter(match[1] as string);
   try {
-    data = parseYaml(match[1] as string);
+    data ??= parseYaml(match[1] as string);
   } catch (error) {
     throw new ContentError(
       file,

@@ -26,15 +26,6 @@ export function impossibleDate(date: string): string | undefined {
   return `is not a real date: ${month} ${y} has ${days} days`;
 }
 
-/**
- * Whether a date (at its own precision) lies after `now`. A day counts as future only once it
- * has begun nowhere on Earth yet (UTC+14), so a timezone ahead of UTC is not flagged.
- */
-export function isFutureDate(date: string, now: Date): boolean {
-  const ahead = new Date(now.getTime() + 14 * 3600_000).toISOString();
-  return date > ahead.slice(0, date.length);
-}
-
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like en or es');
 const topicId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase a-z, 0-9 and "-"');

@@ -10,8 +10,10 @@ import { Worker } from 'node:worker_threads';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
-import { type Content, type LoadEngineOptions, logProblems } from './load.ts';
+import { logProblems } from './errors.ts';
+import type { LoadEngineOptions } from './load.ts';
 import type { GazetteerTopic } from './metadata.ts';
+import type { Content } from './read.ts';
 import { TopicMatcher } from './topics.ts';
 
 /** What the worker is asked to load (no logger: it cannot cross threads). */
@@ -26,6 +28,8 @@ export interface OffThreadRequest {
   reuse: boolean;
   /** Only load (to remember the articles for the next request); answer with the fingerprint. */
   prime?: boolean;
+  /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
+  served?: { version: string; count: number };
 }
 
 /** What the worker loaded. */
@@ -40,9 +44,23 @@ export interface LoadedOffThread {
   index: Uint8Array;
 }
 
+/** Asks the worker to finish writing the snapshot before it is ended. */
+export interface FlushRequest {
+  id: number;
+  flush: true;
+}
+
+/** How long `close` waits for a snapshot being written. */
+const FLUSH_TIMEOUT_MS = 30_000;
+
 export type OffThreadReply =
   | { id: number; loaded: LoadedOffThread }
-  | { id: number; primed: { fingerprint: string; count: number } }
+  | {
+      id: number;
+      /** `shared`: the worker mapped its articles to the served ones (from the same snapshot). */
+      primed: { fingerprint: string; count: number; damaged: boolean; shared: boolean };
+    }
+  | { id: number; flushed: true }
   | { id: number; error: string };
 
 export type Loaded = { engine: Engine; problems: ContentProblem[] };
@@ -51,10 +69,12 @@ export type Loaded = { engine: Engine; problems: ContentProblem[] };
 export interface OffThreadLoader {
   load(options: LoadEngineOptions): Promise<Loaded>;
   /**
-   * Starts the worker and has it load the content `current` serves, so the first reload already
-   * sends only what changed. Never rejects (a failed prime only makes the next load send all).
+   * Starts the worker and has it load the content `current` serves, stating every file, so the
+   * first reload already sends only what changed. Resolves to whether the files still hold what
+   * `current` serves (false: reload), or undefined when the worker failed. Never rejects (a failed
+   * prime only makes the next load send all).
    */
-  prime(options: LoadEngineOptions, current: Engine): Promise<void>;
+  prime(options: LoadEngineOptions, current: Engine): Promise<boolean | undefined>;
   close(): Promise<void>;
 }
 
@@ -131,6 +151,7 @@ export function offThreadLoader(): OffThreadLoader {
   async function ask(
     options: LoadEngineOptions,
     prime: boolean,
+    served?: Engine,
   ): Promise<{ reply: OffThreadReply; result?: Loaded }> {
     worker ??= start();
     const w = worker;
@@ -143,6 +164,7 @@ export function offThreadLoader(): OffThreadLoader {
       now: options.now?.getTime(),
       reuse: last !== undefined,
       prime,
+      ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
     };
     const previous = last;
     // Until this answer arrives, what the worker remembers is unknown: share nothing.
@@ -179,18 +201,40 @@ export function offThreadLoader(): OffThreadLoader {
     },
     prime(options, current) {
       return queued(async () => {
-        const reply = (await ask(options, true).catch(() => undefined))?.reply;
+        const reply = (await ask(options, true, current).catch(() => undefined))?.reply;
         if (reply && 'primed' in reply) {
-          const { fingerprint, count } = reply.primed;
-          const matches =
+          const { fingerprint, count, damaged, shared } = reply.primed;
+          // Even when files changed since, the worker knows which of its articles are the ones
+          // served: the first reload then sends only what changed.
+          if (shared && worker) last = current.articles;
+          // A damaged snapshot may have been served in part: reload from the files.
+          return (
+            !damaged &&
             `${INDEX_FORMAT}-${fingerprint.slice(0, 16)}` === current.version &&
-            count === current.articles.length;
-          if (matches && worker) last = current.articles;
+            count === current.articles.length
+          );
         }
+        return undefined;
       });
     },
     async close() {
       const w = worker;
+      if (w) {
+        // The snapshot of the last load is written after its answer: let it land (bounded).
+        const id = nextId++;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<unknown>((resolve) => {
+            waiting.set(id, { resolve, reject: resolve });
+            w.ref();
+            w.postMessage({ id, flush: true } satisfies FlushRequest);
+          }),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, FLUSH_TIMEOUT_MS);
+          }),
+        ]);
+        clearTimeout(timer);
+      }
       worker = undefined;
       await w?.terminate();
     },

@@ -56,15 +56,24 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   const worker = options.load ? undefined : offThreadLoader();
   const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
   // The worker starts now and loads what is served, so the first reload sends only what changed.
-  void worker?.prime(
-    { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
-    options.current,
-  );
+  // It states every file: a file edited in place since the snapshot was written (which a warm
+  // start does not see) is picked up here.
+  void worker
+    ?.prime(
+      { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
+      options.current,
+    )
+    .then((matches) => {
+      if (matches === false && !closed) {
+        log.info('content changed since the snapshot was written; reloading');
+        void reload();
+      }
+    });
   let current = options.current;
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;
   let running: Promise<ContentReload | undefined> | undefined;
-  let again = false;
+  let queued: Promise<ContentReload | undefined> | undefined;
   let closed = false;
 
   async function reloadOnce(): Promise<ContentReload | undefined> {
@@ -91,17 +100,20 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
     }
   }
 
+  /**
+   * Reloads now; while a reload runs, one more follows it (however many ask meanwhile), and the
+   * caller gets that one: it started after the caller's changes, so it sees them.
+   */
   function reload(): Promise<ContentReload | undefined> {
     if (running) {
-      again = true;
-      return running;
+      queued ??= running.then(() => {
+        queued = undefined;
+        return closed ? undefined : reload();
+      });
+      return queued;
     }
     running = reloadOnce().finally(() => {
       running = undefined;
-      if (again && !closed) {
-        again = false;
-        void reload();
-      }
     });
     return running;
   }

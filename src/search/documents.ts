@@ -52,3 +52,41 @@ export function toIndexDoc(id: number, ref: DocRef, articles: readonly Article[]
     topics: '',
   };
 }
+
+/** Analysed fields of an article's documents (the article, then its sections), without ids. */
+export type AnalysedDocs = Omit<IndexDoc, 'id'>[];
+
+/**
+ * Every document of a list of articles, in `docRefs` order. With `memo`, an article analysed
+ * before (the same object) is not analysed again: a reload re-indexes only what changed.
+ */
+export function indexDocs(
+  articles: readonly Article[],
+  refs: readonly DocRef[],
+  memo?: WeakMap<Article, AnalysedDocs>,
+): IndexDoc[] {
+  if (!memo) return refs.map((ref, id) => toIndexDoc(id, ref, articles));
+  const docs: IndexDoc[] = new Array(refs.length);
+  articles.forEach((a, article) => {
+    let analysed = memo.get(a);
+    if (!analysed) {
+      analysed = [toIndexDoc(0, { article }, articles)];
+      a.passages.forEach((_, passage) => {
+        (analysed as AnalysedDocs).push(toIndexDoc(0, { article, passage }, articles));
+      });
+      memo.set(a, analysed);
+    }
+    docs[article] = { ...(analysed[0] as AnalysedDocs[number]), id: article };
+  });
+  // Sections follow all articles, numbered article by article (see docRefs).
+  refs.forEach((ref, id) => {
+    if (ref.passage !== undefined)
+      docs[id] = {
+        ...((memo.get(articles[ref.article] as Article) as AnalysedDocs)[
+          ref.passage + 1
+        ] as AnalysedDocs[number]),
+        id,
+      };
+  });
+  return docs;
+}

@@ -1,11 +1,11 @@
 import { dateSortKey } from '../content/dates.ts';
-import type { Content } from '../content/load.ts';
+import type { Content } from '../content/read.ts';
 import type { TopicMatcher } from '../content/topics.ts';
 import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
-import { type DocRef, docRefs, toIndexDoc } from './documents.ts';
+import { type AnalysedDocs, type DocRef, docRefs, indexDocs } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
 import { type QueryGroup, type Ranking, Scorer, TOP_K_MIN_POSTINGS } from './ranking.ts';
@@ -162,10 +162,10 @@ export class Engine {
     });
   }
 
-  /** Indexes content from scratch. */
-  static build(content: Content): Engine {
+  /** Indexes content from scratch; with `analysed`, articles analysed by an earlier build are not analysed again. */
+  static build(content: Content, analysed?: WeakMap<Article, AnalysedDocs>): Engine {
     const refs = docRefs(content.articles);
-    const index = PostingIndex.build(refs.map((ref, id) => toIndexDoc(id, ref, content.articles)));
+    const index = PostingIndex.build(indexDocs(content.articles, refs, analysed));
     return new Engine(content, index, refs);
   }
 

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
-import { GAZETTEER_FILE } from '../content/load.ts';
+import { GAZETTEER_FILE } from '../content/files.ts';
 import { gazetteerSchema } from '../content/metadata.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import {

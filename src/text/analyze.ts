@@ -87,24 +87,3 @@ export function indexTerms(text: string, language: string): string[] {
   }
   return out;
 }
-
-/** One word of a query and the index terms any of which it may match. */
-export interface QueryWord {
-  word: string;
-  terms: string[];
-}
-
-/**
- * Splits a query into words worth searching. Spanish queries (or users) also try Spanish stems.
- * Stopwords are dropped unless the query has nothing else ("the who" still searches).
- */
-export function queryWords(text: string, language: TextLanguage | undefined): QueryWord[] {
-  const all = words(text);
-  const isStop = (w: string) => isStopword(w, 'en') || (language === 'es' && isStopword(w, 'es'));
-  const kept = all.filter((w) => !isStop(w));
-  return (kept.length > 0 ? kept : all).map((word) => {
-    const terms = [stem(word, 'en')];
-    if (language === 'es') terms.push(stem(word, 'es'));
-    return { word, terms: [...new Set(terms)] };
-  });
-}

@@ -81,9 +81,9 @@ describe('readiness of a starting process', () => {
 
   it('is live at once, 503 while indexing, 200 once indexed; metrics answer throughout', async () => {
     const dataDir = tempDir('ready');
-    // The content cache is a named pipe: loading waits on it until the test writes, so the
+    // The start-up snapshot is a named pipe: loading waits on it until the test writes, so the
     // "indexing" window is as long as the test needs, not as long as the machine is slow.
-    const pipe = join(dataDir, 'content.json');
+    const pipe = join(dataDir, 'snapshot.bin');
     execFileSync('mkfifo', [pipe]);
     const port = await freePort();
     const output: string[] = [];
@@ -123,7 +123,7 @@ describe('readiness of a starting process', () => {
     expect(early.status).toBe(200);
     expect(samples(early.text).get('briefings_articles')).toBe(0);
 
-    await writeFile(pipe, 'stale cache\n');
+    await writeFile(pipe, 'stale snapshot\n');
     const ready = await until(async () => {
       const r = await get(port, '/readyz');
       return r.status === 200 ? r : undefined;

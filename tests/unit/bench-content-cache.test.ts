@@ -1,10 +1,11 @@
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../src/content/load.ts';
+import { plainArticle } from '../../src/content/read.ts';
 
-/** The parsed-content cache that makes a warm start skip reading every article file. */
+/** The start-up snapshot and parse cache that make a warm start skip reading every article file. */
 const temps: string[] = [];
 afterEach(async () => {
   await Promise.all(temps.splice(0).map((d) => rm(d, { recursive: true, force: true })));
@@ -17,45 +18,73 @@ async function setup(): Promise<{ contentDir: string; dataDir: string }> {
   return { contentDir: join(root, 'content'), dataDir: join(root, 'data') };
 }
 
-const cacheFiles = async (dir: string) => (await readdir(dir)).filter((n) => n.startsWith('content')).sort();
-/** The cache's key line: changes whenever a content file does. */
-const cacheKey = async (dir: string) => (await readFile(join(dir, 'content.json'), 'latin1')).split('\n')[0];
+const article = (id: string, title: string, text = 'A caravan.') =>
+  `---\nid: ${id}\ntitle: ${title}\ndate: 2025-01-02\nurl: https://example.org/${id}\n---\n\n${text}\n`;
 
-describe('content cache', () => {
-  it('answers the same from the cache, and notices an added article', async () => {
+describe('start-up snapshot', () => {
+  it('answers the same from the snapshot, and notices an added article', async () => {
     const dirs = await setup();
     const first = await loadEngine(dirs);
-    expect(await cacheFiles(dirs.dataDir)).toEqual(['content.json']);
-    const key = await cacheKey(dirs.dataDir);
+    expect(first.parsed).toBeGreaterThan(3);
+    expect(await readdir(dirs.dataDir)).toEqual(['snapshot.bin']);
     const again = await loadEngine(dirs);
+    expect(again.parsed).toBe(0);
     expect(again.engine.version).toBe(first.engine.version);
-    // Accents and other non-ASCII text survive the escaped cache exactly.
-    expect(again.engine.articles).toEqual(first.engine.articles);
+    // Every field read back as parsed, accents and sections included.
+    expect(again.engine.articles.map(plainArticle)).toEqual(first.engine.articles.map(plainArticle));
+    expect(JSON.parse(JSON.stringify(again.engine.articles))).toEqual(
+      JSON.parse(JSON.stringify(first.engine.articles)),
+    );
     expect(again.engine.articles.some((a) => /[áéíóúñ]/.test(a.body))).toBe(true);
+    expect(again.engine.articles.some((a) => a.passages.length > 0)).toBe(true);
+    expect(again.problems).toEqual(first.problems);
     expect(again.engine.search('amlo', { limit: 3 }).hits.map((h) => h.article.id)).toEqual(
       first.engine.search('amlo', { limit: 3 }).hits.map((h) => h.article.id),
     );
     await writeFile(
       join(dirs.contentDir, 'zapatistas.md'),
-      '---\ntitle: Zapatista caravan reaches Oaxaca\ndate: 2025-01-02\nurl: https://example.org/z\n---\n\nA caravan.\n',
+      article('zapatistas', 'Zapatista caravan reaches Oaxaca'),
     );
     const third = await loadEngine(dirs);
+    // Only the new file is parsed; the rest comes from the snapshot's parse cache.
+    expect(third.parsed).toBe(1);
     expect(third.engine.size).toBe(first.engine.size + 1);
     expect(third.engine.search('zapatista').hits[0]?.article.title).toBe('Zapatista caravan reaches Oaxaca');
-    // The stale cache is replaced, not kept beside the new one.
-    expect(await cacheFiles(dirs.dataDir)).toEqual(['content.json']);
-    expect(await cacheKey(dirs.dataDir)).not.toBe(key);
+    expect(await readdir(dirs.dataDir)).toEqual(['snapshot.bin']);
   });
 
-  it('reads the files again when the cache is corrupt', async () => {
+  it('sees a file edited in place when every file is checked, and a gazetteer change always', async () => {
     const dirs = await setup();
+    const file = join(dirs.contentDir, 'edit.md');
+    await writeFile(file, article('edit', 'Teachers strike in Oaxaca'));
     const first = await loadEngine(dirs);
-    await writeFile(
-      join(dirs.dataDir, 'content.json'),
-      `${await cacheKey(dirs.dataDir)}\n{"format":2,"articles":`,
-    );
+    // Same size, new time, the directory untouched: what an in-place edit can look like.
+    const dirTime = new Date('2024-01-01T00:00:00Z');
+    await utimes(dirs.contentDir, dirTime, dirTime);
+    await loadEngine({ ...dirs, check: 'files' });
+    await writeFile(file, article('edit', 'Nurses strike in Puebla!!!'));
+    await utimes(dirs.contentDir, dirTime, dirTime);
+    const fast = await loadEngine(dirs);
+    expect(fast.parsed).toBe(0);
+    const checked = await loadEngine({ ...dirs, check: 'files' });
+    expect(checked.parsed).toBe(1);
+    expect(checked.engine.article('edit')?.title).toBe('Nurses strike in Puebla!!!');
+    expect(checked.engine.version).not.toBe(first.engine.version);
+    // The snapshot now holds the edit.
+    expect((await loadEngine(dirs)).engine.article('edit')?.title).toBe('Nurses strike in Puebla!!!');
+  });
+
+  it('drops an article whose file was removed, and keeps its problems file by file', async () => {
+    const dirs = await setup();
+    await writeFile(join(dirs.contentDir, 'gone.md'), article('gone', 'Soon gone'));
+    await writeFile(join(dirs.contentDir, 'broken.md'), '---\ntitle: no date\n---\n\nText.\n');
+    const first = await loadEngine(dirs);
+    expect(first.engine.article('gone')).toBeDefined();
+    expect(first.problems.some((p) => p.file === 'broken.md')).toBe(true);
+    await rm(join(dirs.contentDir, 'gone.md'));
     const second = await loadEngine(dirs);
-    expect(second.engine.size).toBe(first.engine.size);
-    expect(second.engine.version).toBe(first.engine.version);
+    expect(second.parsed).toBe(0);
+    expect(second.engine.article('gone')).toBeUndefined();
+    expect(second.problems.some((p) => p.file === 'broken.md')).toBe(true);
   });
 });

@@ -1,9 +1,19 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GAZETTEER_FILE, loadContent, loadEngine } from '../../src/content/load.ts';
+import { GAZETTEER_FILE, loadEngine } from '../../src/content/load.ts';
 import { loadEngineOffThread, offThreadLoader } from '../../src/content/off-thread.ts';
+import { loadContent, plainArticle } from '../../src/content/read.ts';
 import { type ContentReload, type ContentWatcher, watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { Engine } from '../../src/search/engine.ts';
@@ -84,11 +94,11 @@ describe('loading content on a worker thread', () => {
     writeFileSync(path.join(contentDir, 'broken.md'), '---\ntitle: no date, no url\n---\n\nText.\n');
     const off = await loadEngineOffThread({ contentDir, dataDir });
     expect(off.problems.some((p) => p.file === 'broken.md' && p.outcome === 'file skipped')).toBe(true);
-    expect(existsSync(path.join(dataDir, 'content.json'))).toBe(true);
-    expect(existsSync(path.join(dataDir, `index-${off.engine.version}.json`))).toBe(true);
-    // A restart reads those caches: same articles, same answers, same problems.
+    expect(existsSync(path.join(dataDir, 'snapshot.bin'))).toBe(true);
+    // A restart reads that snapshot: same articles, same answers, same problems.
     const again = await loadEngine({ contentDir, dataDir });
-    expect(again.engine.articles).toEqual(off.engine.articles);
+    expect(again.parsed).toBe(0);
+    expect(again.engine.articles.map(plainArticle)).toEqual(off.engine.articles);
     expect(answers(again.engine)).toEqual(answers(off.engine));
     expect(again.problems.map((p) => p.file)).toEqual(off.problems.map((p) => p.file));
   });
@@ -163,14 +173,15 @@ describe('loading content on a worker thread', () => {
     expect(addedIds.filter((id) => id === 'edit-me')).toHaveLength(1);
     expect(new Set(addedIds).size).toBe(addedIds.length);
 
-    // The content cache on disk matches the files: a restart serves the edited article.
+    // The snapshot on disk (written once the watcher's worker ends, at the latest) matches the
+    // files: a restart serves the edited article without parsing.
+    await watcher.close();
+    watcher = undefined;
     const restarted = await loadEngine({ contentDir, dataDir });
+    expect(restarted.parsed).toBe(0);
     expect(restarted.engine.version).toBe(current.version);
     expect(restarted.engine.article('edit-me')?.title).toBe('Nurses walk out in Puebla');
-    expect(
-      JSON.parse(readFileSync(path.join(dataDir, 'content.json'), 'latin1').split('\n')[1] as string)
-        .fingerprint,
-    ).toBe((await loadContent(contentDir)).fingerprint);
+    expect(restarted.content.fingerprint).toBe((await loadContent(contentDir)).fingerprint);
   });
 
   it('keeps answering on this thread while a reload runs, and reloads on file events', async () => {
@@ -200,5 +211,37 @@ describe('loading content on a worker thread', () => {
     expect(reloads.map((r) => r.added)).toEqual([['late']]);
     expect(reloads[0]?.engine.article('late')?.title).toBe('Late news');
     expect(turns).toBeGreaterThan(1);
+  });
+
+  it('picks up, right after start, a file edited in place that the warm start did not see', async () => {
+    const file = path.join(contentDir, 'edited.md');
+    writeFileSync(file, markdown('edited', 'Teachers strike in Oaxaca'));
+    const time = new Date('2024-01-01T00:00:00Z');
+    utimesSync(contentDir, time, time);
+    await loadEngine({ contentDir, dataDir });
+    // Edited in place (its directory's time unchanged): the warm start trusts the snapshot.
+    writeFileSync(file, markdown('edited', 'Miners strike in Sonora!!!'));
+    utimesSync(contentDir, time, time);
+    const { engine, parsed } = await loadEngine({ contentDir, dataDir });
+    expect(parsed).toBe(0);
+    expect(engine.article('edited')?.title).toBe('Teachers strike in Oaxaca');
+    // The watcher's worker states every file once it starts, and reloads on its own.
+    const reloads: ContentReload[] = [];
+    watcher = watchContent({
+      contentDir,
+      dataDir,
+      logger: silentLogger,
+      current: engine,
+      debounceMs: 60_000,
+      onReload: (r) => {
+        reloads.push(r);
+      },
+    });
+    for (let i = 0; i < 1000 && reloads.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(reloads[0]?.engine.article('edited')?.title).toBe('Miners strike in Sonora!!!');
+    expect(reloads[0]?.added).toEqual([]);
+    // Only the edited article crossed threads: the others are the records already served.
+    const kept = engine.articles.find((a) => a.id !== 'edited');
+    expect(reloads[0]?.engine.article(kept?.id ?? '')).toBe(kept);
   });
 });

@@ -1,8 +1,9 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Content, loadContent, loadEngine } from '../../src/content/load.ts';
+import { loadEngine } from '../../src/content/load.ts';
+import { type Content, loadContent } from '../../src/content/read.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Article } from '../../src/types.ts';
 
@@ -323,24 +324,57 @@ describe('adding and breaking content', () => {
     expect(loaded.problems[0]).toMatchObject({ file: 'dup.md', field: 'id' });
   });
 
-  it('caches the index by content version and survives a corrupt cache', async () => {
+  it('keeps one start-up snapshot, rebuilt when truncated, damaged or stale', async () => {
     const dir = await contentCopy();
     const data = await mkdtemp(join(tmpdir(), 'briefings-data-'));
     temps.push(data);
     const first = await loadEngine({ contentDir: dir, dataDir: data });
-    const cacheFile = join(data, `index-${first.engine.version}.json`);
-    expect((await readFile(cacheFile, 'utf8')).length).toBeGreaterThan(1000);
-    await writeFile(cacheFile, '{not json');
-    const second = await loadEngine({ contentDir: dir, dataDir: data });
-    expect(second.engine.search('amlo', { limit: 1 }).hits[0]?.article.id).toBe('23fcb2-01');
-    expect(JSON.parse(await readFile(cacheFile, 'utf8'))).toBeTypeOf('object');
-    // New content, new version: the stale cache file is replaced.
+    const snapshot = join(data, 'snapshot.bin');
+    const bytes = await readFile(snapshot);
+    expect(bytes.length).toBeGreaterThan(1000);
+    const amlo = (e: typeof first.engine) => e.search('amlo', { limit: 1 }).hits[0]?.article.id;
+    // Truncated, one byte flipped, or not a snapshot at all: the content is read again, never a crash.
+    for (const broken of [
+      bytes.subarray(0, bytes.length >> 1),
+      flipped(bytes, bytes.length - 20),
+      Buffer.from('{not'),
+    ]) {
+      await writeFile(snapshot, broken);
+      const again = await loadEngine({ contentDir: dir, dataDir: data });
+      expect(again.parsed).toBeGreaterThan(0);
+      expect(amlo(again.engine)).toBe('23fcb2-01');
+      expect(again.engine.version).toBe(first.engine.version);
+      expect((await readFile(snapshot)).equals(bytes)).toBe(true);
+    }
+    // An article's text damaged: a start does not check those bytes (the watcher's worker does,
+    // when every file is checked), and the article is still served, never a crash.
+    await writeFile(snapshot, flipped(bytes, bytes.indexOf('"summary"') + 3));
+    const served = await loadEngine({ contentDir: dir, dataDir: data });
+    expect(served.parsed).toBe(0);
+    expect(() => JSON.stringify(served.engine.articles)).not.toThrow();
+    const checked = await loadEngine({ contentDir: dir, dataDir: data, check: 'files' });
+    expect(checked.damaged).toBe(true);
+    expect(checked.parsed).toBeGreaterThan(0);
+    expect((await readFile(snapshot)).equals(bytes)).toBe(true);
+    // Read back: nothing parsed, the same answers.
+    const warm = await loadEngine({ contentDir: dir, dataDir: data });
+    expect(warm.parsed).toBe(0);
+    expect(amlo(warm.engine)).toBe('23fcb2-01');
+    // New content, new version: the snapshot is replaced and only the new file is parsed.
     await writeFile(
       join(dir, 'new.md'),
       '---\ntitle: New\ndate: 2025\nurl: https://example.org/n\n---\n\nFresh text.\n',
     );
     const third = await loadEngine({ contentDir: dir, dataDir: data });
+    expect(third.parsed).toBe(1);
     expect(third.engine.version).not.toBe(first.engine.version);
-    await expect(readFile(cacheFile)).rejects.toThrow();
+    expect((await readFile(snapshot)).equals(bytes)).toBe(false);
+    expect((await readdir(data)).filter((n) => !n.startsWith('.'))).toEqual(['snapshot.bin']);
   });
 });
+
+function flipped(bytes: Buffer, at: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[at] = (copy[at] as number) ^ 0xff;
+  return copy;
+}

@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
+import { loadContent } from '../../src/content/read.ts';
 import { backoffMs, pollSources } from '../../src/sources/poll.ts';
 import { summarizeSource } from '../../src/sources/report.ts';
 import {

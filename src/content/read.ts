@@ -1,0 +1,460 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Logger } from '../logger.ts';
+import { fold, nfc, squash } from '../text/normalize.ts';
+import { headline, summarize } from '../text/summary.ts';
+import type { Article, Topic } from '../types.ts';
+import { futureDates, precisionOf } from './dates.ts';
+import { ContentError, type ContentProblem, logProblems } from './errors.ts';
+import { CONTENT_FORMAT, DEFAULT_MAX_FILE_BYTES, GAZETTEER_FILE, SOURCES_FILE } from './files.ts';
+import { parseListing } from './listing.ts';
+import { parseMarkdownArticle } from './markdown.ts';
+import {
+  firstIssue,
+  type GazetteerTopic,
+  gazetteerSchema,
+  type SourceFile,
+  sourcesSchema,
+} from './metadata.ts';
+import type { FileStamp } from './snapshot.ts';
+import { TopicMatcher } from './topics.ts';
+
+export interface LoadContentOptions {
+  /** Files larger than this are reported and skipped (default 5 MB). */
+  maxFileBytes?: number;
+  /** "Now", for flagging dates in the future (tests pin it). */
+  now?: Date;
+}
+
+export interface Content {
+  articles: Article[];
+  topics: Topic[];
+  matcher: TopicMatcher;
+  /** Every file that was skipped or partly skipped, and why. */
+  problems: ContentProblem[];
+  /** Hash of every content file: the index cache key. */
+  fingerprint: string;
+}
+
+/** Content files: what `readContent` reads, in a stable order. */
+function wantedFile(file: string): boolean {
+  return /\.(txt|md|ya?ml)$/i.test(file) && !/^readme\.md$/i.test(basename(file));
+}
+
+/**
+ * All files under dir (recursively), relative paths, sorted so loading order is stable; and every
+ * directory (the root as ''), whose modification times tell a warm start that no file was added,
+ * removed or renamed.
+ */
+function listTree(dir: string): { files: string[]; dirs: string[] } {
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  const files: string[] = [];
+  const dirs = [''];
+  for (const e of entries) {
+    const path = relative(dir, join(e.parentPath, e.name));
+    if (e.isDirectory()) dirs.push(path);
+    else if (e.isFile() && !e.name.startsWith('.')) files.push(path);
+  }
+  return { files: files.sort(), dirs: dirs.sort() };
+}
+
+/** Modification times of directories (ms; NaN for one that is gone). */
+export function directoryTimes(dir: string, dirs: readonly string[]): number[] {
+  return dirs.map((d) => {
+    try {
+      return statSync(join(dir, d)).mtimeMs;
+    } catch {
+      return Number.NaN;
+    }
+  });
+}
+
+function parseYamlFile(file: string, text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new ContentError(file, '(file)', `is not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** Seed ids: the file's hash-like name part and the item number, e.g. `15f06f-05`. */
+function seedId(file: string, item: number): string {
+  const stem = basename(file, '.txt');
+  const key = /_([0-9a-f]{6})/.exec(stem)?.[1] ?? stem.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 30);
+  return `${key}-${String(item).padStart(2, '0')}`;
+}
+
+function markdownId(file: string): string {
+  return basename(file, '.md')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}
+
+function seedArticles(file: string, text: string, meta: SourceFile): Article[] {
+  const raw = parseListing(file, text, meta);
+  if (raw.length !== meta.items.length) {
+    throw new ContentError(
+      file,
+      'items',
+      `the file holds ${raw.length} articles but ${SOURCES_FILE} describes ${meta.items.length}`,
+    );
+  }
+  const ids = raw.map((_, i) => seedId(file, i + 1));
+  return raw.map((item, i) => {
+    const facts = meta.items[i] as (typeof meta.items)[number];
+    const opening = item.title ?? item.text;
+    if (!squash(fold(opening)).startsWith(squash(fold(facts.first)))) {
+      throw new ContentError(
+        file,
+        `items[${i}].first`,
+        `expected the article to start with "${facts.first}" but it starts with "${opening.slice(0, 40)}"`,
+      );
+    }
+    const language = facts.language ?? meta.language;
+    const title = facts.title ?? item.title ?? headline(item.text, 90, language);
+    if (facts.twin !== undefined && !ids[facts.twin - 1]) {
+      throw new ContentError(file, `items[${i}].twin`, `there is no item ${facts.twin}`);
+    }
+    const body = item.passages.length
+      ? [item.text, ...item.passages.map((p) => `${p.heading}\n\n${p.text}`)].join('\n\n')
+      : item.text;
+    return {
+      id: ids[i] as string,
+      title,
+      titleSource: facts.title || item.title ? 'seen' : 'derived',
+      summary: item.text,
+      body,
+      passages: item.passages,
+      url: facts.url ?? meta.listingUrl,
+      urlKind: facts.url ? 'article' : 'listing',
+      publishedAt: facts.date,
+      datePrecision: precisionOf(facts.date),
+      dateSource: facts.dateSource,
+      dateNote: facts.dateNote,
+      language,
+      topics: [],
+      source: meta.source,
+      file,
+      twinOf: facts.twin !== undefined ? ids[facts.twin - 1] : undefined,
+    } satisfies Article;
+  });
+}
+
+function markdownArticle(file: string, text: string, topics: Set<string>): Article {
+  const { meta, text: body, passages } = parseMarkdownArticle(file, text);
+  const unknown = meta.topics.find((t) => !topics.has(t));
+  if (unknown) throw new ContentError(file, 'topics', `"${unknown}" is not a topic in ${GAZETTEER_FILE}`);
+  return {
+    id: meta.id ?? markdownId(file),
+    title: squash(meta.title),
+    titleSource: 'seen',
+    summary: meta.summary ?? summarize(body, 400, meta.language),
+    body: body || (meta.summary as string),
+    passages,
+    url: meta.url,
+    urlKind: 'article',
+    publishedAt: meta.date,
+    datePrecision: precisionOf(meta.date),
+    dateSource: meta.dateSource,
+    language: meta.language,
+    topics: meta.topics,
+    source: meta.source ?? new URL(meta.url).hostname.replace(/^www\./, ''),
+    file,
+    twinOf: meta.twin,
+  };
+}
+
+/** One content file as last parsed: reused while its size and modification time (or its text) are unchanged. */
+export interface FileEntry {
+  size: number;
+  mtimeMs: number;
+  /** Hash of the file's text (after NFC). */
+  hash: string;
+  /** Its articles as served (tagged), before duplicates across files are dropped. */
+  articles: Article[];
+  /** Problems of the file itself (unreadable, too large, invalid). */
+  problems: ContentProblem[];
+}
+
+/** What the parses of content files depend on beyond each file: the gazetteer, sources.yaml and the size cap. */
+export interface ParseCache {
+  context: string;
+  files: Map<string, FileEntry>;
+}
+
+export interface ReadContentOptions extends LoadContentOptions {
+  /** Parses of an earlier read: files unchanged since are not read or parsed again. */
+  prior?: ParseCache;
+}
+
+export interface ReadContent {
+  content: Content;
+  /** Every file's parse, for the next read. */
+  cache: ParseCache;
+  /** Directories of the content tree (root as '') and their modification times before the read. */
+  dirs: string[];
+  dirTimes: number[];
+  /** Size and modification time of the files every parse depends on (gazetteer, sources.yaml), as read. */
+  stamps: FileStamp[];
+  /** Files read and parsed this time (the rest came from `prior`). */
+  parsed: number;
+}
+
+const sha = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/**
+ * Reads content/: the gazetteer, the seed listings with their facts from sources.yaml, and any
+ * Markdown articles. A bad file is reported in `problems` (file, field, reason, outcome) and
+ * skipped; the rest still loads. Only a missing or broken gazetteer is fatal, since nothing can be
+ * tagged. Every text is put in Unicode NFC first. Seed listings load before Markdown files, so
+ * when two files claim one article id, the Markdown file is the later one and only its article is
+ * left out.
+ */
+export async function loadContent(
+  dir: string,
+  logger?: Logger,
+  options: LoadContentOptions = {},
+): Promise<Content> {
+  const { content } = readContent(dir, options);
+  logProblems(content.problems, logger);
+  return content;
+}
+
+/** Reads one file (synchronously: a small file costs less than a trip through the thread pool), or undefined when over the cap. */
+function readText(path: string, size: number, maxBytes: number): string | undefined {
+  return size > maxBytes ? undefined : nfc(readFileSync(path, 'utf8'));
+}
+
+/**
+ * `loadContent` with a parse cache: a file whose size and modification time are those of its
+ * entry in `prior` (and whose context, the gazetteer and sources.yaml, is unchanged) is neither
+ * read nor parsed. Returns the new cache alongside. Problems are not logged.
+ */
+export function readContent(dir: string, options: ReadContentOptions = {}): ReadContent {
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const now = options.now ?? new Date();
+  // Directories are stated before files are listed: a file added meanwhile changes a time after the one kept.
+  const tree = listTree(dir);
+  const dirTimes = directoryTimes(dir, tree.dirs);
+  const wanted = tree.files.filter(wantedFile);
+  const problems: ContentProblem[] = [];
+  const stats = new Map<string, { size: number; mtimeMs: number }>();
+  for (const file of wanted) {
+    try {
+      const { size, mtimeMs } = statSync(join(dir, file));
+      stats.set(file, { size, mtimeMs });
+    } catch {
+      // Removed between listing and stating: as if never listed.
+    }
+  }
+  const oversize = (file: string, size: number): ContentProblem => ({
+    file,
+    field: '(file)',
+    reason: `is ${megabytes(size)}, over the ${megabytes(maxBytes)} cap on one content file (CONTENT_MAX_FILE_MB)`,
+    outcome: 'file skipped',
+  });
+
+  // The two YAML files are small and every parse depends on them: always read.
+  const yamlText = (name: string): string | undefined => {
+    const stat = stats.get(name);
+    if (!stat) return undefined;
+    const text = readText(join(dir, name), stat.size, maxBytes);
+    if (text === undefined) problems.push(oversize(name, stat.size));
+    return text;
+  };
+  const gazetteerText = yamlText(GAZETTEER_FILE);
+  if (gazetteerText === undefined) throw new ContentError(GAZETTEER_FILE, '(file)', `is missing from ${dir}`);
+  const gazetteer = gazetteerSchema.safeParse(parseYamlFile(GAZETTEER_FILE, gazetteerText));
+  if (!gazetteer.success) {
+    const { field, reason } = firstIssue(gazetteer.error, 'topics');
+    throw new ContentError(GAZETTEER_FILE, field, reason);
+  }
+  const matcher = new TopicMatcher(gazetteer.data.topics as GazetteerTopic[]);
+  const topicIds = new Set(matcher.topics.map((t) => t.id));
+
+  let sources: Record<string, SourceFile> = {};
+  const sourcesText = yamlText(SOURCES_FILE);
+  if (sourcesText !== undefined) {
+    try {
+      const parsed = sourcesSchema.safeParse(parseYamlFile(SOURCES_FILE, sourcesText));
+      if (!parsed.success) {
+        const { field, reason } = firstIssue(parsed.error);
+        throw new ContentError(SOURCES_FILE, field, reason);
+      }
+      sources = parsed.data.files;
+    } catch (error) {
+      if (!(error instanceof ContentError)) throw error;
+      problems.push({ file: error.file, field: error.field, reason: error.reason, outcome: 'file skipped' });
+    }
+  }
+  // Readable prefix: a warm start compares it without reading the gazetteer.
+  const context = `${CONTENT_FORMAT}-${maxBytes}:${sha(`${gazetteerText}\0${sourcesText ?? ''}`)}`;
+  const prior = options.prior?.context === context ? options.prior.files : undefined;
+
+  const hash = createHash('sha256').update(`${context}\0`);
+  const files = new Map<string, FileEntry>();
+  let parsed = 0;
+  // Seed listings first: they own their ids, and a Markdown file reusing one must not knock them out.
+  const order = [...stats.keys()].sort(
+    (a, b) => Number(a.endsWith('.md')) - Number(b.endsWith('.md')) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  for (const file of order) {
+    if (!file.endsWith('.txt') && !file.endsWith('.md')) continue;
+    const { size, mtimeMs } = stats.get(file) as { size: number; mtimeMs: number };
+    const before = prior?.get(file);
+    let entry: FileEntry;
+    if (before && before.size === size && before.mtimeMs === mtimeMs) entry = before;
+    else {
+      let text: string | undefined;
+      try {
+        text = readText(join(dir, file), size, maxBytes);
+      } catch {
+        continue; // Removed since it was stated.
+      }
+      const textHash = text === undefined ? `size:${size}` : sha(text);
+      if (before && before.hash === textHash) entry = { ...before, size, mtimeMs };
+      else {
+        parsed++;
+        entry = {
+          size,
+          mtimeMs,
+          hash: textHash,
+          ...(text === undefined
+            ? { articles: [], problems: [oversize(file, size)] }
+            : parseFile(file, text, sources, matcher, topicIds)),
+        };
+      }
+    }
+    files.set(file, entry);
+    hash.update(`${file}\0${entry.hash}\0`);
+  }
+
+  const articles: Article[] = [];
+  const seen = new Map<string, string>();
+  for (const [file, entry] of files) {
+    problems.push(...entry.problems);
+    for (const a of entry.articles) {
+      const other = seen.get(a.id);
+      if (other) {
+        // Only the later duplicate goes; the rest of its file is served.
+        problems.push({
+          file,
+          field: 'id',
+          reason: `"${a.id}" is already used by ${other}; this later article is skipped (give it another id)`,
+          outcome: entry.articles.length > 1 ? 'article skipped' : 'file skipped',
+        });
+        continue;
+      }
+      seen.set(a.id, file);
+      articles.push(a);
+    }
+  }
+
+  // Twins point both ways, whichever side declared it. Parsed articles are shared with the cache,
+  // so an article whose link changes is served as a copy.
+  const byId = new Map(articles.map((a, i) => [a.id, i]));
+  const linked = new Map<number, string | undefined>();
+  articles.forEach((a, i) => {
+    if (!a.twinOf) return;
+    const twin = byId.get(a.twinOf);
+    if (twin !== undefined) {
+      const other = articles[twin] as Article;
+      if (!other.twinOf && !linked.get(twin)) linked.set(twin, a.id);
+    } else {
+      // The article is served, without the link: reported as flagged, not as skipped.
+      problems.push({
+        file: a.file,
+        field: 'twin',
+        reason: `"${a.twinOf}" is not a known article id; served without a twin`,
+        outcome: 'flagged',
+      });
+      linked.set(i, undefined);
+    }
+  });
+  for (const [i, twinOf] of linked) articles[i] = { ...plainArticle(articles[i] as Article), twinOf };
+
+  problems.push(...futureDates(articles, now));
+  return {
+    content: { articles, topics: matcher.topics, matcher, problems, fingerprint: hash.digest('hex') },
+    cache: { context, files },
+    dirs: tree.dirs,
+    dirTimes,
+    stamps: [GAZETTEER_FILE, SOURCES_FILE].map((file): FileStamp => {
+      const stat = stats.get(file);
+      return stat ? [file, stat.size, stat.mtimeMs] : [file, null, null];
+    }),
+    parsed,
+  };
+}
+
+/** A content file's articles (tagged) or the reason it is skipped. */
+function parseFile(
+  file: string,
+  text: string,
+  sources: Record<string, SourceFile>,
+  matcher: TopicMatcher,
+  topicIds: Set<string>,
+): { articles: Article[]; problems: ContentProblem[] } {
+  try {
+    let found: Article[];
+    if (file.endsWith('.txt')) {
+      const meta = sources[basename(file)];
+      if (!meta)
+        throw new ContentError(
+          file,
+          '(file)',
+          `has no entry in ${SOURCES_FILE}, so its dates and links are unknown`,
+        );
+      found = seedArticles(file, text, meta);
+    } else {
+      found = [markdownArticle(file, text, topicIds)];
+    }
+    for (const a of found)
+      a.topics = matcher.tag(
+        a.title,
+        a.body,
+        a.passages.map((p) => p.heading),
+        a.topics,
+      );
+    return { articles: found, problems: [] };
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    return {
+      articles: [],
+      problems: [{ file: error.file, field: error.field, reason: error.reason, outcome: 'file skipped' }],
+    };
+  }
+}
+
+/** An article as a plain object with every field its own (articles from a snapshot read some lazily). */
+export function plainArticle(a: Article): Article {
+  return {
+    id: a.id,
+    title: a.title,
+    titleSource: a.titleSource,
+    summary: a.summary,
+    body: a.body,
+    passages: a.passages.map((p) => ({ heading: p.heading, text: p.text })),
+    url: a.url,
+    urlKind: a.urlKind,
+    publishedAt: a.publishedAt,
+    datePrecision: a.datePrecision,
+    dateSource: a.dateSource,
+    ...(a.dateNote !== undefined ? { dateNote: a.dateNote } : {}),
+    language: a.language,
+    topics: a.topics,
+    source: a.source,
+    file: a.file,
+    ...(a.twinOf !== undefined ? { twinOf: a.twinOf } : {}),
+  };
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / 2 ** 20;
+  return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`;
+}

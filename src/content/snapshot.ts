@@ -1,0 +1,397 @@
+/**
+ * The start-up snapshot in DATA_DIR: the parsed content and the binary index in one file, read
+ * with one read. Articles are not revived from JSON one by one: the fields every start needs (id,
+ * date, language, topics, twin, number of sections) are columns; the rest of each article (title,
+ * texts, sections, links) stays in the file's bytes and is decoded the first time it is asked for.
+ * The file also keeps what a later load needs to skip unchanged work: each content file's size,
+ * modification time and text hash with the articles it gave, and the modification time of every
+ * directory of the content tree (a file added, removed or renamed changes its directory's time).
+ * Checksums cover the whole file: a truncated or damaged snapshot is refused, never half-read. A
+ * start checks all but the articles' cold bytes (a third of a 100,000-article start went into
+ * checksumming them); those are checked by the worker that states the content files right after
+ * (watch.ts), which reloads when they are damaged, and meanwhile an article whose bytes do not
+ * decode is served from its hot fields instead of failing.
+ */
+import { crc32 } from 'node:zlib';
+import type { Article, Passage } from '../types.ts';
+import type { ContentProblem } from './errors.ts';
+import type { GazetteerTopic } from './metadata.ts';
+import type { FileEntry, ParseCache } from './read.ts';
+
+export const SNAPSHOT_FILE = 'snapshot.bin';
+/** Bump when the layout changes. */
+const SNAPSHOT_FORMAT = 1;
+const MAGIC = Buffer.from('BRIEFSNP');
+
+/** A stat of one file the whole content depends on (the gazetteer, sources.yaml); null when absent. */
+export type FileStamp = [file: string, size: number, mtimeMs: number] | [file: string, null, null];
+
+export interface SnapshotHeader {
+  format: number;
+  /** Cache keys: content parsing (context of the parse cache) and index format. */
+  context: string;
+  indexFormat: string;
+  fingerprint: string;
+  dirs: string[];
+  dirTimes: number[];
+  stamps: FileStamp[];
+  gazetteer: GazetteerTopic[];
+  /** Problems of the content, except future dates (worked out on each start). */
+  problems: ContentProblem[];
+  count: number;
+  sections: Record<SectionName, [offset: number, length: number]>;
+}
+
+type SectionName = 'hot' | 'files' | 'coldOffsets' | 'cold' | 'index';
+
+/** The fields read at every start, one array per field. */
+interface Hot {
+  ids: string[];
+  dates: string[];
+  languages: string[];
+  topics: string[][];
+  sections: number[];
+  twins: (string | null)[];
+}
+
+/** The rest of an article, decoded on first use. */
+interface Cold {
+  title: string;
+  titleSource: Article['titleSource'];
+  summary: string;
+  /** Left out when equal to the summary (most listing items). */
+  body?: string;
+  passages?: Passage[];
+  url: string;
+  urlKind: Article['urlKind'];
+  datePrecision: Article['datePrecision'];
+  dateSource: Article['dateSource'];
+  dateNote?: string;
+  source: string;
+  file: string;
+}
+
+/** Per content file: name, size, modification time, text hash, first article, article count, problems. */
+type FileRow = [string, number, number, string, number, number, ContentProblem[]];
+
+const NO_PASSAGES: Passage[] = Object.freeze([]) as unknown as Passage[];
+const DAMAGED: Cold = {
+  title: '',
+  titleSource: 'derived',
+  summary: '',
+  url: 'about:blank',
+  urlKind: 'listing',
+  datePrecision: 'day',
+  dateSource: 'estimate',
+  source: '',
+  file: '',
+};
+
+/** Where stored articles read their cold fields from. */
+class Store {
+  constructor(
+    /** Fingerprint of the content the snapshot holds. */
+    readonly fingerprint: string,
+    readonly bytes: Buffer,
+    private readonly offsets: Uint32Array,
+    private readonly base: number,
+  ) {}
+
+  coldBytes(n: number): Buffer {
+    return this.bytes.subarray(
+      this.base + (this.offsets[n] as number),
+      this.base + (this.offsets[n + 1] as number),
+    );
+  }
+
+  cold(n: number, id: string): Cold {
+    try {
+      const cold = JSON.parse(this.coldBytes(n).toString('utf8')) as Cold;
+      if (typeof cold.title === 'string' && typeof cold.summary === 'string') return cold;
+    } catch {
+      // Damaged bytes: see the module comment.
+    }
+    return { ...DAMAGED, title: id, file: `${id} (damaged snapshot)` };
+  }
+}
+
+/**
+ * An article read from a snapshot: the fields every start touches are its own, the others are
+ * decoded from the snapshot's bytes on first access. Behaves as an `Article`; `plainArticle`
+ * (read.ts) copies one into a plain object (for JSON or another thread).
+ */
+class StoredArticle implements Article {
+  id: string;
+  publishedAt: string;
+  language: string;
+  topics: string[];
+  twinOf?: string;
+  readonly #store: Store;
+  readonly #n: number;
+  readonly #sections: number;
+  #cold?: Cold;
+  #passages?: Passage[];
+
+  constructor(store: Store, n: number, hot: Hot) {
+    this.#store = store;
+    this.#n = n;
+    this.id = hot.ids[n] as string;
+    this.publishedAt = hot.dates[n] as string;
+    this.language = hot.languages[n] as string;
+    this.topics = hot.topics[n] as string[];
+    this.#sections = hot.sections[n] as number;
+    const twin = hot.twins[n];
+    if (twin) this.twinOf = twin;
+  }
+
+  private get cold(): Cold {
+    this.#cold ??= this.#store.cold(this.#n, this.id);
+    return this.#cold;
+  }
+
+  /** Position in its snapshot, and the fingerprint of the content that snapshot holds. */
+  stored(): { fingerprint: string; at: number } {
+    return { fingerprint: this.#store.fingerprint, at: this.#n };
+  }
+
+  /** The stored bytes of the cold fields, copied as they are into the next snapshot. */
+  coldBytes(): Buffer {
+    return this.#store.coldBytes(this.#n);
+  }
+
+  get title() {
+    return this.cold.title;
+  }
+  get titleSource() {
+    return this.cold.titleSource;
+  }
+  get summary() {
+    return this.cold.summary;
+  }
+  get body() {
+    return this.cold.body ?? this.cold.summary;
+  }
+  /** Sections whose texts are decoded on first access: indexing counts them at every start. */
+  get passages(): Passage[] {
+    if (this.#sections === 0) return NO_PASSAGES;
+    this.#passages ??= Array.from({ length: this.#sections }, (_, k) => {
+      const at = () => this.cold.passages?.[k] ?? { heading: '', text: '' };
+      return {
+        get heading() {
+          return at().heading;
+        },
+        get text() {
+          return at().text;
+        },
+      } as Passage;
+    });
+    return this.#passages;
+  }
+  get url() {
+    return this.cold.url;
+  }
+  get urlKind() {
+    return this.cold.urlKind;
+  }
+  get datePrecision() {
+    return this.cold.datePrecision;
+  }
+  get dateSource() {
+    return this.cold.dateSource;
+  }
+  get dateNote() {
+    return this.cold.dateNote;
+  }
+  get source() {
+    return this.cold.source;
+  }
+  get file() {
+    return this.cold.file;
+  }
+
+  toJSON(): Article {
+    return { ...this, ...this.cold, body: this.body, passages: this.cold.passages ?? [] };
+  }
+}
+
+/**
+ * For an article read from a snapshot: where it sits there (and so in the list of an engine
+ * loaded from it) and the fingerprint of that snapshot's content; undefined for others.
+ */
+export function snapshotPosition(a: Article): { fingerprint: string; at: number } | undefined {
+  return a instanceof StoredArticle ? a.stored() : undefined;
+}
+
+function coldOf(a: Article): Cold {
+  return {
+    title: a.title,
+    titleSource: a.titleSource,
+    summary: a.summary,
+    ...(a.body !== a.summary ? { body: a.body } : {}),
+    ...(a.passages.length ? { passages: a.passages } : {}),
+    url: a.url,
+    urlKind: a.urlKind,
+    datePrecision: a.datePrecision,
+    dateSource: a.dateSource,
+    ...(a.dateNote !== undefined ? { dateNote: a.dateNote } : {}),
+    source: a.source,
+    file: a.file,
+  };
+}
+
+const align = (n: number) => (n + 7) & ~7;
+
+export interface SnapshotParts {
+  context: string;
+  indexFormat: string;
+  fingerprint: string;
+  dirs: string[];
+  dirTimes: number[];
+  stamps: FileStamp[];
+  gazetteer: readonly GazetteerTopic[];
+  problems: ContentProblem[];
+  articles: readonly Article[];
+  files: ParseCache['files'];
+  index: Uint8Array;
+}
+
+/** The snapshot's bytes. */
+export function encodeSnapshot(parts: SnapshotParts): Buffer {
+  const { articles } = parts;
+  const hot: Hot = {
+    ids: articles.map((a) => a.id),
+    dates: articles.map((a) => a.publishedAt),
+    languages: articles.map((a) => a.language),
+    topics: articles.map((a) => a.topics),
+    sections: articles.map((a) => a.passages.length),
+    twins: articles.map((a) => a.twinOf ?? null),
+  };
+  // A file's parse is kept when its articles are served as parsed, side by side; otherwise
+  // (a duplicate id dropped, a twin link added) the file is parsed again next time.
+  const position = new Map<Article, number>(articles.map((a, i) => [a, i]));
+  const rows: FileRow[] = [];
+  for (const [file, entry] of parts.files) {
+    const first = entry.articles.length ? position.get(entry.articles[0] as Article) : 0;
+    if (first === undefined || entry.articles.some((a, k) => position.get(a) !== first + k)) continue;
+    rows.push([file, entry.size, entry.mtimeMs, entry.hash, first, entry.articles.length, entry.problems]);
+  }
+  const colds = articles.map((a) =>
+    a instanceof StoredArticle ? a.coldBytes() : Buffer.from(JSON.stringify(coldOf(a))),
+  );
+  const coldOffsets = new Uint32Array(articles.length + 1);
+  colds.forEach((c, i) => {
+    coldOffsets[i + 1] = (coldOffsets[i] as number) + c.length;
+  });
+  const payload: [SectionName, Uint8Array[]][] = [
+    ['hot', [Buffer.from(JSON.stringify(hot))]],
+    ['files', [Buffer.from(JSON.stringify(rows))]],
+    ['coldOffsets', [new Uint8Array(coldOffsets.buffer)]],
+    ['cold', colds],
+    ['index', [parts.index]],
+  ];
+  const sections = {} as SnapshotHeader['sections'];
+  let at = 0;
+  for (const [name, chunks] of payload) {
+    const length = chunks.reduce((n, c) => n + c.length, 0);
+    sections[name] = [at, length];
+    at = align(at + length);
+  }
+  const header: SnapshotHeader = {
+    format: SNAPSHOT_FORMAT,
+    context: parts.context,
+    indexFormat: parts.indexFormat,
+    fingerprint: parts.fingerprint,
+    dirs: parts.dirs,
+    dirTimes: parts.dirTimes,
+    stamps: parts.stamps,
+    gazetteer: [...parts.gazetteer],
+    problems: parts.problems,
+    count: articles.length,
+    sections,
+  };
+  const json = Buffer.from(JSON.stringify(header));
+  const start = align(MAGIC.length + 4 + json.length);
+  const out = Buffer.alloc(start + at + 8);
+  MAGIC.copy(out, 0);
+  out.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(out, MAGIC.length + 4);
+  for (const [name, chunks] of payload) {
+    let to = start + sections[name][0];
+    for (const c of chunks) {
+      out.set(c, to);
+      to += c.length;
+    }
+  }
+  const [coldFrom, coldTo] = coldRange(start, sections);
+  out.writeUInt32LE(checksumOutsideCold(out, coldFrom, coldTo), out.length - 8);
+  out.writeUInt32LE(crc32(out.subarray(coldFrom, coldTo)), out.length - 4);
+  return out;
+}
+
+/** A snapshot read back: its header, and the content, parse cache and index it holds. */
+export interface Snapshot {
+  header: SnapshotHeader;
+  articles: Article[];
+  /** The parse cache of the content files, for a load that found some of them changed. */
+  parseCache(): ParseCache;
+  index: Uint8Array;
+}
+
+function coldRange(start: number, sections: SnapshotHeader['sections']): [number, number] {
+  const [offset, length] = sections.cold;
+  return [start + offset, start + offset + length];
+}
+
+/** CRC-32 of everything but the cold section and the two checksums at the end. */
+function checksumOutsideCold(bytes: Buffer, coldFrom: number, coldTo: number): number {
+  return crc32(bytes.subarray(coldTo, bytes.length - 8), crc32(bytes.subarray(0, coldFrom)));
+}
+
+/**
+ * Reads a snapshot's bytes; throws on anything but a whole snapshot of this format whose
+ * checksums hold (with `verifyAll`, the articles' cold bytes too; see the module comment).
+ */
+export function decodeSnapshot(bytes: Buffer, verifyAll = false): Snapshot {
+  if (bytes.length < MAGIC.length + 12 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new Error('not a snapshot');
+  const jsonLength = bytes.readUInt32LE(MAGIC.length);
+  if (MAGIC.length + 4 + jsonLength > bytes.length - 8) throw new Error('snapshot truncated');
+  const header = JSON.parse(
+    bytes.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + jsonLength),
+  ) as SnapshotHeader;
+  if (header.format !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${header.format}`);
+  const start = align(MAGIC.length + 4 + jsonLength);
+  const section = (name: SectionName): Buffer => {
+    const [offset, length] = header.sections[name];
+    if (start + offset + length > bytes.length - 8) throw new Error('snapshot truncated');
+    return bytes.subarray(start + offset, start + offset + length);
+  };
+  section('index');
+  const [coldFrom, coldTo] = coldRange(start, header.sections);
+  if (
+    coldTo > bytes.length - 8 ||
+    checksumOutsideCold(bytes, coldFrom, coldTo) !== bytes.readUInt32LE(bytes.length - 8)
+  )
+    throw new Error('snapshot damaged (checksum)');
+  if (verifyAll && crc32(bytes.subarray(coldFrom, coldTo)) !== bytes.readUInt32LE(bytes.length - 4))
+    throw new Error('snapshot damaged (checksum of article texts)');
+  const hot = JSON.parse(section('hot').toString('utf8')) as Hot;
+  const offsetsBytes = section('coldOffsets');
+  const aligned = offsetsBytes.byteOffset % 4 === 0 ? offsetsBytes : Buffer.from(offsetsBytes);
+  const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset, header.count + 1);
+  const store = new Store(header.fingerprint, bytes, offsets, start + (header.sections.cold[0] as number));
+  const articles: Article[] = new Array(header.count);
+  for (let n = 0; n < header.count; n++) articles[n] = new StoredArticle(store, n, hot);
+  return {
+    header,
+    articles,
+    index: section('index'),
+    parseCache() {
+      const rows = JSON.parse(section('files').toString('utf8')) as FileRow[];
+      const files = new Map<string, FileEntry>();
+      for (const [file, size, mtimeMs, hash, first, count, problems] of rows)
+        files.set(file, { size, mtimeMs, hash, articles: articles.slice(first, first + count), problems });
+      return { context: header.context, files };
+    },
+  };
+}
