@@ -38,7 +38,7 @@ export function classifyDiscordError(error: unknown): PublishError {
     const message = `Discord ${error.method} ${error.url}: ${error.status} ${error.code} ${error.message}`;
     if (GONE_CODES.has(Number(error.code)) || error.status === 403 || error.status === 404) {
       const known = GONE_REASONS[Number(error.code)];
-      const reason = known ? pauseReasonText(known) : `Discord refused: ${error.message}`;
+      const reason = pauseReasonText(known ?? 'discordRefused', { detail: error.message });
       return new PublishError('permanent', message, { reason, cause: error });
     }
     if (error.status === 429)

@@ -109,30 +109,57 @@ export type PauseReason =
   | 'discordUnknownChannel'
   | 'discordUnknownGuild'
   | 'discordCannotMessageUser'
-  | 'telegramCannotPost';
+  | 'telegramCannotPost'
+  /** With the platform's own words as `detail` (and `n` for keptFailing). */
+  | 'discordRefused'
+  | 'chatMoved'
+  | 'keptFailing';
 
 /**
  * The text stored for a pause: the English words, so the store, logs and `--json` stay readable;
  * `pauseReason` finds them in the catalogue again and says them in the reader's language.
  */
-export const pauseReasonText = (reason: PauseReason): string => translator('en')(`pauseReasons.${reason}`);
+export const pauseReasonText = (reason: PauseReason, values?: Record<string, string | number>): string =>
+  translator('en')(`pauseReasons.${reason}`, values);
 
 /** The reason stored for a subscription paused with its button. */
 export const PAUSED_BY_ADMIN = pauseReasonText('byAdmin');
 
-const REASON_KEYS = new Map(
-  Object.entries((CATALOGUE.en as { pauseReasons: Record<string, string> }).pauseReasons).map(
-    ([key, text]) => [text, `pauseReasons.${key}`],
-  ),
+const ENGLISH_REASONS = Object.entries(
+  (CATALOGUE.en as { pauseReasons: Record<string, string> }).pauseReasons,
 );
+const REASON_KEYS = new Map(ENGLISH_REASONS.map(([key, text]) => [text, `pauseReasons.${key}`]));
+/** Reasons with values ("chat moved: {{detail}}") as patterns that give the values back. */
+const REASON_PATTERNS = ENGLISH_REASONS.filter(([, text]) => text.includes('{{')).map(([key, text]) => ({
+  key: `pauseReasons.${key}`,
+  pattern: new RegExp(
+    `^${text
+      .split(/(\{\{\w+\}\})/)
+      .map((part) => part.match(/^\{\{(\w+)\}\}$/)?.[1] ?? part)
+      .map((part, i) => (i % 2 ? `(?<${part}>.+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+    's',
+  ),
+}));
+
+/** The catalogue key and values of a stored English reason, if the catalogue words it. */
+function reasonInCatalogue(reason: string): { key: string; values?: Record<string, string> } | undefined {
+  const key = REASON_KEYS.get(reason);
+  if (key) return { key };
+  for (const { key, pattern } of REASON_PATTERNS) {
+    const values = pattern.exec(reason)?.groups;
+    if (values) return { key, values: { ...values } };
+  }
+  return undefined;
+}
 
 function view(language: TextLanguage): SubscriptionMessages {
   const t: Translate = translator(language);
   const usage = t('subscriptions.usage');
   const pauseReason = (reason: string | undefined) => {
     if (reason === undefined) return t('pauseReasons.unknown');
-    const key = REASON_KEYS.get(reason);
-    return key ? t(key) : reason;
+    const known = reasonInCatalogue(reason);
+    return known ? t(known.key, known.values) : reason;
   };
   return {
     language,

@@ -4,6 +4,7 @@
  * (wait, retry with backoff, give up, pause the subscription, follow a moved chat). Sends left
  * half-way by a crash are reconciled: resent where the platform deduplicates, `unknown` otherwise.
  */
+import { pauseReasonText } from '../i18n/subscriptions.ts';
 import type { Logger } from '../logger.ts';
 import type { Claim, Delivery, Platform, Store, Subscription } from '../store/types.ts';
 import type { ChatTarget } from '../types.ts';
@@ -151,7 +152,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
           }
         }
         await store.finishAttempt(delivery.id, { status: 'failed', error: error.message, at });
-        await store.pauseSubscription(sub.id, `chat moved: ${error.message}`, at);
+        await store.pauseSubscription(sub.id, pauseReasonText('chatMoved', { detail: error.message }), at);
         return 'failed';
       }
       case 'rejected':
@@ -196,7 +197,7 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
     ) {
       await store.pauseSubscription(
         sub.id,
-        `the last ${GIVE_UPS_BEFORE_PAUSE} posts kept failing (${error.message})`,
+        pauseReasonText('keptFailing', { n: GIVE_UPS_BEFORE_PAUSE, detail: error.message }),
         at,
       );
       log.warn(

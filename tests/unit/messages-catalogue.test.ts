@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../adapters/platforms.ts';
 import type { ChatContext, Command } from '../../src/commands/command.ts';
 import { CATALOGUE } from '../../src/i18n/index.ts';
-import { subscriptionMessagesFor } from '../../src/i18n/subscriptions.ts';
+import { pauseReasonText, subscriptionMessagesFor } from '../../src/i18n/subscriptions.ts';
 import { placeModels } from '../../src/platform.ts';
 import type { Reply } from '../../src/reply.ts';
 import { describeCadence, formatInZone } from '../../src/schedule/cadence.ts';
@@ -46,6 +46,25 @@ describe('the message catalogue', () => {
       forms.set(language, [...(forms.get(language) ?? []), String(text)]);
       bases.set(base, forms);
     }
+
+  it('says a stored pause reason in the reader language, keeping the platform detail', () => {
+    const es = subscriptionMessagesFor('es');
+    const stored = [
+      pauseReasonText('telegramCannotPost'),
+      pauseReasonText('chatMoved', { detail: 'group upgraded to -100123' }),
+      pauseReasonText('discordRefused', { detail: 'Unknown Webhook' }),
+      pauseReasonText('keptFailing', { n: 3, detail: 'HTTP 502' }),
+    ];
+    expect(stored[2]).toBe('Discord refused: Unknown Webhook');
+    const said = stored.map((reason) => es.pauseReason(reason));
+    expect(said[0]).toMatch(/^ya no puedo publicar/);
+    expect(said[1]).toBe('el chat se trasladó: group upgraded to -100123');
+    expect(said[2]).toBe('Discord lo rechazó: Unknown Webhook');
+    expect(said[3]).toBe('las últimas 3 publicaciones fallaron una y otra vez (HTTP 502)');
+    // A reason the catalogue does not word is shown as stored.
+    expect(es.pauseReason('something else')).toBe('something else');
+    expect(subscriptionMessagesFor('en').pauseReason(stored[3])).toBe(stored[3]);
+  });
 
   it('has English and Spanish, each with every key, filled', () => {
     expect(languages.sort()).toEqual(['en', 'es']);
