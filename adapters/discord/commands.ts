@@ -13,7 +13,7 @@ import {
   InteractionContextType,
   PermissionFlagsBits,
 } from 'discord.js';
-import { type Briefings, translator } from '../../src/index.ts';
+import { translator } from '../../src/index.ts';
 import { truncate } from './text.ts';
 
 /** The commands the issue promises, in menu order. */
