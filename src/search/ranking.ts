@@ -1,3 +1,4 @@
+import { TermDictionary } from './expand.ts';
 import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
 
@@ -186,6 +187,8 @@ export class Scorer {
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
    */
   private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
+  /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
+  private dictionary?: TermDictionary;
 
   constructor(
     private readonly index: PostingIndex,
@@ -672,7 +675,8 @@ export class Scorer {
     if (exact !== undefined) out.push([source, exact, 1]);
     const prefixed = new Set<string>();
     if (g.prefix) {
-      for (const [term, id] of this.index.withPrefix(source)) {
+      this.dictionary ??= new TermDictionary(this.index.terms);
+      for (const [term, id] of this.dictionary.withPrefix(source)) {
         const distance = term.length - source.length;
         if (!distance) continue;
         prefixed.add(term);
@@ -680,7 +684,8 @@ export class Scorer {
       }
     }
     if (g.fuzzy > 0) {
-      for (const [term, [id, distance]] of this.index.near(source, g.fuzzy)) {
+      this.dictionary ??= new TermDictionary(this.index.terms);
+      for (const [term, id, distance] of this.dictionary.near(source, g.fuzzy)) {
         if (!distance || prefixed.has(term)) continue;
         out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + distance)]);
       }
