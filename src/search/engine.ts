@@ -76,8 +76,8 @@ export interface Completion {
 }
 
 /**
- * The query engine: a compact inverted index over articles and long-article sections (MiniSearch's
- * radix tree as the term dictionary, BM25+ scoring as MiniSearch does it), plus date order and
+ * The query engine: a compact inverted index over articles and long-article sections (prefix and
+ * typo expansion as MiniSearch's radix tree gives it, BM25+ scoring as MiniSearch does it), plus date order and
  * topic lists. Knows nothing of commands or platforms; answers with articles and scores.
  */
 export class Engine {

@@ -1,4 +1,3 @@
-import SearchableMap from 'minisearch/SearchableMap';
 import { INDEX_FIELDS, type IndexDoc } from './documents.ts';
 
 /** Version of the binary layout written by `encode` and of its cache encoding; part of the cache key. */
@@ -45,8 +44,8 @@ interface Header {
 /**
  * The compact inverted index the engine scores with: per field, each term's postings as sorted
  * document numbers and frequencies in flat typed arrays (about 6 bytes a posting, no objects),
- * so a query is a tight scan instead of a Map of result objects per matching document. The term
- * dictionary is MiniSearch's radix tree (SearchableMap), which expands prefixes and typos.
+ * so a query is a tight scan instead of a Map of result objects per matching document. Prefixes
+ * and typos are expanded over `terms` by the scorer's TermDictionary.
  * Serialises to one binary buffer that loads without parsing postings.
  */
 export class PostingIndex {
@@ -54,7 +53,7 @@ export class PostingIndex {
   readonly terms: readonly string[];
   readonly avgLength: Float64Array;
   private readonly fields: FieldPostings[];
-  private dictionaryCache?: SearchableMap<number>;
+  private idsCache?: Map<string, number>;
 
   private constructor(docCount: number, terms: string[], fields: FieldPostings[]) {
     this.docCount = docCount;
@@ -120,23 +119,9 @@ export class PostingIndex {
   }
 
   /** Term → id, built on first use: a cold start that answers topic lists never pays for it. */
-  private get dictionary(): SearchableMap<number> {
-    this.dictionaryCache ??= SearchableMap.from(this.terms.map((t, i) => [t, i] as [string, number]));
-    return this.dictionaryCache;
-  }
-
   termId(term: string): number | undefined {
-    return this.dictionary.get(term);
-  }
-
-  /** Indexed terms starting with a prefix (the prefix itself included when indexed). */
-  withPrefix(prefix: string): [string, number][] {
-    return [...this.dictionary.atPrefix(prefix)];
-  }
-
-  /** Indexed terms within an edit distance, with their distance. */
-  near(term: string, maxDistance: number): Map<string, [number, number]> {
-    return this.dictionary.fuzzyGet(term, maxDistance);
+    this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));
+    return this.idsCache.get(term);
   }
 
   postings(field: number, term: number): Postings {

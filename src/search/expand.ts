@@ -1,0 +1,170 @@
+/**
+ * Prefix and typo expansion over the index's terms, giving exactly what MiniSearch's radix tree
+ * gives (`atPrefix`, `fuzzyGet`: the same terms, the same Levenshtein distances over UTF-16 code
+ * units) without walking the tree. Prefixes are a range of the terms sorted once; typos are
+ * candidates from a bigram index split by term length, each checked by a banded edit distance.
+ * Built on the first query that needs it, never at start-up.
+ */
+
+/** Length buckets of the bigram index; longer terms share the last one (their lengths are checked). */
+const LENGTH_BUCKETS = 64;
+
+export class TermDictionary {
+  /** Term ids in code-unit order of their terms (the order `<` gives strings). */
+  private readonly sorted: Uint32Array;
+  /** Each term's position in `sorted`: orders a handful of results without comparing strings. */
+  private readonly rankOf: Uint32Array;
+  /** Term ids of each length bucket. */
+  private readonly byLength: Uint32Array[];
+  /** (bigram, length bucket) → term ids holding that bigram (each term once per distinct bigram). */
+  private readonly grams = new Map<number, Uint32Array>();
+  /** Scratch: bigrams counted per term during one typo lookup, left cleared. */
+  private readonly counts: Uint16Array;
+  private readonly touched: Uint32Array;
+
+  constructor(private readonly terms: readonly string[]) {
+    const n = terms.length;
+    const ids = Array.from({ length: n }, (_, i) => i);
+    ids.sort((a, b) => {
+      const x = terms[a] as string;
+      const y = terms[b] as string;
+      return x < y ? -1 : x > y ? 1 : a - b;
+    });
+    this.sorted = Uint32Array.from(ids);
+    this.rankOf = new Uint32Array(n);
+    this.sorted.forEach((id, r) => {
+      this.rankOf[id] = r;
+    });
+    const lengthLists: number[][] = Array.from({ length: LENGTH_BUCKETS }, () => []);
+    const gramLists = new Map<number, number[]>();
+    const seen = new Set<number>();
+    for (let id = 0; id < n; id++) {
+      const term = terms[id] as string;
+      const bucket = Math.min(term.length, LENGTH_BUCKETS - 1);
+      (lengthLists[bucket] as number[]).push(id);
+      seen.clear();
+      for (let i = 0; i + 1 < term.length; i++) {
+        const gram = bigram(term, i);
+        if (seen.has(gram)) continue;
+        seen.add(gram);
+        const key = gram * LENGTH_BUCKETS + bucket;
+        let list = gramLists.get(key);
+        if (!list) {
+          list = [];
+          gramLists.set(key, list);
+        }
+        list.push(id);
+      }
+    }
+    this.byLength = lengthLists.map((l) => Uint32Array.from(l));
+    for (const [key, list] of gramLists) this.grams.set(key, Uint32Array.from(list));
+    this.counts = new Uint16Array(n);
+    this.touched = new Uint32Array(n);
+  }
+
+  /** Terms starting with `prefix` (itself included when it is a term), in code-unit order. */
+  withPrefix(prefix: string): [string, number][] {
+    const { sorted, terms } = this;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((terms[sorted[mid] as number] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: [string, number][] = [];
+    for (let r = lo; r < sorted.length; r++) {
+      const id = sorted[r] as number;
+      const term = terms[id] as string;
+      if (!term.startsWith(prefix)) break;
+      out.push([term, id]);
+    }
+    return out;
+  }
+
+  /**
+   * Terms within `maxDistance` edits (Levenshtein) of `query`, with their distance, in code-unit
+   * order. A term within k edits of a query of length q has length within q ± k and, as one edit
+   * breaks at most two bigrams, shares at least max(q, length) − 1 − 2k of the query's bigrams:
+   * only terms passing that count are checked.
+   */
+  near(query: string, maxDistance: number): [string, number, number][] {
+    const { terms, counts, touched } = this;
+    const k = Math.max(0, Math.floor(maxDistance));
+    const q = query.length;
+    const found: [string, number, number][] = [];
+    const check = (id: number) => {
+      const term = terms[id] as string;
+      if (Math.abs(term.length - q) > k) return;
+      const d = boundedDistance(query, term, k);
+      if (d <= k) found.push([term, id, d]);
+    };
+    const lowest = Math.max(0, q - k);
+    const highest = q + k;
+    let touchedCount = 0;
+    const last = LENGTH_BUCKETS - 1;
+    for (let length = Math.min(lowest, last); length <= Math.min(highest, last); length++) {
+      // The last bucket holds every longer term: its lengths vary, so the count bound uses the shortest.
+      const need = Math.max(q, length) - 1 - 2 * k;
+      if (need <= 0 || length === last) {
+        for (const id of this.byLength[length] as Uint32Array) check(id);
+        continue;
+      }
+      // Each of the query's bigram occurrences counts once for every term holding it: a count at
+      // least the shared bigrams, so the bound never drops a true match.
+      const from = touchedCount;
+      for (let i = 0; i + 1 < q; i++) {
+        const list = this.grams.get(bigram(query, i) * LENGTH_BUCKETS + length);
+        if (!list) continue;
+        for (let j = 0; j < list.length; j++) {
+          const id = list[j] as number;
+          if (counts[id] === 0) touched[touchedCount++] = id;
+          counts[id] = (counts[id] as number) + 1;
+        }
+      }
+      for (let i = from; i < touchedCount; i++) {
+        const id = touched[i] as number;
+        if ((counts[id] as number) >= need) check(id);
+      }
+    }
+    for (let i = 0; i < touchedCount; i++) counts[touched[i] as number] = 0;
+    return found.sort((a, b) => (this.rankOf[a[1]] as number) - (this.rankOf[b[1]] as number));
+  }
+}
+
+function bigram(s: string, i: number): number {
+  return s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
+}
+
+/** Levenshtein distance over code units when at most k, else k + 1 (only a band of width 2k + 1 is filled). */
+export function boundedDistance(a: string, b: string, k: number): number {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > k) return k + 1;
+  const over = k + 1;
+  let prev = new Uint16Array(n + 1);
+  let row = new Uint16Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = Math.min(j, over);
+  for (let i = 1; i <= m; i++) {
+    const from = Math.max(1, i - k);
+    const to = Math.min(n, i + k);
+    row[0] = Math.min(i, over);
+    if (from > 1) row[from - 1] = over;
+    let best = row[0] as number;
+    const c = b.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const replace = (prev[j - 1] as number) + (a.charCodeAt(j - 1) === c ? 0 : 1);
+      const remove = (prev[j] as number) + 1;
+      const insert = (row[j - 1] as number) + 1;
+      const d = Math.min(replace, remove, insert, over);
+      row[j] = d;
+      if (d < best) best = d;
+    }
+    if (to < n) row[to + 1] = over;
+    if (best > k) return over;
+    const swap = prev;
+    prev = row;
+    row = swap;
+  }
+  return Math.min(prev[n] as number, over);
+}
