@@ -817,28 +817,8 @@ function contribution(l: TopList, at: number): number {
 
 /** Moves a list's cursor to the first posting at or after doc (galloping); true if doc is there. */
 function seek(l: TopList, doc: number): boolean {
-  const { docs } = l;
-  let lo = l.pos;
-  if (lo >= docs.length) return false;
-  if ((docs[lo] as number) >= doc) return docs[lo] === doc;
-  let step = 1;
-  let hi = lo + 1;
-  while (hi < docs.length && (docs[hi] as number) < doc) {
-    lo = hi;
-    step *= 2;
-    hi = lo + step;
-  }
-  if (hi > docs.length) hi = docs.length;
-  // docs[lo] < doc; the answer lies in (lo, hi].
-  let a = lo + 1;
-  let b = hi;
-  while (a < b) {
-    const mid = (a + b) >> 1;
-    if ((docs[mid] as number) < doc) a = mid + 1;
-    else b = mid;
-  }
-  l.pos = a;
-  return a < docs.length && docs[a] === doc;
+  l.pos = lowerBound(l.docs, l.pos, doc);
+  return l.docs[l.pos] === doc;
 }
 
 /** First position at or after `from` whose document is at least doc (galloping), or the list's length. */
