@@ -86,7 +86,9 @@ export class Engine {
   /** Content fingerprint and index format: changes whenever answers could change. */
   readonly version: string;
   private readonly index: PostingIndex;
-  private readonly scorer: Scorer;
+  /** Built on the first ranked query, or by `warm()` once the bot is up (see `scorer`). */
+  private scorerBuilt?: Scorer;
+  private readonly docArticle: Int32Array;
   private readonly refs: DocRef[];
   private readonly byId: Map<string, number>;
   private readonly matcher: TopicMatcher;
@@ -102,7 +104,10 @@ export class Engine {
   private readonly passageStart: Uint32Array;
   /** Scratch membership marks, one per article, always left cleared. */
   private readonly marks: Uint8Array;
-  /** Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a slice. */
+  /**
+   * Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a
+   * slice. Each topic's pair is made when first asked for (a few ms), not all at start-up.
+   */
   private readonly topicLists = new Map<string, number[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
@@ -147,19 +152,26 @@ export class Engine {
     this.topicNumbers = Uint16Array.from(numbers);
     if (index.docCount !== refs.length)
       throw new Error(`Engine: index has ${index.docCount} documents, content ${refs.length}`);
-    for (const name of ['all', ...this.topicIds]) {
-      const list = name === 'all' ? this.newest : this.topicIndex.articlesOf(name);
-      const en = this.withoutTwins(list, 'en');
-      this.topicLists.set(`${name}:en`, en);
-      const es = this.withoutTwins(list, 'es');
-      this.topicLists.set(`${name}:es`, es.length === en.length && es.every((v, k) => v === en[k]) ? en : es);
-    }
-    this.scorer = new Scorer(index, {
-      docArticle: Int32Array.from(refs, (r) => r.article),
-      articleCount: content.articles.length,
+    this.docArticle = Int32Array.from(refs, (r) => r.article);
+  }
+
+  /**
+   * The scorer's per-posting BM25+ parts, score bounds and story counts take a pass over every
+   * posting: made when a query first needs them, not before the first answer of a start-up.
+   */
+  private get scorer(): Scorer {
+    this.scorerBuilt ??= new Scorer(this.index, {
+      docArticle: this.docArticle,
+      articleCount: this.articles.length,
       twin: this.twin,
       passageStart: this.passageStart,
     });
+    return this.scorerBuilt;
+  }
+
+  /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
+  warm(): void {
+    void this.scorer;
   }
 
   /** Indexes content from scratch; with `analysed`, articles analysed by an earlier build are not analysed again. */
@@ -205,7 +217,7 @@ export class Engine {
   forgetAnswers(): void {
     this.rankCache.clear();
     this.listCache.clear();
-    this.scorer.forget();
+    this.scorerBuilt?.forget();
   }
 
   get size(): number {
@@ -360,7 +372,19 @@ export class Engine {
   }
 
   private topicList(name: string, language: TextLanguage): number[] {
-    return this.topicLists.get(`${name}:${language}`) ?? [];
+    if (name !== 'all' && !this.topicIndex.get(name)) return [];
+    const key = `${name}:${language}`;
+    let list = this.topicLists.get(key);
+    if (!list) {
+      const all = name === 'all' ? this.newest : this.topicIndex.articlesOf(name);
+      const en = this.topicLists.get(`${name}:en`) ?? this.withoutTwins(all, 'en');
+      const es = this.topicLists.get(`${name}:es`) ?? this.withoutTwins(all, 'es');
+      // One array when both languages agree, as most topics without twins do.
+      this.topicLists.set(`${name}:en`, en);
+      this.topicLists.set(`${name}:es`, es.length === en.length && es.every((v, k) => v === en[k]) ? en : es);
+      list = this.topicLists.get(key) as number[];
+    }
+    return list;
   }
 
   /** Drops the twin in the other language wherever both are present. */
