@@ -149,6 +149,11 @@ class StoredArticle implements Article {
     return this.#cold;
   }
 
+  /** Number of sections, known without decoding them (see `passageCount` in search/documents.ts). */
+  get passageCount(): number {
+    return this.#sections;
+  }
+
   /** Position in its snapshot, and the fingerprint of the content that snapshot holds. */
   stored(): { fingerprint: string; at: number } {
     return { fingerprint: this.#store.fingerprint, at: this.#n };
