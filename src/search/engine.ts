@@ -595,7 +595,7 @@ function newestFirst(articles: readonly Article[]): number[] {
   const distinct = Float64Array.from(new Set(keys)).sort().reverse();
   if (distinct.length > 0 && Number.isNaN(distinct[0])) distinct.copyWithin(0, 1).fill(Number.NaN, -1);
   const bucketOf = new Map<number, number>();
-  distinct.forEach((key, b) => bucketOf.set(key, b));
+  for (let b = 0; b < distinct.length; b++) bucketOf.set(distinct[b] as number, b);
   const buckets = new Uint32Array(n);
   const starts = new Uint32Array(distinct.length + 1);
   for (let i = 0; i < n; i++) {
