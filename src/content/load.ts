@@ -89,7 +89,7 @@ async function readSnapshot(
   logger?: Logger,
 ): Promise<{ snapshot?: Snapshot; damaged: boolean }> {
   try {
-    return { snapshot: readSnapshotFile(file, verifyAll), damaged: false };
+    return { snapshot: await readSnapshotFile(file, verifyAll), damaged: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { damaged: false };
     logger?.warn(

@@ -12,7 +12,8 @@
  * (watch.ts), which reloads when they are damaged, and meanwhile an article whose bytes do not
  * decode is served from its hot fields instead of failing.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, open, readFile, readSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import type { Article, Passage } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
@@ -456,12 +457,15 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number): S
  * Reads the snapshot in `file` (throws as `decodeSnapshot` does; ENOENT when there is none). With
  * `verifyAll` the whole file is read and checked; otherwise the articles' cold bytes are left in
  * the file and read on demand (see `Store`), which saves reading two thirds of it at start-up.
+ * Opening waits off the main thread: whatever the path is (a pipe, a slow disk), the bot stays live.
  */
-export function readSnapshotFile(file: string, verifyAll = false): Snapshot {
-  const fd = openSync(file, 'r');
+export async function readSnapshotFile(file: string, verifyAll = false): Promise<Snapshot> {
+  const fd = await openFile(file, 'r');
   let keep = false;
   try {
-    const size = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    if (verifyAll || !stat.isFile()) return decodeSnapshot(await readWhole(fd), verifyAll);
+    const size = stat.size;
     const bytes = Buffer.allocUnsafe(size);
     const readRange = (from: number, to: number) => {
       for (let at = from; at < to; ) {
@@ -471,9 +475,9 @@ export function readSnapshotFile(file: string, verifyAll = false): Snapshot {
       }
     };
     const head = MAGIC.length + 4;
-    if (verifyAll || size < head + 12) {
+    if (size < head + 12) {
       readRange(0, size);
-      return decodeSnapshot(bytes, verifyAll);
+      return decodeSnapshot(bytes);
     }
     readRange(0, head);
     const jsonEnd = head + bytes.readUInt32LE(MAGIC.length);
@@ -500,3 +504,8 @@ export function readSnapshotFile(file: string, verifyAll = false): Snapshot {
     if (!keep) closeSync(fd);
   }
 }
+
+const openFile = promisify(open);
+const readWhole = promisify((fd: number, done: (error: Error | null, data: Buffer) => void) =>
+  readFile(fd, done),
+);
