@@ -150,6 +150,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     logger,
     current: engine,
     onReload: async (reload) => {
+      reload.engine.warm();
       current = reload.engine;
       briefings.setEngine(reload.engine);
       await subscriptions.scheduler.contentChanged();
@@ -222,6 +223,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       scheduler.setPublisher(platform.name, started.publisher, platform.pace);
     }
     await scheduler.start();
+    // What the engine makes on first use is made now, while nobody waits, not on the first search.
+    setImmediate(() => current.warm());
   } catch (error) {
     await Promise.allSettled(running.map((r) => r.stop()));
     throw error;

@@ -12,7 +12,7 @@
  * The arrows point one way: this module uses the content reader and the engine; neither uses it.
  */
 import { statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { AnalysedDocs } from '../search/documents.ts';
@@ -23,9 +23,9 @@ import { type ContentProblem, logProblems } from './errors.ts';
 import { CONTENT_FORMAT, DEFAULT_MAX_FILE_BYTES } from './files.ts';
 import type { Content, LoadContentOptions, ParseCache, ReadContent } from './read.ts';
 import {
-  decodeSnapshot,
   encodeSnapshot,
   type FileStamp,
+  readSnapshotFile,
   SNAPSHOT_FILE,
   type Snapshot,
   type SnapshotHeader,
@@ -88,18 +88,14 @@ async function readSnapshot(
   verifyAll: boolean,
   logger?: Logger,
 ): Promise<{ snapshot?: Snapshot; damaged: boolean }> {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    return { snapshot: await readSnapshotFile(file, verifyAll), damaged: false };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { damaged: false };
-    logger?.warn({ err: error, file }, 'snapshot unreadable; reading the content files');
-    return { damaged: true };
-  }
-  try {
-    return { snapshot: decodeSnapshot(bytes, verifyAll), damaged: false };
-  } catch (error) {
-    logger?.warn({ err: error, file }, 'snapshot damaged or from another version; reading the content files');
+    logger?.warn(
+      { err: error, file },
+      'snapshot damaged, unreadable or from another version; reading the content files',
+    );
     return { damaged: true };
   }
 }

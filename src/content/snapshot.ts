@@ -12,6 +12,8 @@
  * (watch.ts), which reloads when they are damaged, and meanwhile an article whose bytes do not
  * decode is served from its hot fields instead of failing.
  */
+import { closeSync, fstatSync, open, readFile, readSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import type { Article, Passage } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
@@ -87,21 +89,48 @@ const DAMAGED: Cold = {
   file: '',
 };
 
-/** Where stored articles read their cold fields from. */
+/**
+ * Where stored articles read their cold fields from. A start reads the snapshot without its cold
+ * section (two thirds of the file): `bytes` is then the file's full length with that range left
+ * unread, and each article's bytes are read from the open file when first asked for. The writer
+ * replaces the file by renaming, so the open file keeps the bytes this snapshot was read from.
+ */
 class Store {
+  /** Articles whose cold bytes are in `bytes` (all of them when the whole file was read). */
+  private readonly present?: Uint8Array;
+
   constructor(
     /** Fingerprint of the content the snapshot holds. */
     readonly fingerprint: string,
     readonly bytes: Buffer,
     private readonly offsets: Uint32Array,
     private readonly base: number,
-  ) {}
+    private readonly fd?: number,
+  ) {
+    if (fd !== undefined) {
+      this.present = new Uint8Array(offsets.length - 1);
+      closeWhenUnused.register(this, fd);
+    }
+  }
 
   coldBytes(n: number): Buffer {
-    return this.bytes.subarray(
-      this.base + (this.offsets[n] as number),
-      this.base + (this.offsets[n + 1] as number),
-    );
+    const from = this.base + (this.offsets[n] as number);
+    const to = this.base + (this.offsets[n + 1] as number);
+    if (this.present && this.present[n] === 0) {
+      readSync(this.fd as number, this.bytes, from, to - from, from);
+      this.present[n] = 1;
+    }
+    return this.bytes.subarray(from, to);
+  }
+
+  /** Reads every article's cold bytes at once (before copying them all into a new snapshot). */
+  readAll(): void {
+    const { present } = this;
+    if (!present || present.every((p) => p === 1)) return;
+    const from = this.base;
+    const to = this.base + (this.offsets[this.offsets.length - 1] as number);
+    readSync(this.fd as number, this.bytes, from, to - from, from);
+    present.fill(1);
   }
 
   cold(n: number, id: string): Cold {
@@ -109,11 +138,20 @@ class Store {
       const cold = JSON.parse(this.coldBytes(n).toString('utf8')) as Cold;
       if (typeof cold.title === 'string' && typeof cold.summary === 'string') return cold;
     } catch {
-      // Damaged bytes: see the module comment.
+      // Damaged or unreadable bytes: see the module comment.
     }
     return { ...DAMAGED, title: id, file: `${id} (damaged snapshot)` };
   }
 }
+
+/** The snapshot file a start keeps open for its articles' texts is closed once they are unused. */
+const closeWhenUnused = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+});
 
 /**
  * An article read from a snapshot: the fields every start touches are its own, the others are
@@ -149,9 +187,19 @@ class StoredArticle implements Article {
     return this.#cold;
   }
 
+  /** Number of sections, known without decoding them (see `passageCount` in search/documents.ts). */
+  get passageCount(): number {
+    return this.#sections;
+  }
+
   /** Position in its snapshot, and the fingerprint of the content that snapshot holds. */
   stored(): { fingerprint: string; at: number } {
     return { fingerprint: this.#store.fingerprint, at: this.#n };
+  }
+
+  /** The store this article reads from (to read all of a store's texts at once). */
+  get store(): Store {
+    return this.#store;
   }
 
   /** The stored bytes of the cold fields, copied as they are into the next snapshot. */
@@ -275,6 +323,9 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
     if (first === undefined || entry.articles.some((a, k) => position.get(a) !== first + k)) continue;
     rows.push([file, entry.size, entry.mtimeMs, entry.hash, first, entry.articles.length, entry.problems]);
   }
+  const stores = new Set<Store>();
+  for (const a of articles) if (a instanceof StoredArticle) stores.add(a.store);
+  for (const store of stores) store.readAll();
   const colds = articles.map((a) =>
     a instanceof StoredArticle ? a.coldBytes() : Buffer.from(JSON.stringify(coldOf(a))),
   );
@@ -351,7 +402,7 @@ function checksumOutsideCold(bytes: Buffer, coldFrom: number, coldTo: number): n
  * Reads a snapshot's bytes; throws on anything but a whole snapshot of this format whose
  * checksums hold (with `verifyAll`, the articles' cold bytes too; see the module comment).
  */
-export function decodeSnapshot(bytes: Buffer, verifyAll = false): Snapshot {
+export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number): Snapshot {
   if (bytes.length < MAGIC.length + 12 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
     throw new Error('not a snapshot');
   const jsonLength = bytes.readUInt32LE(MAGIC.length);
@@ -379,7 +430,13 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false): Snapshot {
   const offsetsBytes = section('coldOffsets');
   const aligned = offsetsBytes.byteOffset % 4 === 0 ? offsetsBytes : Buffer.from(offsetsBytes);
   const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset, header.count + 1);
-  const store = new Store(header.fingerprint, bytes, offsets, start + (header.sections.cold[0] as number));
+  const store = new Store(
+    header.fingerprint,
+    bytes,
+    offsets,
+    start + (header.sections.cold[0] as number),
+    fd,
+  );
   const articles: Article[] = new Array(header.count);
   for (let n = 0; n < header.count; n++) articles[n] = new StoredArticle(store, n, hot);
   return {
@@ -395,3 +452,60 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false): Snapshot {
     },
   };
 }
+
+/**
+ * Reads the snapshot in `file` (throws as `decodeSnapshot` does; ENOENT when there is none). With
+ * `verifyAll` the whole file is read and checked; otherwise the articles' cold bytes are left in
+ * the file and read on demand (see `Store`), which saves reading two thirds of it at start-up.
+ * Opening waits off the main thread: whatever the path is (a pipe, a slow disk), the bot stays live.
+ */
+export async function readSnapshotFile(file: string, verifyAll = false): Promise<Snapshot> {
+  const fd = await openFile(file, 'r');
+  let keep = false;
+  try {
+    const stat = fstatSync(fd);
+    if (verifyAll || !stat.isFile()) return decodeSnapshot(await readWhole(fd), verifyAll);
+    const size = stat.size;
+    const bytes = Buffer.allocUnsafe(size);
+    const readRange = (from: number, to: number) => {
+      for (let at = from; at < to; ) {
+        const n = readSync(fd, bytes, at, to - at, at);
+        if (n === 0) throw new Error('snapshot truncated');
+        at += n;
+      }
+    };
+    const head = MAGIC.length + 4;
+    if (size < head + 12) {
+      readRange(0, size);
+      return decodeSnapshot(bytes);
+    }
+    readRange(0, head);
+    const jsonEnd = head + bytes.readUInt32LE(MAGIC.length);
+    if (!bytes.subarray(0, MAGIC.length).equals(MAGIC) || jsonEnd > size - 8) {
+      readRange(head, size);
+      return decodeSnapshot(bytes);
+    }
+    readRange(head, jsonEnd);
+    let coldFrom = size;
+    let coldTo = size;
+    try {
+      const header = JSON.parse(bytes.toString('utf8', head, jsonEnd)) as SnapshotHeader;
+      [coldFrom, coldTo] = coldRange(align(jsonEnd), header.sections);
+    } catch {
+      // Not a header: decodeSnapshot says why.
+    }
+    if (!(coldFrom >= jsonEnd && coldFrom <= coldTo && coldTo <= size - 8)) coldFrom = coldTo = size;
+    readRange(jsonEnd, coldFrom);
+    readRange(coldTo, size);
+    const snapshot = decodeSnapshot(bytes, false, coldFrom < coldTo ? fd : undefined);
+    keep = coldFrom < coldTo;
+    return snapshot;
+  } finally {
+    if (!keep) closeSync(fd);
+  }
+}
+
+const openFile = promisify(open);
+const readWhole = promisify((fd: number, done: (error: Error | null, data: Buffer) => void) =>
+  readFile(fd, done),
+);

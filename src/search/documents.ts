@@ -22,13 +22,19 @@ export interface DocRef {
 
 export const INDEX_FIELDS = ['title', 'text', 'topics'] as const;
 
+/**
+ * How many sections an article has, without making its section objects: an article from the
+ * start-up snapshot knows the count before its texts are decoded.
+ */
+export function passageCount(article: Article): number {
+  return (article as { passageCount?: number }).passageCount ?? article.passages.length;
+}
+
 /** The documents for a list of articles, in a deterministic order (so a cached index matches). */
 export function docRefs(articles: readonly Article[]): DocRef[] {
   const refs: DocRef[] = articles.map((_, article) => ({ article }));
   articles.forEach((a, article) => {
-    a.passages.forEach((_, passage) => {
-      refs.push({ article, passage });
-    });
+    for (let passage = 0; passage < passageCount(a); passage++) refs.push({ article, passage });
   });
   return refs;
 }

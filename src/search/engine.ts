@@ -5,7 +5,7 @@ import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.t
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
-import { type AnalysedDocs, type DocRef, docRefs, indexDocs } from './documents.ts';
+import { type AnalysedDocs, docRefs, indexDocs, passageCount } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
 import { type QueryGroup, type Ranking, Scorer, TOP_K_MIN_POSTINGS } from './ranking.ts';
@@ -86,23 +86,26 @@ export class Engine {
   /** Content fingerprint and index format: changes whenever answers could change. */
   readonly version: string;
   private readonly index: PostingIndex;
-  private readonly scorer: Scorer;
-  private readonly refs: DocRef[];
+  /** Built on the first ranked query, or by `warm()` once the bot is up (see `scorer`). */
+  private scorerBuilt?: Scorer;
+  private readonly docArticle: Int32Array;
   private readonly byId: Map<string, number>;
   private readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
   private readonly newest: number[];
   /** Each article's twin (article index), or -1. */
   private readonly twin: Int32Array;
-  /** Topic numbers of each article, flat, for counting themes without Maps. */
-  private readonly topicStart: Uint32Array;
-  private readonly topicNumbers: Uint16Array;
+  /** Topic numbers of each article, flat, for counting themes without Maps (made on first use). */
+  private topicNumbering?: { start: Uint32Array; numbers: Uint16Array };
   private readonly topicIds: string[];
   /** First section document of each article (sections of one article are numbered together). */
   private readonly passageStart: Uint32Array;
   /** Scratch membership marks, one per article, always left cleared. */
   private readonly marks: Uint8Array;
-  /** Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a slice. */
+  /**
+   * Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a
+   * slice. Each topic's pair is made when first asked for (a few ms), not all at start-up.
+   */
   private readonly topicLists = new Map<string, number[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
@@ -110,63 +113,64 @@ export class Engine {
   pruneFrom = TOP_K_MIN_POSTINGS;
   private readonly listCache = new Lru<string, number[]>(256);
 
-  private constructor(content: Content, index: PostingIndex, refs: DocRef[]) {
-    this.articles = content.articles;
+  private constructor(content: Content, index: PostingIndex) {
+    const { articles } = content;
+    const n = articles.length;
+    this.articles = articles;
     this.matcher = content.matcher;
     this.index = index;
-    this.refs = refs;
     this.version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
-    this.byId = new Map(content.articles.map((a, i) => [a.id, i]));
-    const keys = content.articles.map((a) => dateSortKey(a.publishedAt));
-    this.newest = content.articles
-      .map((_, i) => i)
-      .sort((a, b) => (keys[b] as number) - (keys[a] as number) || a - b);
-    this.topicIndex = new TopicIndex(content.topics, content.articles, this.newest);
-    this.twin = Int32Array.from(content.articles, (a) => (a.twinOf ? (this.byId.get(a.twinOf) ?? -1) : -1));
-    this.marks = new Uint8Array(content.articles.length);
-    this.passageStart = new Uint32Array(content.articles.length + 1);
-    {
-      let d = content.articles.length;
-      content.articles.forEach((a, i) => {
-        this.passageStart[i] = d;
-        d += a.passages.length;
-      });
-      this.passageStart[content.articles.length] = d;
+    this.byId = new Map();
+    for (let i = 0; i < n; i++) this.byId.set((articles[i] as Article).id, i);
+    this.newest = newestFirst(articles);
+    this.topicIndex = new TopicIndex(content.topics, articles, this.newest);
+    this.twin = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const of = (articles[i] as Article).twinOf;
+      if (of) this.twin[i] = this.byId.get(of) ?? -1;
     }
+    this.marks = new Uint8Array(n);
     this.topicIds = content.topics.map((t) => t.id);
-    const topicNumber = new Map(this.topicIds.map((id, n) => [id, n]));
-    this.topicStart = new Uint32Array(content.articles.length + 1);
-    const numbers: number[] = [];
-    content.articles.forEach((a, i) => {
-      for (const id of a.topics) {
-        const n = topicNumber.get(id);
-        if (n !== undefined) numbers.push(n);
-      }
-      this.topicStart[i + 1] = numbers.length;
-    });
-    this.topicNumbers = Uint16Array.from(numbers);
-    if (index.docCount !== refs.length)
-      throw new Error(`Engine: index has ${index.docCount} documents, content ${refs.length}`);
-    for (const name of ['all', ...this.topicIds]) {
-      const list = name === 'all' ? this.newest : this.topicIndex.articlesOf(name);
-      const en = this.withoutTwins(list, 'en');
-      this.topicLists.set(`${name}:en`, en);
-      const es = this.withoutTwins(list, 'es');
-      this.topicLists.set(`${name}:es`, es.length === en.length && es.every((v, k) => v === en[k]) ? en : es);
+    // Documents as docRefs numbers them: the articles, then each article's sections in turn.
+    this.passageStart = new Uint32Array(n + 1);
+    let d = n;
+    for (let i = 0; i < n; i++) {
+      this.passageStart[i] = d;
+      d += passageCount(articles[i] as Article);
     }
-    this.scorer = new Scorer(index, {
-      docArticle: Int32Array.from(refs, (r) => r.article),
-      articleCount: content.articles.length,
+    this.passageStart[n] = d;
+    if (index.docCount !== d) throw new Error(`Engine: index has ${index.docCount} documents, content ${d}`);
+    this.docArticle = new Int32Array(d);
+    for (let i = 0; i < n; i++) {
+      this.docArticle[i] = i;
+      this.docArticle.fill(i, this.passageStart[i] as number, this.passageStart[i + 1] as number);
+    }
+  }
+
+  /**
+   * The scorer's per-posting BM25+ parts, score bounds and story counts take a pass over every
+   * posting: made when a query first needs them, not before the first answer of a start-up.
+   */
+  private get scorer(): Scorer {
+    this.scorerBuilt ??= new Scorer(this.index, {
+      docArticle: this.docArticle,
+      articleCount: this.articles.length,
       twin: this.twin,
       passageStart: this.passageStart,
     });
+    return this.scorerBuilt;
+  }
+
+  /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
+  warm(): void {
+    void this.scorer;
   }
 
   /** Indexes content from scratch; with `analysed`, articles analysed by an earlier build are not analysed again. */
   static build(content: Content, analysed?: WeakMap<Article, AnalysedDocs>): Engine {
     const refs = docRefs(content.articles);
     const index = PostingIndex.build(indexDocs(content.articles, refs, analysed));
-    return new Engine(content, index, refs);
+    return new Engine(content, index);
   }
 
   /** Reuses an index serialized by `serialize()` for the same content; throws if it is not one. */
@@ -174,7 +178,7 @@ export class Engine {
     const { format, index } = JSON.parse(serialized) as { format?: unknown; index?: unknown };
     if (format !== INDEX_FORMAT || typeof index !== 'string')
       throw new Error(`Engine: not an index of format ${INDEX_FORMAT}`);
-    return new Engine(content, PostingIndex.decode(Buffer.from(index, 'base64')), docRefs(content.articles));
+    return new Engine(content, PostingIndex.decode(Buffer.from(index, 'base64')));
   }
 
   /**
@@ -182,7 +186,7 @@ export class Engine {
    * thread): decoding is a view over the buffer, not a rebuild.
    */
   static fromIndexBytes(content: Content, bytes: Uint8Array): Engine {
-    return new Engine(content, PostingIndex.decode(bytes), docRefs(content.articles));
+    return new Engine(content, PostingIndex.decode(bytes));
   }
 
   /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */
@@ -205,7 +209,7 @@ export class Engine {
   forgetAnswers(): void {
     this.rankCache.clear();
     this.listCache.clear();
-    this.scorer.forget();
+    this.scorerBuilt?.forget();
   }
 
   get size(): number {
@@ -360,7 +364,19 @@ export class Engine {
   }
 
   private topicList(name: string, language: TextLanguage): number[] {
-    return this.topicLists.get(`${name}:${language}`) ?? [];
+    if (name !== 'all' && !this.topicIndex.get(name)) return [];
+    const key = `${name}:${language}`;
+    let list = this.topicLists.get(key);
+    if (!list) {
+      const all = name === 'all' ? this.newest : this.topicIndex.articlesOf(name);
+      const en = this.topicLists.get(`${name}:en`) ?? this.withoutTwins(all, 'en');
+      const es = this.topicLists.get(`${name}:es`) ?? this.withoutTwins(all, 'es');
+      // One array when both languages agree, as most topics without twins do.
+      this.topicLists.set(`${name}:en`, en);
+      this.topicLists.set(`${name}:es`, es.length === en.length && es.every((v, k) => v === en[k]) ? en : es);
+      list = this.topicLists.get(key) as number[];
+    }
+    return list;
   }
 
   /** Drops the twin in the other language wherever both are present. */
@@ -405,12 +421,13 @@ export class Engine {
   }
 
   private hitAt(ranking: Ranking, entry: number): Hit {
-    const ref = this.refs[ranking.docs[entry] as number] as DocRef;
+    const doc = ranking.docs[entry] as number;
+    const article = this.docArticle[doc] as number;
     return {
       article: this.articles[ranking.articles[entry] as number] as Article,
       score: ranking.scores[entry] as number,
       strict: ranking.strict[entry] === 1,
-      passage: ref.passage,
+      passage: doc < this.articles.length ? undefined : doc - (this.passageStart[article] as number),
       terms: ranking.termsOf(entry),
     };
   }
@@ -512,14 +529,31 @@ export class Engine {
     };
   }
 
+  private topicNumbers(): { start: Uint32Array; numbers: Uint16Array } {
+    if (this.topicNumbering) return this.topicNumbering;
+    const topicNumber = new Map(this.topicIds.map((id, n) => [id, n]));
+    const start = new Uint32Array(this.articles.length + 1);
+    const numbers: number[] = [];
+    this.articles.forEach((a, i) => {
+      for (const id of a.topics) {
+        const n = topicNumber.get(id);
+        if (n !== undefined) numbers.push(n);
+      }
+      start[i + 1] = numbers.length;
+    });
+    this.topicNumbering = { start, numbers: Uint16Array.from(numbers) };
+    return this.topicNumbering;
+  }
+
   private themes(list: readonly number[], topic: TopicStat | undefined): TopicStat[] {
     const counts = new Uint32Array(this.topicIds.length);
     // First appearance breaks ties, as the order in which the themes were met.
     const first = new Uint32Array(this.topicIds.length);
     let seen = 0;
+    const { start, numbers } = this.topicNumbers();
     for (const i of list) {
-      for (let k = this.topicStart[i] as number; k < (this.topicStart[i + 1] as number); k++) {
-        const n = this.topicNumbers[k] as number;
+      for (let k = start[i] as number; k < (start[i + 1] as number); k++) {
+        const n = numbers[k] as number;
         if (counts[n] === 0) first[n] = seen++;
         counts[n] = (counts[n] as number) + 1;
       }
@@ -547,6 +581,36 @@ export class Engine {
       .slice(0, 4)
       .map(({ topic: t }) => t);
   }
+}
+
+/**
+ * Article indexes, newest first, ties in listing order: a counting sort over the distinct dates
+ * (a few thousand), not a comparison sort of every article, which took a large part of start-up.
+ */
+function newestFirst(articles: readonly Article[]): number[] {
+  const n = articles.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = dateSortKey((articles[i] as Article).publishedAt);
+  // Descending; an unreadable date (NaN) sorts last.
+  const distinct = Float64Array.from(new Set(keys)).sort().reverse();
+  if (distinct.length > 0 && Number.isNaN(distinct[0])) distinct.copyWithin(0, 1).fill(Number.NaN, -1);
+  const bucketOf = new Map<number, number>();
+  for (let b = 0; b < distinct.length; b++) bucketOf.set(distinct[b] as number, b);
+  const buckets = new Uint32Array(n);
+  const starts = new Uint32Array(distinct.length + 1);
+  for (let i = 0; i < n; i++) {
+    const b = bucketOf.get(keys[i] as number) as number;
+    buckets[i] = b;
+    starts[b + 1] = (starts[b + 1] as number) + 1;
+  }
+  for (let b = 0; b < distinct.length; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const b = buckets[i] as number;
+    out[starts[b] as number] = i;
+    starts[b] = (starts[b] as number) + 1;
+  }
+  return out;
 }
 
 function paginate<T>(list: readonly T[], { offset = 0, limit = 10 }: QueryOptions): Page<T> {

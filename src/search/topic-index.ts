@@ -39,11 +39,16 @@ export class TopicIndex {
         if (folded) this.names.push({ key: folded, id: t.id });
       }
     }
+    // One lookup per article topic: this loop runs over every article at each start.
+    const entries = new Map<string, { stat: TopicStat; members: number[] }>();
+    for (const [id, stat] of this.byId) entries.set(id, { stat, members: this.members.get(id) as number[] });
     for (const i of newestFirst) {
       for (const id of (articles[i] as Article).topics) {
-        this.members.get(id)?.push(i);
-        const stat = this.byId.get(id);
-        if (stat) stat.count++;
+        const entry = entries.get(id);
+        if (entry) {
+          entry.members.push(i);
+          entry.stat.count++;
+        }
       }
     }
   }
