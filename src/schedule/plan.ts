@@ -7,9 +7,20 @@ import type { Logger } from '../logger.ts';
 import type { Store, Subscription } from '../store/types.ts';
 import type { Article } from '../types.ts';
 import { latestSlotBetween, nextSlot } from './cadence.ts';
-import { buildScheduledPost, type DigestSource } from './digest.ts';
+import { buildScheduledPost, type DigestSource, type ScheduledPostInput } from './digest.ts';
 import { deliveryNonce } from './publisher.ts';
 import { byWords, topicArticles } from './shape.ts';
+
+/** The post a subscription gets: its topic and language, these articles (newest first). */
+function postFor(
+  content: DigestSource,
+  sub: Subscription,
+  kind: ScheduledPostInput['kind'],
+  articles: readonly Article[],
+): ReturnType<typeof buildScheduledPost> {
+  const { topic, topicLabel, mentionRoleId, language } = sub;
+  return buildScheduledPost(content, { kind, topic, topicLabel, articles, mentionRoleId, language });
+}
 
 export interface PlannerOptions {
   store: Store;
@@ -62,14 +73,7 @@ export function createPlanner({ store, source, log, graceMs }: PlannerOptions): 
         subscriptionId: sub.id,
         kind: 'alert',
         articleIds: ids,
-        payload: buildScheduledPost(content, {
-          kind: 'alert',
-          topic: sub.topic,
-          topicLabel: sub.topicLabel,
-          articles: fresh,
-          mentionRoleId: sub.mentionRoleId,
-          language: sub.language,
-        }),
+        payload: postFor(content, sub, 'alert', fresh),
         at: now,
         subscription: { lastRunAt: now, lastOutcome: `alert with ${fresh.length} new` },
       });
@@ -115,13 +119,7 @@ export function createPlanner({ store, source, log, graceMs }: PlannerOptions): 
       kind: 'digest',
       slotAt: slot,
       articleIds: kind === 'digest' ? fresh.map((a) => a.id) : [],
-      payload: buildScheduledPost(content, {
-        kind,
-        topic: sub.topic,
-        topicLabel: sub.topicLabel,
-        articles,
-        language: sub.language,
-      }),
+      payload: postFor(content, sub, kind, articles),
       at: now,
       subscription: {
         nextRunAt: next,
@@ -156,13 +154,7 @@ export function createPlanner({ store, source, log, graceMs }: PlannerOptions): 
       kind: 'digest',
       slotAt: now,
       articleIds: fresh.length > 0 ? ids : [],
-      payload: buildScheduledPost(content, {
-        kind: fresh.length > 0 ? 'digest' : 'latest',
-        topic: sub.topic,
-        topicLabel: sub.topicLabel,
-        articles,
-        language: sub.language,
-      }),
+      payload: postFor(content, sub, fresh.length > 0 ? 'digest' : 'latest', articles),
       at: now,
       subscription: {
         lastRunAt: now,
