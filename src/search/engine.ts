@@ -246,7 +246,30 @@ export class Engine {
    */
   latest(raw = '', options: QueryOptions = {}): LatestPage {
     const text = nfc(raw);
-    const { mode, topic, list } = this.matchingIndexes(text, options.language);
+    return this.pageOf(text, this.matchingIndexes(text, options.language), options);
+  }
+
+  /** A briefing: the matching articles newest first, their date range and recurring themes. */
+  brief(raw: string, options: QueryOptions = {}): Briefing {
+    const text = nfc(raw);
+    const match = this.matchingIndexes(text, options.language);
+    const page = this.pageOf(text, match, options);
+    const { list } = match;
+    const oldest = list[list.length - 1];
+    const newest = list[0];
+    const range =
+      oldest !== undefined && newest !== undefined
+        ? { from: this.articles[oldest] as Article, to: this.articles[newest] as Article }
+        : undefined;
+    return { ...page, range, themes: this.themes(list, page.topic) };
+  }
+
+  /** One page of the articles a text matches, newest first, as `latest` and `brief` show it. */
+  private pageOf(
+    text: string,
+    { mode, topic, list }: ReturnType<Engine['matchingIndexes']>,
+    options: QueryOptions,
+  ): LatestPage {
     const hits = paginate(list, options).hits.map((i) =>
       this.hitOf(i, mode === 'query' ? text : '', options.language),
     );
@@ -260,20 +283,6 @@ export class Engine {
       unmatched: ranking ? [...ranking.unmatched] : [],
       nothingToSearch: ranking?.nothingToSearch ?? false,
     };
-  }
-
-  /** A briefing: the matching articles newest first, their date range and recurring themes. */
-  brief(raw: string, options: QueryOptions = {}): Briefing {
-    const text = nfc(raw);
-    const page = this.latest(text, options);
-    const { list } = this.matchingIndexes(text, options.language);
-    const oldest = list[list.length - 1];
-    const newest = list[0];
-    const range =
-      oldest !== undefined && newest !== undefined
-        ? { from: this.articles[oldest] as Article, to: this.articles[newest] as Article }
-        : undefined;
-    return { ...page, range, themes: this.themes(list, page.topic) };
   }
 
   /** Every article matching a topic or text, newest first (for digests and alerts). */
