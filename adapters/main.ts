@@ -11,6 +11,7 @@ import {
   backupCommand,
   type CliCommand,
   type CliIO,
+  type Clock,
   type Config,
   ConfigError,
   createBriefings,
@@ -32,6 +33,7 @@ import {
   type Platform,
   placeModels,
   runCli,
+  type Scheduler,
   type Store,
   StoreError,
   sourcesCommand,
@@ -56,6 +58,10 @@ export interface AppOptions {
   feeds?: Partial<Pick<FeedPollerOptions, 'intervalMs' | 'firstDelayMs' | 'fetch'>>;
   /** The platforms to choose from (default: adapters/platforms.ts; tests add their own). */
   platforms?: readonly Platform[];
+  /** Scheduler overrides (tests run it on a manual clock, or tick in milliseconds). */
+  schedule?: { clock?: Clock; tickMs?: number };
+  /** Quiet time after a content file event before reloading (tests shorten it). */
+  contentDebounceMs?: number;
 }
 
 export interface App {
@@ -68,6 +74,9 @@ export interface App {
   done: Promise<void>;
   /** The feed poller, unless FEED_POLL_MINUTES is 0. */
   feeds?: FeedPoller;
+  /** The scheduled posts' scheduler and the store it shares with the subscription commands. */
+  scheduler: Scheduler;
+  store: Store;
   stop(): Promise<void>;
 }
 
@@ -130,8 +139,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     places: placeModels(registry),
     source: engineDigestSource(() => current),
     logger,
+    clock: options.schedule?.clock,
     scheduler: {
       graceMs: config.DIGEST_GRACE_MINUTES * 60_000,
+      ...(options.schedule?.tickMs ? { tickMs: options.schedule.tickMs } : {}),
       ...(ops ? { observer: ops.metrics.store } : {}),
     },
   });
@@ -149,6 +160,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     maxFileBytes,
     logger,
     current: engine,
+    debounceMs: options.contentDebounceMs,
     onReload: async (reload) => {
       reload.engine.warm();
       current = reload.engine;
@@ -241,7 +253,17 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     })();
     return stopping;
   };
-  return { config, logger, briefings, done, feeds, stop, ...(ops ? { httpPort: ops.server.port } : {}) };
+  return {
+    config,
+    logger,
+    briefings,
+    done,
+    feeds,
+    scheduler,
+    store: subscriptions.store,
+    stop,
+    ...(ops ? { httpPort: ops.server.port } : {}),
+  };
 }
 
 /**

@@ -56,7 +56,7 @@ export type {
 } from './reply.ts';
 export { subscriptionsCommand } from './schedule/cli.ts';
 export { createConsolePublisher } from './schedule/console-publisher.ts';
-export { createSubscriptions, engineDigestSource } from './schedule/index.ts';
+export { type Clock, createSubscriptions, engineDigestSource } from './schedule/index.ts';
 export type { PaceLimits } from './schedule/pace.ts';
 export {
   PublishError,
@@ -64,6 +64,7 @@ export {
   type Publisher,
   type PublishOptions,
 } from './schedule/publisher.ts';
+export type { Scheduler } from './schedule/scheduler.ts';
 export {
   createSourcesChatHandler,
   type FeedPoller,

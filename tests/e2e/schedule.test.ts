@@ -3,27 +3,15 @@
  * and fake Discord on 127.0.0.1, the real SQLite store and content watcher in temporary
  * directories. A chat subscribes by command, a Markdown article is dropped into the content
  * directory, exactly one alert reaches each subscribed chat, and a restart sends no second one.
- *
- * The app is composed here as adapters/main.ts is to compose it (see the schedule report): main.ts
- * does not wire subscriptions yet, and Discord has no /subscribe slash command yet, so the Discord
- * channel subscribes through the same core command its slash command will run.
+ * The app is started as `npm start` starts it (adapters/main.ts); the Discord channel subscribes
+ * through the core command its slash command runs (the slash path is in subscriptions.test.ts).
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordSchedulePublisher } from '../../adapters/discord/schedule-publisher.ts';
-import { PLATFORMS } from '../../adapters/platforms.ts';
-import { startTelegram } from '../../adapters/telegram/index.ts';
-import { telegram as telegramPlatform } from '../../adapters/telegram/platform.ts';
-import { createTelegramSchedulePublisher } from '../../adapters/telegram/schedule-publisher.ts';
-import { createBriefings } from '../../src/commands/index.ts';
-import { loadConfig } from '../../src/config.ts';
-import { loadEngine } from '../../src/content/load.ts';
-import { watchContent } from '../../src/content/watch.ts';
+import { startApp } from '../../adapters/main.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { placeModels } from '../../src/platform.ts';
-import { createSubscriptions, engineDigestSource } from '../../src/schedule/index.ts';
 import { type FakeDiscord, startFakeDiscord, waitFor } from '../fakes/discord/index.ts';
 import { defaultUser, type FakeTelegram, startFakeTelegram } from '../fakes/telegram/index.ts';
 
@@ -45,10 +33,10 @@ let dir: string;
 let contentDir: string;
 let dataDir: string;
 
-/** Boots the bot the way the app will: store + scheduler + handler, watcher, Telegram, publishers. */
-async function boot() {
-  const config = loadConfig(
-    {
+/** Boots the bot as `npm start` does, with a short scheduler tick and content debounce. */
+function boot() {
+  return startApp({
+    env: {
       CONTENT_DIR: contentDir,
       DATA_DIR: dataDir,
       TELEGRAM_BOT_TOKEN: telegram.token,
@@ -56,55 +44,13 @@ async function boot() {
       DISCORD_TOKEN: discord.token,
       DISCORD_APPLICATION_ID: discord.applicationId,
       DISCORD_API_BASE: discord.apiBase,
+      FEED_POLL_MINUTES: '0',
       LOG_LEVEL: 'silent',
     },
-    { dotenv: false },
-  );
-  const logger = silentLogger;
-  const { engine } = await loadEngine({ contentDir, dataDir, logger });
-  let current = engine;
-  const subscriptions = createSubscriptions({
-    places: placeModels(PLATFORMS),
-    dataDir,
-    defaultTimezone: config.DEFAULT_TIMEZONE,
-    source: engineDigestSource(() => current),
-    logger,
-    scheduler: { tickMs: 500 },
+    logger: silentLogger,
+    schedule: { tickMs: 500 },
+    contentDebounceMs: 200,
   });
-  const briefings = createBriefings(engine, { subscriptions: subscriptions.handler });
-  const watcher = watchContent({
-    contentDir,
-    dataDir,
-    logger,
-    current: engine,
-    debounceMs: 200,
-    onReload: async (reload) => {
-      current = reload.engine;
-      briefings.setEngine(reload.engine);
-      await subscriptions.scheduler.contentChanged();
-    },
-  });
-  const bot = await startTelegram({ config, briefings, logger });
-  const { scheduler } = subscriptions;
-  scheduler.setPublisher(
-    'telegram',
-    createTelegramSchedulePublisher({ token: telegram.token, apiRoot: telegram.apiRoot, logger }),
-    telegramPlatform.pace,
-  );
-  scheduler.setPublisher(
-    'discord',
-    createDiscordSchedulePublisher({ token: discord.token, apiBase: discord.apiBase, logger }),
-  );
-  await scheduler.start();
-  return {
-    briefings,
-    scheduler,
-    async stop() {
-      await watcher.close();
-      await bot.stop();
-      await subscriptions.close();
-    },
-  };
 }
 
 const telegramAlerts = () =>

@@ -1,8 +1,8 @@
 /**
  * Subscriptions end to end, on both platforms: the real discord.js and grammY clients against the
  * fake Discord (a modelled server with roles and channel overwrites) and the fake Bot API, the
- * real SQLite store, content watcher and scheduler on a manual clock, composed as
- * adapters/main.ts composes them. Slash commands are registered, members with and without Manage
+ * real SQLite store, content watcher and scheduler on a manual clock, started as `npm start`
+ * starts them (adapters/main.ts). Slash commands are registered, members with and without Manage
  * Channels subscribe, articles are dropped into the content directory, and the test asserts on
  * exactly what each channel receives — across restarts.
  */
@@ -10,21 +10,11 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDiscord } from '../../adapters/discord/index.ts';
 import { registerCommands } from '../../adapters/discord/registration.ts';
-import { createDiscordSchedulePublisher } from '../../adapters/discord/schedule-publisher.ts';
-import { PLATFORMS } from '../../adapters/platforms.ts';
-import { startTelegram } from '../../adapters/telegram/index.ts';
-import { telegram as telegramPlatform } from '../../adapters/telegram/platform.ts';
-import { createTelegramSchedulePublisher } from '../../adapters/telegram/schedule-publisher.ts';
-import { createBriefings } from '../../src/commands/index.ts';
-import { loadConfig } from '../../src/config.ts';
-import { loadEngine } from '../../src/content/load.ts';
-import { watchContent } from '../../src/content/watch.ts';
+import { startApp } from '../../adapters/main.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { placeModels } from '../../src/platform.ts';
 import { subscriptionsCommand } from '../../src/schedule/cli.ts';
-import { createSubscriptions, engineDigestSource, manualClock } from '../../src/schedule/index.ts';
+import { manualClock } from '../../src/schedule/index.ts';
 import {
   type FakeDiscord,
   type FakeMessage,
@@ -59,68 +49,25 @@ let contentDir: string;
 let dataDir: string;
 const clock = manualClock('2026-11-26T12:00:00Z'); // a Thursday
 
-async function boot() {
-  const env = {
-    CONTENT_DIR: contentDir,
-    DATA_DIR: dataDir,
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    DISCORD_TOKEN: discord.token,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_BASE: discord.apiBase,
-    DEFAULT_TIMEZONE: 'UTC',
-    LOG_LEVEL: 'silent',
-  };
-  const config = loadConfig(env, { dotenv: false });
-  const logger = silentLogger;
-  const { engine } = await loadEngine({ contentDir, dataDir, logger });
-  let current = engine;
-  const subscriptions = createSubscriptions({
-    places: placeModels(PLATFORMS),
-    dataDir,
-    defaultTimezone: config.DEFAULT_TIMEZONE,
-    source: engineDigestSource(() => current),
-    logger,
-    clock,
-  });
-  const briefings = createBriefings(engine, { subscriptions: subscriptions.handler });
-  const watcher = watchContent({
-    contentDir,
-    dataDir,
-    logger,
-    current: engine,
-    debounceMs: 100,
-    onReload: async (reload) => {
-      current = reload.engine;
-      briefings.setEngine(reload.engine);
-      await subscriptions.scheduler.contentChanged();
+/** Boots the bot as `npm start` does, on the manual clock. */
+function boot() {
+  return startApp({
+    env: {
+      CONTENT_DIR: contentDir,
+      DATA_DIR: dataDir,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_BASE: discord.apiBase,
+      DEFAULT_TIMEZONE: 'UTC',
+      FEED_POLL_MINUTES: '0',
+      LOG_LEVEL: 'silent',
     },
+    logger: silentLogger,
+    schedule: { clock },
+    contentDebounceMs: 100,
   });
-  const tg = await startTelegram({ config, briefings, logger });
-  const dc = await startDiscord({ config, briefings, logger });
-  const { scheduler } = subscriptions;
-  scheduler.setPublisher(
-    'telegram',
-    createTelegramSchedulePublisher({ token: telegram.token, apiRoot: telegram.apiRoot, logger }),
-    telegramPlatform.pace,
-  );
-  scheduler.setPublisher(
-    'discord',
-    createDiscordSchedulePublisher({ token: discord.token, apiBase: discord.apiBase, logger }),
-  );
-  await scheduler.start();
-  return {
-    config,
-    briefings,
-    scheduler,
-    store: subscriptions.store,
-    async stop() {
-      await watcher.close();
-      await dc.stop();
-      await tg.stop();
-      await subscriptions.close();
-    },
-  };
 }
 
 type Data = {
