@@ -10,7 +10,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type AnalysedDocs, docRefs, indexDocs } from '../search/documents.ts';
-import { INDEX_FORMAT } from '../search/engine.ts';
+import { type Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
 import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
@@ -21,28 +21,37 @@ import { snapshotPosition } from './snapshot.ts';
 let previous = new Map<Article, number>();
 let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
+/** The last load's engine: the next load updates its index rather than indexing everything. */
+let lastEngine: Engine | undefined;
 /**
- * The snapshot is written after the answer, a moment later and only for the latest load: at an
- * article a second, rewriting a 100,000-article snapshot for each would keep this thread from
- * the next reload. A restart after a crash meanwhile still serves the files as they are: the
- * snapshot's directory times no longer match, and only the changed files are parsed.
+ * The snapshot is written after the answer, a moment later and only for the latest load, and
+ * while articles keep arriving at most every PERSIST_EVERY_MS: at 100,000 articles a write takes
+ * seconds, which the next reload would wait for. A restart after a crash meanwhile still serves
+ * the files as they are: the snapshot's directory times no longer match, and only the changed
+ * files are parsed. Closing the loader writes what is pending.
  */
 const PERSIST_DELAY_MS = 2000;
+const PERSIST_EVERY_MS = 30_000;
 let pendingPersist: (() => Promise<void>) | undefined;
 let persistTimer: NodeJS.Timeout | undefined;
 let persisting: Promise<void> = Promise.resolve();
+let lastPersist = Number.NEGATIVE_INFINITY;
 
 function persistLater(persist: () => Promise<void>): void {
   pendingPersist = persist;
   clearTimeout(persistTimer);
-  persistTimer = setTimeout(persistNow, PERSIST_DELAY_MS);
+  const wait = Math.max(PERSIST_DELAY_MS, lastPersist + PERSIST_EVERY_MS - performance.now());
+  persistTimer = setTimeout(persistNow, wait);
 }
 
 function persistNow(): Promise<void> {
   clearTimeout(persistTimer);
   const persist = pendingPersist;
   pendingPersist = undefined;
-  if (persist) persisting = persisting.then(persist);
+  if (persist) {
+    lastPersist = performance.now();
+    persisting = persisting.then(persist);
+  }
   return persisting;
 }
 
@@ -64,8 +73,10 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       check: 'files',
       prior: parses,
       analysed,
+      previous: lastEngine,
       deferWrite: true,
     });
+    lastEngine = engine;
     if (persist) persistLater(persist);
     parses = cache;
     const fresh: Article[] = [];
@@ -119,6 +130,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
   } catch (error) {
     previous = new Map();
     parses = undefined;
+    lastEngine = undefined;
     reply = { id, error: error instanceof Error ? error.message : String(error) };
     parentPort?.postMessage(reply);
   }

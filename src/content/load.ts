@@ -49,6 +49,8 @@ export interface LoadEngineOptions extends LoadContentOptions {
   prior?: ParseCache;
   /** Analysed index documents kept between loads in this process (see `Engine.build`). */
   analysed?: WeakMap<Article, AnalysedDocs>;
+  /** The engine of an earlier load in this process: its index is updated, not rebuilt (see `Engine.build`). */
+  previous?: Engine;
   /** Leave writing the snapshot to the caller (`persist` in the result), so an answer need not wait for it. */
   deferWrite?: boolean;
 }
@@ -113,6 +115,7 @@ export async function loadEngine({
   check = 'directories',
   prior,
   analysed,
+  previous,
   deferWrite = false,
   ...options
 }: LoadEngineOptions): Promise<LoadedEngine> {
@@ -150,7 +153,9 @@ export async function loadEngine({
   const started = performance.now();
   const same =
     snapshot?.header.fingerprint === content.fingerprint && snapshot.header.indexFormat === INDEX_FORMAT;
-  const engine = same ? Engine.fromIndexBytes(content, snapshot.index) : Engine.build(content, analysed);
+  const engine = same
+    ? Engine.fromIndexBytes(content, snapshot.index)
+    : Engine.build(content, analysed, previous);
   logIndexed(logger, content, started, same ? 'snapshot' : 'built');
   const persist =
     snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))

@@ -62,6 +62,23 @@ export function toIndexDoc(id: number, ref: DocRef, articles: readonly Article[]
 /** Analysed fields of an article's documents (the article, then its sections), without ids. */
 export type AnalysedDocs = Omit<IndexDoc, 'id'>[];
 
+/** An article's analysed documents (the article, then its sections), from `memo` when analysed before. */
+function analysedDocs(
+  articles: readonly Article[],
+  article: number,
+  memo?: WeakMap<Article, AnalysedDocs>,
+): AnalysedDocs {
+  const a = articles[article] as Article;
+  let analysed = memo?.get(a);
+  if (!analysed) {
+    analysed = [toIndexDoc(0, { article }, articles)];
+    for (let passage = 0; passage < a.passages.length; passage++)
+      analysed.push(toIndexDoc(0, { article, passage }, articles));
+    memo?.set(a, analysed);
+  }
+  return analysed;
+}
+
 /**
  * Every document of a list of articles, in `docRefs` order. With `memo`, an article analysed
  * before (the same object) is not analysed again: a reload re-indexes only what changed.
@@ -72,27 +89,68 @@ export function indexDocs(
   memo?: WeakMap<Article, AnalysedDocs>,
 ): IndexDoc[] {
   if (!memo) return refs.map((ref, id) => toIndexDoc(id, ref, articles));
-  const docs: IndexDoc[] = new Array(refs.length);
-  articles.forEach((a, article) => {
-    let analysed = memo.get(a);
-    if (!analysed) {
-      analysed = [toIndexDoc(0, { article }, articles)];
-      a.passages.forEach((_, passage) => {
-        (analysed as AnalysedDocs).push(toIndexDoc(0, { article, passage }, articles));
+  return refs.map((ref, id) => ({
+    ...(analysedDocs(articles, ref.article, memo)[(ref.passage ?? -1) + 1] as AnalysedDocs[number]),
+    id,
+  }));
+}
+
+/** First section document of each article, and the document count last (see `docRefs`). */
+export function sectionStarts(articles: readonly Article[]): Uint32Array {
+  const starts = new Uint32Array(articles.length + 1);
+  let d = articles.length;
+  for (let i = 0; i < articles.length; i++) {
+    starts[i] = d;
+    d += passageCount(articles[i] as Article);
+  }
+  starts[articles.length] = d;
+  return starts;
+}
+
+/** What became of an earlier list's documents in a new one (see `PostingIndex.update`). */
+export interface DocMoves {
+  /** Per earlier document: its number now, or -1 (its article is gone or changed). */
+  kept: Int32Array;
+  /** The documents of articles that are new or changed, numbered as now, in order. */
+  added: IndexDoc[];
+  docCount: number;
+}
+
+/**
+ * How the documents of `before` map onto `after`: an article that is the same object in both
+ * keeps its documents, renumbered; the others are analysed (through `memo`). Undefined when the
+ * kept articles are not in the same order (then the index is built afresh).
+ */
+export function docMoves(
+  before: readonly Article[],
+  after: readonly Article[],
+  memo?: WeakMap<Article, AnalysedDocs>,
+): DocMoves | undefined {
+  const at = new Map<Article, number>();
+  before.forEach((a, i) => {
+    at.set(a, i);
+  });
+  const from = sectionStarts(before);
+  const to = sectionStarts(after);
+  const kept = new Int32Array(from[before.length] as number).fill(-1);
+  const addedArticles: IndexDoc[] = [];
+  const addedSections: IndexDoc[] = [];
+  let last = -1;
+  for (let i = 0; i < after.length; i++) {
+    const j = at.get(after[i] as Article);
+    if (j === undefined) {
+      const [doc, ...sections] = analysedDocs(after, i, memo);
+      addedArticles.push({ ...(doc as AnalysedDocs[number]), id: i });
+      sections.forEach((s, p) => {
+        addedSections.push({ ...s, id: (to[i] as number) + p });
       });
-      memo.set(a, analysed);
+      continue;
     }
-    docs[article] = { ...(analysed[0] as AnalysedDocs[number]), id: article };
-  });
-  // Sections follow all articles, numbered article by article (see docRefs).
-  refs.forEach((ref, id) => {
-    if (ref.passage !== undefined)
-      docs[id] = {
-        ...((memo.get(articles[ref.article] as Article) as AnalysedDocs)[
-          ref.passage + 1
-        ] as AnalysedDocs[number]),
-        id,
-      };
-  });
-  return docs;
+    if (j < last) return undefined;
+    last = j;
+    kept[j] = i;
+    const sections = (from[j + 1] as number) - (from[j] as number);
+    for (let p = 0; p < sections; p++) kept[(from[j] as number) + p] = (to[i] as number) + p;
+  }
+  return { kept, added: [...addedArticles, ...addedSections], docCount: to[after.length] as number };
 }

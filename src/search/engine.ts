@@ -5,7 +5,7 @@ import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.t
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
-import { type AnalysedDocs, docRefs, indexDocs, passageCount } from './documents.ts';
+import { type AnalysedDocs, docMoves, docRefs, indexDocs, passageCount } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
 import { type QueryGroup, type Ranking, Scorer, TOP_K_MIN_POSTINGS } from './ranking.ts';
@@ -166,8 +166,14 @@ export class Engine {
     void this.scorer;
   }
 
-  /** Indexes content from scratch; with `analysed`, articles analysed by an earlier build are not analysed again. */
-  static build(content: Content, analysed?: WeakMap<Article, AnalysedDocs>): Engine {
+  /**
+   * Indexes content; with `analysed`, articles analysed by an earlier build are not analysed
+   * again. With `previous` (an engine over an earlier load of the same directory), its index is
+   * updated instead: only new or changed articles are indexed (see `PostingIndex.update`).
+   */
+  static build(content: Content, analysed?: WeakMap<Article, AnalysedDocs>, previous?: Engine): Engine {
+    const moves = previous && docMoves(previous.articles, content.articles, analysed);
+    if (moves) return new Engine(content, previous.index.update(moves.kept, moves.added, moves.docCount));
     const refs = docRefs(content.articles);
     const index = PostingIndex.build(indexDocs(content.articles, refs, analysed));
     return new Engine(content, index);

@@ -118,6 +118,121 @@ export class PostingIndex {
     return new PostingIndex(docs.length, terms, fields);
   }
 
+  /**
+   * The index `build` would make after some documents changed, from this one: `kept[d]` is the
+   * new number of this index's document `d` (or -1: gone), increasing where kept, and `added`
+   * holds the other documents, by new number. Kept postings are copied, not re-analysed: a
+   * reload after one new article costs a pass over the arrays instead of a rebuild. Postings,
+   * lengths and the set of terms are those of `build`; term numbers may differ (new terms come
+   * last), which nothing outside the index depends on.
+   */
+  update(kept: Int32Array, added: readonly IndexDoc[], docCount: number): PostingIndex {
+    const ids = new Map<string, number>();
+    const terms = [...this.terms];
+    const fresh = INDEX_FIELDS.map(() => ({
+      term: new GrowableU32(),
+      doc: new GrowableU32(),
+      freq: new GrowableU32(),
+    }));
+    const lengths = INDEX_FIELDS.map(() => new Uint16Array(docCount));
+    const counts = new Map<string, number>();
+    for (const d of added) {
+      INDEX_FIELDS.forEach((field, f) => {
+        counts.clear();
+        const text = d[field];
+        if (text) for (const t of text.split(' ')) if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
+        (lengths[f] as Uint16Array)[d.id] = Math.min(counts.size, MAX_U16);
+        const r = fresh[f] as (typeof fresh)[number];
+        for (const [t, n] of counts) {
+          let id = this.termId(t) ?? ids.get(t);
+          if (id === undefined) {
+            id = terms.length;
+            ids.set(t, id);
+            terms.push(t);
+          }
+          r.term.push(id);
+          r.doc.push(d.id);
+          r.freq.push(Math.min(n, MAX_U16));
+        }
+      });
+    }
+    const fields = this.fields.map((old, f): FieldPostings => {
+      for (let d = 0; d < kept.length; d++) {
+        const to = kept[d] as number;
+        if (to >= 0) (lengths[f] as Uint16Array)[to] = old.lengths[d] as number;
+      }
+      // The added documents' postings grouped by term (counting sort, so each stays sorted).
+      const r = fresh[f] as (typeof fresh)[number];
+      const addedAt = new Uint32Array(terms.length + 1);
+      for (let i = 0; i < r.term.length; i++) (addedAt[(r.term.data[i] as number) + 1] as number)++;
+      for (let t = 0; t < terms.length; t++)
+        addedAt[t + 1] = (addedAt[t + 1] as number) + (addedAt[t] as number);
+      const fill = addedAt.slice(0, terms.length);
+      const addedDocs = new Uint32Array(r.term.length);
+      const addedFreqs = new Uint16Array(r.term.length);
+      for (let i = 0; i < r.term.length; i++) {
+        const at = fill[r.term.data[i] as number] as number;
+        fill[r.term.data[i] as number] = at + 1;
+        addedDocs[at] = r.doc.data[i] as number;
+        addedFreqs[at] = r.freq.data[i] as number;
+      }
+      // Each term's kept postings (renumbered, still in order) merged with its added ones.
+      const offsets = new Uint32Array(terms.length + 1);
+      const docs = new Uint32Array(old.docs.length + r.term.length);
+      const freqs = new Uint16Array(docs.length);
+      let out = 0;
+      for (let t = 0; t < terms.length; t++) {
+        offsets[t] = out;
+        let i = t < this.terms.length ? (old.offsets[t] as number) : 0;
+        const iEnd = t < this.terms.length ? (old.offsets[t + 1] as number) : 0;
+        let j = addedAt[t] as number;
+        const jEnd = addedAt[t + 1] as number;
+        while (i < iEnd || j < jEnd) {
+          const from = i < iEnd ? (kept[old.docs[i] as number] as number) : -1;
+          if (i < iEnd && from < 0) {
+            i++;
+            continue;
+          }
+          if (j >= jEnd || (i < iEnd && from < (addedDocs[j] as number))) {
+            docs[out] = from;
+            freqs[out++] = old.freqs[i++] as number;
+          } else {
+            docs[out] = addedDocs[j] as number;
+            freqs[out++] = addedFreqs[j++] as number;
+          }
+        }
+      }
+      offsets[terms.length] = out;
+      return {
+        offsets,
+        docs: docs.slice(0, out),
+        freqs: freqs.slice(0, out),
+        lengths: lengths[f] as Uint16Array,
+      };
+    });
+    return PostingIndex.withoutEmptyTerms(docCount, terms, fields);
+  }
+
+  /** Drops terms no document holds any more (`build` never makes them), renumbering the rest. */
+  private static withoutEmptyTerms(docCount: number, terms: string[], fields: FieldPostings[]): PostingIndex {
+    const live: number[] = [];
+    for (let t = 0; t < terms.length; t++)
+      if (fields.some((f) => (f.offsets[t + 1] as number) > (f.offsets[t] as number))) live.push(t);
+    if (live.length === terms.length) return new PostingIndex(docCount, terms, fields);
+    const compact = fields.map((f): FieldPostings => {
+      const offsets = new Uint32Array(live.length + 1);
+      live.forEach((t, k) => {
+        offsets[k + 1] = (offsets[k] as number) + (f.offsets[t + 1] as number) - (f.offsets[t] as number);
+      });
+      return { ...f, offsets };
+    });
+    return new PostingIndex(
+      docCount,
+      live.map((t) => terms[t] as string),
+      compact,
+    );
+  }
+
   /** Term → id, built on first use: a cold start that answers topic lists never pays for it. */
   termId(term: string): number | undefined {
     this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));

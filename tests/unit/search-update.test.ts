@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCorpus, loadSeed } from '../../bench/corpus.ts';
+import { queryMix } from '../../bench/queries.ts';
+import type { Content } from '../../src/content/load.ts';
+import { INDEX_FIELDS, type IndexDoc } from '../../src/search/documents.ts';
+import { Engine } from '../../src/search/engine.ts';
+import { PostingIndex } from '../../src/search/postings.ts';
+import type { Article } from '../../src/types.ts';
+import { JUDGED_QUERIES } from '../fixtures/judged-queries.ts';
+
+/**
+ * A reload updates the previous index instead of rebuilding it (`PostingIndex.update`): the
+ * result must be the index a rebuild makes (same terms, postings and lengths; term numbers may
+ * differ), and the engine's answers the same.
+ */
+
+/** Every term's postings and every field's lengths, by term string: what answers depend on. */
+function byTerm(index: PostingIndex) {
+  const terms: Record<string, { docs: number[]; freqs: number[] }[]> = {};
+  index.terms.forEach((term, id) => {
+    terms[term] = INDEX_FIELDS.map((_, f) => {
+      const { docs, freqs } = index.postings(f, id);
+      return { docs: [...docs], freqs: [...freqs] };
+    });
+  });
+  const lengths = INDEX_FIELDS.map((_, f) => [...index.fieldLengths(f)]);
+  return { docCount: index.docCount, terms, lengths };
+}
+
+const word = fc.constantFrom(
+  'mexico',
+  'strike',
+  'teachers',
+  'oil',
+  'peru',
+  'lima',
+  'vote',
+  'war',
+  'gas',
+  'x',
+);
+const field = fc.array(word, { maxLength: 6 }).map((w) => w.join(' '));
+const doc = fc.record({ title: field, text: field, topics: field });
+
+describe('PostingIndex.update', () => {
+  it('gives the postings and lengths a rebuild gives, whatever is kept, dropped or added', () => {
+    fc.assert(
+      fc.property(
+        fc.array(doc, { maxLength: 25 }),
+        fc.array(fc.constantFrom('keep', 'drop', 'change'), { maxLength: 25 }),
+        fc.array(fc.tuple(fc.nat(30), doc), { maxLength: 6 }),
+        (before, fates, inserted) => {
+          const old = PostingIndex.build(before.map((d, id) => ({ ...d, id })));
+          // The new list: kept and changed documents in their order, new ones inserted anywhere.
+          const after: { doc: Omit<IndexDoc, 'id'>; from?: number }[] = [];
+          before.forEach((d, i) => {
+            const fate = fates[i] ?? 'keep';
+            if (fate === 'keep') after.push({ doc: d, from: i });
+            else if (fate === 'change') after.push({ doc: { ...d, text: `${d.text} gas` } });
+          });
+          for (const [at, d] of inserted) after.splice(Math.min(at, after.length), 0, { doc: d });
+          const kept = new Int32Array(before.length).fill(-1);
+          const added: IndexDoc[] = [];
+          after.forEach((d, id) => {
+            if (d.from === undefined) added.push({ ...d.doc, id });
+            else kept[d.from] = id;
+          });
+          const updated = old.update(kept, added, after.length);
+          const rebuilt = PostingIndex.build(after.map((d, id) => ({ ...d.doc, id })));
+          expect(byTerm(updated)).toEqual(byTerm(rebuilt));
+          expect(byTerm(PostingIndex.decode(updated.encode()))).toEqual(byTerm(rebuilt));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('Engine.build over a previous engine', () => {
+  let content: Content;
+  beforeAll(async () => {
+    content = generateCorpus(await loadSeed('content'), { size: 3000, seed: 5 });
+  });
+
+  it('answers as an engine built afresh after articles were added, changed and removed', () => {
+    const full = content.articles;
+    const earlier: Article[] = [];
+    full.forEach((a, i) => {
+      if (i % 7 === 0) return; // added since
+      if (i === 10)
+        earlier.push({ ...a, title: 'An older title about oil' }); // changed since
+      else earlier.push(a);
+      if (i % 500 === 3) earlier.push({ ...a, id: `${a.id}-gone`, twinOf: undefined }); // removed since
+    });
+    const previous = Engine.build({ ...content, articles: earlier });
+    const updated = Engine.build(content, undefined, previous);
+    const fresh = Engine.build(content);
+    expect(byTerm(PostingIndex.decode(updated.indexBytes()))).toEqual(
+      byTerm(PostingIndex.decode(fresh.indexBytes())),
+    );
+    const queries = [...JUDGED_QUERIES.map((q) => q.query), ...queryMix(content).map((q) => q.text)];
+    for (const q of queries) {
+      const a = updated.search(q, { limit: 20 });
+      const b = fresh.search(q, { limit: 20 });
+      expect(a.total, q).toBe(b.total);
+      expect(
+        a.hits.map((h) => [h.article.id, h.score]),
+        q,
+      ).toEqual(b.hits.map((h) => [h.article.id, h.score]));
+    }
+  });
+
+  it('builds afresh when kept articles changed order', () => {
+    const reversed = [...content.articles].reverse();
+    const previous = Engine.build({ ...content, articles: reversed.slice(0, 200) });
+    const small = { ...content, articles: content.articles.slice(-200) };
+    const updated = Engine.build(small, undefined, previous);
+    expect(byTerm(PostingIndex.decode(updated.indexBytes()))).toEqual(
+      byTerm(PostingIndex.decode(Engine.build(small).indexBytes())),
+    );
+  });
+});
