@@ -78,6 +78,8 @@ async function run(
     current: engine,
     ...(mode === 'sameThread' ? { load: loadEngine } : {}),
     onReload: (reload) => {
+      // As the bot does (adapters/main.ts): the scorer is made before the engine is swapped in.
+      reload.engine.warm();
       engine = reload.engine as Engine;
       const now = performance.now();
       for (const id of reload.added) {

@@ -2,14 +2,15 @@
  * Worker-thread entry of the off-thread loader (see off-thread.ts): for each request, loads content
  * and builds (or restores) the index as `loadEngine` does on the main thread, snapshot included,
  * then hands back the binary index (transferred, not copied) and the articles. The worker keeps,
- * between loads, every file's parse and every article's analysed index documents: a reload stats
- * the files, parses only the new or changed ones and analyses only their articles. Articles of the
+ * between loads, every file's parse, the last engine and the analysed documents of articles it
+ * indexed: a reload stats the files, parses only the new or changed ones, and updates the last
+ * index with only their articles (see `PostingIndex.update`). Articles of the
  * previous load are sent as their position in it, not copied again: receiving 100,000 articles
  * costs the serving thread seconds, receiving a few of them nothing. The worker lives as long as
  * its loader, so modules are loaded and compiled once, not per reload.
  */
 import { parentPort } from 'node:worker_threads';
-import { type AnalysedDocs, docRefs, indexDocs } from '../search/documents.ts';
+import type { AnalysedDocs } from '../search/documents.ts';
 import { type Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
@@ -110,8 +111,6 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         primed: { fingerprint: content.fingerprint, count: content.articles.length, damaged, shared },
       };
       parentPort?.postMessage(reply);
-      // Analyse every article now, while nothing waits, so the first reload only analyses what changed.
-      indexDocs(content.articles, docRefs(content.articles), analysed);
       return;
     }
     const index = engine.indexBytes();

@@ -85,10 +85,9 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         logger: options.logger,
       });
       if (closed || engine.version === current.version) return undefined;
-      const before = new Set(current.articles.map((a) => a.id));
-      const after = new Set(engine.articles.map((a) => a.id));
-      const added = engine.articles.map((a) => a.id).filter((id) => !before.has(id));
-      const removed = [...before].filter((id) => !after.has(id));
+      // Each engine's own id lookup: no sets of every id made on the serving thread.
+      const added = engine.articles.filter((a) => !current.article(a.id)).map((a) => a.id);
+      const removed = current.articles.filter((a) => !engine.article(a.id)).map((a) => a.id);
       current = engine;
       log.info({ added: added.length, removed: removed.length, version: engine.version }, 'content reloaded');
       const reload = { engine, added, removed, problems };
