@@ -11,7 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { AnalysedDocs } from '../search/documents.ts';
-import { type Engine, INDEX_FORMAT } from '../search/engine.ts';
+import { type EarlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
 import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
@@ -22,8 +22,8 @@ import { snapshotPosition } from './snapshot.ts';
 let previous = new Map<Article, number>();
 let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
-/** The last load's engine: the next load updates its index rather than indexing everything. */
-let lastEngine: Engine | undefined;
+/** The last load's index: the next load updates it rather than indexing everything. */
+let earlier: EarlierIndex | undefined;
 /**
  * The snapshot is written after the answer, a moment later and only for the latest load, and
  * while articles keep arriving at most every PERSIST_EVERY_MS: at 100,000 articles a write takes
@@ -74,10 +74,10 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       check: 'files',
       prior: parses,
       analysed,
-      previous: lastEngine,
+      earlier,
       deferWrite: true,
     });
-    lastEngine = engine;
+    earlier = engine.earlier();
     if (persist) persistLater(persist);
     parses = cache;
     const fresh: Article[] = [];
@@ -129,7 +129,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
   } catch (error) {
     previous = new Map();
     parses = undefined;
-    lastEngine = undefined;
+    earlier = undefined;
     reply = { id, error: error instanceof Error ? error.message : String(error) };
     parentPort?.postMessage(reply);
   }

@@ -16,7 +16,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { AnalysedDocs } from '../search/documents.ts';
-import { Engine, INDEX_FORMAT } from '../search/engine.ts';
+import { type EarlierIndex, Engine, earlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { FUTURE, futureDates } from './dates.ts';
 import { type ContentProblem, logProblems } from './errors.ts';
@@ -49,8 +49,11 @@ export interface LoadEngineOptions extends LoadContentOptions {
   prior?: ParseCache;
   /** Analysed index documents kept between loads in this process (see `Engine.build`). */
   analysed?: WeakMap<Article, AnalysedDocs>;
-  /** The engine of an earlier load in this process: its index is updated, not rebuilt (see `Engine.build`). */
-  previous?: Engine;
+  /**
+   * The index of an earlier load in this process (`Engine.earlier()`): updated rather than rebuilt
+   * (see `Engine.build`). Without it, a usable snapshot's index is.
+   */
+  earlier?: EarlierIndex;
   /** Leave writing the snapshot to the caller (`persist` in the result), so an answer need not wait for it. */
   deferWrite?: boolean;
 }
@@ -115,7 +118,7 @@ export async function loadEngine({
   check = 'directories',
   prior,
   analysed,
-  previous,
+  earlier,
   deferWrite = false,
   ...options
 }: LoadEngineOptions): Promise<LoadedEngine> {
@@ -153,9 +156,15 @@ export async function loadEngine({
   const started = performance.now();
   const same =
     snapshot?.header.fingerprint === content.fingerprint && snapshot.header.indexFormat === INDEX_FORMAT;
+  // A restart after some files changed updates the snapshot's index with only their articles.
+  const update =
+    earlier ??
+    (snapshot?.header.indexFormat === INDEX_FORMAT
+      ? earlierIndex(snapshot.articles, snapshot.index)
+      : undefined);
   const engine = same
     ? Engine.fromIndexBytes(content, snapshot.index)
-    : Engine.build(content, analysed, previous);
+    : Engine.build(content, analysed, update);
   logIndexed(logger, content, started, same ? 'snapshot' : 'built');
   const persist =
     snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))

@@ -75,6 +75,18 @@ export interface Completion {
   kind: 'topic' | 'article';
 }
 
+/** An index and the articles it was built over (`Engine.earlier()`, or a snapshot's), for `Engine.build` to update. */
+export interface EarlierIndex {
+  articles: readonly Article[];
+  /** Decoded only when it is used. */
+  index(): PostingIndex;
+}
+
+/** A snapshot's index (`indexBytes()`) over its articles, as an `EarlierIndex`. */
+export function earlierIndex(articles: readonly Article[], bytes: Uint8Array): EarlierIndex {
+  return { articles, index: () => PostingIndex.decode(bytes) };
+}
+
 /**
  * The query engine: a compact inverted index over articles and long-article sections (prefix and
  * typo expansion as MiniSearch's radix tree gives it, BM25+ scoring as MiniSearch does it), plus date order and
@@ -168,12 +180,14 @@ export class Engine {
 
   /**
    * Indexes content; with `analysed`, articles analysed by an earlier build are not analysed
-   * again. With `previous` (an engine over an earlier load of the same directory), its index is
-   * updated instead: only new or changed articles are indexed (see `PostingIndex.update`).
+   * again. With `earlier` (the index of an earlier load of the same directory, from a snapshot or
+   * a previous engine), that index is updated instead: only new or changed articles are indexed
+   * (see `PostingIndex.update`).
    */
-  static build(content: Content, analysed?: WeakMap<Article, AnalysedDocs>, previous?: Engine): Engine {
-    const moves = previous && docMoves(previous.articles, content.articles, analysed);
-    if (moves) return new Engine(content, previous.index.update(moves.kept, moves.added, moves.docCount));
+  static build(content: Content, analysed?: WeakMap<Article, AnalysedDocs>, earlier?: EarlierIndex): Engine {
+    const moves = earlier && docMoves(earlier.articles, content.articles, analysed);
+    if (moves && moves.added.length < moves.docCount)
+      return new Engine(content, earlier.index().update(moves.kept, moves.added, moves.docCount));
     const refs = docRefs(content.articles);
     const index = PostingIndex.build(indexDocs(content.articles, refs, analysed));
     return new Engine(content, index);
@@ -193,6 +207,11 @@ export class Engine {
    */
   static fromIndexBytes(content: Content, bytes: Uint8Array): Engine {
     return new Engine(content, PostingIndex.decode(bytes));
+  }
+
+  /** This engine's index and articles, for a later `build` to update. */
+  earlier(): EarlierIndex {
+    return { articles: this.articles, index: () => this.index };
   }
 
   /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */

@@ -1,8 +1,11 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateCorpus, loadSeed } from '../../bench/corpus.ts';
 import { queryMix } from '../../bench/queries.ts';
-import type { Content } from '../../src/content/load.ts';
+import { type Content, loadEngine } from '../../src/content/load.ts';
 import { INDEX_FIELDS, type IndexDoc } from '../../src/search/documents.ts';
 import { Engine } from '../../src/search/engine.ts';
 import { PostingIndex } from '../../src/search/postings.ts';
@@ -94,7 +97,7 @@ describe('Engine.build over a previous engine', () => {
       if (i % 500 === 3) earlier.push({ ...a, id: `${a.id}-gone`, twinOf: undefined }); // removed since
     });
     const previous = Engine.build({ ...content, articles: earlier });
-    const updated = Engine.build(content, undefined, previous);
+    const updated = Engine.build(content, undefined, previous.earlier());
     const fresh = Engine.build(content);
     expect(byTerm(PostingIndex.decode(updated.indexBytes()))).toEqual(
       byTerm(PostingIndex.decode(fresh.indexBytes())),
@@ -115,9 +118,45 @@ describe('Engine.build over a previous engine', () => {
     const reversed = [...content.articles].reverse();
     const previous = Engine.build({ ...content, articles: reversed.slice(0, 200) });
     const small = { ...content, articles: content.articles.slice(-200) };
-    const updated = Engine.build(small, undefined, previous);
+    const updated = Engine.build(small, undefined, previous.earlier());
     expect(byTerm(PostingIndex.decode(updated.indexBytes()))).toEqual(
       byTerm(PostingIndex.decode(Engine.build(small).indexBytes())),
     );
+  });
+});
+
+describe('a restart after files changed', () => {
+  let dir: string;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("updates the snapshot's index with the new files' articles, and answers as a fresh build", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'briefings-update-'));
+    const contentDir = path.join(dir, 'content');
+    const dataDir = path.join(dir, 'data');
+    cpSync(path.resolve('content'), contentDir, { recursive: true });
+    await loadEngine({ contentDir, dataDir });
+    writeFileSync(
+      path.join(contentDir, 'oaxaca-2026.md'),
+      '---\nid: oaxaca-2026\ntitle: Oaxaca teachers strike again\ndate: 2026-11-20\nurl: https://example.org/oaxaca-2026\n---\n\nTeachers in Oaxaca walked out again, demanding the wages they were promised.\n',
+    );
+    const update = vi.spyOn(PostingIndex.prototype, 'update');
+    const { engine, parsed } = await loadEngine({ contentDir, dataDir });
+    expect(parsed).toBe(1);
+    expect(update).toHaveBeenCalledTimes(1);
+    const fresh = (await loadEngine({ contentDir })).engine;
+    expect(byTerm(PostingIndex.decode(engine.indexBytes()))).toEqual(
+      byTerm(PostingIndex.decode(fresh.indexBytes())),
+    );
+    for (const q of ['oaxaca teachers', ...JUDGED_QUERIES.map((j) => j.query)]) {
+      const a = engine.search(q, { limit: 10 });
+      const b = fresh.search(q, { limit: 10 });
+      expect([a.total, a.hits.map((h) => [h.article.id, h.score])], q).toEqual([
+        b.total,
+        b.hits.map((h) => [h.article.id, h.score]),
+      ]);
+    }
   });
 });
