@@ -114,6 +114,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       return;
     }
     const index = engine.indexBytes();
+    // Made here, so the serving thread only wraps them (a pass over every posting otherwise).
+    const parts = engine.scoreParts();
     reply = {
       id,
       loaded: {
@@ -123,9 +125,11 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         problems: content.problems,
         fingerprint: content.fingerprint,
         index,
+        parts,
       },
     };
-    parentPort?.postMessage(reply, [index.buffer as ArrayBuffer, same.buffer as ArrayBuffer]);
+    const buffers = [index, same, ...parts.impacts, ...parts.maxPart].map((a) => a.buffer as ArrayBuffer);
+    parentPort?.postMessage(reply, buffers);
   } catch (error) {
     previous = new Map();
     parses = undefined;

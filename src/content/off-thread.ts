@@ -1,13 +1,15 @@
 /**
  * Loading and indexing content on a worker thread, so a bot that is serving keeps answering while
  * the archive is read and indexed again (seconds at 100,000 articles). Only the hand-over runs on
- * the calling thread: receiving the articles and wrapping the transferred index in an engine.
+ * the calling thread: receiving the articles and wrapping the transferred index and scorer parts
+ * in an engine.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
+import type { ScoreParts } from '../search/ranking.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { logProblems } from './errors.ts';
@@ -42,6 +44,8 @@ export interface LoadedOffThread {
   problems: ContentProblem[];
   fingerprint: string;
   index: Uint8Array;
+  /** The scorer's parts for `index` (transferred, like it). */
+  parts: ScoreParts;
 }
 
 /** Asks the worker to finish writing the snapshot before it is ended. */
@@ -110,7 +114,7 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
     fingerprint: loaded.fingerprint,
   };
   logProblems(content.problems, options.logger);
-  return { engine: Engine.fromIndexBytes(content, loaded.index), problems: content.problems };
+  return { engine: Engine.fromIndexBytes(content, loaded.index, loaded.parts), problems: content.problems };
 }
 
 /**

@@ -8,7 +8,14 @@ import { type Article, topicName } from '../types.ts';
 import { type AnalysedDocs, docMoves, docRefs, indexDocs, passageCount } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
-import { type QueryGroup, type Ranking, Scorer, TOP_K_MIN_POSTINGS } from './ranking.ts';
+import {
+  type QueryGroup,
+  type Ranking,
+  type ScoreParts,
+  Scorer,
+  scoreParts,
+  TOP_K_MIN_POSTINGS,
+} from './ranking.ts';
 import { TopicIndex, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
@@ -125,7 +132,11 @@ export class Engine {
   pruneFrom = TOP_K_MIN_POSTINGS;
   private readonly listCache = new Lru<string, number[]>(256);
 
-  private constructor(content: Content, index: PostingIndex) {
+  /** The scorer's parts when made elsewhere (`fromIndexBytes`), until the scorer takes them. */
+  private givenParts?: ScoreParts;
+
+  private constructor(content: Content, index: PostingIndex, parts?: ScoreParts) {
+    this.givenParts = parts;
     const { articles } = content;
     const n = articles.length;
     this.articles = articles;
@@ -164,12 +175,16 @@ export class Engine {
    * posting: made when a query first needs them, not before the first answer of a start-up.
    */
   private get scorer(): Scorer {
-    this.scorerBuilt ??= new Scorer(this.index, {
-      docArticle: this.docArticle,
-      articleCount: this.articles.length,
-      twin: this.twin,
-      passageStart: this.passageStart,
-    });
+    if (!this.scorerBuilt) {
+      const corpus = {
+        docArticle: this.docArticle,
+        articleCount: this.articles.length,
+        twin: this.twin,
+        passageStart: this.passageStart,
+      };
+      this.scorerBuilt = new Scorer(this.index, corpus, this.givenParts);
+      this.givenParts = undefined;
+    }
     return this.scorerBuilt;
   }
 
@@ -205,13 +220,22 @@ export class Engine {
    * An engine over an index encoded by `indexBytes()` for the same content (built on another
    * thread): decoding is a view over the buffer, not a rebuild.
    */
-  static fromIndexBytes(content: Content, bytes: Uint8Array): Engine {
-    return new Engine(content, PostingIndex.decode(bytes));
+  static fromIndexBytes(content: Content, bytes: Uint8Array, parts?: ScoreParts): Engine {
+    return new Engine(content, PostingIndex.decode(bytes), parts);
   }
 
   /** This engine's index and articles, for a later `build` to update. */
   earlier(): EarlierIndex {
-    return { articles: this.articles, index: () => this.index };
+    const { articles, index } = this;
+    return { articles, index: () => index };
+  }
+
+  /**
+   * The scorer's per-posting parts for this index (see `scoreParts`), for an engine made from
+   * `indexBytes()` on another thread: the reload worker makes them, so the serving thread does not.
+   */
+  scoreParts(): ScoreParts {
+    return scoreParts(this.index);
   }
 
   /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */

@@ -150,6 +150,45 @@ export interface Corpus {
 }
 
 /**
+ * Per field, each posting's BM25+ part (d + tf·(k+1)/(tf+norm)) beside the postings, and each
+ * term's highest part (MaxScore bounds): a pass over every posting, made once per index.
+ */
+export interface ScoreParts {
+  impacts: Float32Array[];
+  maxPart: Float32Array[];
+}
+
+export function scoreParts(index: PostingIndex): ScoreParts {
+  const n = index.docCount;
+  const impacts: Float32Array[] = [];
+  const maxPart = [TITLE, TEXT, TOPICS].map((f) => {
+    // BM25's length normalisation per document, then each posting's part.
+    const lengths = index.fieldLengths(f);
+    const avg = index.avgLength[f] || 1;
+    const norm = new Float32Array(n);
+    for (let d = 0; d < n; d++) norm[d] = BM25.k * (1 - BM25.b + (BM25.b * (lengths[d] as number)) / avg);
+    const out = new Float32Array(index.terms.length);
+    const { offsets, docs, freqs } = index.fieldArrays(f);
+    const impact = new Float32Array(docs.length);
+    const k1 = BM25.k + 1;
+    for (let t = 0; t < index.terms.length; t++) {
+      let best = 0;
+      for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
+        const tf = freqs[i] as number;
+        const part = BM25.d + (tf * k1) / (tf + (norm[docs[i] as number] as number));
+        impact[i] = part;
+        if (part > best) best = part;
+      }
+      // Rounded up a hair: a bound must never fall below a score because of float32 storage.
+      out[t] = best * (1 + 1e-6);
+    }
+    impacts.push(impact);
+    return out;
+  });
+  return { impacts, maxPart };
+}
+
+/**
  * Scores queries over a PostingIndex exactly as the engine's MiniSearch query did (BM25+ per field,
  * boosts, prefix and fuzzy weights, the matched-terms factor, AND-then-OR), in one pass: a
  * document's score is the same under AND and OR, so AND is "matched every group", counted on the
@@ -193,9 +232,11 @@ export class Scorer {
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
+  /** `parts`: made by `scoreParts(index)` here, or elsewhere (the reload worker makes them). */
   constructor(
     private readonly index: PostingIndex,
     private readonly corpus: Corpus,
+    parts: ScoreParts = scoreParts(index),
   ) {
     const n = index.docCount;
     this.score = new Float64Array(n);
@@ -208,31 +249,8 @@ export class Scorer {
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
     this.reachedArticles = new Int32Array(corpus.articleCount);
-    this.impacts = [];
-    this.maxPart = [TITLE, TEXT, TOPICS].map((f) => {
-      // BM25's length normalisation per document, then each posting's part.
-      const lengths = index.fieldLengths(f);
-      const avg = index.avgLength[f] || 1;
-      const norm = new Float32Array(n);
-      for (let d = 0; d < n; d++) norm[d] = BM25.k * (1 - BM25.b + (BM25.b * (lengths[d] as number)) / avg);
-      const out = new Float32Array(index.terms.length);
-      const { offsets, docs, freqs } = index.fieldArrays(f);
-      const impact = new Float32Array(docs.length);
-      const k1 = BM25.k + 1;
-      for (let t = 0; t < index.terms.length; t++) {
-        let best = 0;
-        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
-          const tf = freqs[i] as number;
-          const part = BM25.d + (tf * k1) / (tf + (norm[docs[i] as number] as number));
-          impact[i] = part;
-          if (part > best) best = part;
-        }
-        // Rounded up a hair: a bound must never fall below a score because of float32 storage.
-        out[t] = best * (1 + 1e-6);
-      }
-      this.impacts.push(impact);
-      return out;
-    });
+    this.impacts = parts.impacts;
+    this.maxPart = parts.maxPart;
     this.storyMark = new Uint8Array(corpus.articleCount);
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
     this.docStory = Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number);
