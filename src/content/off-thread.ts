@@ -67,7 +67,12 @@ export type OffThreadReply =
   | { id: number; flushed: true }
   | { id: number; error: string };
 
-export type Loaded = { engine: Engine; problems: ContentProblem[] };
+export type Loaded = {
+  engine: Engine;
+  problems: ContentProblem[];
+  /** Ids that came and went since the previous load, when this thread holds it (see `engineOf`). */
+  changes?: { added: string[]; removed: string[] };
+};
 
 /** A worker that loads content on request; `close` ends it. */
 export interface OffThreadLoader {
@@ -105,6 +110,19 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
     articles[i] = article;
   }
   if (k !== loaded.fresh.length) throw new Error('content worker answered with articles that do not add up');
+  // What came and went, from the positions: no pass over every id on this thread.
+  let changes: Loaded['changes'];
+  if (previous.length > 0) {
+    const kept = new Uint8Array(previous.length);
+    for (const at of loaded.same) if (at >= 0) kept[at] = 1;
+    const gone = new Set<string>();
+    for (let j = 0; j < previous.length; j++) if (kept[j] === 0) gone.add((previous[j] as Article).id);
+    const freshIds = new Set(loaded.fresh.map((a) => a.id));
+    changes = {
+      added: [...freshIds].filter((id) => !gone.has(id)),
+      removed: [...gone].filter((id) => !freshIds.has(id)),
+    };
+  }
   const matcher = new TopicMatcher(loaded.gazetteer as GazetteerTopic[]);
   const content: Content = {
     articles,
@@ -114,7 +132,11 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
     fingerprint: loaded.fingerprint,
   };
   logProblems(content.problems, options.logger);
-  return { engine: Engine.fromIndexBytes(content, loaded.index, loaded.parts), problems: content.problems };
+  return {
+    engine: Engine.fromIndexBytes(content, loaded.index, loaded.parts),
+    problems: content.problems,
+    ...(changes ? { changes } : {}),
+  };
 }
 
 /**

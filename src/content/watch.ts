@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import type { Engine } from '../search/engine.ts';
 import type { ContentProblem } from './errors.ts';
 import type { LoadEngineOptions } from './load.ts';
-import { offThreadLoader } from './off-thread.ts';
+import { type Loaded, offThreadLoader } from './off-thread.ts';
 
 /** What a reload produced: the new engine and which article ids came and went. */
 export interface ContentReload {
@@ -40,13 +40,21 @@ export interface WatchContentOptions {
    * queries keep being answered by the serving engine while the new one is built (tests may count
    * calls).
    */
-  load?: (options: LoadEngineOptions) => Promise<{ engine: Engine; problems: ContentProblem[] }>;
+  load?: (options: LoadEngineOptions) => Promise<Loaded>;
 }
 
 export interface ContentWatcher {
   /** Reloads now (as the CLI does after adding an article); resolves when done. */
   reload(): Promise<ContentReload | undefined>;
   close(): Promise<void>;
+}
+
+/** Ids present in `after` and not in `before`, and the reverse (a pass over both). */
+function changesBetween(before: Engine, after: Engine): { added: string[]; removed: string[] } {
+  return {
+    added: after.articles.filter((a) => !before.article(a.id)).map((a) => a.id),
+    removed: before.articles.filter((a) => !after.article(a.id)).map((a) => a.id),
+  };
 }
 
 /** Starts watching `contentDir` (recursively). */
@@ -78,16 +86,14 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
 
   async function reloadOnce(): Promise<ContentReload | undefined> {
     try {
-      const { engine, problems } = await load({
+      const { engine, problems, changes } = await load({
         contentDir,
         dataDir,
         maxFileBytes: options.maxFileBytes,
         logger: options.logger,
       });
       if (closed || engine.version === current.version) return undefined;
-      // Each engine's own id lookup: no sets of every id made on the serving thread.
-      const added = engine.articles.filter((a) => !current.article(a.id)).map((a) => a.id);
-      const removed = current.articles.filter((a) => !engine.article(a.id)).map((a) => a.id);
+      const { added, removed } = changes ?? changesBetween(current, engine);
       current = engine;
       log.info({ added: added.length, removed: removed.length, version: engine.version }, 'content reloaded');
       const reload = { engine, added, removed, problems };
