@@ -1,6 +1,7 @@
 import { TermDictionary } from './expand.ts';
 import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
+import { popcount, StoryCounter } from './stories.ts';
 
 /** One word of a query: the index terms it may match and how loosely. */
 export interface QueryGroup {
@@ -29,8 +30,6 @@ export const TOP_K_MIN_POSTINGS = 2_000;
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
 const EXPANSION_CACHE_SIZE = 512;
-/** Terms whose title and text lists hold this many postings get their story count when the index loads. */
-const STORY_COUNT_FROM = 1024;
 
 /** An index term a query reached, for explaining which words of a hit matched. */
 interface Reached {
@@ -177,14 +176,10 @@ export class Scorer {
   private readonly impacts: Float32Array[];
   /** Per field, each term's highest part over its postings: MaxScore bounds. */
   private readonly maxPart: Float32Array[];
-  /** Scratch for top-k: one mark per article (story counted), always left cleared. */
-  private readonly storyMark: Uint8Array;
   /** Each article's story: the lower article number of it and its twin. */
   private readonly storyOf: Int32Array;
-  /** Each document's story (its article's), for counting totals with one lookup a posting. */
-  private readonly docStory: Int32Array;
-  /** Per term, the stories its title and text lists reach together (-1: short lists, counted when asked). */
-  private readonly termStories: Int32Array;
+  /** Exact totals of top-k rankings. */
+  private readonly stories: StoryCounter;
   /**
    * Index terms each query term reached, by term and looseness: a pruned query that falls back
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
@@ -233,37 +228,13 @@ export class Scorer {
       this.impacts.push(impact);
       return out;
     });
-    this.storyMark = new Uint8Array(corpus.articleCount);
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
-    this.docStory = Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number);
-    this.termStories = this.storyCounts();
-  }
-
-  /** Stories per long term (title and text together), so a common word's total needs no pass over it. */
-  private storyCounts(): Int32Array {
-    const { storyMark: mark, docStory, index } = this;
-    const out = new Int32Array(index.terms.length).fill(-1);
-    const fields = [index.fieldArrays(TITLE), index.fieldArrays(TEXT)];
-    for (let t = 0; t < index.terms.length; t++) {
-      let length = 0;
-      for (const f of fields) length += (f.offsets[t + 1] as number) - (f.offsets[t] as number);
-      if (length < STORY_COUNT_FROM) continue;
-      let n = 0;
-      for (const { offsets, docs } of fields) {
-        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
-          const st = docStory[docs[i] as number] as number;
-          if (mark[st] === 0) {
-            mark[st] = 1;
-            n++;
-          }
-        }
-      }
-      for (const { offsets, docs } of fields)
-        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++)
-          mark[docStory[docs[i] as number] as number] = 0;
-      out[t] = n;
-    }
-    return out;
+    this.stories = new StoryCounter(
+      Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number),
+      corpus.articleCount,
+      (term) => [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
+      TOPICS,
+    );
   }
 
   /** The BM25+ parts of one term's postings in a field, aligned with its documents. */
@@ -278,86 +249,6 @@ export class Scorer {
   /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
   forget(): void {
     this.expansions.clear();
-  }
-
-  /**
-   * Distinct stories (an article and its twin once) in the union of some posting lists. When one
-   * term's lists dominate, its story count is known from load and only the other lists are read:
-   * each of their stories is looked up in that term's lists (galloping, as both are sorted).
-   */
-  private countStories(lists: readonly TopList[]): number {
-    let big = -1;
-    for (const l of lists) {
-      if (
-        l.field !== TOPICS &&
-        (this.termStories[l.term] as number) > (big < 0 ? -1 : (this.termStories[big] as number))
-      )
-        big = l.term;
-    }
-    if (big < 0) return this.markStories(lists);
-    const title = this.index.postings(TITLE, big).docs;
-    const text = this.index.postings(TEXT, big).docs;
-    const rest = lists.filter((l) => l.term !== big || l.field === TOPICS);
-    let restPostings = 0;
-    for (const l of rest) restPostings += l.docs.length;
-    // A lookup costs a few times a marked posting: only worth it when the other lists are short.
-    if (restPostings * 4 > title.length + text.length) return this.markStories(lists);
-    const { storyMark: mark, docStory } = this;
-    const { twin, passageStart, articleCount } = this.corpus;
-    const inBig = (doc: number) => search(title, doc) >= 0 || search(text, doc) >= 0;
-    /** Whether any document of a story (either article, any section) is in the big term's lists. */
-    const storyInBig = (st: number) => {
-      for (const a of [st, twin[st] as number]) {
-        if (a < 0) continue;
-        if (inBig(a)) return true;
-        for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
-          if (inBig(d)) return true;
-      }
-      return false;
-    };
-    let total = this.termStories[big] as number;
-    for (const { docs } of rest) {
-      let inTitle = 0;
-      let inText = 0;
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i] as number;
-        const st = docStory[doc] as number;
-        if (mark[st] !== 0) continue;
-        mark[st] = 1;
-        // Most stories are one article without sections or twin: the document alone decides.
-        const alone = doc < articleCount && twin[doc] === -1 && passageStart[doc] === passageStart[doc + 1];
-        let found: boolean;
-        if (alone) {
-          inTitle = lowerBound(title, inTitle, doc);
-          inText = lowerBound(text, inText, doc);
-          found = title[inTitle] === doc || text[inText] === doc;
-        } else found = storyInBig(st);
-        if (!found) total++;
-      }
-    }
-    for (const { docs } of rest)
-      for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
-    return total;
-  }
-
-  /** Distinct stories in the union of some posting lists, by marking each. */
-  private markStories(lists: readonly TopList[]): number {
-    const { storyMark: mark, docStory } = this;
-    let total = 0;
-    for (const { docs } of lists) {
-      for (let i = 0; i < docs.length; i++) {
-        const st = docStory[docs[i] as number] as number;
-        if (mark[st] === 0) {
-          mark[st] = 1;
-          total++;
-        }
-      }
-    }
-    if (total > mark.length / 8) mark.fill(0);
-    else
-      for (const { docs } of lists)
-        for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
-    return total;
   }
 
   /**
@@ -422,7 +313,7 @@ export class Scorer {
     const story = (a: number) => storyOf[a] as number;
 
     // Exact total: every article (story) any list reaches, counted once.
-    const total = this.countStories(lists);
+    const total = this.stories.count(lists);
     if (found === 0)
       return new Ranking(
         new Int32Array(0),
@@ -903,10 +794,4 @@ class StoryHeap {
   stories(): number[] {
     return [...this.ids];
   }
-}
-
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
