@@ -389,6 +389,26 @@ export class Scorer {
     for (let i = count - 1; i >= 0; i--) unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
     const lastOfGroup = probe.map((l, i) => i === count - 1 || (probe[i + 1] as TopList).group !== l.group);
     const driverSize = sizes[driver] as number;
+    // With several words, a bitset per word of the documents holding it (the driver's aside):
+    // a candidate missing a word is dropped by a bit test each, not a search in every list.
+    const holds: Uint32Array[] = [];
+    if (several) {
+      const words = Math.ceil(this.index.docCount / 32);
+      for (let g = 0; g < found; g++) if (g !== driver) holds.push(new Uint32Array(words));
+      for (const l of lists) {
+        if (l.group === driver) continue;
+        const set = holds[l.group < driver ? l.group : l.group - 1] as Uint32Array;
+        const { docs } = l;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i] as number;
+          set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
+        }
+      }
+    }
+    const holdsEvery = (doc: number) => {
+      for (const set of holds) if (((set[doc >>> 5] as number) & (1 << (doc & 31))) === 0) return false;
+      return true;
+    };
     const twinDone = new Set<number>();
     let essential = -1;
     let candidates: TopList[] = lists;
@@ -413,6 +433,10 @@ export class Scorer {
       if (doc === Number.POSITIVE_INFINITY) break;
       from = doc + 1;
       if (several) {
+        // Drawn from the rarest word's lists, a document missing another word cannot lead, nor
+        // make its story lead: a twin holding every word is drawn from those lists itself.
+        const fromDrivers = candidates === drivers;
+        if (fromDrivers && !holdsEvery(doc)) continue;
         const article = docArticle[doc] as number;
         const t = twin[article] as number;
         if (t >= 0) {
@@ -426,6 +450,7 @@ export class Scorer {
           if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
           continue;
         }
+        if (!fromDrivers && !holdsEvery(doc)) continue;
       }
       let sum = 0;
       let docBits = 0;
