@@ -21,7 +21,7 @@ const STORY_SET_CACHE_SIZE = 128;
 export class StoryCounter {
   /** Scratch: the union being counted, always left cleared. */
   private readonly union: Uint32Array;
-  private readonly sets = new Lru<number, Uint32Array>(STORY_SET_CACHE_SIZE);
+  private readonly sets = new Lru<number, StorySet>(STORY_SET_CACHE_SIZE);
 
   constructor(
     /** Each document's story (the lower article number of an article and its twin). */
@@ -38,53 +38,69 @@ export class StoryCounter {
   count(lists: readonly CountedList[]): number {
     const { union, docStory } = this;
     const short: CountedList[] = [];
-    const merged = new Set<number>();
-    let total = 0;
+    const long: StorySet[] = [];
     for (const l of lists) {
       const set = l.field === this.topicsField ? undefined : this.storySet(l.term);
       if (!set) short.push(l);
-      else if (!merged.has(l.term)) {
-        merged.add(l.term);
-        for (let w = 0; w < set.length; w++) union[w] = (union[w] as number) | (set[w] as number);
-      }
+      else if (!long.includes(set)) long.push(set);
     }
-    if (merged.size > 0) for (let w = 0; w < union.length; w++) total += popcount(union[w] as number);
+    // One long term (a common word): its own set is the base, so nothing is copied or counted.
+    let base: Uint32Array = union;
+    let total = 0;
+    if (long.length === 1) {
+      base = (long[0] as StorySet).bits;
+      total = (long[0] as StorySet).size;
+    } else if (long.length > 1) {
+      for (const { bits } of long)
+        for (let w = 0; w < bits.length; w++) union[w] = (union[w] as number) | (bits[w] as number);
+      for (let w = 0; w < union.length; w++) total += popcount(union[w] as number);
+    }
+    let added = 0;
     for (const { docs } of short) {
       for (let i = 0; i < docs.length; i++) {
         const st = docStory[docs[i] as number] as number;
         const word = st >>> 5;
         const bit = 1 << (st & 31);
-        if (((union[word] as number) & bit) === 0) {
+        if (((base[word] as number) & bit) === 0 && ((union[word] as number) & bit) === 0) {
           union[word] = (union[word] as number) | bit;
-          total++;
+          added++;
         }
       }
     }
-    if (merged.size > 0 || total > union.length) union.fill(0);
+    if (long.length > 1 || added > union.length) union.fill(0);
     else
       for (const { docs } of short)
         for (let i = 0; i < docs.length; i++) union[(docStory[docs[i] as number] as number) >>> 5] = 0;
-    return total;
+    return total + added;
   }
 
   /** A long term's stories as a bitset (made on first use), or undefined for a short one. */
-  private storySet(term: number): Uint32Array | undefined {
+  private storySet(term: number): StorySet | undefined {
     const cached = this.sets.get(term);
     if (cached) return cached;
     const lists = this.termLists(term);
     let length = 0;
     for (const docs of lists) length += docs.length;
     if (length < STORY_SET_FROM) return undefined;
-    const set = new Uint32Array(this.union.length);
+    const bits = new Uint32Array(this.union.length);
     for (const docs of lists) {
       for (let i = 0; i < docs.length; i++) {
         const st = this.docStory[docs[i] as number] as number;
-        set[st >>> 5] = (set[st >>> 5] as number) | (1 << (st & 31));
+        bits[st >>> 5] = (bits[st >>> 5] as number) | (1 << (st & 31));
       }
     }
+    let size = 0;
+    for (let w = 0; w < bits.length; w++) size += popcount(bits[w] as number);
+    const set = { bits, size };
     this.sets.set(term, set);
     return set;
   }
+}
+
+/** A term's stories: one bit per story, and how many. */
+interface StorySet {
+  bits: Uint32Array;
+  size: number;
 }
 
 export function popcount(x: number): number {
