@@ -31,7 +31,7 @@ function queries(): { text: string; language?: TextLanguage }[] {
     ...UNANSWERABLE_QUERIES.map((q) => ({ text: q.query })),
     ...queryMix(content).map((q) => ({ text: q.text, language: q.language })),
   ];
-  // The most frequent words: their totals come from story counts made when the index loads.
+  // The most frequent words: their totals come from story bitsets made on first use.
   const counts = new Map<string, number>();
   for (const a of content.articles)
     for (const w of new Set(a.body.toLowerCase().match(/\p{L}{4,}/gu) ?? []))
