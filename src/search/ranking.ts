@@ -2,6 +2,7 @@ import { TermDictionary } from './expand.ts';
 import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
 import { popcount, StoryCounter } from './stories.ts';
+import { type FieldList, type TermOrder, termOrder } from './term-order.ts';
 
 /** One word of a query: the index terms it may match and how loosely. */
 export interface QueryGroup {
@@ -17,6 +18,8 @@ export interface QueryGroup {
 /** Scoring constants: MiniSearch's BM25+ and the boosts and weights the engine always used. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const BOOST = { title: 2, text: 1, topics: 0.4 };
+/** The boosts by field number. */
+const FIELD_BOOST = [BOOST.title, BOOST.text, BOOST.topics];
 const WEIGHT = { fuzzy: 0.35, prefix: 0.5 };
 const TITLE = 0;
 const TEXT = 1;
@@ -26,6 +29,10 @@ const TOPICS = 2;
  * 10k and 100k articles: from about 2,000 postings, pruning beats scoring and collecting every match.
  */
 export const TOP_K_MIN_POSTINGS = 2_000;
+/** Documents a one-word query reads best first before scanning in document order (see `bestOfOneWord`). */
+const BEST_FIRST_READS = 32;
+/** Terms whose best-first order is kept (12 bytes a document of the term). */
+const TERM_ORDER_CACHE_SIZE = 256;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
@@ -185,6 +192,8 @@ export class Scorer {
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
    */
   private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
+  /** Terms' documents best first, for one-word queries (see `termOrder`). */
+  private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
@@ -292,6 +301,7 @@ export class Scorer {
           impact: this.impactsOf(field, termId),
           w,
           bound: w * (this.maxPart[field]?.[termId] as number),
+          scale: weight / (FIELD_BOOST[field] as number),
           bit,
           group: found,
           pos: 0,
@@ -413,67 +423,71 @@ export class Scorer {
     let essential = -1;
     let candidates: TopList[] = lists;
     let from = 0;
-    for (;;) {
-      const theta = heap.threshold();
-      const was = essential;
-      if (essential < 0) essential = 0;
-      while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
-      if (essential >= count) break;
-      if (essential !== was) {
-        let essentialSize = 0;
-        for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
-        candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
-      }
-      let doc = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < candidates.length; i++) {
-        const l = candidates[i] as TopList;
-        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < from) seek(l, from);
-        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
-      }
-      if (doc === Number.POSITIVE_INFINITY) break;
-      from = doc + 1;
-      if (several) {
-        // Drawn from the rarest word's lists, a document missing another word cannot lead, nor
-        // make its story lead: a twin holding every word is drawn from those lists itself.
-        const fromDrivers = candidates === drivers;
-        if (fromDrivers && !holdsEvery(doc)) continue;
-        const article = docArticle[doc] as number;
-        const t = twin[article] as number;
-        if (t >= 0) {
-          // A story told twice ranks by the better of its two articles, even one holding only
-          // some words: score both exactly, once per story.
-          const st = story(article);
-          if (twinDone.has(st)) continue;
-          twinDone.add(st);
-          const a = exact(article);
-          const b = exact(t);
-          if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
-          continue;
+    // One word: read best first; when that takes long (flat scores over several terms), the page
+    // found so far lifts the threshold the document-ordered scan below starts from.
+    const done = !several && this.bestOfOneWord(probe, heap, qualityBound, offer, finish);
+    if (!done)
+      for (;;) {
+        const theta = heap.threshold();
+        const was = essential;
+        if (essential < 0) essential = 0;
+        while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
+        if (essential >= count) break;
+        if (essential !== was) {
+          let essentialSize = 0;
+          for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
+          candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
         }
-        if (!fromDrivers && !holdsEvery(doc)) continue;
-      }
-      let sum = 0;
-      let docBits = 0;
-      let groupBits = 0;
-      let dropped = false;
-      for (let i = 0; i < count; i++) {
-        if ((sum + (unread[i] as number)) * qualityBound < theta) {
-          dropped = true;
-          break;
+        let doc = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < candidates.length; i++) {
+          const l = candidates[i] as TopList;
+          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < from) seek(l, from);
+          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
         }
-        const l = probe[i] as TopList;
-        if (seek(l, doc)) {
-          sum += contribution(l, l.pos);
-          docBits |= 1 << l.bit;
-          groupBits |= 1 << l.group;
-        } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
-          dropped = true;
-          break;
+        if (doc === Number.POSITIVE_INFINITY) break;
+        from = doc + 1;
+        if (several) {
+          // Drawn from the rarest word's lists, a document missing another word cannot lead, nor
+          // make its story lead: a twin holding every word is drawn from those lists itself.
+          const fromDrivers = candidates === drivers;
+          if (fromDrivers && !holdsEvery(doc)) continue;
+          const article = docArticle[doc] as number;
+          const t = twin[article] as number;
+          if (t >= 0) {
+            // A story told twice ranks by the better of its two articles, even one holding only
+            // some words: score both exactly, once per story.
+            const st = story(article);
+            if (twinDone.has(st)) continue;
+            twinDone.add(st);
+            const a = exact(article);
+            const b = exact(t);
+            if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
+            continue;
+          }
+          if (!fromDrivers && !holdsEvery(doc)) continue;
         }
+        let sum = 0;
+        let docBits = 0;
+        let groupBits = 0;
+        let dropped = false;
+        for (let i = 0; i < count; i++) {
+          if ((sum + (unread[i] as number)) * qualityBound < theta) {
+            dropped = true;
+            break;
+          }
+          const l = probe[i] as TopList;
+          if (seek(l, doc)) {
+            sum += contribution(l, l.pos);
+            docBits |= 1 << l.bit;
+            groupBits |= 1 << l.group;
+          } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
+            dropped = true;
+            break;
+          }
+        }
+        if (dropped || groupBits !== allGroups) continue;
+        offer(doc, finish(sum, docBits));
       }
-      if (dropped || groupBits !== allGroups) continue;
-      offer(doc, finish(sum, docBits));
-    }
     if (several && heap.size < k) return undefined;
 
     const entries = heap.stories().map((st) => {
@@ -505,6 +519,112 @@ export class Scorer {
       out.strict[i] = e.strict;
     });
     return new Ranking(out.articles, out.docs, out.scores, out.strict, reached, this.index, missing, total);
+  }
+
+  /**
+   * The best documents of a one-word query, read best first: each term it reaches has its
+   * documents in the order of what the term adds to them (`termOrder`), and the threshold
+   * algorithm takes the next document from the term whose next one adds the most, scores it
+   * exactly (its parts summed in `probe` order, as the document-ordered scan sums them), and stops
+   * once the terms' next documents together cannot reach the page: no document unread can.
+   * Gives up after BEST_FIRST_READS documents (false): every document it offered is exactly scored,
+   * so the scan that goes on from there only starts with a higher threshold.
+   */
+  private bestOfOneWord(
+    probe: readonly TopList[],
+    heap: StoryHeap,
+    qualityBound: number,
+    offer: (doc: number, score: number) => void,
+    finish: (sum: number, docBits: number) => number,
+  ): boolean {
+    // A term's title and text together (each word reaching it scales it by its own weight); a
+    // topic's list apart.
+    const reached = new Map<number, { order: TermOrder; scales: Map<number, number> }>();
+    for (const l of probe) {
+      const key = l.field === TOPICS ? -1 - l.term : l.term;
+      let entry = reached.get(key);
+      if (!entry) {
+        entry = { order: this.termOrderOf(l.term, l.field === TOPICS), scales: new Map() };
+        reached.set(key, entry);
+      }
+      entry.scales.set(l.bit, l.scale);
+    }
+    const terms = [...reached.values()].map(({ order, scales }) => {
+      let weight = 0;
+      for (const scale of scales.values()) weight += scale;
+      // Rounded up a hair: the bound must not fall below a score summed in another order.
+      return { docs: order.docs, values: order.values, weight: weight * (1 + 1e-6), at: 0 };
+    });
+    // A term reached by two words of the query is one list read twice: searched once.
+    const same = probe.map((l, i) =>
+      probe.findIndex((o, j) => j < i && o.term === l.term && o.field === l.field),
+    );
+    const found = new Int32Array(probe.length);
+    const seen = this.groupMark;
+    const visited: number[] = [];
+    let done = false;
+    while (visited.length < BEST_FIRST_READS) {
+      let bound = 0;
+      let next = -1;
+      let most = -1;
+      for (let i = 0; i < terms.length; i++) {
+        const t = terms[i] as (typeof terms)[number];
+        if (t.at >= t.docs.length) continue;
+        const value = t.weight * (t.values[t.at] as number);
+        bound += value;
+        if (value > most) {
+          most = value;
+          next = i;
+        }
+      }
+      if (next < 0 || bound * qualityBound < heap.threshold()) {
+        done = true;
+        break;
+      }
+      const t = terms[next] as (typeof terms)[number];
+      const doc = t.docs[t.at] as number;
+      t.at++;
+      if (seen[doc] === 1) continue;
+      seen[doc] = 1;
+      visited.push(doc);
+      let sum = 0;
+      let docBits = 0;
+      for (let i = 0; i < probe.length; i++) {
+        const l = probe[i] as TopList;
+        const first = same[i] as number;
+        const at = first >= 0 ? (found[first] as number) : search(l.docs, doc);
+        found[i] = at;
+        if (at >= 0) {
+          sum += contribution(l, at);
+          docBits |= 1 << l.bit;
+        }
+      }
+      offer(doc, finish(sum, docBits));
+    }
+    for (const doc of visited) seen[doc] = 0;
+    return done;
+  }
+
+  /** A term's documents best first (its title and text, or its topic list), made on first use. */
+  private termOrderOf(term: number, topic: boolean): TermOrder {
+    const key = term * 2 + (topic ? 1 : 0);
+    let order = this.termOrders.get(key);
+    if (!order) {
+      const fields: FieldList[] = [];
+      for (const field of topic ? [TOPICS] : [TITLE, TEXT]) {
+        const { docs } = this.index.postings(field, term);
+        if (docs.length === 0) continue;
+        const idf = Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
+        fields.push({
+          docs,
+          impact: this.impactsOf(field, term),
+          factor: (FIELD_BOOST[field] as number) * idf,
+        });
+      }
+      order = termOrder(fields);
+      this.termOrders.set(key, order);
+    }
+    return order;
   }
 
   /**
@@ -719,6 +839,8 @@ interface TopList {
   w: number;
   /** The most this list can add to any document's sum. */
   bound: number;
+  /** The query word's own weight for this term (exact 1; prefix and fuzzy less): w without boost and idf. */
+  scale: number;
   bit: number;
   /** The query word (among those found) the list belongs to. */
   group: number;
