@@ -31,8 +31,8 @@ const TOPICS = 2;
 export const TOP_K_MIN_POSTINGS = 2_000;
 /** Documents a one-word query reads best first before scanning in document order (see `bestOfOneWord`). */
 const BEST_FIRST_READS = 32;
-/** Terms whose best-first order is kept (12 bytes a document of the term). */
-const TERM_ORDER_CACHE_SIZE = 256;
+/** Terms whose best documents are kept (a few hundred bytes each). */
+const TERM_ORDER_CACHE_SIZE = 4096;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
@@ -527,7 +527,7 @@ export class Scorer {
    * algorithm takes the next document from the term whose next one adds the most, scores it
    * exactly (its parts summed in `probe` order, as the document-ordered scan sums them), and stops
    * once the terms' next documents together cannot reach the page: no document unread can.
-   * Gives up after BEST_FIRST_READS documents (false): every document it offered is exactly scored,
+   * Gives up after BEST_FIRST_READS reads (false): every document it offered is exactly scored,
    * so the scan that goes on from there only starts with a higher threshold.
    */
   private bestOfOneWord(
@@ -563,7 +563,7 @@ export class Scorer {
     const seen = this.groupMark;
     const visited: number[] = [];
     let done = false;
-    while (visited.length < BEST_FIRST_READS) {
+    for (let reads = 0; reads < BEST_FIRST_READS; reads++) {
       let bound = 0;
       let next = -1;
       let most = -1;
@@ -621,7 +621,8 @@ export class Scorer {
           factor: (FIELD_BOOST[field] as number) * idf,
         });
       }
-      order = termOrder(fields);
+      // A query reads at most BEST_FIRST_READS from a term: one more gives the bound after them.
+      order = termOrder(fields, BEST_FIRST_READS + 1);
       this.termOrders.set(key, order);
     }
     return order;

@@ -2,10 +2,12 @@
  * A term's documents best first, by what the term adds to each: its fields' BM25+ parts, each
  * times the field's boost and idf, as a query weighs them. Every word of a query that reaches the
  * term scales that sum by its own weight (exact, prefix or fuzzy), so the order is the same for
- * every query: made once per term on first use, it lets a one-word query read its best documents
- * first instead of every document in list order.
+ * every query: made once per term on first use (only the best few documents: a query reads no
+ * more), it lets a one-word query read its best documents first instead of every document in
+ * list order.
  */
 export interface TermOrder {
+  /** The best documents; all of the term's when it has no more than were kept. */
   docs: Uint32Array;
   /** What the term adds to each document, at weight 1, in the same order (descending). */
   values: Float64Array;
@@ -18,10 +20,24 @@ export interface FieldList {
   factor: number;
 }
 
-export function termOrder(fields: readonly FieldList[]): TermOrder {
+/** The term's best `keep` documents, best first (ties by document number). */
+export function termOrder(fields: readonly FieldList[], keep: number): TermOrder {
+  const docs: number[] = [];
+  const values: number[] = [];
+  const consider = (doc: number, value: number) => {
+    let i = docs.length;
+    if (i === keep) {
+      const last = values[i - 1] as number;
+      if (value < last || (value === last && doc > (docs[i - 1] as number))) return;
+      docs.pop();
+      values.pop();
+      i--;
+    }
+    while (i > 0 && (values[i - 1] as number) < value) i--;
+    docs.splice(i, 0, doc);
+    values.splice(i, 0, value);
+  };
   // Merge the fields' sorted lists, summing each document's parts.
-  const merged: number[] = [];
-  const sums: number[] = [];
   const pos = fields.map(() => 0);
   for (;;) {
     let doc = Number.POSITIVE_INFINITY;
@@ -38,14 +54,7 @@ export function termOrder(fields: readonly FieldList[]): TermOrder {
         pos[i] = p + 1;
       }
     });
-    merged.push(doc);
-    sums.push(sum);
+    consider(doc, sum);
   }
-  const order = Uint32Array.from(merged.keys()).sort(
-    (a, b) => (sums[b] as number) - (sums[a] as number) || a - b,
-  );
-  return {
-    docs: Uint32Array.from(order, (k) => merged[k] as number),
-    values: Float64Array.from(order, (k) => sums[k] as number),
-  };
+  return { docs: Uint32Array.from(docs), values: Float64Array.from(values) };
 }
