@@ -150,7 +150,7 @@ export class Engine {
   }
 
   /**
-   * The scorer's per-posting BM25+ parts, score bounds and story counts take a pass over every
+   * The scorer's per-posting BM25+ parts and score bounds take a pass over every
    * posting: made when a query first needs them, not before the first answer of a start-up.
    */
   private get scorer(): Scorer {
