@@ -317,7 +317,7 @@ export function createBriefings(
           id: topic.id,
           name: topicName(topic, language),
           kind: topic.kind,
-          count: engine.latest(topic.id, { limit: 1, ...(language ? { language } : {}) }).total,
+          count: engine.topicStories(topic.id, language),
           articles: topic.count,
         }));
         return {

@@ -146,7 +146,9 @@ export class Engine {
     this.byId = new Map();
     for (let i = 0; i < n; i++) this.byId.set((articles[i] as Article).id, i);
     this.newest = newestFirst(articles);
-    this.topicIndex = new TopicIndex(content.topics, articles, this.newest);
+    this.topicIndex = new TopicIndex(content.topics, articles, this.newest, (i, language, twinListed) =>
+      this.shownBeside(i, language, twinListed),
+    );
     this.twin = new Int32Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       const of = (articles[i] as Article).twinOf;
@@ -171,7 +173,7 @@ export class Engine {
   }
 
   /**
-   * The scorer's per-posting BM25+ parts, score bounds and story counts take a pass over every
+   * The scorer's per-posting BM25+ parts and score bounds take a pass over every
    * posting: made when a query first needs them, not before the first answer of a start-up.
    */
   private get scorer(): Scorer {
@@ -347,6 +349,11 @@ export class Engine {
     return this.topicIndex.stats();
   }
 
+  /** How many stories `latest <topic>` finds for a topic (a story in both languages once). */
+  topicStories(id: string, language?: TextLanguage): number {
+    return this.topicIndex.stories(id, detectLanguage(id) ?? language ?? 'en');
+  }
+
   /** The topic a misspelt topic name surely means ("hondras" → Honduras), if any. */
   correctTopic(raw: string): TopicStat | undefined {
     const text = nfc(raw);
@@ -440,12 +447,15 @@ export class Engine {
   /** Drops the twin in the other language wherever both are present. */
   private withoutTwins(list: readonly number[], preferred: TextLanguage): number[] {
     for (const i of list) this.marks[i] = 1;
-    const out = list.filter((i) => {
-      const twin = this.twin[i] as number;
-      return twin < 0 || !this.marks[twin] || this.preferIndex(i, twin, preferred);
-    });
+    const out = list.filter((i) => this.shownBeside(i, preferred, (twin) => this.marks[twin] === 1));
     for (const i of list) this.marks[i] = 0;
     return out;
+  }
+
+  /** Whether a list shows an article: yes unless its twin is listed too and preferred in the language. */
+  private shownBeside(i: number, language: TextLanguage, twinListed: (twin: number) => boolean): boolean {
+    const twin = this.twin[i] as number;
+    return twin < 0 || !twinListed(twin) || this.preferIndex(i, twin, language);
   }
 
   /** Articles in newest-first order, by marking them and walking the date order once. */

@@ -85,8 +85,10 @@ export class TermDictionary {
   /**
    * Terms within `maxDistance` edits (Levenshtein) of `query`, with their distance, in code-unit
    * order. A term within k edits of a query of length q has length within q ± k and, as one edit
-   * breaks at most two bigrams, shares at least max(q, length) − 1 − 2k of the query's bigrams:
-   * only terms passing that count are checked.
+   * breaks at most two bigrams, holds at least need = max(q, length) − 1 − 2k of the query's q − 1
+   * bigram occurrences: only terms passing that count are checked. It then holds one of any
+   * q − need of them too: when the q − need shortest lists are much shorter than all, their terms
+   * are the candidates instead, and the long lists of common bigrams are never read.
    */
   near(query: string, maxDistance: number): [string, number, number][] {
     const { terms, counts, touched } = this;
@@ -110,16 +112,27 @@ export class TermDictionary {
         for (const id of this.byLength[length] as Uint32Array) check(id);
         continue;
       }
-      // Each of the query's bigram occurrences counts once for every term holding it: a count at
-      // least the shared bigrams, so the bound never drops a true match.
+      const lists: Uint32Array[] = [];
+      for (let i = 0; i + 1 < q; i++)
+        lists.push(this.grams.get(bigram(query, i) * LENGTH_BUCKETS + length) ?? NONE);
+      lists.sort((a, b) => a.length - b.length);
+      let all = 0;
+      let shortest = 0;
+      lists.forEach((list, l) => {
+        all += list.length;
+        if (l < q - need) shortest += list.length;
+      });
       const from = touchedCount;
-      for (let i = 0; i + 1 < q; i++) {
-        const list = this.grams.get(bigram(query, i) * LENGTH_BUCKETS + length);
-        if (!list) continue;
+      // Each of the query's bigram occurrences counts once for every term holding it: a count at
+      // least the shared bigrams, so the bound never drops a true match. A candidate from the
+      // shortest lists is marked with a count at `need`, so it is checked once.
+      const pigeonhole = shortest * PIGEONHOLE_GAIN < all;
+      for (let l = 0; l < (pigeonhole ? q - need : lists.length); l++) {
+        const list = lists[l] as Uint32Array;
         for (let j = 0; j < list.length; j++) {
           const id = list[j] as number;
           if (counts[id] === 0) touched[touchedCount++] = id;
-          counts[id] = (counts[id] as number) + 1;
+          counts[id] = pigeonhole ? need : (counts[id] as number) + 1;
         }
       }
       for (let i = from; i < touchedCount; i++) {
@@ -132,9 +145,16 @@ export class TermDictionary {
   }
 }
 
+const NONE = new Uint32Array(0);
+/** Candidates come from the shortest bigram lists when they hold this many times fewer terms than all. */
+const PIGEONHOLE_GAIN = 8;
+
 function bigram(s: string, i: number): number {
   return s.charCodeAt(i) * 0x10000 + s.charCodeAt(i + 1);
 }
+
+/** The two rows of the distance table, reused from call to call (grown for longer words). */
+let rows: [Uint16Array, Uint16Array] = [new Uint16Array(64), new Uint16Array(64)];
 
 /** Levenshtein distance over code units when at most k, else k + 1 (only a band of width 2k + 1 is filled). */
 export function boundedDistance(a: string, b: string, k: number): number {
@@ -142,8 +162,8 @@ export function boundedDistance(a: string, b: string, k: number): number {
   const m = b.length;
   if (Math.abs(n - m) > k) return k + 1;
   const over = k + 1;
-  let prev = new Uint16Array(n + 1);
-  let row = new Uint16Array(n + 1);
+  if (rows[0].length <= n) rows = [new Uint16Array(2 * n + 2), new Uint16Array(2 * n + 2)];
+  let [prev, row] = rows;
   for (let j = 0; j <= n; j++) prev[j] = Math.min(j, over);
   for (let i = 1; i <= m; i++) {
     const from = Math.max(1, i - k);

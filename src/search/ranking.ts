@@ -1,6 +1,8 @@
 import { TermDictionary } from './expand.ts';
 import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
+import { popcount, StoryCounter } from './stories.ts';
+import { type FieldList, type TermOrder, termOrder } from './term-order.ts';
 
 /** One word of a query: the index terms it may match and how loosely. */
 export interface QueryGroup {
@@ -16,6 +18,8 @@ export interface QueryGroup {
 /** Scoring constants: MiniSearch's BM25+ and the boosts and weights the engine always used. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 const BOOST = { title: 2, text: 1, topics: 0.4 };
+/** The boosts by field number. */
+const FIELD_BOOST = [BOOST.title, BOOST.text, BOOST.topics];
 const WEIGHT = { fuzzy: 0.35, prefix: 0.5 };
 const TITLE = 0;
 const TEXT = 1;
@@ -25,12 +29,14 @@ const TOPICS = 2;
  * 10k and 100k articles: from about 2,000 postings, pruning beats scoring and collecting every match.
  */
 export const TOP_K_MIN_POSTINGS = 2_000;
+/** Documents a one-word query reads best first before scanning in document order (see `bestOfOneWord`). */
+const BEST_FIRST_READS = 32;
+/** Terms whose best documents are kept (a few hundred bytes each). */
+const TERM_ORDER_CACHE_SIZE = 4096;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
 const EXPANSION_CACHE_SIZE = 512;
-/** Terms whose title and text lists hold this many postings get their story count when the index loads. */
-const STORY_COUNT_FROM = 1024;
 
 /** An index term a query reached, for explaining which words of a hit matched. */
 interface Reached {
@@ -216,19 +222,17 @@ export class Scorer {
   private readonly impacts: Float32Array[];
   /** Per field, each term's highest part over its postings: MaxScore bounds. */
   private readonly maxPart: Float32Array[];
-  /** Scratch for top-k: one mark per article (story counted), always left cleared. */
-  private readonly storyMark: Uint8Array;
   /** Each article's story: the lower article number of it and its twin. */
   private readonly storyOf: Int32Array;
-  /** Each document's story (its article's), for counting totals with one lookup a posting. */
-  private readonly docStory: Int32Array;
-  /** Per term, the stories its title and text lists reach together (-1: short lists, counted when asked). */
-  private readonly termStories: Int32Array;
+  /** Exact totals of top-k rankings. */
+  private readonly stories: StoryCounter;
   /**
    * Index terms each query term reached, by term and looseness: a pruned query that falls back
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
    */
   private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
+  /** Terms' documents best first, for one-word queries (see `termOrder`). */
+  private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
@@ -251,37 +255,13 @@ export class Scorer {
     this.reachedArticles = new Int32Array(corpus.articleCount);
     this.impacts = parts.impacts;
     this.maxPart = parts.maxPart;
-    this.storyMark = new Uint8Array(corpus.articleCount);
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
-    this.docStory = Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number);
-    this.termStories = this.storyCounts();
-  }
-
-  /** Stories per long term (title and text together), so a common word's total needs no pass over it. */
-  private storyCounts(): Int32Array {
-    const { storyMark: mark, docStory, index } = this;
-    const out = new Int32Array(index.terms.length).fill(-1);
-    const fields = [index.fieldArrays(TITLE), index.fieldArrays(TEXT)];
-    for (let t = 0; t < index.terms.length; t++) {
-      let length = 0;
-      for (const f of fields) length += (f.offsets[t + 1] as number) - (f.offsets[t] as number);
-      if (length < STORY_COUNT_FROM) continue;
-      let n = 0;
-      for (const { offsets, docs } of fields) {
-        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++) {
-          const st = docStory[docs[i] as number] as number;
-          if (mark[st] === 0) {
-            mark[st] = 1;
-            n++;
-          }
-        }
-      }
-      for (const { offsets, docs } of fields)
-        for (let i = offsets[t] as number; i < (offsets[t + 1] as number); i++)
-          mark[docStory[docs[i] as number] as number] = 0;
-      out[t] = n;
-    }
-    return out;
+    this.stories = new StoryCounter(
+      Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number),
+      corpus.articleCount,
+      (term) => [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
+      TOPICS,
+    );
   }
 
   /** The BM25+ parts of one term's postings in a field, aligned with its documents. */
@@ -296,86 +276,6 @@ export class Scorer {
   /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
   forget(): void {
     this.expansions.clear();
-  }
-
-  /**
-   * Distinct stories (an article and its twin once) in the union of some posting lists. When one
-   * term's lists dominate, its story count is known from load and only the other lists are read:
-   * each of their stories is looked up in that term's lists (galloping, as both are sorted).
-   */
-  private countStories(lists: readonly TopList[]): number {
-    let big = -1;
-    for (const l of lists) {
-      if (
-        l.field !== TOPICS &&
-        (this.termStories[l.term] as number) > (big < 0 ? -1 : (this.termStories[big] as number))
-      )
-        big = l.term;
-    }
-    if (big < 0) return this.markStories(lists);
-    const title = this.index.postings(TITLE, big).docs;
-    const text = this.index.postings(TEXT, big).docs;
-    const rest = lists.filter((l) => l.term !== big || l.field === TOPICS);
-    let restPostings = 0;
-    for (const l of rest) restPostings += l.docs.length;
-    // A lookup costs a few times a marked posting: only worth it when the other lists are short.
-    if (restPostings * 4 > title.length + text.length) return this.markStories(lists);
-    const { storyMark: mark, docStory } = this;
-    const { twin, passageStart, articleCount } = this.corpus;
-    const inBig = (doc: number) => search(title, doc) >= 0 || search(text, doc) >= 0;
-    /** Whether any document of a story (either article, any section) is in the big term's lists. */
-    const storyInBig = (st: number) => {
-      for (const a of [st, twin[st] as number]) {
-        if (a < 0) continue;
-        if (inBig(a)) return true;
-        for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
-          if (inBig(d)) return true;
-      }
-      return false;
-    };
-    let total = this.termStories[big] as number;
-    for (const { docs } of rest) {
-      let inTitle = 0;
-      let inText = 0;
-      for (let i = 0; i < docs.length; i++) {
-        const doc = docs[i] as number;
-        const st = docStory[doc] as number;
-        if (mark[st] !== 0) continue;
-        mark[st] = 1;
-        // Most stories are one article without sections or twin: the document alone decides.
-        const alone = doc < articleCount && twin[doc] === -1 && passageStart[doc] === passageStart[doc + 1];
-        let found: boolean;
-        if (alone) {
-          inTitle = lowerBound(title, inTitle, doc);
-          inText = lowerBound(text, inText, doc);
-          found = title[inTitle] === doc || text[inText] === doc;
-        } else found = storyInBig(st);
-        if (!found) total++;
-      }
-    }
-    for (const { docs } of rest)
-      for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
-    return total;
-  }
-
-  /** Distinct stories in the union of some posting lists, by marking each. */
-  private markStories(lists: readonly TopList[]): number {
-    const { storyMark: mark, docStory } = this;
-    let total = 0;
-    for (const { docs } of lists) {
-      for (let i = 0; i < docs.length; i++) {
-        const st = docStory[docs[i] as number] as number;
-        if (mark[st] === 0) {
-          mark[st] = 1;
-          total++;
-        }
-      }
-    }
-    if (total > mark.length / 8) mark.fill(0);
-    else
-      for (const { docs } of lists)
-        for (let i = 0; i < docs.length; i++) mark[docStory[docs[i] as number] as number] = 0;
-    return total;
   }
 
   /**
@@ -419,6 +319,7 @@ export class Scorer {
           impact: this.impactsOf(field, termId),
           w,
           bound: w * (this.maxPart[field]?.[termId] as number),
+          scale: weight / (FIELD_BOOST[field] as number),
           bit,
           group: found,
           pos: 0,
@@ -440,7 +341,7 @@ export class Scorer {
     const story = (a: number) => storyOf[a] as number;
 
     // Exact total: every article (story) any list reaches, counted once.
-    const total = this.countStories(lists);
+    const total = this.stories.count(lists);
     if (found === 0)
       return new Ranking(
         new Int32Array(0),
@@ -516,66 +417,95 @@ export class Scorer {
     for (let i = count - 1; i >= 0; i--) unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
     const lastOfGroup = probe.map((l, i) => i === count - 1 || (probe[i + 1] as TopList).group !== l.group);
     const driverSize = sizes[driver] as number;
+    // With several words, a bitset per word of the documents holding it (the driver's aside):
+    // a candidate missing a word is dropped by a bit test each, not a search in every list.
+    const holds: Uint32Array[] = [];
+    if (several) {
+      const words = Math.ceil(this.index.docCount / 32);
+      for (let g = 0; g < found; g++) if (g !== driver) holds.push(new Uint32Array(words));
+      for (const l of lists) {
+        if (l.group === driver) continue;
+        const set = holds[l.group < driver ? l.group : l.group - 1] as Uint32Array;
+        const { docs } = l;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i] as number;
+          set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
+        }
+      }
+    }
+    const holdsEvery = (doc: number) => {
+      for (const set of holds) if (((set[doc >>> 5] as number) & (1 << (doc & 31))) === 0) return false;
+      return true;
+    };
     const twinDone = new Set<number>();
     let essential = -1;
     let candidates: TopList[] = lists;
     let from = 0;
-    for (;;) {
-      const theta = heap.threshold();
-      const was = essential;
-      if (essential < 0) essential = 0;
-      while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
-      if (essential >= count) break;
-      if (essential !== was) {
-        let essentialSize = 0;
-        for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
-        candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
-      }
-      let doc = Number.POSITIVE_INFINITY;
-      for (let i = 0; i < candidates.length; i++) {
-        const l = candidates[i] as TopList;
-        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < from) seek(l, from);
-        if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
-      }
-      if (doc === Number.POSITIVE_INFINITY) break;
-      from = doc + 1;
-      if (several) {
-        const article = docArticle[doc] as number;
-        const t = twin[article] as number;
-        if (t >= 0) {
-          // A story told twice ranks by the better of its two articles, even one holding only
-          // some words: score both exactly, once per story.
-          const st = story(article);
-          if (twinDone.has(st)) continue;
-          twinDone.add(st);
-          const a = exact(article);
-          const b = exact(t);
-          if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
-          continue;
+    // One word: read best first; when that takes long (flat scores over several terms), the page
+    // found so far lifts the threshold the document-ordered scan below starts from.
+    const done = !several && this.bestOfOneWord(probe, heap, qualityBound, offer, finish);
+    if (!done)
+      for (;;) {
+        const theta = heap.threshold();
+        const was = essential;
+        if (essential < 0) essential = 0;
+        while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
+        if (essential >= count) break;
+        if (essential !== was) {
+          let essentialSize = 0;
+          for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
+          candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
         }
-      }
-      let sum = 0;
-      let docBits = 0;
-      let groupBits = 0;
-      let dropped = false;
-      for (let i = 0; i < count; i++) {
-        if ((sum + (unread[i] as number)) * qualityBound < theta) {
-          dropped = true;
-          break;
+        let doc = Number.POSITIVE_INFINITY;
+        for (let i = 0; i < candidates.length; i++) {
+          const l = candidates[i] as TopList;
+          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < from) seek(l, from);
+          if (l.pos < l.docs.length && (l.docs[l.pos] as number) < doc) doc = l.docs[l.pos] as number;
         }
-        const l = probe[i] as TopList;
-        if (seek(l, doc)) {
-          sum += contribution(l, l.pos);
-          docBits |= 1 << l.bit;
-          groupBits |= 1 << l.group;
-        } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
-          dropped = true;
-          break;
+        if (doc === Number.POSITIVE_INFINITY) break;
+        from = doc + 1;
+        if (several) {
+          // Drawn from the rarest word's lists, a document missing another word cannot lead, nor
+          // make its story lead: a twin holding every word is drawn from those lists itself.
+          const fromDrivers = candidates === drivers;
+          if (fromDrivers && !holdsEvery(doc)) continue;
+          const article = docArticle[doc] as number;
+          const t = twin[article] as number;
+          if (t >= 0) {
+            // A story told twice ranks by the better of its two articles, even one holding only
+            // some words: score both exactly, once per story.
+            const st = story(article);
+            if (twinDone.has(st)) continue;
+            twinDone.add(st);
+            const a = exact(article);
+            const b = exact(t);
+            if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
+            continue;
+          }
+          if (!fromDrivers && !holdsEvery(doc)) continue;
         }
+        let sum = 0;
+        let docBits = 0;
+        let groupBits = 0;
+        let dropped = false;
+        for (let i = 0; i < count; i++) {
+          if ((sum + (unread[i] as number)) * qualityBound < theta) {
+            dropped = true;
+            break;
+          }
+          const l = probe[i] as TopList;
+          if (seek(l, doc)) {
+            sum += contribution(l, l.pos);
+            docBits |= 1 << l.bit;
+            groupBits |= 1 << l.group;
+          } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
+            dropped = true;
+            break;
+          }
+        }
+        if (dropped || groupBits !== allGroups) continue;
+        offer(doc, finish(sum, docBits));
       }
-      if (dropped || groupBits !== allGroups) continue;
-      offer(doc, finish(sum, docBits));
-    }
     if (several && heap.size < k) return undefined;
 
     const entries = heap.stories().map((st) => {
@@ -607,6 +537,113 @@ export class Scorer {
       out.strict[i] = e.strict;
     });
     return new Ranking(out.articles, out.docs, out.scores, out.strict, reached, this.index, missing, total);
+  }
+
+  /**
+   * The best documents of a one-word query, read best first: each term it reaches has its
+   * documents in the order of what the term adds to them (`termOrder`), and the threshold
+   * algorithm takes the next document from the term whose next one adds the most, scores it
+   * exactly (its parts summed in `probe` order, as the document-ordered scan sums them), and stops
+   * once the terms' next documents together cannot reach the page: no document unread can.
+   * Gives up after BEST_FIRST_READS reads (false): every document it offered is exactly scored,
+   * so the scan that goes on from there only starts with a higher threshold.
+   */
+  private bestOfOneWord(
+    probe: readonly TopList[],
+    heap: StoryHeap,
+    qualityBound: number,
+    offer: (doc: number, score: number) => void,
+    finish: (sum: number, docBits: number) => number,
+  ): boolean {
+    // A term's title and text together (each word reaching it scales it by its own weight); a
+    // topic's list apart.
+    const reached = new Map<number, { order: TermOrder; scales: Map<number, number> }>();
+    for (const l of probe) {
+      const key = l.field === TOPICS ? -1 - l.term : l.term;
+      let entry = reached.get(key);
+      if (!entry) {
+        entry = { order: this.termOrderOf(l.term, l.field === TOPICS), scales: new Map() };
+        reached.set(key, entry);
+      }
+      entry.scales.set(l.bit, l.scale);
+    }
+    const terms = [...reached.values()].map(({ order, scales }) => {
+      let weight = 0;
+      for (const scale of scales.values()) weight += scale;
+      // Rounded up a hair: the bound must not fall below a score summed in another order.
+      return { docs: order.docs, values: order.values, weight: weight * (1 + 1e-6), at: 0 };
+    });
+    // A term reached by two words of the query is one list read twice: searched once.
+    const same = probe.map((l, i) =>
+      probe.findIndex((o, j) => j < i && o.term === l.term && o.field === l.field),
+    );
+    const found = new Int32Array(probe.length);
+    const seen = this.groupMark;
+    const visited: number[] = [];
+    let done = false;
+    for (let reads = 0; reads < BEST_FIRST_READS; reads++) {
+      let bound = 0;
+      let next = -1;
+      let most = -1;
+      for (let i = 0; i < terms.length; i++) {
+        const t = terms[i] as (typeof terms)[number];
+        if (t.at >= t.docs.length) continue;
+        const value = t.weight * (t.values[t.at] as number);
+        bound += value;
+        if (value > most) {
+          most = value;
+          next = i;
+        }
+      }
+      if (next < 0 || bound * qualityBound < heap.threshold()) {
+        done = true;
+        break;
+      }
+      const t = terms[next] as (typeof terms)[number];
+      const doc = t.docs[t.at] as number;
+      t.at++;
+      if (seen[doc] === 1) continue;
+      seen[doc] = 1;
+      visited.push(doc);
+      let sum = 0;
+      let docBits = 0;
+      for (let i = 0; i < probe.length; i++) {
+        const l = probe[i] as TopList;
+        const first = same[i] as number;
+        const at = first >= 0 ? (found[first] as number) : search(l.docs, doc);
+        found[i] = at;
+        if (at >= 0) {
+          sum += contribution(l, at);
+          docBits |= 1 << l.bit;
+        }
+      }
+      offer(doc, finish(sum, docBits));
+    }
+    for (const doc of visited) seen[doc] = 0;
+    return done;
+  }
+
+  /** A term's documents best first (its title and text, or its topic list), made on first use. */
+  private termOrderOf(term: number, topic: boolean): TermOrder {
+    const key = term * 2 + (topic ? 1 : 0);
+    let order = this.termOrders.get(key);
+    if (!order) {
+      const fields: FieldList[] = [];
+      for (const field of topic ? [TOPICS] : [TITLE, TEXT]) {
+        const { docs } = this.index.postings(field, term);
+        if (docs.length === 0) continue;
+        const idf = Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
+        fields.push({
+          docs,
+          impact: this.impactsOf(field, term),
+          factor: (FIELD_BOOST[field] as number) * idf,
+        });
+      }
+      // A query reads at most BEST_FIRST_READS from a term: one more gives the bound after them.
+      order = termOrder(fields, BEST_FIRST_READS + 1);
+      this.termOrders.set(key, order);
+    }
+    return order;
   }
 
   /**
@@ -821,6 +858,8 @@ interface TopList {
   w: number;
   /** The most this list can add to any document's sum. */
   bound: number;
+  /** The query word's own weight for this term (exact 1; prefix and fuzzy less): w without boost and idf. */
+  scale: number;
   bit: number;
   /** The query word (among those found) the list belongs to. */
   group: number;
@@ -921,10 +960,4 @@ class StoryHeap {
   stories(): number[] {
     return [...this.ids];
   }
-}
-
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

@@ -1,7 +1,18 @@
 import { distance } from 'fastest-levenshtein';
 import { TopicMatcher } from '../content/topics.ts';
+import type { TextLanguage } from '../text/language.ts';
 import { fold, squash } from '../text/normalize.ts';
 import type { Article, Topic } from '../types.ts';
+
+/**
+ * Whether an article is listed under a topic in a language, given whether its twin is listed
+ * there too (of a story told in both languages, `latest` shows one).
+ */
+export type ShownBeside = (
+  article: number,
+  language: TextLanguage,
+  twinListed: (twin: number) => boolean,
+) => boolean;
 
 /** A gazetteer topic with how many articles carry it. */
 export interface TopicStat extends Topic {
@@ -20,8 +31,15 @@ export class TopicIndex {
   private readonly names: { key: string; id: string }[] = [];
   /** Article indexes per topic, newest first. */
   private readonly members = new Map<string, number[]>();
+  /** Stories per topic and language, counted in one pass over the articles when first asked. */
+  private readonly storyCounts = new Map<TextLanguage, Map<string, number>>();
 
-  constructor(topics: Topic[], articles: Article[], newestFirst: number[]) {
+  constructor(
+    topics: Topic[],
+    private readonly articles: readonly Article[],
+    newestFirst: number[],
+    private readonly shown: ShownBeside,
+  ) {
     for (const t of topics) {
       this.byId.set(t.id, { ...t, count: 0 });
       this.members.set(t.id, []);
@@ -67,6 +85,25 @@ export class TopicIndex {
   /** Article indexes carrying a topic, newest first. */
   articlesOf(id: string): readonly number[] {
     return this.members.get(id) ?? [];
+  }
+
+  /** How many stories `latest <topic>` lists in a language: an article and its twin once. */
+  stories(id: string, language: TextLanguage): number {
+    let counts = this.storyCounts.get(language);
+    if (!counts) {
+      counts = new Map([...this.byId.keys()].map((topic) => [topic, 0]));
+      const { articles } = this;
+      for (let i = 0; i < articles.length; i++) {
+        for (const topic of (articles[i] as Article).topics) {
+          const n = counts.get(topic);
+          if (n === undefined) continue;
+          if (this.shown(i, language, (twin) => (articles[twin] as Article).topics.includes(topic)))
+            counts.set(topic, n + 1);
+        }
+      }
+      this.storyCounts.set(language, counts);
+    }
+    return counts.get(id) ?? 0;
   }
 
   /** Topics with at least one article, most covered first. */
