@@ -21,4 +21,5 @@ for (let i = 0; i < Number(runs); i++) {
     );
   }
 }
-for (const [name, ms] of starts) process.stdout.write(`${name}: median ${Math.round(median(ms))} ms of ${ms.length}\n`);
+for (const [name, ms] of starts)
+  process.stdout.write(`${name}: median ${Math.round(median(ms))} ms of ${ms.length}\n`);

@@ -80,7 +80,13 @@ export function startToFirstAnswer(contentDir: string, dataDir: string, bin = BI
       if (report || !ANSWER.test(out)) return;
       const wallMs = performance.now() - started;
       if (!indexed) return reject(new Error('answered before the content indexed log line'));
-      report = { wallMs, readMs: indexed.readMs, indexMs: indexed.ms, index: indexed.index, rssMb: rssMb(child.pid) };
+      report = {
+        wallMs,
+        readMs: indexed.readMs,
+        indexMs: indexed.ms,
+        index: indexed.index,
+        rssMb: rssMb(child.pid),
+      };
       child.stdin.end();
       child.kill('SIGTERM');
     });
