@@ -10,16 +10,21 @@ import { median } from './stats.ts';
 
 const [contentDir, dataDir, runs = '5', ...bins] = process.argv.slice(2);
 if (!contentDir || !dataDir) throw new Error('usage: cold-start.ts <contentDir> <dataDir> [runs] [bin…]');
-const starts = new Map<string, number[]>();
+const starts = new Map<string, { wall: number[]; cpu: number[] }>();
 for (let i = 0; i < Number(runs); i++) {
   for (const bin of bins.length > 0 ? bins : [undefined]) {
     const r = await startToFirstAnswer(contentDir, dataDir, bin);
     const name = bin ?? 'bin/briefings.js';
-    starts.set(name, [...(starts.get(name) ?? []), r.wallMs]);
+    const seen = starts.get(name) ?? { wall: [], cpu: [] };
+    seen.wall.push(r.wallMs);
+    seen.cpu.push(r.cpuMs);
+    starts.set(name, seen);
     process.stdout.write(
-      `${name}: ${Math.round(r.wallMs)} ms (${r.index}: read ${r.readMs} ms, engine ${r.indexMs} ms, RSS ${Math.round(r.rssMb)} MB)\n`,
+      `${name}: ${Math.round(r.wallMs)} ms, CPU ${r.cpuMs} ms (${r.index}: read ${r.readMs} ms, engine ${r.indexMs} ms, RSS ${Math.round(r.rssMb)} MB)\n`,
     );
   }
 }
-for (const [name, ms] of starts)
-  process.stdout.write(`${name}: median ${Math.round(median(ms))} ms of ${ms.length}\n`);
+for (const [name, { wall, cpu }] of starts)
+  process.stdout.write(
+    `${name}: median ${Math.round(median(wall))} ms, CPU ${median(cpu)} ms, of ${wall.length}\n`,
+  );

@@ -33,6 +33,8 @@ export interface StartReport {
   indexMs: number;
   index: string;
   rssMb: number;
+  /** CPU time of the bot up to the answer (ms): steadier than wall time on a shared machine. */
+  cpuMs: number;
 }
 
 const BIN = new URL('../bin/briefings.js', import.meta.url).pathname;
@@ -40,12 +42,17 @@ const BIN = new URL('../bin/briefings.js', import.meta.url).pathname;
 const COMMAND = '/latest mexico\n';
 const ANSWER = /^Latest on Mexico/m;
 
-function rssMb(pid: number | undefined): number {
+/** RSS (MB) and CPU time so far, user + system over all threads (ms), from /proc; NaN elsewhere. */
+function usage(pid: number | undefined): { rssMb: number; cpuMs: number } {
   try {
     const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-    return (pages * 4096) / 2 ** 20;
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { rssMb: (pages * 4096) / 2 ** 20, cpuMs: ticks * 10 };
   } catch {
-    return Number.NaN;
+    return { rssMb: Number.NaN, cpuMs: Number.NaN };
   }
 }
 
@@ -85,7 +92,7 @@ export function startToFirstAnswer(contentDir: string, dataDir: string, bin = BI
         readMs: indexed.readMs,
         indexMs: indexed.ms,
         index: indexed.index,
-        rssMb: rssMb(child.pid),
+        ...usage(child.pid),
       };
       child.stdin.end();
       child.kill('SIGTERM');
