@@ -91,3 +91,11 @@ export function linkSignals<S extends SignalLike>(
     },
   };
 }
+
+/**
+ * Resolves after the event loop has taken in the I/O already waiting (one poll for events): input
+ * that came with the start, such as a command on the console, is answered before work that can wait.
+ */
+export function afterWaitingInput(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}

@@ -42,7 +42,7 @@ import {
   subscriptionsCommand,
   watchContent,
 } from '../src/index.ts';
-import { DRAIN_MS, PlatformUnavailableError, settlesWithin } from './lifecycle.ts';
+import { afterWaitingInput, DRAIN_MS, PlatformUnavailableError, settlesWithin } from './lifecycle.ts';
 import { PLATFORMS } from './platforms.ts';
 
 export interface AppOptions {
@@ -234,6 +234,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       if (started.done) done = Promise.race([started.done, stopped]);
       scheduler.setPublisher(platform.name, started.publisher, platform.pace);
     }
+    // The scheduler's first pass over the catalogue (a database write per article) and the
+    // scorer's parts take a while at a large archive: a request that came with the start is
+    // answered first.
+    await afterWaitingInput();
     await scheduler.start();
     // What the engine makes on first use is made now, while nobody waits, not on the first search.
     setImmediate(() => current.warm());

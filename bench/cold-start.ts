@@ -1,29 +1,30 @@
 /**
- * Child process for the cold-start measurement: loads content and the index (from the cache in
- * the data directory when there is one), answers one command, and reports on stdout. Run by
- * bench/cold.ts as `node --import tsx bench/cold-start.ts <contentDir> <dataDir>`.
+ * Start to first answer on a content directory already written (e.g. by bench/corpus.ts), as
+ * bench/cold.ts measures it: `npx tsx bench/cold-start.ts <contentDir> <dataDir> [runs] [bin…]`.
+ * The first run on an empty data directory is the first start; the others are warm starts. With
+ * several `bin`s (e.g. another checkout's bin/briefings.js), they take turns, so old and new code
+ * are compared under the same load.
  */
-import { createBriefings } from '../src/commands/index.ts';
-import { loadEngine } from '../src/content/load.ts';
-import { createLogger } from '../src/logger.ts';
-import { memoryMb } from './stats.ts';
+import { startToFirstAnswer } from './cold.ts';
+import { median } from './stats.ts';
 
-const [contentDir, dataDir] = process.argv.slice(2);
-if (!contentDir || !dataDir) throw new Error('usage: cold-start.ts <contentDir> <dataDir>');
-// loadEngine logs how long the index took once content was read: that splits the start-up time.
-let indexMs = Number.NaN;
-const logger = createLogger('info', {
-  write(line: string) {
-    const record = JSON.parse(line) as { msg?: string; ms?: number };
-    if (record.msg === 'content indexed' && record.ms !== undefined) indexMs = record.ms;
-  },
-});
-const loadStarted = performance.now();
-const { engine } = await loadEngine({ contentDir, dataDir, logger });
-const loadMs = performance.now() - loadStarted;
-const reply = await createBriefings(engine).run('/latest mexico');
-const answeredMs = performance.now();
-if (reply?.kind !== 'cards') throw new Error(`cold start: expected cards, got ${reply?.kind}`);
-process.stdout.write(
-  `${JSON.stringify({ answeredMs, contentMs: loadMs - indexMs, indexMs, articles: engine.size, ...memoryMb() })}\n`,
-);
+const [contentDir, dataDir, runs = '5', ...bins] = process.argv.slice(2);
+if (!contentDir || !dataDir) throw new Error('usage: cold-start.ts <contentDir> <dataDir> [runs] [bin…]');
+const starts = new Map<string, { wall: number[]; cpu: number[] }>();
+for (let i = 0; i < Number(runs); i++) {
+  for (const bin of bins.length > 0 ? bins : [undefined]) {
+    const r = await startToFirstAnswer(contentDir, dataDir, bin);
+    const name = bin ?? 'bin/briefings.js';
+    const seen = starts.get(name) ?? { wall: [], cpu: [] };
+    seen.wall.push(r.wallMs);
+    seen.cpu.push(r.cpuMs);
+    starts.set(name, seen);
+    process.stdout.write(
+      `${name}: ${Math.round(r.wallMs)} ms, CPU ${r.cpuMs} ms (${r.index}: read ${r.readMs} ms, engine ${r.indexMs} ms, RSS ${Math.round(r.rssMb)} MB)\n`,
+    );
+  }
+}
+for (const [name, { wall, cpu }] of starts)
+  process.stdout.write(
+    `${name}: median ${Math.round(median(wall))} ms, CPU ${median(cpu)} ms, of ${wall.length}\n`,
+  );

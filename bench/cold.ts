@@ -1,11 +1,13 @@
 /**
- * Cold start to first answer, measured on a real process: a content directory of Markdown files
- * in a temporary folder, and a data directory whose index cache is empty (first run) or warm.
+ * Start to first answer, measured on the product as it starts: `node bin/briefings.js start` (the
+ * bundled sources, as `npm start` runs them) on the console, over a content directory of Markdown
+ * files, with a data directory that is empty (first start) or holds the snapshot (warm start).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Content } from '../src/content/load.ts';
 import { writeContentDir } from './corpus.ts';
 import { median } from './stats.ts';
@@ -14,76 +16,121 @@ export interface ColdStart {
   /** Wall time from spawning `node` to the first answer, median of runs (ms). */
   withoutCacheMs: number;
   withCacheMs: number;
-  /** Of the warm start: reading and parsing content files, and restoring (or building) the index (ms). */
+  /** Of the warm start: reading the snapshot, and making the engine from it (ms). */
   contentMs: number;
   indexFromCacheMs: number;
+  /** Of the first start: indexing the parsed content (ms). */
   indexBuildMs: number;
-  /** Heap and RSS of the warm-started process after answering (MB). */
-  heapMb: number;
+  /** RSS of the warm-started process once it answered (MB; NaN where /proc is missing). */
   rssMb: number;
 }
 
-interface ChildReport {
-  answeredMs: number;
-  contentMs: number;
+export interface StartReport {
+  /** Spawn to the answer's first bytes on stdout (ms). */
+  wallMs: number;
+  /** From the `content indexed` log line. */
+  readMs: number;
   indexMs: number;
-  heap: number;
-  rss: number;
+  index: string;
+  rssMb: number;
+  /** CPU time of the bot up to the answer (ms): steadier than wall time on a shared machine. */
+  cpuMs: number;
 }
 
-const CHILD = new URL('./cold-start.ts', import.meta.url).pathname;
+const BIN = new URL('../bin/briefings.js', import.meta.url).pathname;
+/** The first command: its answer starts with this line. */
+const COMMAND = '/latest mexico\n';
+const ANSWER = /^Latest on Mexico/m;
 
-function runChild(contentDir: string, dataDir: string): Promise<ChildReport & { wallMs: number }> {
+/** RSS (MB) and CPU time so far, user + system over all threads (ms), from /proc; NaN elsewhere. */
+function usage(pid: number | undefined): { rssMb: number; cpuMs: number } {
+  try {
+    const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { rssMb: (pages * 4096) / 2 ** 20, cpuMs: ticks * 10 };
+  } catch {
+    return { rssMb: Number.NaN, cpuMs: Number.NaN };
+  }
+}
+
+/**
+ * Starts the bot (`bin`, default this checkout's) with `CONTENT_DIR` and `DATA_DIR`, sends one
+ * command on the console and resolves once the answer is printed; the bot is then stopped.
+ */
+export function startToFirstAnswer(contentDir: string, dataDir: string, bin = BIN): Promise<StartReport> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, contentDir, dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'silent' },
+    const child = spawn(process.execPath, [bin, 'start'], {
+      // Away from the checkout, so its .env does not apply.
+      cwd: dirname(dataDir),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        CONTENT_DIR: contentDir,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        TELEGRAM_BOT_TOKEN: '',
+        DISCORD_TOKEN: '',
+        FEED_POLL_MINUTES: '0',
+      },
     });
+    child.stdin.write(COMMAND);
     let out = '';
     let err = '';
-    let report: (ChildReport & { wallMs: number }) | undefined;
+    let indexed: { readMs: number; ms: number; index: string } | undefined;
+    let report: StartReport | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk;
-      if (!report && out.includes('\n')) {
-        report = {
-          ...(JSON.parse(out.split('\n')[0] as string) as ChildReport),
-          wallMs: performance.now() - started,
-        };
-      }
+      if (report || !ANSWER.test(out)) return;
+      const wallMs = performance.now() - started;
+      if (!indexed) return reject(new Error('answered before the content indexed log line'));
+      report = {
+        wallMs,
+        readMs: indexed.readMs,
+        indexMs: indexed.ms,
+        index: indexed.index,
+        ...usage(child.pid),
+      };
+      child.stdin.end();
+      child.kill('SIGTERM');
     });
     child.stderr.on('data', (chunk: Buffer) => {
       err += chunk;
+      for (const line of err.split('\n')) {
+        if (!indexed && line.includes('"content indexed"')) indexed = JSON.parse(line);
+      }
     });
     child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code === 0 && report) resolve(report);
-      else reject(new Error(`cold-start child exited with ${code}: ${err.slice(-2000)}`));
+    child.on('exit', (code, signal) => {
+      if (report) resolve(report);
+      else reject(new Error(`bot exited (${code ?? signal}) before answering: ${err.slice(-2000)}`));
     });
   });
 }
 
-/** Writes the corpus to a temporary content directory and measures cold starts against it. */
+/** Writes the corpus to a temporary content directory and measures first and warm starts on it. */
 export async function measureColdStart(content: Content, seedDir: string, runs: number): Promise<ColdStart> {
   const root = await mkdtemp(join(tmpdir(), 'briefings-bench-'));
   try {
     const contentDir = join(root, 'content');
     await writeContentDir(content, seedDir, contentDir);
-    const cold: (ChildReport & { wallMs: number })[] = [];
-    const warm: (ChildReport & { wallMs: number })[] = [];
+    const cold: StartReport[] = [];
+    const warm: StartReport[] = [];
     for (let i = 0; i < runs; i++) {
       const dataDir = join(root, `data-${i}`);
-      cold.push(await runChild(contentDir, dataDir));
-      warm.push(await runChild(contentDir, dataDir));
+      cold.push(await startToFirstAnswer(contentDir, dataDir));
+      warm.push(await startToFirstAnswer(contentDir, dataDir));
     }
     return {
       withoutCacheMs: median(cold.map((r) => r.wallMs)),
       withCacheMs: median(warm.map((r) => r.wallMs)),
-      contentMs: median(warm.map((r) => r.contentMs)),
+      contentMs: median(warm.map((r) => r.readMs)),
       indexFromCacheMs: median(warm.map((r) => r.indexMs)),
       indexBuildMs: median(cold.map((r) => r.indexMs)),
-      heapMb: median(warm.map((r) => r.heap)),
-      rssMb: median(warm.map((r) => r.rss)),
+      rssMb: median(warm.map((r) => r.rssMb)),
     };
   } finally {
     await rm(root, { recursive: true, force: true });

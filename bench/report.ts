@@ -74,12 +74,12 @@ export function table(results: Results): string {
     }
     if (size.coldStart) {
       const c = size.coldStart;
-      row(['cold start, no index cache (ms)', fmt(c.withoutCacheMs)]);
-      row(['cold start, warm index cache (ms)', fmt(c.withCacheMs)]);
-      row(['  of which reading content (ms)', fmt(c.contentMs)]);
-      row(['  of which index from cache (ms)', fmt(c.indexFromCacheMs)]);
+      row(['bot start to first answer, no snapshot (ms)', fmt(c.withoutCacheMs)]);
+      row(['bot start to first answer, warm snapshot (ms)', fmt(c.withCacheMs)]);
+      row(['  of which reading the snapshot (ms)', fmt(c.contentMs)]);
+      row(['  of which engine from the snapshot (ms)', fmt(c.indexFromCacheMs)]);
       row(['  index build on first start (ms)', fmt(c.indexBuildMs)]);
-      row(['process heap+buffers / RSS (MB)', fmt(c.heapMb), fmt(c.rssMb)]);
+      row(['bot RSS after the first answer (MB)', fmt(c.rssMb)]);
     }
     if (size.updates) {
       for (const [label, u] of [

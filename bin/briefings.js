@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so a clean clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the bundle of the TypeScript sources (bin/bundle.js builds it when a source changed).
+import { bundledMain } from './bundle.js';
 
-register();
-const { main } = await import('../adapters/main.ts');
+const { main } = await import(await bundledMain());
 process.exitCode = await main(process.argv.slice(2));

@@ -122,6 +122,7 @@ export async function loadEngine({
   deferWrite = false,
   ...options
 }: LoadEngineOptions): Promise<LoadedEngine> {
+  const began = performance.now();
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const now = options.now ?? new Date();
   const snapshotFile = dataDir ? join(dataDir, SNAPSHOT_FILE) : undefined;
@@ -141,7 +142,7 @@ export async function loadEngine({
     };
     logProblems(content.problems, logger);
     const engine = Engine.fromIndexBytes(content, snapshot.index);
-    logIndexed(logger, content, started, 'snapshot');
+    logIndexed(logger, content, began, started, 'snapshot');
     return { engine, problems: content.problems, content, parsed: 0, damaged };
   }
 
@@ -165,7 +166,7 @@ export async function loadEngine({
   const engine = same
     ? Engine.fromIndexBytes(content, snapshot.index)
     : Engine.build(content, analysed, update);
-  logIndexed(logger, content, started, same ? 'snapshot' : 'built');
+  logIndexed(logger, content, began, started, same ? 'snapshot' : 'built');
   const persist =
     snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))
       ? () => writeSnapshot(dataDir, snapshotFile, read, engine, logger)
@@ -182,12 +183,20 @@ export async function loadEngine({
   };
 }
 
-function logIndexed(logger: Logger | undefined, content: Content, started: number, index: string): void {
+/** `readMs`: reading the snapshot or the content files; `ms`: the engine made from them after. */
+function logIndexed(
+  logger: Logger | undefined,
+  content: Content,
+  began: number,
+  started: number,
+  index: string,
+): void {
   logger?.info(
     {
       articles: content.articles.length,
       problems: content.problems.length,
       index,
+      readMs: Math.round(started - began),
       ms: Math.round(performance.now() - started),
     },
     'content indexed',

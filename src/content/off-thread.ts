@@ -87,16 +87,18 @@ export interface OffThreadLoader {
   close(): Promise<void>;
 }
 
-const ENTRY = new URL('./load-thread.ts', import.meta.url).href;
-
 /**
- * The worker runs TypeScript sources as the bot does: the tsx loader is registered in the worker
- * before the entry is imported (workers do not inherit a loader registered through its API).
+ * Bundled (bin/bundle.js), the worker's entry is built beside this module. From the sources, the
+ * worker runs TypeScript as the caller does: the tsx loader is registered in the worker before the
+ * entry is imported (workers do not inherit a loader registered through its API).
  */
-function workerSource(): string {
+function newWorker(): Worker {
+  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./load-thread.js', import.meta.url));
+  const entry = new URL('./load-thread.ts', import.meta.url).href;
   const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY)}); });`;
+  const source = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(source, { eval: true });
 }
 
 /** The engine over what the worker loaded; problems are logged here, where the logger is. */
@@ -156,7 +158,7 @@ export function offThreadLoader(): OffThreadLoader {
 
   function start(): Worker {
     last = undefined;
-    const w = new Worker(workerSource(), { eval: true });
+    const w = newWorker();
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
       const pending = waiting.get(reply.id);

@@ -5,12 +5,12 @@
  * keeps the engine that is serving and is retried on the next change. Content is read and indexed
  * on a worker thread: the serving engine answers until the new one is swapped in, in one step.
  */
-import { type FSWatcher, watch } from 'node:fs';
 import type { Logger } from '../logger.ts';
 import type { Engine } from '../search/engine.ts';
 import type { ContentProblem } from './errors.ts';
 import type { LoadEngineOptions } from './load.ts';
 import { type Loaded, offThreadLoader } from './off-thread.ts';
+import { watchTree } from './watch-tree.ts';
 
 /** What a reload produced: the new engine and which article ids came and went. */
 export interface ContentReload {
@@ -138,10 +138,9 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
     );
   }
 
-  const watcher: FSWatcher = watch(contentDir, { recursive: true, persistent: false }, (_event, file) =>
-    changed(file === null ? null : String(file)),
+  const watcher = watchTree(contentDir, changed, (error) =>
+    log.warn({ err: error }, 'content watcher error'),
   );
-  watcher.on('error', (error) => log.warn({ err: error }, 'content watcher error'));
 
   return {
     reload,

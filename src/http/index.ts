@@ -5,7 +5,7 @@
  */
 import type { Briefings } from '../commands/index.ts';
 import type { Logger } from '../logger.ts';
-import { createMetrics, type Metrics, type Role } from '../metrics.ts';
+import type { Metrics, Role } from '../metrics.ts';
 import type { Store } from '../store/types.ts';
 import type { PlatformName } from '../types.ts';
 import { type ConnectionProbe, createReadiness, type Readiness } from './readiness.ts';
@@ -43,6 +43,8 @@ export async function startOperations({
   /** The roles an instance can hold (every registered platform's), reported as 0 until held. */
   roles?: readonly Role[];
 }): Promise<Operations> {
+  // prom-client loads only on an instance that serves metrics: a start without HTTP_PORT skips it.
+  const { createMetrics } = await import('../metrics.ts');
   let briefings: Briefings | undefined;
   let store: Store | undefined;
   const readiness = createReadiness();

@@ -8,11 +8,10 @@
 import { realpathSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { CliCommand, CliIO } from '../cli.ts';
 import { ConfigError, loadConfig } from '../config.ts';
+import { describeDatabase } from './database-url.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { describeDatabase, openPostgresStore } from './postgres.ts';
 import { StoreError } from './sqlite.ts';
 
 /** Copied in this order (parents first); each is checked by count. */
@@ -72,6 +71,8 @@ function readSqlite(file: string): SqliteContents {
 export async function importSqlite(file: string, connectionString: string): Promise<ImportResult> {
   const source = realpathSync(file);
   const { rows, sequences } = readSqlite(source);
+  // The PostgreSQL client loads only for this command, not on every start of the bot.
+  const [{ default: pg }, { openPostgresStore }] = await Promise.all([import('pg'), import('./postgres.ts')]);
   // Opening the store applies any pending migrations first.
   await (await openPostgresStore({ connectionString, maxConnections: 1 })).close();
   const client = new pg.Client({ connectionString });

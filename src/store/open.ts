@@ -8,7 +8,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
-import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';
 
@@ -24,6 +23,8 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (!options.databaseUrl) return openSqliteStore({ dataDir: options.dataDir });
   const log = options.logger?.child({ module: 'store' });
+  // The PostgreSQL client loads only when configured: a SQLite start skips it.
+  const { openPostgresStore } = await import('./postgres.ts');
   return openPostgresStore({
     connectionString: options.databaseUrl,
     schema: options.schema,

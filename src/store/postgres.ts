@@ -7,6 +7,7 @@
  * start together, one applies them and the others wait, then find nothing to do.
  */
 import pg from 'pg';
+import { describeDatabase } from './database-url.ts';
 import { PG_MIGRATIONS } from './postgres-migrations.ts';
 import {
   type DeliveryRow,
@@ -59,16 +60,6 @@ export interface PostgresStoreOptions {
 
 /** A lower-case SQL identifier, safe to splice into DDL and `search_path`. */
 export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Where a connection string points, without its password, for messages. */
-export function describeDatabase(connectionString: string): string {
-  try {
-    const url = new URL(connectionString);
-    return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`;
-  } catch {
-    return 'the configured database';
-  }
-}
 
 class Rollback extends Error {}
 

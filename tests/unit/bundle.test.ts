@@ -1,0 +1,111 @@
+/**
+ * `bin/briefings.js` runs a bundle of the sources (bin/bundle.js): built on the first run, built
+ * again once a source changes, and the bundled bot answers and reloads content through its worker
+ * thread. Each test runs a real process on a copy of the project, so builds here never touch the
+ * checkout's own bundle.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+let root: string;
+let contentDir: string;
+let env: NodeJS.ProcessEnv;
+
+const bundles = () => readdirSync(path.join(root, 'dist', 'bundle'));
+const cli = (...args: string[]) =>
+  run(process.execPath, [path.join(root, 'bin', 'briefings.js'), ...args], {
+    env,
+    cwd: root,
+    timeout: 60_000,
+  });
+
+beforeAll(() => {
+  root = mkdtempSync(path.join(tmpdir(), 'briefings-bundle-'));
+  for (const part of ['bin', 'src', 'adapters', 'tsconfig.json', 'package.json'])
+    cpSync(path.resolve(part), path.join(root, part), { recursive: true });
+  symlinkSync(path.resolve('node_modules'), path.join(root, 'node_modules'));
+  contentDir = path.join(root, 'content');
+  cpSync(path.resolve('content'), contentDir, { recursive: true });
+  env = {
+    ...process.env,
+    CONTENT_DIR: contentDir,
+    DATA_DIR: path.join(root, 'data'),
+    LOG_LEVEL: 'info',
+    TELEGRAM_BOT_TOKEN: '',
+    DISCORD_TOKEN: '',
+    FEED_POLL_MINUTES: '0',
+  };
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the bundled executable', () => {
+  it('builds the bundle on the first run and answers a search from it', async () => {
+    const { stdout } = await cli('search', 'teachers', 'strike');
+    expect(stdout).toMatch(/teacher/i);
+    expect(bundles()).toHaveLength(1);
+    expect(readdirSync(path.join(root, 'dist', 'bundle', bundles()[0] as string))).toContain(
+      'load-thread.js',
+    );
+    // Unchanged sources: the same bundle serves the next run.
+    await cli('--help');
+    expect(bundles()).toHaveLength(1);
+  });
+
+  it('builds again once a source changed, and serves the change', async () => {
+    const file = path.join(root, 'src', 'cli.ts');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "description: 'articles by relevance'",
+        "description: 'edited since'",
+      ),
+    );
+    const { stdout } = await cli('--help');
+    expect(stdout).toContain('edited since');
+    expect(bundles()).toHaveLength(2);
+  });
+
+  it('answers a console command at start and reloads an added article on its worker thread', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'bin', 'briefings.js'), 'start'], {
+      env,
+      cwd: root,
+    });
+    let out = '';
+    let logs = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      logs += d;
+    });
+    const until = (done: () => boolean, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const started = Date.now();
+        const check = setInterval(() => {
+          if (done()) resolve();
+          else if (Date.now() - started > 30_000) reject(new Error(`no ${what}: ${logs.slice(-2000)}`));
+          else return;
+          clearInterval(check);
+        }, 50);
+      });
+    try {
+      child.stdin.write('/latest mexico\n');
+      await until(() => out.includes('Latest on Mexico'), 'answer');
+      writeFileSync(
+        path.join(contentDir, 'bundled-worker.md'),
+        '---\nid: bundled-worker\ntitle: Nurses walk out in Puebla\ndate: 2026-11-20\nurl: https://example.org/bw\n---\n\nNurses walked out in Puebla.\n',
+      );
+      await until(() => logs.includes('"content reloaded"'), 'reload');
+      child.stdin.end('/article bundled-worker\n');
+      await until(() => out.includes('Nurses walk out in Puebla'), 'answer from the reloaded content');
+    } finally {
+      child.kill();
+    }
+  });
+});
