@@ -126,6 +126,8 @@ export class Engine {
    * slice. Each topic's pair is made when first asked for (a few ms), not all at start-up.
    */
   private readonly topicLists = new Map<string, number[]>();
+  /** Themes of each topic list (see `themesOf`). */
+  private readonly listThemes = new WeakMap<readonly number[], TopicStat[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
   /** Queries reaching at least this many postings are pruned to the page (tests lower it). */
@@ -312,7 +314,7 @@ export class Engine {
       oldest !== undefined && newest !== undefined
         ? { from: this.articles[oldest] as Article, to: this.articles[newest] as Article }
         : undefined;
-    return { ...page, range, themes: this.themes(list, page.topic) };
+    return { ...page, range, themes: this.themesOf(list, page) };
   }
 
   /** One page of the articles a text matches, newest first, as `latest` and `brief` show it. */
@@ -611,6 +613,21 @@ export class Engine {
     });
     this.topicNumbering = { start, numbers: Uint16Array.from(numbers) };
     return this.topicNumbering;
+  }
+
+  /**
+   * A topic's themes are counted over every article of it, which at a million articles is tens of
+   * milliseconds for the largest topics (scattered reads): they are kept with the topic's list,
+   * made on its first briefing, as the list itself is. A text query's are counted each time.
+   */
+  private themesOf(list: readonly number[], page: LatestPage): TopicStat[] {
+    if (page.mode === 'query') return this.themes(list, page.topic);
+    let themes = this.listThemes.get(list);
+    if (!themes) {
+      themes = this.themes(list, page.topic);
+      this.listThemes.set(list, themes);
+    }
+    return [...themes];
   }
 
   private themes(list: readonly number[], topic: TopicStat | undefined): TopicStat[] {
