@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
+import { type Analysis, analysisOnce } from '../text/analyze.ts';
 import { fold, nfc, squash } from '../text/normalize.ts';
 import { headline, summarize } from '../text/summary.ts';
 import type { Article, Topic } from '../types.ts';
@@ -187,9 +188,14 @@ export interface ParseCache {
   files: Map<string, FileEntry>;
 }
 
+/** Called with each article parsed, and the analyses of its texts its topics were tagged from. */
+export type OnParsed = (article: Article, analysis: (text: string) => Analysis) => void;
+
 export interface ReadContentOptions extends LoadContentOptions {
   /** Parses of an earlier read: files unchanged since are not read or parsed again. */
   prior?: ParseCache;
+  /** Lets the index reuse the text analyses of topic tagging (see `OnParsed`). */
+  onParsed?: OnParsed;
 }
 
 export interface ReadContent {
@@ -326,7 +332,7 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
           hash: textHash,
           ...(text === undefined
             ? { articles: [], problems: [oversize(file, size)] }
-            : parseFile(file, text, sources, matcher, topicIds)),
+            : parseFile(file, text, sources, matcher, topicIds, options.onParsed)),
         };
       }
     }
@@ -399,6 +405,7 @@ function parseFile(
   sources: Record<string, SourceFile>,
   matcher: TopicMatcher,
   topicIds: Set<string>,
+  onParsed?: OnParsed,
 ): { articles: Article[]; problems: ContentProblem[] } {
   try {
     let found: Article[];
@@ -414,13 +421,17 @@ function parseFile(
     } else {
       found = [markdownArticle(file, text, topicIds)];
     }
-    for (const a of found)
+    for (const a of found) {
+      const analysis = analysisOnce();
       a.topics = matcher.tag(
         a.title,
         a.body,
         a.passages.map((p) => p.heading),
         a.topics,
+        analysis,
       );
+      onParsed?.(a, analysis);
+    }
     return { articles: found, problems: [] };
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;

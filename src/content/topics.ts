@@ -1,4 +1,4 @@
-import { stem, words } from '../text/analyze.ts';
+import { type Analysis, analyse, stem, words } from '../text/analyze.ts';
 import type { Topic } from '../types.ts';
 import type { GazetteerTopic } from './metadata.ts';
 
@@ -84,11 +84,11 @@ export class TopicMatcher {
     return out;
   }
 
-  /** Mentions per topic id in a text. */
-  count(text: string): Map<string, number> {
+  /** Mentions per topic id in a text; `analysis` may hand over the text's words already analysed. */
+  count(text: string, analysis: (text: string) => Analysis = analyse): Map<string, number> {
     const counts = new Map<string, number>();
     const add = (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1);
-    for (const { topic } of this.spans(TopicMatcher.terms(text))) add(topic);
+    for (const { topic } of this.spans(analysis(text).stems)) add(topic);
     for (const { topic, pattern } of this.exact) {
       for (const _ of text.matchAll(pattern)) add(topic);
     }
@@ -99,9 +99,15 @@ export class TopicMatcher {
    * Topic ids for an article, most salient first: mentions in the title count triple. Parent topics
    * (Oaxaca is within Mexico) are added after the topics that imply them.
    */
-  tag(title: string, body: string, headings: string[] = [], declared: string[] = []): string[] {
-    const inTitle = this.count([title, ...headings].join('. '));
-    const inBody = this.count(body);
+  tag(
+    title: string,
+    body: string,
+    headings: string[] = [],
+    declared: string[] = [],
+    analysis: (text: string) => Analysis = analyse,
+  ): string[] {
+    const inTitle = this.count([title, ...headings].join('. '), analysis);
+    const inBody = this.count(body, analysis);
     const long = body.length > LONG_TEXT;
     const score = new Map<string, number>();
     for (const id of declared) score.set(id, 100);

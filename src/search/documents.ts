@@ -1,4 +1,4 @@
-import { indexTerms } from '../text/analyze.ts';
+import { type Analysis, analyse, indexTerms } from '../text/analyze.ts';
 import type { Article } from '../types.ts';
 
 /**
@@ -41,26 +41,37 @@ export function docRefs(articles: readonly Article[]): DocRef[] {
 
 export function toIndexDoc(id: number, ref: DocRef, articles: readonly Article[]): IndexDoc {
   const a = articles[ref.article] as Article;
-  const lang = a.language;
-  if (ref.passage === undefined) {
-    return {
-      id,
-      title: indexTerms(a.title, lang).join(' '),
-      text: indexTerms(a.passages.length ? a.summary : a.body, lang).join(' '),
-      topics: a.topics.join(' '),
-    };
-  }
-  const p = a.passages[ref.passage] as Article['passages'][number];
+  const doc = ref.passage === undefined ? articleDoc(a, analyse) : passageDoc(a, ref.passage, analyse);
+  return { id, ...doc };
+}
+
+function articleDoc(a: Article, analysis: (text: string) => Analysis): AnalysedDocs[number] {
   return {
-    id,
-    title: indexTerms(p.heading, lang).join(' '),
-    text: indexTerms(p.text, lang).join(' '),
+    title: indexTerms(analysis(a.title), a.language).join(' '),
+    text: indexTerms(analysis(a.passages.length ? a.summary : a.body), a.language).join(' '),
+    topics: a.topics.join(' '),
+  };
+}
+
+function passageDoc(a: Article, passage: number, analysis: (text: string) => Analysis): AnalysedDocs[number] {
+  const p = a.passages[passage] as Article['passages'][number];
+  return {
+    title: indexTerms(analysis(p.heading), a.language).join(' '),
+    text: indexTerms(analysis(p.text), a.language).join(' '),
     topics: '',
   };
 }
 
 /** Analysed fields of an article's documents (the article, then its sections), without ids. */
 export type AnalysedDocs = Omit<IndexDoc, 'id'>[];
+
+/**
+ * An article's documents (the article, then its sections), analysed through `analysis`: the
+ * content reader hands over the analyses it tagged topics with, so no text is analysed twice.
+ */
+export function articleDocs(a: Article, analysis: (text: string) => Analysis = analyse): AnalysedDocs {
+  return [articleDoc(a, analysis), ...a.passages.map((_, passage) => passageDoc(a, passage, analysis))];
+}
 
 /**
  * Every document of a list of articles, in `docRefs` order. With `memo`, an article analysed
@@ -76,10 +87,7 @@ export function indexDocs(
   articles.forEach((a, article) => {
     let analysed = memo.get(a);
     if (!analysed) {
-      analysed = [toIndexDoc(0, { article }, articles)];
-      a.passages.forEach((_, passage) => {
-        (analysed as AnalysedDocs).push(toIndexDoc(0, { article, passage }, articles));
-      });
+      analysed = articleDocs(a);
       memo.set(a, analysed);
     }
     docs[article] = { ...(analysed[0] as AnalysedDocs[number]), id: article };
