@@ -15,7 +15,7 @@ import { statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
-import { type AnalysedDocs, articleDocs } from '../search/documents.ts';
+import type { AnalysedDocs } from '../search/documents.ts';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { FUTURE, futureDates } from './dates.ts';
@@ -141,12 +141,12 @@ export async function loadEngine({
 
   // The parsing modules (YAML, schemas) load only when files are to be read.
   const { readContent } = await import('./read.ts');
-  // Each article's index documents are made as it is parsed, from the analyses its topics were tagged from.
+  // Each article's index documents are made as it is parsed (see `ReadContentOptions.analysed`).
   const memo = analysed ?? new WeakMap<Article, AnalysedDocs>();
   const read = readContent(contentDir, {
     ...options,
     prior: prior ?? snapshot?.parseCache(),
-    onParsed: (article, analysis) => memo.set(article, articleDocs(article, analysis)),
+    analysed: memo,
   });
   const { content } = read;
   logProblems(content.problems, logger);
