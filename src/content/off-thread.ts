@@ -3,10 +3,7 @@
  * the archive is read and indexed again (seconds at 100,000 articles). Only the hand-over runs on
  * the calling thread: receiving the articles and wrapping the transferred index in an engine.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
@@ -15,6 +12,7 @@ import type { LoadEngineOptions } from './load.ts';
 import type { GazetteerTopic } from './metadata.ts';
 import type { Content } from './read.ts';
 import { TopicMatcher } from './topics.ts';
+import { typescriptWorker } from './ts-worker.ts';
 
 /** What the worker is asked to load (no logger: it cannot cross threads). */
 export interface OffThreadRequest {
@@ -78,17 +76,7 @@ export interface OffThreadLoader {
   close(): Promise<void>;
 }
 
-const ENTRY = new URL('./load-thread.ts', import.meta.url).href;
-
-/**
- * The worker runs TypeScript sources as the bot does: the tsx loader is registered in the worker
- * before the entry is imported (workers do not inherit a loader registered through its API).
- */
-function workerSource(): string {
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ENTRY)}); });`;
-}
+const ENTRY = new URL('./load-thread.ts', import.meta.url);
 
 /** The engine over what the worker loaded; problems are logged here, where the logger is. */
 function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options: LoadEngineOptions): Loaded {
@@ -130,7 +118,7 @@ export function offThreadLoader(): OffThreadLoader {
 
   function start(): Worker {
     last = undefined;
-    const w = new Worker(workerSource(), { eval: true });
+    const w = typescriptWorker(ENTRY);
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
       const pending = waiting.get(reply.id);
