@@ -15,8 +15,8 @@ const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
 /** Folded words of a text: "AMLO's March on 27N" → ["amlo", "march", "on", "27n"]. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const match of fold(text).matchAll(WORD)) {
-    let w = match[0];
+  // `match` with a global pattern gives the strings alone, without a match object per word.
+  for (let w of fold(text).match(WORD) ?? []) {
     // Possessive and contractions: amlo's → amlo, workers' → workers, l'humanité → humanite.
     if (w.includes("'"))
       w = w
@@ -59,7 +59,8 @@ const STEM_CACHE_LIMIT = 200_000;
 
 /** The stem a folded word is indexed under in a language, after spelling normalisation. */
 export function stem(word: string, language: TextLanguage): string {
-  if (/^\d/.test(word)) return word;
+  const first = word.charCodeAt(0);
+  if (first >= 48 && first <= 57) return word; // a number
   const cache = stemCache[language];
   let out = cache.get(word);
   if (out === undefined) {
