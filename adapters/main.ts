@@ -119,9 +119,22 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger }),
   );
   const maxFileBytes = config.CONTENT_MAX_FILE_MB * 2 ** 20;
-  const { engine } = await orStop(() =>
-    loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, maxFileBytes, logger }),
+  const { engine, persist } = await orStop(() =>
+    loadEngine({
+      contentDir: config.CONTENT_DIR,
+      dataDir: config.DATA_DIR,
+      maxFileBytes,
+      logger,
+      deferWrite: true,
+    }),
   );
+  // A snapshot to write (after a first start, or changed files) is written once the bot is up.
+  let snapshotDue = () => {};
+  const snapshotWritten = persist
+    ? new Promise<void>((resolve) => {
+        snapshotDue = resolve;
+      }).then(persist)
+    : undefined;
   let current = engine;
   const subscriptions = createSubscriptions({
     store,
@@ -149,6 +162,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     maxFileBytes,
     logger,
     current: engine,
+    snapshotWritten,
     onReload: async (reload) => {
       reload.engine.warm();
       current = reload.engine;
@@ -224,7 +238,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     }
     await scheduler.start();
     // What the engine makes on first use is made now, while nobody waits, not on the first search.
-    setImmediate(() => current.warm());
+    setImmediate(() => {
+      current.warm();
+      snapshotDue();
+    });
   } catch (error) {
     await Promise.allSettled(running.map((r) => r.stop()));
     throw error;

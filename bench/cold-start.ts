@@ -19,7 +19,8 @@ const logger = createLogger('info', {
   },
 });
 const loadStarted = performance.now();
-const { engine } = await loadEngine({ contentDir, dataDir, logger });
+// As the bot does, the snapshot is written after the first answer.
+const { engine, persist } = await loadEngine({ contentDir, dataDir, logger, deferWrite: true });
 const loadMs = performance.now() - loadStarted;
 const reply = await createBriefings(engine).run('/latest mexico');
 const answeredMs = performance.now();
@@ -27,3 +28,4 @@ if (reply?.kind !== 'cards') throw new Error(`cold start: expected cards, got ${
 process.stdout.write(
   `${JSON.stringify({ answeredMs, contentMs: loadMs - indexMs, indexMs, articles: engine.size, ...memoryMb() })}\n`,
 );
+await persist?.();

@@ -29,6 +29,8 @@ export interface WatchContentOptions {
   logger: Logger;
   /** The engine serving now: what "added" is measured against. */
   current: Engine;
+  /** The start-up snapshot still being written (`loadEngine`'s `persist`), if it is. */
+  snapshotWritten?: Promise<void>;
   /** Called after each reload that changed the content (swap the engine in, send alerts). */
   onReload: (reload: ContentReload) => void | Promise<void>;
   /** Quiet time after the last file event before reloading. */
@@ -58,10 +60,13 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   // The worker starts now and loads what is served, so the first reload sends only what changed.
   // It states every file: a file edited in place since the snapshot was written (which a warm
   // start does not see) is picked up here.
-  void worker
-    ?.prime(
-      { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
-      options.current,
+  // After a first start, it waits for the snapshot being written, so it reads that, not every file.
+  void Promise.resolve(options.snapshotWritten)
+    .then(() =>
+      worker?.prime(
+        { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
+        options.current,
+      ),
     )
     .then((matches) => {
       if (matches === false && !closed) {
