@@ -1,5 +1,9 @@
-import { type Analysis, analyse, indexTerms } from '../text/analyze.ts';
+import { type Analysis, indexTerms } from '../text/analyze.ts';
 import type { Article } from '../types.ts';
+
+/** A text as it is indexed: itself (analysed there), or the analysis topic tagging already made of it. */
+type Analysed = (text: string) => string | Analysis;
+const asIs: Analysed = (text) => text;
 
 /**
  * What MiniSearch indexes: one document per article (title + teaser, or the whole text for
@@ -41,11 +45,11 @@ export function docRefs(articles: readonly Article[]): DocRef[] {
 
 export function toIndexDoc(id: number, ref: DocRef, articles: readonly Article[]): IndexDoc {
   const a = articles[ref.article] as Article;
-  const doc = ref.passage === undefined ? articleDoc(a, analyse) : passageDoc(a, ref.passage, analyse);
+  const doc = ref.passage === undefined ? articleDoc(a, asIs) : passageDoc(a, ref.passage, asIs);
   return { id, ...doc };
 }
 
-function articleDoc(a: Article, analysis: (text: string) => Analysis): AnalysedDocs[number] {
+function articleDoc(a: Article, analysis: Analysed): AnalysedDocs[number] {
   return {
     title: indexTerms(analysis(a.title), a.language).join(' '),
     text: indexTerms(analysis(a.passages.length ? a.summary : a.body), a.language).join(' '),
@@ -53,7 +57,7 @@ function articleDoc(a: Article, analysis: (text: string) => Analysis): AnalysedD
   };
 }
 
-function passageDoc(a: Article, passage: number, analysis: (text: string) => Analysis): AnalysedDocs[number] {
+function passageDoc(a: Article, passage: number, analysis: Analysed): AnalysedDocs[number] {
   const p = a.passages[passage] as Article['passages'][number];
   return {
     title: indexTerms(analysis(p.heading), a.language).join(' '),
@@ -69,7 +73,7 @@ export type AnalysedDocs = Omit<IndexDoc, 'id'>[];
  * An article's documents (the article, then its sections), analysed through `analysis`: the
  * content reader hands over the analyses it tagged topics with, so no text is analysed twice.
  */
-export function articleDocs(a: Article, analysis: (text: string) => Analysis = analyse): AnalysedDocs {
+export function articleDocs(a: Article, analysis: Analysed = asIs): AnalysedDocs {
   return [articleDoc(a, analysis), ...a.passages.map((_, passage) => passageDoc(a, passage, analysis))];
 }
 

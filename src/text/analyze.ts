@@ -108,13 +108,15 @@ export function analysisOnce(): (text: string) => Analysis {
  * query finds them whichever stemmer it went through.
  */
 export function indexTerms(text: string | Analysis, language: string): string[] {
-  const { words: found, stems } = typeof text === 'string' ? analyse(text) : text;
+  // A text not analysed yet has only its indexed words stemmed, not its stopwords.
+  const found = typeof text === 'string' ? words(text) : text.words;
+  const stems = typeof text === 'string' ? undefined : text.stems;
   const out: string[] = [];
   const spanish = language === 'es';
   for (let i = 0; i < found.length; i++) {
     const w = found[i] as string;
     if (isStopword(w, 'en') || (spanish && isStopword(w, 'es'))) continue;
-    const en = stems[i] as string;
+    const en = stems ? (stems[i] as string) : stem(w, 'en');
     out.push(en);
     if (spanish) {
       const es = stem(w, 'es');
