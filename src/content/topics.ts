@@ -20,7 +20,8 @@ export class TopicMatcher {
   /** The gazetteer entries it was made from (to make the same matcher on another thread). */
   readonly gazetteer: readonly GazetteerTopic[];
   private readonly byFirstTerm = new Map<string, Pattern[]>();
-  private readonly exact: { topic: string; pattern: RegExp }[] = [];
+  /** Case-sensitive aliases: the literal text, and the pattern that finds it as a whole word. */
+  private readonly exact: { topic: string; literal: string; pattern: RegExp }[] = [];
   private readonly exactByTerm = new Map<string, string>();
   private readonly parents = new Map<string, string[]>();
 
@@ -40,6 +41,7 @@ export class TopicMatcher {
           const escaped = alias.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           this.exact.push({
             topic: t.id,
+            literal: alias.slice(1),
             pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'),
           });
           const [term, ...more] = TopicMatcher.terms(alias.slice(1));
@@ -89,8 +91,9 @@ export class TopicMatcher {
     const counts = new Map<string, number>();
     const add = (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1);
     for (const { topic } of this.spans(analysis(text).stems)) add(topic);
-    for (const { topic, pattern } of this.exact) {
-      for (const _ of text.matchAll(pattern)) add(topic);
+    for (const { topic, literal, pattern } of this.exact) {
+      // Most texts lack the alias altogether: a plain search says so before the pattern runs.
+      if (text.includes(literal)) for (const _ of text.matchAll(pattern)) add(topic);
     }
     return counts;
   }
