@@ -21,7 +21,7 @@ import { typescriptWorker } from './ts-worker.ts';
 
 export interface PoolOptions {
   /**
-   * Parse on worker threads from this many files to parse (default 10,000): below it, starting
+   * Parse on worker threads from this many files to parse (default 20,000): below it, starting
    * the workers (loading the parsing modules on each) costs more than it saves.
    */
   poolFrom?: number;
@@ -49,7 +49,7 @@ export type ParseReply =
   | { id: number; parsed: ParsedFile[] }
   | { id: number; error: string };
 
-const POOL_FROM = 10_000;
+const POOL_FROM = 20_000;
 /** Files per chunk: small enough to share the tail evenly, large enough that messages are few. */
 const CHUNK = 256;
 /** Chunks a worker holds at once, so it has the next while this thread is busy parsing its own. */
