@@ -128,12 +128,17 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       deferWrite: true,
     }),
   );
-  // A snapshot to write (after a first start, or changed files) is written once the bot is up.
+  // A snapshot to write (after a first start, or changed files) is written once the bot is up;
+  // stopping waits for a write under way.
   let snapshotDue = () => {};
+  let writing: Promise<void> | undefined;
   const snapshotWritten = persist
     ? new Promise<void>((resolve) => {
         snapshotDue = resolve;
-      }).then(persist)
+      }).then(() => {
+        writing = persist();
+        return writing;
+      })
     : undefined;
   let current = engine;
   const subscriptions = createSubscriptions({
@@ -183,7 +188,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   };
   // Everything stops together, each part within its own bound (see lifecycle.ts), so shutdown stays
   // under SHUTDOWN_DEADLINE_MS even when every platform hangs.
-  const running: Running[] = [{ stop: closeSubscriptions }, { stop: () => watcher.close() }];
+  const running: Running[] = [
+    { stop: closeSubscriptions },
+    { stop: () => watcher.close() },
+    { stop: async () => await writing },
+  ];
   // Feed articles are written into CONTENT_DIR; reloading right after a poll beats waiting for file events.
   const pollMs = options.feeds?.intervalMs ?? config.FEED_POLL_MINUTES * 60_000;
   const feeds =
