@@ -128,9 +128,27 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     openStore({ dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL, logger }),
   );
   const maxFileBytes = config.CONTENT_MAX_FILE_MB * 2 ** 20;
-  const { engine } = await orStop(() =>
-    loadEngine({ contentDir: config.CONTENT_DIR, dataDir: config.DATA_DIR, maxFileBytes, logger }),
+  const { engine, persist } = await orStop(() =>
+    loadEngine({
+      contentDir: config.CONTENT_DIR,
+      dataDir: config.DATA_DIR,
+      maxFileBytes,
+      logger,
+      deferWrite: true,
+    }),
   );
+  // A snapshot to write (after a first start, or changed files) is written once the bot is up;
+  // stopping waits for a write under way.
+  let snapshotDue = () => {};
+  let writing: Promise<void> | undefined;
+  const snapshotWritten = persist
+    ? new Promise<void>((resolve) => {
+        snapshotDue = resolve;
+      }).then(() => {
+        writing = persist();
+        return writing;
+      })
+    : undefined;
   let current = engine;
   const subscriptions = createSubscriptions({
     store,
@@ -161,6 +179,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     logger,
     current: engine,
     debounceMs: options.contentDebounceMs,
+    snapshotWritten,
     onReload: async (reload) => {
       reload.engine.warm();
       current = reload.engine;
@@ -181,7 +200,11 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   };
   // Everything stops together, each part within its own bound (see lifecycle.ts), so shutdown stays
   // under SHUTDOWN_DEADLINE_MS even when every platform hangs.
-  const running: Running[] = [{ stop: closeSubscriptions }, { stop: () => watcher.close() }];
+  const running: Running[] = [
+    { stop: closeSubscriptions },
+    { stop: () => watcher.close() },
+    { stop: async () => await writing },
+  ];
   // Feed articles are written into CONTENT_DIR; reloading right after a poll beats waiting for file events.
   const pollMs = options.feeds?.intervalMs ?? config.FEED_POLL_MINUTES * 60_000;
   const feeds =
@@ -240,7 +263,10 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     await afterWaitingInput();
     await scheduler.start();
     // What the engine makes on first use is made now, while nobody waits, not on the first search.
-    setImmediate(() => current.warm());
+    setImmediate(() => {
+      current.warm();
+      snapshotDue();
+    });
   } catch (error) {
     await Promise.allSettled(running.map((r) => r.stop()));
     throw error;

@@ -8,7 +8,7 @@
  * `dist/bundle/<key>/`, written under a temporary name and renamed into place, so processes
  * starting at once never see half a build. Packages stay external (native modules and platform
  * libraries load as they do from the sources) and dynamic imports stay lazy (code splitting): a
- * console start never loads discord.js. The content loader's worker thread is an entry of its own.
+ * console start never loads discord.js. The content workers (reload, parsing pool) are entries of their own.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -43,7 +43,11 @@ async function build(outdir) {
   const { build } = await import('esbuild');
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'adapters/main.ts', 'load-thread': 'src/content/load-thread.ts' },
+    entryPoints: {
+      main: 'adapters/main.ts',
+      'load-thread': 'src/content/load-thread.ts',
+      'parse-thread': 'src/content/parse-thread.ts',
+    },
     outdir,
     bundle: true,
     splitting: true,

@@ -21,6 +21,7 @@ import type { Article } from '../types.ts';
 import { FUTURE, futureDates } from './dates.ts';
 import { type ContentProblem, logProblems } from './errors.ts';
 import { CONTENT_FORMAT, DEFAULT_MAX_FILE_BYTES } from './files.ts';
+import type { PoolOptions } from './parse-pool.ts';
 import type { Content, LoadContentOptions, ParseCache, ReadContent } from './read.ts';
 import {
   encodeSnapshot,
@@ -35,7 +36,7 @@ import { TopicMatcher } from './topics.ts';
 export { DEFAULT_MAX_FILE_BYTES, GAZETTEER_FILE, SOURCES_FILE } from './files.ts';
 export type { Content, LoadContentOptions } from './read.ts';
 
-export interface LoadEngineOptions extends LoadContentOptions {
+export interface LoadEngineOptions extends LoadContentOptions, PoolOptions {
   contentDir: string;
   /** Where the snapshot lives; omit to always read and index in memory. */
   dataDir?: string;
@@ -147,10 +148,13 @@ export async function loadEngine({
   }
 
   // The parsing modules (YAML, schemas) load only when files are to be read.
-  const { readContent } = await import('./read.ts');
-  const read = readContent(contentDir, {
+  const { readContentPooled } = await import('./parse-pool.ts');
+  // Each article's index documents are made as it is parsed (see `ReadContentOptions.analysed`).
+  const memo = analysed ?? new WeakMap<Article, AnalysedDocs>();
+  const read = await readContentPooled(contentDir, {
     ...options,
     prior: prior ?? snapshot?.parseCache(),
+    analysed: memo,
   });
   const { content } = read;
   logProblems(content.problems, logger);
@@ -163,9 +167,7 @@ export async function loadEngine({
     (snapshot?.header.indexFormat === INDEX_FORMAT
       ? earlierIndex(snapshot.articles, snapshot.index)
       : undefined);
-  const engine = same
-    ? Engine.fromIndexBytes(content, snapshot.index)
-    : Engine.build(content, analysed, update);
+  const engine = same ? Engine.fromIndexBytes(content, snapshot.index) : Engine.build(content, memo, update);
   logIndexed(logger, content, began, started, same ? 'snapshot' : 'built');
   const persist =
     snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))

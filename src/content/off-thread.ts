@@ -4,10 +4,7 @@
  * the calling thread: receiving the articles and wrapping the transferred index and scorer parts
  * in an engine.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Engine, INDEX_FORMAT } from '../search/engine.ts';
 import type { ScoreParts } from '../search/ranking.ts';
 import type { Article } from '../types.ts';
@@ -17,6 +14,7 @@ import type { LoadEngineOptions } from './load.ts';
 import type { GazetteerTopic } from './metadata.ts';
 import type { Content } from './read.ts';
 import { TopicMatcher } from './topics.ts';
+import { contentWorker } from './worker.ts';
 
 /** What the worker is asked to load (no logger: it cannot cross threads). */
 export interface OffThreadRequest {
@@ -70,8 +68,8 @@ export type OffThreadReply =
 export type Loaded = {
   engine: Engine;
   problems: ContentProblem[];
-  /** Ids that came and went since the previous load, when this thread holds it (see `engineOf`). */
-  changes?: { added: string[]; removed: string[] };
+  /** Ids that came and went since `since`, the articles of the load before (see `engineOf`). */
+  changes?: { added: string[]; removed: string[]; since: readonly Article[] };
 };
 
 /** A worker that loads content on request; `close` ends it. */
@@ -81,24 +79,12 @@ export interface OffThreadLoader {
    * Starts the worker and has it load the content `current` serves, stating every file, so the
    * first reload already sends only what changed. Resolves to whether the files still hold what
    * `current` serves (false: reload), or undefined when the worker failed. Never rejects (a failed
-   * prime only makes the next load send all).
+   * prime only makes the next load send all). With `after` (a snapshot being written), the
+   * worker starts once it is written, so it reads the snapshot rather than every file; loads asked
+   * for meanwhile wait behind the prime.
    */
-  prime(options: LoadEngineOptions, current: Engine): Promise<boolean | undefined>;
+  prime(options: LoadEngineOptions, current: Engine, after?: Promise<void>): Promise<boolean | undefined>;
   close(): Promise<void>;
-}
-
-/**
- * Bundled (bin/bundle.js), the worker's entry is built beside this module. From the sources, the
- * worker runs TypeScript as the caller does: the tsx loader is registered in the worker before the
- * entry is imported (workers do not inherit a loader registered through its API).
- */
-function newWorker(): Worker {
-  if (import.meta.url.endsWith('.js')) return new Worker(new URL('./load-thread.js', import.meta.url));
-  const entry = new URL('./load-thread.ts', import.meta.url).href;
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const source = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(source, { eval: true });
 }
 
 /** The engine over what the worker loaded; problems are logged here, where the logger is. */
@@ -123,6 +109,7 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
     changes = {
       added: [...freshIds].filter((id) => !gone.has(id)),
       removed: [...gone].filter((id) => !freshIds.has(id)),
+      since: previous,
     };
   }
   const matcher = new TopicMatcher(loaded.gazetteer as GazetteerTopic[]);
@@ -158,7 +145,7 @@ export function offThreadLoader(): OffThreadLoader {
 
   function start(): Worker {
     last = undefined;
-    const w = newWorker();
+    const w = contentWorker('load-thread');
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
       const pending = waiting.get(reply.id);
@@ -227,8 +214,9 @@ export function offThreadLoader(): OffThreadLoader {
         return result;
       });
     },
-    prime(options, current) {
+    prime(options, current, after) {
       return queued(async () => {
+        await after?.catch(() => undefined);
         const reply = (await ask(options, true, current).catch(() => undefined))?.reply;
         if (reply && 'primed' in reply) {
           const { fingerprint, count, damaged, shared } = reply.primed;

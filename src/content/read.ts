@@ -3,6 +3,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
+import { type AnalysedDocs, articleDocs } from '../search/documents.ts';
+import { analysisOnce } from '../text/analyze.ts';
 import { fold, nfc, squash } from '../text/normalize.ts';
 import { headline, summarize } from '../text/summary.ts';
 import type { Article, Topic } from '../types.ts';
@@ -190,6 +192,11 @@ export interface ParseCache {
 export interface ReadContentOptions extends LoadContentOptions {
   /** Parses of an earlier read: files unchanged since are not read or parsed again. */
   prior?: ParseCache;
+  /**
+   * Receives each parsed article's index documents, made from the analyses its topics were tagged
+   * from (see `Engine.build`), so the index does not analyse the texts again.
+   */
+  analysed?: WeakMap<Article, AnalysedDocs>;
 }
 
 export interface ReadContent {
@@ -230,14 +237,87 @@ function readText(path: string, size: number, maxBytes: number): string | undefi
   return size > maxBytes ? undefined : nfc(readFileSync(path, 'utf8'));
 }
 
+/** What parsing one content file depends on beyond the file. */
+export interface ParseContext {
+  dir: string;
+  maxBytes: number;
+  sources: Record<string, SourceFile>;
+  matcher: TopicMatcher;
+  topicIds: Set<string>;
+}
+
+/** A content file to read and parse (new, or its size or time changed), with the hash of its prior text. */
+export interface PendingFile {
+  file: string;
+  size: number;
+  priorHash?: string;
+}
+
+/**
+ * A pending file read: its articles (tagged, with their index documents) and problems; only the
+ * hash when its text is its prior's; undefined when it was removed since it was stated.
+ */
+export type ParsedFile =
+  | { hash: string; articles: Article[]; problems: ContentProblem[]; docs: AnalysedDocs[] }
+  | { hash: string; articles?: undefined }
+  | undefined;
+
+/** Reads one pending file and parses it unless its text is unchanged. */
+export function readAndParse(pending: PendingFile, context: ParseContext): ParsedFile {
+  const { file, size } = pending;
+  let text: string | undefined;
+  try {
+    text = readText(join(context.dir, file), size, context.maxBytes);
+  } catch {
+    return undefined; // Removed since it was stated.
+  }
+  const hash = text === undefined ? `size:${size}` : sha(text);
+  if (hash === pending.priorHash) return { hash };
+  if (text === undefined)
+    return { hash, articles: [], problems: [oversize(file, size, context.maxBytes)], docs: [] };
+  return { hash, ...parseFile(file, text, context) };
+}
+
+function oversize(file: string, size: number, maxBytes: number): ContentProblem {
+  return {
+    file,
+    field: '(file)',
+    reason: `is ${megabytes(size)}, over the ${megabytes(maxBytes)} cap on one content file (CONTENT_MAX_FILE_MB)`,
+    outcome: 'file skipped',
+  };
+}
+
+/** A read under way: the tree as listed, each content file's stat and prior entry, and what is to be parsed. */
+export interface ReadPlan {
+  context: ParseContext;
+  /** The parse cache's context key (gazetteer, sources.yaml, size cap). */
+  key: string;
+  tree: { files: string[]; dirs: string[] };
+  dirTimes: number[];
+  stamps: FileStamp[];
+  problems: ContentProblem[];
+  /** Content files in loading order; `reused` when their prior entry stands without reading them. */
+  files: { file: string; size: number; mtimeMs: number; prior?: FileEntry; reused: boolean }[];
+  pending: PendingFile[];
+}
+
 /**
  * `loadContent` with a parse cache: a file whose size and modification time are those of its
  * entry in `prior` (and whose context, the gazetteer and sources.yaml, is unchanged) is neither
  * read nor parsed. Returns the new cache alongside. Problems are not logged.
  */
 export function readContent(dir: string, options: ReadContentOptions = {}): ReadContent {
+  const plan = planRead(dir, options);
+  return finishRead(
+    plan,
+    plan.pending.map((p) => readAndParse(p, plan.context)),
+    options,
+  );
+}
+
+/** Lists and stats the tree, reads the gazetteer and sources.yaml, and finds the files to parse. */
+export function planRead(dir: string, options: ReadContentOptions = {}): ReadPlan {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const now = options.now ?? new Date();
   // Directories are stated before files are listed: a file added meanwhile changes a time after the one kept.
   const tree = listTree(dir);
   const dirTimes = directoryTimes(dir, tree.dirs);
@@ -252,19 +332,12 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
       // Removed between listing and stating: as if never listed.
     }
   }
-  const oversize = (file: string, size: number): ContentProblem => ({
-    file,
-    field: '(file)',
-    reason: `is ${megabytes(size)}, over the ${megabytes(maxBytes)} cap on one content file (CONTENT_MAX_FILE_MB)`,
-    outcome: 'file skipped',
-  });
-
   // The two YAML files are small and every parse depends on them: always read.
   const yamlText = (name: string): string | undefined => {
     const stat = stats.get(name);
     if (!stat) return undefined;
     const text = readText(join(dir, name), stat.size, maxBytes);
-    if (text === undefined) problems.push(oversize(name, stat.size));
+    if (text === undefined) problems.push(oversize(name, stat.size, maxBytes));
     return text;
   };
   const gazetteerText = yamlText(GAZETTEER_FILE);
@@ -274,9 +347,6 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
     const { field, reason } = firstIssue(gazetteer.error, 'topics');
     throw new ContentError(GAZETTEER_FILE, field, reason);
   }
-  const matcher = new TopicMatcher(gazetteer.data.topics as GazetteerTopic[]);
-  const topicIds = new Set(matcher.topics.map((t) => t.id));
-
   let sources: Record<string, SourceFile> = {};
   const sourcesText = yamlText(SOURCES_FILE);
   if (sourcesText !== undefined) {
@@ -293,41 +363,84 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
     }
   }
   // Readable prefix: a warm start compares it without reading the gazetteer.
-  const context = `${CONTENT_FORMAT}-${maxBytes}:${sha(`${gazetteerText}\0${sourcesText ?? ''}`)}`;
-  const prior = options.prior?.context === context ? options.prior.files : undefined;
-
-  const hash = createHash('sha256').update(`${context}\0`);
-  const files = new Map<string, FileEntry>();
-  let parsed = 0;
+  const key = `${CONTENT_FORMAT}-${maxBytes}:${sha(`${gazetteerText}\0${sourcesText ?? ''}`)}`;
+  const prior = options.prior?.context === key ? options.prior.files : undefined;
   // Seed listings first: they own their ids, and a Markdown file reusing one must not knock them out.
-  const order = [...stats.keys()].sort(
-    (a, b) => Number(a.endsWith('.md')) - Number(b.endsWith('.md')) || (a < b ? -1 : a > b ? 1 : 0),
-  );
-  for (const file of order) {
-    if (!file.endsWith('.txt') && !file.endsWith('.md')) continue;
+  const order = [...stats.keys()]
+    .filter((file) => file.endsWith('.txt') || file.endsWith('.md'))
+    .sort((a, b) => Number(a.endsWith('.md')) - Number(b.endsWith('.md')) || (a < b ? -1 : a > b ? 1 : 0));
+  const files = order.map((file) => {
     const { size, mtimeMs } = stats.get(file) as { size: number; mtimeMs: number };
     const before = prior?.get(file);
+    return {
+      file,
+      size,
+      mtimeMs,
+      prior: before,
+      reused: before?.size === size && before.mtimeMs === mtimeMs,
+    };
+  });
+  return {
+    context: parseContext(dir, maxBytes, sources, gazetteer.data.topics as GazetteerTopic[]),
+    key,
+    tree,
+    dirTimes,
+    stamps: [GAZETTEER_FILE, SOURCES_FILE].map((file): FileStamp => {
+      const stat = stats.get(file);
+      return stat ? [file, stat.size, stat.mtimeMs] : [file, null, null];
+    }),
+    problems,
+    files,
+    pending: files
+      .filter((f) => !f.reused)
+      .map(({ file, size, prior: before }) => ({
+        file,
+        size,
+        ...(before ? { priorHash: before.hash } : {}),
+      })),
+  };
+}
+
+/** The parsing context for a content directory (also made on each thread of a parsing pool). */
+export function parseContext(
+  dir: string,
+  maxBytes: number,
+  sources: Record<string, SourceFile>,
+  gazetteer: GazetteerTopic[],
+): ParseContext {
+  const matcher = new TopicMatcher(gazetteer);
+  return { dir, maxBytes, sources, matcher, topicIds: new Set(matcher.topics.map((t) => t.id)) };
+}
+
+/**
+ * The content of a read, from its plan and what reading each pending file gave (in the plan's
+ * order): articles in file order without duplicate ids, twins linked, the fingerprint, the new
+ * parse cache; each parsed article's index documents go to `options.analysed`.
+ */
+export function finishRead(
+  plan: ReadPlan,
+  parsedFiles: readonly ParsedFile[],
+  options: ReadContentOptions,
+): ReadContent {
+  const now = options.now ?? new Date();
+  const { problems } = plan;
+  const hash = createHash('sha256').update(`${plan.key}\0`);
+  const files = new Map<string, FileEntry>();
+  let parsed = 0;
+  let next = 0;
+  for (const { file, size, mtimeMs, prior, reused } of plan.files) {
     let entry: FileEntry;
-    if (before && before.size === size && before.mtimeMs === mtimeMs) entry = before;
+    if (reused) entry = prior as FileEntry;
     else {
-      let text: string | undefined;
-      try {
-        text = readText(join(dir, file), size, maxBytes);
-      } catch {
-        continue; // Removed since it was stated.
-      }
-      const textHash = text === undefined ? `size:${size}` : sha(text);
-      if (before && before.hash === textHash) entry = { ...before, size, mtimeMs };
+      const read = parsedFiles[next++];
+      if (!read) continue;
+      if (!read.articles) entry = { ...(prior as FileEntry), size, mtimeMs };
       else {
         parsed++;
-        entry = {
-          size,
-          mtimeMs,
-          hash: textHash,
-          ...(text === undefined
-            ? { articles: [], problems: [oversize(file, size)] }
-            : parseFile(file, text, sources, matcher, topicIds)),
-        };
+        entry = { size, mtimeMs, hash: read.hash, articles: read.articles, problems: read.problems };
+        read.articles.forEach((a, k) => {
+          options.analysed?.set(a, read.docs[k] as AnalysedDocs);
+        });
       }
     }
     files.set(file, entry);
@@ -379,15 +492,13 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
   for (const [i, twinOf] of linked) articles[i] = { ...plainArticle(articles[i] as Article), twinOf };
 
   problems.push(...futureDates(articles, now));
+  const { matcher } = plan.context;
   return {
     content: { articles, topics: matcher.topics, matcher, problems, fingerprint: hash.digest('hex') },
-    cache: { context, files },
-    dirs: tree.dirs,
-    dirTimes,
-    stamps: [GAZETTEER_FILE, SOURCES_FILE].map((file): FileStamp => {
-      const stat = stats.get(file);
-      return stat ? [file, stat.size, stat.mtimeMs] : [file, null, null];
-    }),
+    cache: { context: plan.key, files },
+    dirs: plan.tree.dirs,
+    dirTimes: plan.dirTimes,
+    stamps: plan.stamps,
     parsed,
   };
 }
@@ -396,10 +507,8 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
 function parseFile(
   file: string,
   text: string,
-  sources: Record<string, SourceFile>,
-  matcher: TopicMatcher,
-  topicIds: Set<string>,
-): { articles: Article[]; problems: ContentProblem[] } {
+  { sources, matcher, topicIds }: ParseContext,
+): { articles: Article[]; problems: ContentProblem[]; docs: AnalysedDocs[] } {
   try {
     let found: Article[];
     if (file.endsWith('.txt')) {
@@ -414,19 +523,24 @@ function parseFile(
     } else {
       found = [markdownArticle(file, text, topicIds)];
     }
-    for (const a of found)
+    const docs = found.map((a) => {
+      const analysis = analysisOnce();
       a.topics = matcher.tag(
         a.title,
         a.body,
         a.passages.map((p) => p.heading),
         a.topics,
+        analysis,
       );
-    return { articles: found, problems: [] };
+      return articleDocs(a, analysis);
+    });
+    return { articles: found, problems: [], docs };
   } catch (error) {
     if (!(error instanceof ContentError)) throw error;
     return {
       articles: [],
       problems: [{ file: error.file, field: error.field, reason: error.reason, outcome: 'file skipped' }],
+      docs: [],
     };
   }
 }

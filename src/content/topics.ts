@@ -1,4 +1,4 @@
-import { stem, words } from '../text/analyze.ts';
+import { type Analysis, analyse, stem, words } from '../text/analyze.ts';
 import type { Topic } from '../types.ts';
 import type { GazetteerTopic } from './metadata.ts';
 
@@ -20,7 +20,8 @@ export class TopicMatcher {
   /** The gazetteer entries it was made from (to make the same matcher on another thread). */
   readonly gazetteer: readonly GazetteerTopic[];
   private readonly byFirstTerm = new Map<string, Pattern[]>();
-  private readonly exact: { topic: string; pattern: RegExp }[] = [];
+  /** Case-sensitive aliases: the literal text, and the pattern that finds it as a whole word. */
+  private readonly exact: { topic: string; literal: string; pattern: RegExp }[] = [];
   private readonly exactByTerm = new Map<string, string>();
   private readonly parents = new Map<string, string[]>();
 
@@ -40,6 +41,7 @@ export class TopicMatcher {
           const escaped = alias.slice(1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
           this.exact.push({
             topic: t.id,
+            literal: alias.slice(1),
             pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'),
           });
           const [term, ...more] = TopicMatcher.terms(alias.slice(1));
@@ -84,13 +86,14 @@ export class TopicMatcher {
     return out;
   }
 
-  /** Mentions per topic id in a text. */
-  count(text: string): Map<string, number> {
+  /** Mentions per topic id in a text; `analysis` may hand over the text's words already analysed. */
+  count(text: string, analysis: (text: string) => Analysis = analyse): Map<string, number> {
     const counts = new Map<string, number>();
     const add = (id: string) => counts.set(id, (counts.get(id) ?? 0) + 1);
-    for (const { topic } of this.spans(TopicMatcher.terms(text))) add(topic);
-    for (const { topic, pattern } of this.exact) {
-      for (const _ of text.matchAll(pattern)) add(topic);
+    for (const { topic } of this.spans(analysis(text).stems)) add(topic);
+    for (const { topic, literal, pattern } of this.exact) {
+      // Most texts lack the alias altogether: a plain search says so before the pattern runs.
+      if (text.includes(literal)) for (const _ of text.matchAll(pattern)) add(topic);
     }
     return counts;
   }
@@ -99,9 +102,15 @@ export class TopicMatcher {
    * Topic ids for an article, most salient first: mentions in the title count triple. Parent topics
    * (Oaxaca is within Mexico) are added after the topics that imply them.
    */
-  tag(title: string, body: string, headings: string[] = [], declared: string[] = []): string[] {
-    const inTitle = this.count([title, ...headings].join('. '));
-    const inBody = this.count(body);
+  tag(
+    title: string,
+    body: string,
+    headings: string[] = [],
+    declared: string[] = [],
+    analysis: (text: string) => Analysis = analyse,
+  ): string[] {
+    const inTitle = this.count([title, ...headings].join('. '), analysis);
+    const inBody = this.count(body, analysis);
     const long = body.length > LONG_TEXT;
     const score = new Map<string, number>();
     for (const id of declared) score.set(id, 100);

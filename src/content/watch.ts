@@ -29,6 +29,8 @@ export interface WatchContentOptions {
   logger: Logger;
   /** The engine serving now: what "added" is measured against. */
   current: Engine;
+  /** The start-up snapshot still being written (`loadEngine`'s `persist`), if it is. */
+  snapshotWritten?: Promise<void>;
   /** Called after each reload that changed the content (swap the engine in, send alerts). */
   onReload: (reload: ContentReload) => void | Promise<void>;
   /** Quiet time after the last file event before reloading. */
@@ -66,10 +68,12 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   // The worker starts now and loads what is served, so the first reload sends only what changed.
   // It states every file: a file edited in place since the snapshot was written (which a warm
   // start does not see) is picked up here.
+  // After a first start, it waits for the snapshot being written, so it reads that, not every file.
   void worker
     ?.prime(
       { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
       options.current,
+      options.snapshotWritten,
     )
     .then((matches) => {
       if (matches === false && !closed) {
@@ -93,7 +97,9 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         logger: options.logger,
       });
       if (closed || engine.version === current.version) return undefined;
-      const { added, removed } = changes ?? changesBetween(current, engine);
+      // The worker's account holds when it is relative to the engine served; otherwise look up.
+      const { added, removed } =
+        changes?.since === current.articles ? changes : changesBetween(current, engine);
       current = engine;
       log.info({ added: added.length, removed: removed.length, version: engine.version }, 'content reloaded');
       const reload = { engine, added, removed, problems };

@@ -1,5 +1,9 @@
-import { indexTerms } from '../text/analyze.ts';
+import { type Analysis, indexTerms } from '../text/analyze.ts';
 import type { Article } from '../types.ts';
+
+/** A text as it is indexed: itself (analysed there), or the analysis topic tagging already made of it. */
+type Analysed = (text: string) => string | Analysis;
+const asIs: Analysed = (text) => text;
 
 /**
  * What MiniSearch indexes: one document per article (title + teaser, or the whole text for
@@ -41,20 +45,23 @@ export function docRefs(articles: readonly Article[]): DocRef[] {
 
 export function toIndexDoc(id: number, ref: DocRef, articles: readonly Article[]): IndexDoc {
   const a = articles[ref.article] as Article;
-  const lang = a.language;
-  if (ref.passage === undefined) {
-    return {
-      id,
-      title: indexTerms(a.title, lang).join(' '),
-      text: indexTerms(a.passages.length ? a.summary : a.body, lang).join(' '),
-      topics: a.topics.join(' '),
-    };
-  }
-  const p = a.passages[ref.passage] as Article['passages'][number];
+  const doc = ref.passage === undefined ? articleDoc(a, asIs) : passageDoc(a, ref.passage, asIs);
+  return { id, ...doc };
+}
+
+function articleDoc(a: Article, analysis: Analysed): AnalysedDocs[number] {
   return {
-    id,
-    title: indexTerms(p.heading, lang).join(' '),
-    text: indexTerms(p.text, lang).join(' '),
+    title: indexTerms(analysis(a.title), a.language).join(' '),
+    text: indexTerms(analysis(a.passages.length ? a.summary : a.body), a.language).join(' '),
+    topics: a.topics.join(' '),
+  };
+}
+
+function passageDoc(a: Article, passage: number, analysis: Analysed): AnalysedDocs[number] {
+  const p = a.passages[passage] as Article['passages'][number];
+  return {
+    title: indexTerms(analysis(p.heading), a.language).join(' '),
+    text: indexTerms(analysis(p.text), a.language).join(' '),
     topics: '',
   };
 }
@@ -71,12 +78,18 @@ function analysedDocs(
   const a = articles[article] as Article;
   let analysed = memo?.get(a);
   if (!analysed) {
-    analysed = [toIndexDoc(0, { article }, articles)];
-    for (let passage = 0; passage < a.passages.length; passage++)
-      analysed.push(toIndexDoc(0, { article, passage }, articles));
+    analysed = articleDocs(a);
     memo?.set(a, analysed);
   }
   return analysed;
+}
+
+/**
+ * An article's documents (the article, then its sections), analysed through `analysis`: the
+ * content reader hands over the analyses it tagged topics with, so no text is analysed twice.
+ */
+export function articleDocs(a: Article, analysis: Analysed = asIs): AnalysedDocs {
+  return [articleDoc(a, analysis), ...a.passages.map((_, passage) => passageDoc(a, passage, analysis))];
 }
 
 /**

@@ -77,24 +77,38 @@ export class PostingIndex {
       freq: new GrowableU32(),
     }));
     const lengths = INDEX_FIELDS.map(() => new Uint16Array(docs.length));
-    const counts = new Map<string, number>();
+    // Occurrences per term id in the current field (zeroed after it), and the ids in the order
+    // they first occur: one lookup per word, and terms are numbered in order of first occurrence.
+    let counts = new Uint32Array(1024);
+    const seen: number[] = [];
     docs.forEach((d, doc) => {
       INDEX_FIELDS.forEach((field, f) => {
-        counts.clear();
+        seen.length = 0;
         const text = d[field];
-        if (text) for (const t of text.split(' ')) if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
-        (lengths[f] as Uint16Array)[doc] = Math.min(counts.size, MAX_U16);
-        const r = raw[f] as (typeof raw)[number];
-        for (const [t, n] of counts) {
-          let id = ids.get(t);
-          if (id === undefined) {
-            id = terms.length;
-            ids.set(t, id);
-            terms.push(t);
+        if (text)
+          for (const t of text.split(' ')) {
+            if (!t) continue;
+            let id = ids.get(t);
+            if (id === undefined) {
+              id = terms.length;
+              ids.set(t, id);
+              terms.push(t);
+              if (id === counts.length) {
+                const bigger = new Uint32Array(counts.length * 2);
+                bigger.set(counts);
+                counts = bigger;
+              }
+            }
+            if (counts[id] === 0) seen.push(id);
+            (counts[id] as number)++;
           }
+        (lengths[f] as Uint16Array)[doc] = Math.min(seen.length, MAX_U16);
+        const r = raw[f] as (typeof raw)[number];
+        for (const id of seen) {
           r.term.push(id);
           r.doc.push(doc);
-          r.freq.push(Math.min(n, MAX_U16));
+          r.freq.push(Math.min(counts[id] as number, MAX_U16));
+          counts[id] = 0;
         }
       });
     });

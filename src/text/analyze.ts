@@ -15,12 +15,14 @@ const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
 /** Folded words of a text: "AMLO's March on 27N" → ["amlo", "march", "on", "27n"]. */
 export function words(text: string): string[] {
   const out: string[] = [];
-  for (const match of fold(text).matchAll(WORD)) {
+  // `match` with a global pattern gives the strings alone, without a match object per word.
+  for (let w of fold(text).match(WORD) ?? []) {
     // Possessive and contractions: amlo's → amlo, workers' → workers, l'humanité → humanite.
-    const w = match[0]
-      .replace(/'s$/, '')
-      .replace(/^[a-z]'/, '')
-      .replace(/'/g, '');
+    if (w.includes("'"))
+      w = w
+        .replace(/'s$/, '')
+        .replace(/^[a-z]'/, '')
+        .replace(/'/g, '');
     if (w) out.push(w);
   }
   return out;
@@ -57,7 +59,8 @@ const STEM_CACHE_LIMIT = 200_000;
 
 /** The stem a folded word is indexed under in a language, after spelling normalisation. */
 export function stem(word: string, language: TextLanguage): string {
-  if (/^\d/.test(word)) return word;
+  const first = word.charCodeAt(0);
+  if (first >= 48 && first <= 57) return word; // a number
   const cache = stemCache[language];
   let out = cache.get(word);
   if (out === undefined) {
@@ -72,17 +75,48 @@ export function isStopword(word: string, language: TextLanguage): boolean {
   return STOPWORDS[language].has(word);
 }
 
+/** A text's folded words and the English stem of each: what topic tags and index terms are both made of. */
+export interface Analysis {
+  words: string[];
+  stems: string[];
+}
+
+export function analyse(text: string): Analysis {
+  const found = words(text);
+  return { words: found, stems: found.map((w) => stem(w, 'en')) };
+}
+
 /**
- * Index terms for a text. English stems for every text (so queries in either language meet
- * proper nouns and shared roots); Spanish texts also get Spanish stems, so a Spanish query
- * finds them whichever stemmer it went through.
+ * `analyse` that analyses each distinct text once: an article's title and body are both tagged
+ * with topics and indexed, and folding and stemming them was most of the work of either.
  */
-export function indexTerms(text: string, language: string): string[] {
+export function analysisOnce(): (text: string) => Analysis {
+  const done = new Map<string, Analysis>();
+  return (text) => {
+    let analysis = done.get(text);
+    if (!analysis) {
+      analysis = analyse(text);
+      done.set(text, analysis);
+    }
+    return analysis;
+  };
+}
+
+/**
+ * Index terms for a text (or its analysis). English stems for every text (so queries in either
+ * language meet proper nouns and shared roots); Spanish texts also get Spanish stems, so a Spanish
+ * query finds them whichever stemmer it went through.
+ */
+export function indexTerms(text: string | Analysis, language: string): string[] {
+  // A text not analysed yet has only its indexed words stemmed, not its stopwords.
+  const found = typeof text === 'string' ? words(text) : text.words;
+  const stems = typeof text === 'string' ? undefined : text.stems;
   const out: string[] = [];
   const spanish = language === 'es';
-  for (const w of words(text)) {
+  for (let i = 0; i < found.length; i++) {
+    const w = found[i] as string;
     if (isStopword(w, 'en') || (spanish && isStopword(w, 'es'))) continue;
-    const en = stem(w, 'en');
+    const en = stems ? (stems[i] as string) : stem(w, 'en');
     out.push(en);
     if (spanish) {
       const es = stem(w, 'es');

@@ -4,6 +4,7 @@
  * from pasted text behave like the plain ones people type.
  */
 
+const NON_ASCII = /[\u0080-\uffff]/;
 const COMBINING_MARKS = /\p{M}+/gu;
 const QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u0060\u00B4]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u00AB\u00BB\u2033]/g;
@@ -19,7 +20,7 @@ const CONTROL = /(?![\t\n\r])[\p{Cc}\p{Cf}]/gu;
  */
 export function nfc(text: string): string {
   // Pure ASCII is already in NFC: skip ICU for the common case.
-  return /[\u0080-\uffff]/.test(text) ? text.normalize('NFC') : text;
+  return NON_ASCII.test(text) ? text.normalize('NFC') : text;
 }
 
 /** Unifies quote and dash styles without changing letters. */
@@ -29,7 +30,9 @@ export function unifyPunctuation(text: string): string {
 
 /** Lowercase, accents removed (ñ becomes n), punctuation styles unified. */
 export function fold(text: string): string {
-  return unifyPunctuation(text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase());
+  // ASCII has nothing to decompose.
+  const bare = NON_ASCII.test(text) ? text.normalize('NFKD').replace(COMBINING_MARKS, '') : text;
+  return unifyPunctuation(bare.toLowerCase());
 }
 
 /** Removes control, zero-width and bidi-override characters; tabs and newlines become spaces. */

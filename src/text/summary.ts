@@ -11,14 +11,17 @@ function segmenter(language: string, granularity: 'sentence' | 'word'): Intl.Seg
   return s;
 }
 
-/** Sentences of a text, trimmed, by the Unicode sentence rules of its language. */
-export function sentences(text: string, language = 'en'): string[] {
-  const out: string[] = [];
+/** Sentences of a text, trimmed, by the Unicode sentence rules of its language, as they are found. */
+function* eachSentence(text: string, language: string): Generator<string> {
   for (const { segment } of segmenter(language, 'sentence').segment(squash(text))) {
     const s = segment.trim();
-    if (s) out.push(s);
+    if (s) yield s;
   }
-  return out;
+}
+
+/** Sentences of a text, trimmed, by the Unicode sentence rules of its language. */
+export function sentences(text: string, language = 'en'): string[] {
+  return [...eachSentence(text, language)];
 }
 
 const ELLIPSIS = '…';
@@ -53,9 +56,11 @@ export function truncateWords(text: string, max: number): string {
  * two). If even the first is too long, it is cut at a word boundary with "…".
  */
 export function summarize(text: string, max = 280, language = 'en'): string {
-  const all = sentences(text, language);
+  // Only the first two sentences can be used: the rest of the text is not segmented.
+  const all: string[] = [];
+  for (const s of eachSentence(text, language)) if (all.push(s) === 2) break;
   let out = '';
-  for (const s of all.slice(0, 2)) {
+  for (const s of all) {
     const next = out ? `${out} ${s}` : s;
     if (next.length > max) break;
     out = next;
