@@ -34,6 +34,100 @@ class GrowableU32 {
   }
 }
 
+/** Term ids: known terms keep theirs, new ones are numbered on from the last, in order of first occurrence. */
+class TermNumbering {
+  readonly terms: string[];
+  private readonly ids: Map<string, number>;
+  constructor(known: readonly string[], knownIds: ReadonlyMap<string, number> = new Map()) {
+    this.terms = [...known];
+    this.ids = new Map(knownIds);
+  }
+  id(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.terms.length;
+      this.ids.set(term, id);
+      this.terms.push(term);
+    }
+    return id;
+  }
+}
+
+/** One field's postings as (term, document, frequency) triples, documents in increasing order. */
+interface Occurrences {
+  term: GrowableU32;
+  doc: GrowableU32;
+  freq: GrowableU32;
+}
+
+/**
+ * Every field's occurrences and lengths of documents (numbered by `id`, in increasing order) in
+ * an index of `docCount` documents; lengths of documents not given are left 0.
+ */
+function occurrences(
+  docs: readonly IndexDoc[],
+  numbering: TermNumbering,
+  docCount: number,
+): { raw: Occurrences[]; lengths: Uint16Array[] } {
+  const raw = INDEX_FIELDS.map(() => ({
+    term: new GrowableU32(),
+    doc: new GrowableU32(),
+    freq: new GrowableU32(),
+  }));
+  const lengths = INDEX_FIELDS.map(() => new Uint16Array(docCount));
+  // Occurrences per term id in the current field (zeroed after it), and the ids in the order
+  // they first occur: one lookup per word.
+  let counts = new Uint32Array(Math.max(1024, numbering.terms.length));
+  const seen: number[] = [];
+  for (const d of docs) {
+    INDEX_FIELDS.forEach((field, f) => {
+      seen.length = 0;
+      const text = d[field];
+      if (text)
+        for (const t of text.split(' ')) {
+          if (!t) continue;
+          const id = numbering.id(t);
+          if (id >= counts.length) {
+            const bigger = new Uint32Array(counts.length * 2);
+            bigger.set(counts);
+            counts = bigger;
+          }
+          if (counts[id] === 0) seen.push(id);
+          (counts[id] as number)++;
+        }
+      (lengths[f] as Uint16Array)[d.id] = Math.min(seen.length, MAX_U16);
+      const r = raw[f] as Occurrences;
+      for (const id of seen) {
+        r.term.push(id);
+        r.doc.push(d.id);
+        r.freq.push(Math.min(counts[id] as number, MAX_U16));
+        counts[id] = 0;
+      }
+    });
+  }
+  return { raw, lengths };
+}
+
+/** Occurrences grouped by term (counting sort: documents were added in order, so each term's stay sorted). */
+function byTerm(
+  r: Occurrences,
+  termCount: number,
+): { offsets: Uint32Array; docs: Uint32Array; freqs: Uint16Array } {
+  const offsets = new Uint32Array(termCount + 1);
+  for (let i = 0; i < r.term.length; i++) (offsets[(r.term.data[i] as number) + 1] as number)++;
+  for (let t = 0; t < termCount; t++) offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
+  const fill = offsets.slice(0, termCount);
+  const docs = new Uint32Array(r.term.length);
+  const freqs = new Uint16Array(r.term.length);
+  for (let i = 0; i < r.term.length; i++) {
+    const at = fill[r.term.data[i] as number] as number;
+    fill[r.term.data[i] as number] = at + 1;
+    docs[at] = r.doc.data[i] as number;
+    freqs[at] = r.freq.data[i] as number;
+  }
+  return { offsets, docs, freqs };
+}
+
 interface Header {
   format: number;
   docCount: number;
@@ -69,67 +163,12 @@ export class PostingIndex {
 
   /** Indexes documents whose fields hold pre-analysed terms joined by spaces. */
   static build(docs: readonly IndexDoc[]): PostingIndex {
-    const ids = new Map<string, number>();
-    const terms: string[] = [];
-    const raw = INDEX_FIELDS.map(() => ({
-      term: new GrowableU32(),
-      doc: new GrowableU32(),
-      freq: new GrowableU32(),
-    }));
-    const lengths = INDEX_FIELDS.map(() => new Uint16Array(docs.length));
-    // Occurrences per term id in the current field (zeroed after it), and the ids in the order
-    // they first occur: one lookup per word, and terms are numbered in order of first occurrence.
-    let counts = new Uint32Array(1024);
-    const seen: number[] = [];
-    docs.forEach((d, doc) => {
-      INDEX_FIELDS.forEach((field, f) => {
-        seen.length = 0;
-        const text = d[field];
-        if (text)
-          for (const t of text.split(' ')) {
-            if (!t) continue;
-            let id = ids.get(t);
-            if (id === undefined) {
-              id = terms.length;
-              ids.set(t, id);
-              terms.push(t);
-              if (id === counts.length) {
-                const bigger = new Uint32Array(counts.length * 2);
-                bigger.set(counts);
-                counts = bigger;
-              }
-            }
-            if (counts[id] === 0) seen.push(id);
-            (counts[id] as number)++;
-          }
-        (lengths[f] as Uint16Array)[doc] = Math.min(seen.length, MAX_U16);
-        const r = raw[f] as (typeof raw)[number];
-        for (const id of seen) {
-          r.term.push(id);
-          r.doc.push(doc);
-          r.freq.push(Math.min(counts[id] as number, MAX_U16));
-          counts[id] = 0;
-        }
-      });
-    });
-    // Counting sort by term: documents were added in order, so each term's postings stay sorted.
-    const fields = raw.map((r, f): FieldPostings => {
-      const offsets = new Uint32Array(terms.length + 1);
-      for (let i = 0; i < r.term.length; i++) (offsets[(r.term.data[i] as number) + 1] as number)++;
-      for (let t = 0; t < terms.length; t++)
-        offsets[t + 1] = (offsets[t + 1] as number) + (offsets[t] as number);
-      const fill = offsets.slice(0, terms.length);
-      const docsOut = new Uint32Array(r.term.length);
-      const freqs = new Uint16Array(r.term.length);
-      for (let i = 0; i < r.term.length; i++) {
-        const at = fill[r.term.data[i] as number] as number;
-        fill[r.term.data[i] as number] = at + 1;
-        docsOut[at] = r.doc.data[i] as number;
-        freqs[at] = r.freq.data[i] as number;
-      }
-      return { offsets, docs: docsOut, freqs, lengths: lengths[f] as Uint16Array };
-    });
-    return new PostingIndex(docs.length, terms, fields);
+    const numbering = new TermNumbering([]);
+    const { raw, lengths } = occurrences(docs, numbering, docs.length);
+    const fields = raw.map(
+      (r, f): FieldPostings => ({ ...byTerm(r, numbering.terms.length), lengths: lengths[f] as Uint16Array }),
+    );
+    return new PostingIndex(docs.length, numbering.terms, fields);
   }
 
   /**
@@ -141,78 +180,38 @@ export class PostingIndex {
    * last), which nothing outside the index depends on.
    */
   update(kept: Int32Array, added: readonly IndexDoc[], docCount: number): PostingIndex {
-    const ids = new Map<string, number>();
-    const terms = [...this.terms];
-    const fresh = INDEX_FIELDS.map(() => ({
-      term: new GrowableU32(),
-      doc: new GrowableU32(),
-      freq: new GrowableU32(),
-    }));
-    const lengths = INDEX_FIELDS.map(() => new Uint16Array(docCount));
-    const counts = new Map<string, number>();
-    for (const d of added) {
-      INDEX_FIELDS.forEach((field, f) => {
-        counts.clear();
-        const text = d[field];
-        if (text) for (const t of text.split(' ')) if (t) counts.set(t, (counts.get(t) ?? 0) + 1);
-        (lengths[f] as Uint16Array)[d.id] = Math.min(counts.size, MAX_U16);
-        const r = fresh[f] as (typeof fresh)[number];
-        for (const [t, n] of counts) {
-          let id = this.termId(t) ?? ids.get(t);
-          if (id === undefined) {
-            id = terms.length;
-            ids.set(t, id);
-            terms.push(t);
-          }
-          r.term.push(id);
-          r.doc.push(d.id);
-          r.freq.push(Math.min(n, MAX_U16));
-        }
-      });
-    }
+    const numbering = new TermNumbering(this.terms, this.termIds());
+    const { terms } = numbering;
+    const { raw, lengths } = occurrences(added, numbering, docCount);
     const fields = this.fields.map((old, f): FieldPostings => {
       for (let d = 0; d < kept.length; d++) {
         const to = kept[d] as number;
         if (to >= 0) (lengths[f] as Uint16Array)[to] = old.lengths[d] as number;
       }
-      // The added documents' postings grouped by term (counting sort, so each stays sorted).
-      const r = fresh[f] as (typeof fresh)[number];
-      const addedAt = new Uint32Array(terms.length + 1);
-      for (let i = 0; i < r.term.length; i++) (addedAt[(r.term.data[i] as number) + 1] as number)++;
-      for (let t = 0; t < terms.length; t++)
-        addedAt[t + 1] = (addedAt[t + 1] as number) + (addedAt[t] as number);
-      const fill = addedAt.slice(0, terms.length);
-      const addedDocs = new Uint32Array(r.term.length);
-      const addedFreqs = new Uint16Array(r.term.length);
-      for (let i = 0; i < r.term.length; i++) {
-        const at = fill[r.term.data[i] as number] as number;
-        fill[r.term.data[i] as number] = at + 1;
-        addedDocs[at] = r.doc.data[i] as number;
-        addedFreqs[at] = r.freq.data[i] as number;
-      }
+      const fresh = byTerm(raw[f] as Occurrences, terms.length);
       // Each term's kept postings (renumbered, still in order) merged with its added ones.
       const offsets = new Uint32Array(terms.length + 1);
-      const docs = new Uint32Array(old.docs.length + r.term.length);
+      const docs = new Uint32Array(old.docs.length + fresh.docs.length);
       const freqs = new Uint16Array(docs.length);
       let out = 0;
       for (let t = 0; t < terms.length; t++) {
         offsets[t] = out;
         let i = t < this.terms.length ? (old.offsets[t] as number) : 0;
         const iEnd = t < this.terms.length ? (old.offsets[t + 1] as number) : 0;
-        let j = addedAt[t] as number;
-        const jEnd = addedAt[t + 1] as number;
+        let j = fresh.offsets[t] as number;
+        const jEnd = fresh.offsets[t + 1] as number;
         while (i < iEnd || j < jEnd) {
           const from = i < iEnd ? (kept[old.docs[i] as number] as number) : -1;
           if (i < iEnd && from < 0) {
             i++;
             continue;
           }
-          if (j >= jEnd || (i < iEnd && from < (addedDocs[j] as number))) {
+          if (j >= jEnd || (i < iEnd && from < (fresh.docs[j] as number))) {
             docs[out] = from;
             freqs[out++] = old.freqs[i++] as number;
           } else {
-            docs[out] = addedDocs[j] as number;
-            freqs[out++] = addedFreqs[j++] as number;
+            docs[out] = fresh.docs[j] as number;
+            freqs[out++] = fresh.freqs[j++] as number;
           }
         }
       }
@@ -249,8 +248,12 @@ export class PostingIndex {
 
   /** Term → id, built on first use: a cold start that answers topic lists never pays for it. */
   termId(term: string): number | undefined {
+    return this.termIds().get(term);
+  }
+
+  private termIds(): Map<string, number> {
     this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));
-    return this.idsCache.get(term);
+    return this.idsCache;
   }
 
   postings(field: number, term: number): Postings {
