@@ -138,16 +138,13 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     }),
   );
   // A snapshot to write (after a first start, or changed files) is written once the bot is up;
+  // stopping before then writes it (a restart would otherwise parse every file again), and
   // stopping waits for a write under way.
   let snapshotDue = () => {};
-  let writing: Promise<void> | undefined;
   const snapshotWritten = persist
     ? new Promise<void>((resolve) => {
         snapshotDue = resolve;
-      }).then(() => {
-        writing = persist();
-        return writing;
-      })
+      }).then(persist)
     : undefined;
   let current = engine;
   const subscriptions = createSubscriptions({
@@ -203,7 +200,12 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   const running: Running[] = [
     { stop: closeSubscriptions },
     { stop: () => watcher.close() },
-    { stop: async () => await writing },
+    {
+      stop: async () => {
+        snapshotDue();
+        await snapshotWritten;
+      },
+    },
   ];
   // Feed articles are written into CONTENT_DIR; reloading right after a poll beats waiting for file events.
   const pollMs = options.feeds?.intervalMs ?? config.FEED_POLL_MINUTES * 60_000;
