@@ -114,8 +114,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       return;
     }
     const index = engine.indexBytes();
-    // Made here, so the serving thread only wraps them (a pass over every posting otherwise).
-    const parts = engine.scoreParts();
+    // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
+    const made = engine.handOver();
     reply = {
       id,
       loaded: {
@@ -125,10 +125,11 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         problems: content.problems,
         fingerprint: content.fingerprint,
         index,
-        parts,
+        made,
       },
     };
-    const buffers = [index, same, ...parts.impacts, ...parts.maxPart].map((a) => a.buffer as ArrayBuffer);
+    const arrays = [index, same, ...made.parts.impacts, ...made.parts.maxPart, made.newest, made.twin];
+    const buffers = [...arrays, made.topics.starts, made.topics.members].map((a) => a.buffer as ArrayBuffer);
     parentPort?.postMessage(reply, buffers);
   } catch (error) {
     previous = new Map();

@@ -1,12 +1,11 @@
 /**
  * Loading and indexing content on a worker thread, so a bot that is serving keeps answering while
  * the archive is read and indexed again (seconds at 100,000 articles). Only the hand-over runs on
- * the calling thread: receiving the articles and wrapping the transferred index and scorer parts
- * in an engine.
+ * the calling thread: receiving the articles and wrapping the transferred index, scorer parts and
+ * date order, topic members and twins in an engine.
  */
 import type { Worker } from 'node:worker_threads';
-import { Engine, INDEX_FORMAT } from '../search/engine.ts';
-import type { ScoreParts } from '../search/ranking.ts';
+import { Engine, type HandOver, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { logProblems } from './errors.ts';
@@ -42,8 +41,8 @@ export interface LoadedOffThread {
   problems: ContentProblem[];
   fingerprint: string;
   index: Uint8Array;
-  /** The scorer's parts for `index` (transferred, like it). */
-  parts: ScoreParts;
+  /** The scorer's parts and the engine's date order, topic members and twins (transferred, like it). */
+  made: HandOver;
 }
 
 /** Asks the worker to finish writing the snapshot before it is ended. */
@@ -122,7 +121,7 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
   };
   logProblems(content.problems, options.logger);
   return {
-    engine: Engine.fromIndexBytes(content, loaded.index, loaded.parts),
+    engine: Engine.fromIndexBytes(content, loaded.index, loaded.made),
     problems: content.problems,
     ...(changes ? { changes } : {}),
   };

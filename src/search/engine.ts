@@ -16,7 +16,7 @@ import {
   scoreParts,
   TOP_K_MIN_POSTINGS,
 } from './ranking.ts';
-import { TopicIndex, type TopicStat } from './topic-index.ts';
+import { TopicIndex, type TopicMembers, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
 export const INDEX_FORMAT = `5.${POSTINGS_FORMAT}`;
@@ -89,6 +89,14 @@ export interface EarlierIndex {
   index(): PostingIndex;
 }
 
+/** What `Engine.handOver()` makes for an engine built on another thread. */
+export interface HandOver {
+  parts: ScoreParts;
+  newest: Uint32Array;
+  topics: TopicMembers;
+  twin: Int32Array;
+}
+
 /** A snapshot's index (`indexBytes()`) over its articles, as an `EarlierIndex`. */
 export function earlierIndex(articles: readonly Article[], bytes: Uint8Array): EarlierIndex {
   return { articles, index: () => PostingIndex.decode(bytes) };
@@ -108,7 +116,8 @@ export class Engine {
   /** Built on the first ranked query, or by `warm()` once the bot is up (see `scorer`). */
   private scorerBuilt?: Scorer;
   private readonly docArticle: Int32Array;
-  private readonly byId: Map<string, number>;
+  /** Article number by id, made on first use (a hand-over from the reload worker does not need it). */
+  private byIdBuilt?: Map<string, number>;
   private readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
   private readonly newest: number[];
@@ -137,24 +146,33 @@ export class Engine {
   /** The scorer's parts when made elsewhere (`fromIndexBytes`), until the scorer takes them. */
   private givenParts?: ScoreParts;
 
-  private constructor(content: Content, index: PostingIndex, parts?: ScoreParts) {
-    this.givenParts = parts;
+  /**
+   * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
+   * for the same content (see `handOver`), so this thread makes none of it.
+   */
+  private constructor(content: Content, index: PostingIndex, made?: HandOver) {
+    this.givenParts = made?.parts;
     const { articles } = content;
     const n = articles.length;
     this.articles = articles;
     this.matcher = content.matcher;
     this.index = index;
     this.version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
-    this.byId = new Map();
-    for (let i = 0; i < n; i++) this.byId.set((articles[i] as Article).id, i);
-    this.newest = newestFirst(articles);
-    this.topicIndex = new TopicIndex(content.topics, articles, this.newest, (i, language, twinListed) =>
-      this.shownBeside(i, language, twinListed),
+    this.newest = made ? Array.from(made.newest) : newestFirst(articles);
+    this.topicIndex = new TopicIndex(
+      content.topics,
+      articles,
+      this.newest,
+      (i, language, twinListed) => this.shownBeside(i, language, twinListed),
+      made?.topics,
     );
-    this.twin = new Int32Array(n).fill(-1);
-    for (let i = 0; i < n; i++) {
-      const of = (articles[i] as Article).twinOf;
-      if (of) this.twin[i] = this.byId.get(of) ?? -1;
+    if (made) this.twin = made.twin;
+    else {
+      this.twin = new Int32Array(n).fill(-1);
+      for (let i = 0; i < n; i++) {
+        const of = (articles[i] as Article).twinOf;
+        if (of) this.twin[i] = this.byId.get(of) ?? -1;
+      }
     }
     this.marks = new Uint8Array(n);
     this.topicIds = content.topics.map((t) => t.id);
@@ -224,8 +242,8 @@ export class Engine {
    * An engine over an index encoded by `indexBytes()` for the same content (built on another
    * thread): decoding is a view over the buffer, not a rebuild.
    */
-  static fromIndexBytes(content: Content, bytes: Uint8Array, parts?: ScoreParts): Engine {
-    return new Engine(content, PostingIndex.decode(bytes), parts);
+  static fromIndexBytes(content: Content, bytes: Uint8Array, made?: HandOver): Engine {
+    return new Engine(content, PostingIndex.decode(bytes), made);
   }
 
   /** This engine's index and articles, for a later `build` to update. */
@@ -235,11 +253,26 @@ export class Engine {
   }
 
   /**
-   * The scorer's per-posting parts for this index (see `scoreParts`), for an engine made from
-   * `indexBytes()` on another thread: the reload worker makes them, so the serving thread does not.
+   * For an engine made from `indexBytes()` over the same articles on another thread: the scorer's
+   * per-posting parts (see `scoreParts`) and what is derived from the articles (date order, topic
+   * members, twins), each a pass over every posting or article. The reload worker makes them, so
+   * the serving thread does not; all are typed arrays, transferred rather than copied.
    */
-  scoreParts(): ScoreParts {
-    return scoreParts(this.index);
+  handOver(): HandOver {
+    return {
+      parts: scoreParts(this.index),
+      newest: Uint32Array.from(this.newest),
+      topics: this.topicIndex.memberLists(),
+      twin: this.twin.slice(),
+    };
+  }
+
+  private get byId(): Map<string, number> {
+    if (!this.byIdBuilt) {
+      this.byIdBuilt = new Map();
+      for (let i = 0; i < this.articles.length; i++) this.byIdBuilt.set((this.articles[i] as Article).id, i);
+    }
+    return this.byIdBuilt;
   }
 
   /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */

@@ -14,6 +14,12 @@ export type ShownBeside = (
   twinListed: (twin: number) => boolean,
 ) => boolean;
 
+/** Each topic's articles newest first, flat: topic k's are `members[starts[k]..starts[k+1]]`, topics in gazetteer order. */
+export interface TopicMembers {
+  starts: Uint32Array;
+  members: Uint32Array;
+}
+
 /** A gazetteer topic with how many articles carry it. */
 export interface TopicStat extends Topic {
   count: number;
@@ -34,11 +40,13 @@ export class TopicIndex {
   /** Stories per topic and language, counted in one pass over the articles when first asked. */
   private readonly storyCounts = new Map<TextLanguage, Map<string, number>>();
 
+  /** `members`: each topic's articles newest first, as `memberLists` gave them (made elsewhere). */
   constructor(
     topics: Topic[],
     private readonly articles: readonly Article[],
     newestFirst: readonly number[],
     private readonly shown: ShownBeside,
+    members?: TopicMembers,
   ) {
     for (const t of topics) {
       this.byId.set(t.id, { ...t, count: 0 });
@@ -56,7 +64,30 @@ export class TopicIndex {
         if (folded) this.names.push({ key: folded, id: t.id });
       }
     }
-    this.fillMembers(articles, newestFirst);
+    if (members) this.takeMembers(members);
+    else this.fillMembers(articles, newestFirst);
+  }
+
+  /** Every topic's articles, newest first, flat (for another thread to build this index without a pass over the articles). */
+  memberLists(): TopicMembers {
+    const stats = [...this.byId.values()];
+    const starts = new Uint32Array(stats.length + 1);
+    stats.forEach((t, k) => {
+      starts[k + 1] = (starts[k] as number) + this.articlesOf(t.id).length;
+    });
+    const members = new Uint32Array(starts[stats.length] as number);
+    stats.forEach((t, k) => {
+      members.set(this.articlesOf(t.id), starts[k] as number);
+    });
+    return { starts, members };
+  }
+
+  private takeMembers({ starts, members }: TopicMembers): void {
+    [...this.byId.values()].forEach((t, k) => {
+      const list = Array.from(members.subarray(starts[k] as number, starts[k + 1] as number));
+      t.count = list.length;
+      this.members.set(t.id, list);
+    });
   }
 
   /**

@@ -85,6 +85,12 @@ describe('loading content on a worker thread', () => {
     expect(off.engine.articles).toEqual(full.articles);
     expect(off.engine.topics()).toEqual(full.topics());
     expect(answers(off.engine)).toEqual(answers(full));
+    // Date order, topic lists and twins come made from the worker: every topic's list as built here.
+    const lists = (engine: Engine) =>
+      [...engine.topics(), undefined].map((t) =>
+        engine.latest(t?.name ?? '', { limit: 100 }).hits.map((h) => h.article.id),
+      );
+    expect(lists(off.engine)).toEqual(lists(full));
     expect(off.engine.search('live report', { limit: 20 }).hits.map((h) => h.article.id)).toContain(
       'live-11',
     );
