@@ -5,7 +5,7 @@ import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.t
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
-import { type AnalysedDocs, docMoves, docRefs, indexDocs, passageCount } from './documents.ts';
+import { type AnalysedDocs, docMoves, docRefs, indexDocs, sectionStarts } from './documents.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
 import {
@@ -177,13 +177,8 @@ export class Engine {
     this.marks = new Uint8Array(n);
     this.topicIds = content.topics.map((t) => t.id);
     // Documents as docRefs numbers them: the articles, then each article's sections in turn.
-    this.passageStart = new Uint32Array(n + 1);
-    let d = n;
-    for (let i = 0; i < n; i++) {
-      this.passageStart[i] = d;
-      d += passageCount(articles[i] as Article);
-    }
-    this.passageStart[n] = d;
+    this.passageStart = sectionStarts(articles);
+    const d = this.passageStart[n] as number;
     if (index.docCount !== d) throw new Error(`Engine: index has ${index.docCount} documents, content ${d}`);
     this.docArticle = new Int32Array(d);
     for (let i = 0; i < n; i++) {
