@@ -128,9 +128,21 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const arrays = [index, same, ...made.parts.impacts, ...made.parts.maxPart, made.newest, made.twin];
-    const buffers = [...arrays, made.topics.starts, made.topics.members].map((a) => a.buffer as ArrayBuffer);
-    parentPort?.postMessage(reply, buffers);
+    const { parts, newest, twin, topics } = made;
+    const arrays = [
+      index,
+      same,
+      ...parts.impacts,
+      ...parts.maxPart,
+      newest,
+      twin,
+      topics.starts,
+      topics.members,
+    ];
+    parentPort?.postMessage(
+      reply,
+      arrays.map((a) => a.buffer as ArrayBuffer),
+    );
   } catch (error) {
     previous = new Map();
     parses = undefined;
