@@ -13,6 +13,14 @@ export interface Latency {
   samples: number;
 }
 
+/** One query of the mix: its median time and how many results it returned (at most the limit). */
+export interface QueryFigure {
+  label: string;
+  text: string;
+  p50: number;
+  found: number;
+}
+
 export interface ContenderFigures {
   contender: ContenderName;
   buildMs: number;
@@ -20,6 +28,11 @@ export interface ContenderFigures {
   serializedMb: number;
   /** Latency per row label of the query mix, plus `all` for the whole mix (ms). */
   latency: Record<string, Latency>;
+  /**
+   * Per query, in mix order: a peer that finds nothing answers in microseconds, so the report
+   * also compares only the queries both contenders answered.
+   */
+  queries: QueryFigure[];
 }
 
 function ask(contender: Contender, q: QueryCase): string[] {
@@ -57,21 +70,36 @@ export function measureContender(
 
   const samples = new Map<string, number[]>([['all', []]]);
   // One untimed pass warms the JIT, so rounds measure steady-state work.
-  for (const q of mix) ask(contender, q);
+  const found = mix.map((q) => ask(contender, q).length);
+  const perQuery = mix.map((): number[] => []);
   for (let round = 0; round < rounds; round++) {
     contender.forget();
-    for (const q of mix) {
+    mix.forEach((q, i) => {
       const { ms } = timed(() => ask(contender, q));
+      perQuery[i]?.push(ms);
       for (const key of [q.label, 'all']) {
         const list = samples.get(key) ?? [];
         list.push(ms);
         samples.set(key, list);
       }
-    }
+    });
   }
   const latency: Record<string, Latency> = {};
   for (const [label, list] of samples) {
     latency[label] = { p50: median(list), p99: percentile(list, 99), samples: list.length };
   }
-  return { contender: name, buildMs: median(buildTimes), indexHeapMb: heapMb, serializedMb, latency };
+  const queries = mix.map((q, i) => ({
+    label: q.label,
+    text: q.text,
+    p50: median(perQuery[i] ?? []),
+    found: found[i] ?? 0,
+  }));
+  return {
+    contender: name,
+    buildMs: median(buildTimes),
+    indexHeapMb: heapMb,
+    serializedMb,
+    latency,
+    queries,
+  };
 }

@@ -3,7 +3,7 @@ import type { ColdStart } from './cold.ts';
 import type { EndToEnd } from './e2e.ts';
 import type { ContenderFigures } from './measure.ts';
 import type { Quality } from './quality.ts';
-import { fmt } from './stats.ts';
+import { fmt, median } from './stats.ts';
 import type { UpdateFigures } from './updates.ts';
 
 export interface SizeResult {
@@ -40,6 +40,10 @@ export const LATENCY_ROWS = [
   'all',
 ];
 
+/** Texts of a row's queries that a contender answered with at least one result. */
+const answered = (c: ContenderFigures, label: string): Set<string> =>
+  new Set(c.queries.filter((q) => q.label === label && q.found > 0).map((q) => q.text));
+
 /** One plain-text table: a row per figure, a column per contender, ratios against ours. */
 export function table(results: Results): string {
   const lines: string[] = [];
@@ -71,6 +75,23 @@ export function table(results: Results): string {
       if (!ours.latency[label]) continue;
       figure(`${label} p50 (ms)`, (c) => c.latency[label]?.p50 ?? Number.NaN);
       figure(`${label} p99 (ms)`, (c) => c.latency[label]?.p99 ?? Number.NaN);
+      if (label === 'all') continue;
+      const asked = ours.queries.filter((q) => q.label === label).length;
+      row([
+        `  queries answered, of ${asked}`,
+        ...size.contenders.map((c) => String(answered(c, label).size)),
+      ]);
+      row([
+        '  p50 ratio where both answer',
+        ...names.map(() => ''),
+        ...size.contenders.slice(1).map((peer) => {
+          const mine = answered(ours, label);
+          const both = new Set([...answered(peer, label)].filter((text) => mine.has(text)));
+          const p50 = (c: ContenderFigures) =>
+            median(c.queries.filter((q) => both.has(q.text)).map((q) => q.p50));
+          return both.size > 0 ? `${fmt(p50(peer) / p50(ours))}×` : '–';
+        }),
+      ]);
     }
     if (size.coldStart) {
       const c = size.coldStart;
