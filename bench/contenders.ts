@@ -47,7 +47,7 @@ export function ours(engine: Engine): Contender {
     prefix: (text, limit, language) => ids(engine.search(text, { limit, language }).hits),
     latest: (topic, limit) => ids(engine.latest(topic, { limit }).hits),
     brief: (topic, limit) => ids(engine.brief(topic, { limit }).hits),
-    serializedBytes: () => Buffer.byteLength(engine.serialize()),
+    serializedBytes: () => engine.indexBytes().byteLength,
     forget: () => engine.forgetAnswers(),
   };
 }

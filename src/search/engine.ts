@@ -225,14 +225,6 @@ export class Engine {
     return new Engine(content, index);
   }
 
-  /** Reuses an index serialized by `serialize()` for the same content; throws if it is not one. */
-  static restore(content: Content, serialized: string): Engine {
-    const { format, index } = JSON.parse(serialized) as { format?: unknown; index?: unknown };
-    if (format !== INDEX_FORMAT || typeof index !== 'string')
-      throw new Error(`Engine: not an index of format ${INDEX_FORMAT}`);
-    return new Engine(content, PostingIndex.decode(Buffer.from(index, 'base64')));
-  }
-
   /**
    * An engine over an index encoded by `indexBytes()` for the same content (built on another
    * thread): decoding is a view over the buffer, not a rebuild.
@@ -273,17 +265,6 @@ export class Engine {
   /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */
   indexBytes(): Uint8Array {
     return this.index.encode();
-  }
-
-  /**
-   * The index for the cache in the data directory: JSON around the binary postings in base64, so
-   * loading is one JSON parse of a few strings and a base64 decode, not a rebuild of objects.
-   */
-  serialize(): string {
-    return JSON.stringify({
-      format: INDEX_FORMAT,
-      index: Buffer.from(this.index.encode()).toString('base64'),
-    });
   }
 
   /** Drops memoised answers and term expansions, so a benchmark measures the work a new query costs. */

@@ -81,8 +81,8 @@ describe('compact index against MiniSearch', () => {
     });
   }
 
-  it('answers the same after a round trip through the serialized cache', () => {
-    const restored = Engine.restore(content, engine.serialize());
+  it('answers the same after a round trip through the binary index (the snapshot and the reload worker)', () => {
+    const restored = Engine.fromIndexBytes(content, engine.indexBytes());
     for (const q of ['workers', 'general strike', 'revo', 'venezuala', 'la lucha de los trabajadores']) {
       const ids = (e: Engine) =>
         e.search(q, { limit: 20 }).hits.map((h) => [h.article.id, h.score, h.passage, h.terms]);
@@ -91,7 +91,10 @@ describe('compact index against MiniSearch', () => {
     }
   });
 
-  it('refuses a cache of another format instead of answering from it', () => {
-    expect(() => Engine.restore(content, '{"format":"0","index":""}')).toThrow(/format/);
+  it('refuses an index of another format instead of answering from it', () => {
+    const header = Buffer.from('{"format":"0"}');
+    const bytes = Buffer.concat([Buffer.alloc(4), header]);
+    bytes.writeUInt32LE(header.length, 0);
+    expect(() => Engine.fromIndexBytes(content, bytes)).toThrow(/format/);
   });
 });
