@@ -226,6 +226,8 @@ export class Scorer {
   private readonly storyOf: Int32Array;
   /** Exact totals of top-k rankings. */
   private readonly stories: StoryCounter;
+  /** A bit per document whose article has a twin. */
+  private readonly twinDocs: Uint32Array;
   /**
    * Index terms each query term reached, by term and looseness: a pruned query that falls back
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
@@ -233,6 +235,10 @@ export class Scorer {
   private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
   /** Terms' documents best first, for one-word queries (see `termOrder`). */
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
+  /** Scratch bitsets, one per list of a query (see `bestHoldingEvery`). */
+  private listBits = new Uint32Array(0);
+  /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
+  exactlyScored = 0;
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
@@ -256,6 +262,10 @@ export class Scorer {
     this.impacts = parts.impacts;
     this.maxPart = parts.maxPart;
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
+    this.twinDocs = new Uint32Array(Math.ceil(n / 32));
+    for (let d = 0; d < n; d++)
+      if ((corpus.twin[corpus.docArticle[d] as number] as number) >= 0)
+        this.twinDocs[d >>> 5] = (this.twinDocs[d >>> 5] as number) | (1 << (d & 31));
     this.stories = new StoryCounter(
       Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number),
       corpus.articleCount,
@@ -390,72 +400,41 @@ export class Scorer {
       }
       return best;
     };
-    // MaxScore: lists in ascending order of bound; once the page's threshold exceeds what the
-    // weakest lists can add together, those are only probed for documents found through the rest.
-    // With several words only documents holding every word can lead, so the candidates come from
-    // whichever is shorter: the lists that can still lift a document, or the rarest word's lists.
+    // Lists in ascending order of bound (MaxScore's order; `exact` sums a document's parts in it).
     lists.sort((a, b) => a.bound - b.bound);
-    const count = lists.length;
-    const prefix = new Float64Array(count + 1);
-    for (let i = 0; i < count; i++) prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
     const several = found > 1;
     const sizes = new Float64Array(found);
     for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
-    let driver = 0;
-    for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
-    const drivers = lists.filter((l) => l.group === driver);
-    // Scoring order: rarest word first, each word's lists strongest first, so a document missing
-    // a word is dropped as soon as that word's lists are read, and one that cannot reach the
-    // threshold as soon as what is left to read cannot lift it.
+    // Scoring order: rarest word first, each word's lists strongest first (a document's parts are
+    // summed in this order wherever it is scored, so every path offers the same sums).
     const probe = lists
       .slice()
       .sort(
         (a, b) =>
           (sizes[a.group] as number) - (sizes[b.group] as number) || a.group - b.group || b.bound - a.bound,
       );
-    const unread = new Float64Array(count + 1);
-    for (let i = count - 1; i >= 0; i--) unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
-    const lastOfGroup = probe.map((l, i) => i === count - 1 || (probe[i + 1] as TopList).group !== l.group);
-    const driverSize = sizes[driver] as number;
-    // With several words, a bitset per word of the documents holding it (the driver's aside):
-    // a candidate missing a word is dropped by a bit test each, not a search in every list.
-    const holds: Uint32Array[] = [];
-    if (several) {
-      const words = Math.ceil(this.index.docCount / 32);
-      for (let g = 0; g < found; g++) if (g !== driver) holds.push(new Uint32Array(words));
-      for (const l of lists) {
-        if (l.group === driver) continue;
-        const set = holds[l.group < driver ? l.group : l.group - 1] as Uint32Array;
-        const { docs } = l;
-        for (let i = 0; i < docs.length; i++) {
-          const d = docs[i] as number;
-          set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
-        }
-      }
-    }
-    const holdsEvery = (doc: number) => {
-      for (const set of holds) if (((set[doc >>> 5] as number) & (1 << (doc & 31))) === 0) return false;
-      return true;
-    };
-    const twinDone = new Set<number>();
-    let essential = -1;
-    let candidates: TopList[] = lists;
-    let from = 0;
+    if (several) this.bestHoldingEvery(probe, k, heap, offer, finish, exact);
     // One word: read best first; when that takes long (flat scores over several terms), the page
     // found so far lifts the threshold the document-ordered scan below starts from.
-    const done = !several && this.bestOfOneWord(probe, heap, qualityBound, offer, finish);
-    if (!done)
+    else if (!this.bestOfOneWord(probe, heap, qualityBound, offer, finish)) {
+      // MaxScore: lists in ascending order of bound; once the page's threshold exceeds what the
+      // weakest lists can add together, those are only probed for documents found through the rest.
+      const count = lists.length;
+      const prefix = new Float64Array(count + 1);
+      for (let i = 0; i < count; i++) prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
+      const unread = new Float64Array(count + 1);
+      for (let i = count - 1; i >= 0; i--)
+        unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
+      let essential = -1;
+      let candidates: TopList[] = lists;
+      let from = 0;
       for (;;) {
         const theta = heap.threshold();
         const was = essential;
         if (essential < 0) essential = 0;
         while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
         if (essential >= count) break;
-        if (essential !== was) {
-          let essentialSize = 0;
-          for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
-          candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
-        }
+        if (essential !== was) candidates = lists.slice(essential);
         let doc = Number.POSITIVE_INFINITY;
         for (let i = 0; i < candidates.length; i++) {
           const l = candidates[i] as TopList;
@@ -464,29 +443,8 @@ export class Scorer {
         }
         if (doc === Number.POSITIVE_INFINITY) break;
         from = doc + 1;
-        if (several) {
-          // Drawn from the rarest word's lists, a document missing another word cannot lead, nor
-          // make its story lead: a twin holding every word is drawn from those lists itself.
-          const fromDrivers = candidates === drivers;
-          if (fromDrivers && !holdsEvery(doc)) continue;
-          const article = docArticle[doc] as number;
-          const t = twin[article] as number;
-          if (t >= 0) {
-            // A story told twice ranks by the better of its two articles, even one holding only
-            // some words: score both exactly, once per story.
-            const st = story(article);
-            if (twinDone.has(st)) continue;
-            twinDone.add(st);
-            const a = exact(article);
-            const b = exact(t);
-            if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
-            continue;
-          }
-          if (!fromDrivers && !holdsEvery(doc)) continue;
-        }
         let sum = 0;
         let docBits = 0;
-        let groupBits = 0;
         let dropped = false;
         for (let i = 0; i < count; i++) {
           if ((sum + (unread[i] as number)) * qualityBound < theta) {
@@ -497,15 +455,11 @@ export class Scorer {
           if (seek(l, doc)) {
             sum += contribution(l, l.pos);
             docBits |= 1 << l.bit;
-            groupBits |= 1 << l.group;
-          } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
-            dropped = true;
-            break;
           }
         }
-        if (dropped || groupBits !== allGroups) continue;
-        offer(doc, finish(sum, docBits));
+        if (!dropped) offer(doc, finish(sum, docBits));
       }
+    }
     if (several && heap.size < k) return undefined;
 
     const entries = heap.stories().map((st) => {
@@ -537,6 +491,187 @@ export class Scorer {
       out.strict[i] = e.strict;
     });
     return new Ranking(out.articles, out.docs, out.scores, out.strict, reached, this.index, missing, total);
+  }
+
+  /**
+   * The best documents holding every word of a query of several words. A bitset per list says
+   * which lists hold a document, so its bound (those lists' bounds, times the distinct query
+   * terms they stand for) is known before any list is searched: only documents whose bound
+   * reaches the page are scored, by a search in the lists that hold them, in `probe` order. The
+   * candidates are the set bits of the words' sets ANDed, in document order. A story told twice
+   * ranks by the better of its two articles, even one holding only some words: both are scored
+   * exactly, once per story, unless no document of either can reach the page.
+   */
+  private bestHoldingEvery(
+    probe: readonly TopList[],
+    k: number,
+    heap: StoryHeap,
+    offer: (doc: number, score: number) => void,
+    finish: (sum: number, docBits: number) => number,
+    exact: (article: number) => { state: number; score: number },
+  ): void {
+    const { docArticle, twin, passageStart } = this.corpus;
+    const words = Math.ceil(this.index.docCount / 32);
+    const count = probe.length;
+    const sets = this.listSets(count * words);
+    const every = new Uint32Array(words).fill(0xffffffff);
+    const word = new Uint32Array(words);
+    const bounds = new Float64Array(count);
+    const flags = new Int32Array(count);
+    for (let i = 0; i < count; ) {
+      const g = (probe[i] as TopList).group;
+      word.fill(0);
+      for (; i < count && (probe[i] as TopList).group === g; i++) {
+        const l = probe[i] as TopList;
+        bounds[i] = l.bound;
+        flags[i] = 1 << l.bit;
+        const base = i * words;
+        const { docs } = l;
+        for (let p = 0; p < docs.length; p++) {
+          const d = docs[p] as number;
+          const bit = 1 << (d & 31);
+          sets[base + (d >>> 5)] = (sets[base + (d >>> 5)] as number) | bit;
+          word[d >>> 5] = (word[d >>> 5] as number) | bit;
+        }
+      }
+      for (let w = 0; w < words; w++) every[w] = (every[w] as number) & (word[w] as number);
+    }
+    /** A document's bound: the lists holding it, and the distinct query terms they stand for. */
+    const boundOf = (doc: number) => {
+      const w = doc >>> 5;
+      const bit = 1 << (doc & 31);
+      let bound = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if (((sets[i * words + w] as number) & bit) !== 0) {
+          bound += bounds[i] as number;
+          held |= flags[i] as number;
+        }
+      }
+      return finish(bound, held);
+    };
+    // Each candidate's bound, in document order; the page's worth with the highest bounds (twins
+    // aside) are scored first, so the threshold they set skips most of the pass that follows.
+    // Bounds are summed a word of 32 documents at a time, list by list, over the bits set in both.
+    let candidates = 0;
+    for (let w = 0; w < words; w++) candidates += popcount(every[w] as number);
+    const bound = new Float64Array(candidates);
+    const seeds: number[] = [];
+    const seedBounds: number[] = [];
+    const twins = this.twinDocs;
+    const sums = new Float64Array(32);
+    const helds = new Int32Array(32);
+    let j = 0;
+    for (let w = 0; w < words; w++) {
+      const all = every[w] as number;
+      if (all === 0) continue;
+      const plain = all & ~(twins[w] as number);
+      if (plain !== 0)
+        for (let i = 0; i < count; i++) {
+          let m = (sets[i * words + w] as number) & plain;
+          while (m !== 0) {
+            const low = m & -m;
+            m ^= low;
+            const at = 31 - Math.clz32(low);
+            sums[at] = (sums[at] as number) + (bounds[i] as number);
+            helds[at] = (helds[at] as number) | (flags[i] as number);
+          }
+        }
+      let x = all;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const at = 31 - Math.clz32(low);
+        if ((plain & low) === 0) {
+          j++;
+          continue;
+        }
+        const b = finish(sums[at] as number, helds[at] as number);
+        sums[at] = 0;
+        helds[at] = 0;
+        bound[j++] = b;
+        if (seeds.length === k && b <= (seedBounds[k - 1] as number)) continue;
+        let to = seeds.length;
+        while (to > 0 && (seedBounds[to - 1] as number) < b) to--;
+        seeds.splice(to, 0, (w << 5) + at);
+        seedBounds.splice(to, 0, b);
+        if (seeds.length > k) {
+          seeds.pop();
+          seedBounds.pop();
+        }
+      }
+    }
+    let scored = 0;
+    for (const doc of seeds) {
+      const w = doc >>> 5;
+      const bit = 1 << (doc & 31);
+      let sum = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if (((sets[i * words + w] as number) & bit) !== 0) {
+          const l = probe[i] as TopList;
+          sum += contribution(l, search(l.docs, doc));
+          held |= flags[i] as number;
+        }
+      }
+      offer(doc, finish(sum, held));
+      scored++;
+    }
+    const twinDone = new Set<number>();
+    let theta = heap.threshold();
+    j = 0;
+    for (let w = 0; w < words; w++) {
+      let x = every[w] as number;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        const article = docArticle[doc] as number;
+        const t = twin[article] as number;
+        if (t >= 0) {
+          j++;
+          const st = Math.min(article, t);
+          if (twinDone.has(st)) continue;
+          twinDone.add(st);
+          let most = 0;
+          for (const a of [article, t]) {
+            most = Math.max(most, boundOf(a));
+            for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
+              most = Math.max(most, boundOf(d));
+          }
+          if (most < theta) continue;
+          scored++;
+          const a = exact(article);
+          const b = exact(t);
+          if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
+          theta = heap.threshold();
+          continue;
+        }
+        if ((bound[j++] as number) < theta) continue;
+        scored++;
+        let sum = 0;
+        let held = 0;
+        for (let i = 0; i < count; i++) {
+          if (((sets[i * words + w] as number) & low) !== 0) {
+            const l = probe[i] as TopList;
+            seek(l, doc);
+            sum += contribution(l, l.pos);
+            held |= flags[i] as number;
+          }
+        }
+        offer(doc, finish(sum, held));
+        theta = heap.threshold();
+      }
+    }
+    sets.fill(0, 0, count * words);
+    this.exactlyScored = scored;
+  }
+
+  /** Scratch bitsets for `bestHoldingEvery`, at least `size` words, left cleared. */
+  private listSets(size: number): Uint32Array {
+    if (this.listBits.length < size)
+      this.listBits = new Uint32Array(Math.max(size, this.listBits.length * 2));
+    return this.listBits;
   }
 
   /**
