@@ -556,6 +556,7 @@ export class Scorer {
     let candidates = 0;
     for (let w = 0; w < words; w++) candidates += popcount(every[w] as number);
     const bound = new Float64Array(candidates);
+    const candidate = new Int32Array(candidates);
     const seeds: number[] = [];
     const seedBounds: number[] = [];
     const twins = this.twinDocs;
@@ -582,8 +583,10 @@ export class Scorer {
         const low = x & -x;
         x ^= low;
         const at = 31 - Math.clz32(low);
+        candidate[j] = (w << 5) + at;
         if ((plain & low) === 0) {
-          j++;
+          // A twin: its story is weighed apart (below).
+          bound[j++] = Number.POSITIVE_INFINITY;
           continue;
         }
         const b = finish(sums[at] as number, helds[at] as number);
@@ -619,49 +622,44 @@ export class Scorer {
     }
     const twinDone = new Set<number>();
     let theta = heap.threshold();
-    j = 0;
-    for (let w = 0; w < words; w++) {
-      let x = every[w] as number;
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        const doc = (w << 5) + 31 - Math.clz32(low);
+    for (j = 0; j < candidates; j++) {
+      if ((bound[j] as number) < theta) continue;
+      const doc = candidate[j] as number;
+      const w = doc >>> 5;
+      const bit = 1 << (doc & 31);
+      if (((twins[w] as number) & bit) !== 0) {
         const article = docArticle[doc] as number;
         const t = twin[article] as number;
-        if (t >= 0) {
-          j++;
-          const st = Math.min(article, t);
-          if (twinDone.has(st)) continue;
-          twinDone.add(st);
-          let most = 0;
-          for (const a of [article, t]) {
-            most = Math.max(most, boundOf(a));
-            for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
-              most = Math.max(most, boundOf(d));
-          }
-          if (most < theta) continue;
-          scored++;
-          const a = exact(article);
-          const b = exact(t);
-          if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
-          theta = heap.threshold();
-          continue;
+        const st = Math.min(article, t);
+        if (twinDone.has(st)) continue;
+        twinDone.add(st);
+        let most = 0;
+        for (const a of [article, t]) {
+          most = Math.max(most, boundOf(a));
+          for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
+            most = Math.max(most, boundOf(d));
         }
-        if ((bound[j++] as number) < theta) continue;
+        if (most < theta) continue;
         scored++;
-        let sum = 0;
-        let held = 0;
-        for (let i = 0; i < count; i++) {
-          if (((sets[i * words + w] as number) & low) !== 0) {
-            const l = probe[i] as TopList;
-            seek(l, doc);
-            sum += contribution(l, l.pos);
-            held |= flags[i] as number;
-          }
-        }
-        offer(doc, finish(sum, held));
+        const a = exact(article);
+        const b = exact(t);
+        if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
         theta = heap.threshold();
+        continue;
       }
+      scored++;
+      let sum = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if (((sets[i * words + w] as number) & bit) !== 0) {
+          const l = probe[i] as TopList;
+          seek(l, doc);
+          sum += contribution(l, l.pos);
+          held |= flags[i] as number;
+        }
+      }
+      offer(doc, finish(sum, held));
+      theta = heap.threshold();
     }
     sets.fill(0, 0, count * words);
     this.exactlyScored = scored;
