@@ -269,7 +269,10 @@ export class Scorer {
     this.stories = new StoryCounter(
       Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number),
       corpus.articleCount,
-      (term) => [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
+      (term, topic) =>
+        topic
+          ? [index.postings(TOPICS, term).docs]
+          : [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
       TOPICS,
     );
   }
