@@ -33,6 +33,8 @@ export const TOP_K_MIN_POSTINGS = 2_000;
 const BEST_FIRST_READS = 32;
 /** Terms whose best documents are kept (a few hundred bytes each). */
 const TERM_ORDER_CACHE_SIZE = 4096;
+/** Long lists' bitsets kept (a bit per document each: 14 KB at 100k articles). */
+const LIST_SET_CACHE_SIZE = 128;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
@@ -235,6 +237,8 @@ export class Scorer {
   private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
   /** Terms' documents best first, for one-word queries (see `termOrder`). */
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
+  /** Bitsets of long lists (see `bestHoldingEvery`), by term and field. */
+  private readonly longListSets = new Lru<number, Uint32Array>(LIST_SET_CACHE_SIZE);
   /** Scratch bitsets, one per list of a query (see `bestHoldingEvery`). */
   private listBits = new Uint32Array(0);
   /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
@@ -516,7 +520,9 @@ export class Scorer {
     const { docArticle, twin, passageStart } = this.corpus;
     const words = Math.ceil(this.index.docCount / 32);
     const count = probe.length;
-    const sets = this.listSets(count * words);
+    const scratch = this.listSets(count * words);
+    /** Each list's bitset: a long list's is kept from query to query, a short one's is made here. */
+    const sets: Uint32Array[] = [];
     const every = new Uint32Array(words).fill(0xffffffff);
     const word = new Uint32Array(words);
     const bounds = new Float64Array(count);
@@ -528,12 +534,20 @@ export class Scorer {
         const l = probe[i] as TopList;
         bounds[i] = l.bound;
         flags[i] = 1 << l.bit;
-        const base = i * words;
         const { docs } = l;
+        // A list with more postings than its bitset has words is read faster as a kept bitset.
+        if (docs.length >= words) {
+          const set = this.listSet(l.term, l.field, words);
+          sets.push(set);
+          for (let w = 0; w < words; w++) word[w] = (word[w] as number) | (set[w] as number);
+          continue;
+        }
+        const set = scratch.subarray(i * words, (i + 1) * words);
+        sets.push(set);
         for (let p = 0; p < docs.length; p++) {
           const d = docs[p] as number;
           const bit = 1 << (d & 31);
-          sets[base + (d >>> 5)] = (sets[base + (d >>> 5)] as number) | bit;
+          set[d >>> 5] = (set[d >>> 5] as number) | bit;
           word[d >>> 5] = (word[d >>> 5] as number) | bit;
         }
       }
@@ -546,7 +560,7 @@ export class Scorer {
       let bound = 0;
       let held = 0;
       for (let i = 0; i < count; i++) {
-        if (((sets[i * words + w] as number) & bit) !== 0) {
+        if ((((sets[i] as Uint32Array)[w] as number) & bit) !== 0) {
           bound += bounds[i] as number;
           held |= flags[i] as number;
         }
@@ -572,7 +586,7 @@ export class Scorer {
       const plain = all & ~(twins[w] as number);
       if (plain !== 0)
         for (let i = 0; i < count; i++) {
-          let m = (sets[i * words + w] as number) & plain;
+          let m = ((sets[i] as Uint32Array)[w] as number) & plain;
           while (m !== 0) {
             const low = m & -m;
             m ^= low;
@@ -614,7 +628,7 @@ export class Scorer {
       let sum = 0;
       let held = 0;
       for (let i = 0; i < count; i++) {
-        if (((sets[i * words + w] as number) & bit) !== 0) {
+        if ((((sets[i] as Uint32Array)[w] as number) & bit) !== 0) {
           const l = probe[i] as TopList;
           sum += contribution(l, search(l.docs, doc));
           held |= flags[i] as number;
@@ -654,7 +668,7 @@ export class Scorer {
       let sum = 0;
       let held = 0;
       for (let i = 0; i < count; i++) {
-        if (((sets[i * words + w] as number) & bit) !== 0) {
+        if ((((sets[i] as Uint32Array)[w] as number) & bit) !== 0) {
           const l = probe[i] as TopList;
           seek(l, doc);
           sum += contribution(l, l.pos);
@@ -664,8 +678,24 @@ export class Scorer {
       offer(doc, finish(sum, held));
       theta = heap.threshold();
     }
-    sets.fill(0, 0, count * words);
+    scratch.fill(0, 0, count * words);
     this.exactlyScored = scored;
+  }
+
+  /** A long list's documents as a bitset (`words` words), made on its first use. */
+  private listSet(term: number, field: number, words: number): Uint32Array {
+    const key = term * 3 + field;
+    let set = this.longListSets.get(key);
+    if (!set) {
+      set = new Uint32Array(words);
+      const { docs } = this.index.postings(field, term);
+      for (let p = 0; p < docs.length; p++) {
+        const d = docs[p] as number;
+        set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
+      }
+      this.longListSets.set(key, set);
+    }
+    return set;
   }
 
   /** Scratch bitsets for `bestHoldingEvery`, at least `size` words, left cleared. */
