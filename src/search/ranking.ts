@@ -239,6 +239,9 @@ export class Scorer {
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
   /** Bitsets of long lists (see `bestHoldingEvery`), by term and field. */
   private readonly longListSets = new Lru<number, Uint32Array>(LIST_SET_CACHE_SIZE);
+  /** Scratch bitsets of documents (see `bestHoldingEvery`). */
+  private readonly every: Uint32Array;
+  private readonly word: Uint32Array;
   /** Scratch bitsets, one per list of a query (see `bestHoldingEvery`). */
   private listBits = new Uint32Array(0);
   /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
@@ -259,6 +262,8 @@ export class Scorer {
     this.maskLow = new Uint32Array(n);
     this.maskHigh = new Uint32Array(n);
     this.touched = new Uint32Array(n);
+    this.every = new Uint32Array(Math.ceil(n / 32));
+    this.word = new Uint32Array(Math.ceil(n / 32));
     this.articleScore = new Float64Array(corpus.articleCount);
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
@@ -309,7 +314,6 @@ export class Scorer {
     groups: readonly QueryGroup[],
     k: number,
     prefer: (a: number, b: number) => boolean,
-    docsOf: (article: number) => Iterable<number>,
     minPostings = TOP_K_MIN_POSTINGS,
   ): Ranking | undefined {
     const sourceBits = new Map<string, number>();
@@ -386,9 +390,13 @@ export class Scorer {
 
     // The winners, scored again exactly per article (its best document, all words first) and
     // merged with their twins as `collect` does.
+    const { passageStart } = this.corpus;
     const exact = (a: number): { state: number; score: number; doc: number } => {
       let best = { state: 0, score: 0, doc: -1 };
-      for (const doc of docsOf(a)) {
+      // The article's own document, then its sections'.
+      const first = passageStart[a] as number;
+      for (let i = first - 1; i < (passageStart[a + 1] as number); i++) {
+        const doc = i < first ? a : i;
         let sum = 0;
         let docBits = 0;
         let groupBits = 0;
@@ -523,8 +531,8 @@ export class Scorer {
     const scratch = this.listSets(count * words);
     /** Each list's bitset: a long list's is kept from query to query, a short one's is made here. */
     const sets: Uint32Array[] = [];
-    const every = new Uint32Array(words).fill(0xffffffff);
-    const word = new Uint32Array(words);
+    const every = this.every.fill(0xffffffff);
+    const word = this.word;
     const bounds = new Float64Array(count);
     const flags = new Int32Array(count);
     for (let i = 0; i < count; ) {
@@ -572,8 +580,9 @@ export class Scorer {
     // Bounds are summed a word of 32 documents at a time, list by list, over the bits set in both.
     let candidates = 0;
     for (let w = 0; w < words; w++) candidates += popcount(every[w] as number);
-    const bound = new Float64Array(candidates);
-    const candidate = new Int32Array(candidates);
+    // Scratch: `score` is left cleared (below), `touched` needs no clearing.
+    const bound = this.score;
+    const candidate = this.touched;
     const seeds: number[] = [];
     const seedBounds: number[] = [];
     const twins = this.twinDocs;
@@ -679,6 +688,7 @@ export class Scorer {
       theta = heap.threshold();
     }
     scratch.fill(0, 0, count * words);
+    bound.fill(0, 0, candidates);
     this.exactlyScored = scored;
   }
 
