@@ -229,7 +229,7 @@ export class Scorer {
   /** Exact totals of top-k rankings. */
   private readonly stories: StoryCounter;
   /** A bit per document whose article has a twin. */
-  private readonly twinDocs: Uint32Array;
+  private readonly twinDocs: Int32Array;
   /**
    * Index terms each query term reached, by term and looseness: a pruned query that falls back
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
@@ -238,12 +238,14 @@ export class Scorer {
   /** Terms' documents best first, for one-word queries (see `termOrder`). */
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
   /** Bitsets of long lists (see `bestHoldingEvery`), by term and field. */
-  private readonly longListSets = new Lru<number, Uint32Array>(LIST_SET_CACHE_SIZE);
+  private readonly longListSets = new Lru<number, Int32Array>(LIST_SET_CACHE_SIZE);
+  /** Scratch: a bound per word of 32 documents (see `bestHoldingEvery`). */
+  private readonly wordBound: Float64Array;
   /** Scratch bitsets of documents (see `bestHoldingEvery`). */
-  private readonly every: Uint32Array;
-  private readonly word: Uint32Array;
+  private readonly every: Int32Array;
+  private readonly word: Int32Array;
   /** Scratch bitsets, one per list of a query (see `bestHoldingEvery`). */
-  private listBits = new Uint32Array(0);
+  private listBits = new Int32Array(0);
   /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
   exactlyScored = 0;
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
@@ -262,8 +264,9 @@ export class Scorer {
     this.maskLow = new Uint32Array(n);
     this.maskHigh = new Uint32Array(n);
     this.touched = new Uint32Array(n);
-    this.every = new Uint32Array(Math.ceil(n / 32));
-    this.word = new Uint32Array(Math.ceil(n / 32));
+    this.every = new Int32Array(Math.ceil(n / 32));
+    this.wordBound = new Float64Array(Math.ceil(n / 32));
+    this.word = new Int32Array(Math.ceil(n / 32));
     this.articleScore = new Float64Array(corpus.articleCount);
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
@@ -271,7 +274,7 @@ export class Scorer {
     this.impacts = parts.impacts;
     this.maxPart = parts.maxPart;
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
-    this.twinDocs = new Uint32Array(Math.ceil(n / 32));
+    this.twinDocs = new Int32Array(Math.ceil(n / 32));
     for (let d = 0; d < n; d++)
       if ((corpus.twin[corpus.docArticle[d] as number] as number) >= 0)
         this.twinDocs[d >>> 5] = (this.twinDocs[d >>> 5] as number) | (1 << (d & 31));
@@ -530,8 +533,8 @@ export class Scorer {
     const count = probe.length;
     const scratch = this.listSets(count * words);
     /** Each list's bitset: a long list's is kept from query to query, a short one's is made here. */
-    const sets: Uint32Array[] = [];
-    const every = this.every.fill(0xffffffff);
+    const sets: Int32Array[] = [];
+    const every = this.every.fill(-1);
     const word = this.word;
     const bounds = new Float64Array(count);
     const flags = new Int32Array(count);
@@ -568,61 +571,62 @@ export class Scorer {
       let bound = 0;
       let held = 0;
       for (let i = 0; i < count; i++) {
-        if ((((sets[i] as Uint32Array)[w] as number) & bit) !== 0) {
+        if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
           bound += bounds[i] as number;
           held |= flags[i] as number;
         }
       }
       return finish(bound, held);
     };
-    // Each candidate's bound, in document order; the page's worth with the highest bounds (twins
-    // aside) are scored first, so the threshold they set skips most of the pass that follows.
-    // Bounds are summed a word of 32 documents at a time, list by list, over the bits set in both.
-    let candidates = 0;
-    for (let w = 0; w < words; w++) candidates += popcount(every[w] as number);
-    // Scratch: `score` is left cleared (below), `touched` needs no clearing.
-    const bound = this.score;
-    const candidate = this.touched;
-    const seeds: number[] = [];
-    const seedBounds: number[] = [];
+    // A bound per word of 32 documents first: the lists holding any of its candidates. Of the
+    // documents in the words with the highest bounds (four pages' worth of words, twins aside),
+    // the page's worth with the highest bounds of their own are scored first; the threshold they
+    // set skips most words whole, and within the rest, documents whose own bound cannot reach the
+    // page. A twin is weighed by its story, whose other documents may lie in other words: twins
+    // are never skipped with their word.
     const twins = this.twinDocs;
-    const sums = new Float64Array(32);
-    const helds = new Int32Array(32);
-    let j = 0;
+    const wordBound = this.wordBound;
+    const seedWords = 4 * k;
+    const top: number[] = [];
+    const topBounds: number[] = [];
     for (let w = 0; w < words; w++) {
       const all = every[w] as number;
       if (all === 0) continue;
-      const plain = all & ~(twins[w] as number);
-      if (plain !== 0)
-        for (let i = 0; i < count; i++) {
-          let m = ((sets[i] as Uint32Array)[w] as number) & plain;
-          while (m !== 0) {
-            const low = m & -m;
-            m ^= low;
-            const at = 31 - Math.clz32(low);
-            sums[at] = (sums[at] as number) + (bounds[i] as number);
-            helds[at] = (helds[at] as number) | (flags[i] as number);
-          }
+      let sum = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if ((((sets[i] as Int32Array)[w] as number) & all) !== 0) {
+          sum += bounds[i] as number;
+          held |= flags[i] as number;
         }
-      let x = all;
+      }
+      const b = finish(sum, held);
+      wordBound[w] = b;
+      if ((all & ~(twins[w] as number)) === 0) continue;
+      if (top.length === seedWords && b <= (topBounds[seedWords - 1] as number)) continue;
+      let to = top.length;
+      while (to > 0 && (topBounds[to - 1] as number) < b) to--;
+      top.splice(to, 0, w);
+      topBounds.splice(to, 0, b);
+      if (top.length > seedWords) {
+        top.pop();
+        topBounds.pop();
+      }
+    }
+    // The seeds: of the documents in those words, the page's worth with the highest bounds.
+    const seeds: number[] = [];
+    const seedBounds: number[] = [];
+    for (const w of top) {
+      let x = (every[w] as number) & ~(twins[w] as number);
       while (x !== 0) {
         const low = x & -x;
         x ^= low;
-        const at = 31 - Math.clz32(low);
-        candidate[j] = (w << 5) + at;
-        if ((plain & low) === 0) {
-          // A twin: its story is weighed apart (below).
-          bound[j++] = Number.POSITIVE_INFINITY;
-          continue;
-        }
-        const b = finish(sums[at] as number, helds[at] as number);
-        sums[at] = 0;
-        helds[at] = 0;
-        bound[j++] = b;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        const b = boundOf(doc);
         if (seeds.length === k && b <= (seedBounds[k - 1] as number)) continue;
         let to = seeds.length;
         while (to > 0 && (seedBounds[to - 1] as number) < b) to--;
-        seeds.splice(to, 0, (w << 5) + at);
+        seeds.splice(to, 0, doc);
         seedBounds.splice(to, 0, b);
         if (seeds.length > k) {
           seeds.pop();
@@ -637,7 +641,7 @@ export class Scorer {
       let sum = 0;
       let held = 0;
       for (let i = 0; i < count; i++) {
-        if ((((sets[i] as Uint32Array)[w] as number) & bit) !== 0) {
+        if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
           const l = probe[i] as TopList;
           sum += contribution(l, search(l.docs, doc));
           held |= flags[i] as number;
@@ -646,14 +650,18 @@ export class Scorer {
       offer(doc, finish(sum, held));
       scored++;
     }
+    const sums = new Float64Array(32);
+    const helds = new Int32Array(32);
     const twinDone = new Set<number>();
     let theta = heap.threshold();
-    for (j = 0; j < candidates; j++) {
-      if ((bound[j] as number) < theta) continue;
-      const doc = candidate[j] as number;
-      const w = doc >>> 5;
-      const bit = 1 << (doc & 31);
-      if (((twins[w] as number) & bit) !== 0) {
+    for (let w = 0; w < words; w++) {
+      const all = every[w] as number;
+      if (all === 0) continue;
+      const pairs = all & (twins[w] as number);
+      for (let x = pairs; x !== 0; ) {
+        const low = x & -x;
+        x ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
         const article = docArticle[doc] as number;
         const t = twin[article] as number;
         const st = Math.min(article, t);
@@ -671,33 +679,54 @@ export class Scorer {
         const b = exact(t);
         if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
         theta = heap.threshold();
-        continue;
       }
-      scored++;
-      let sum = 0;
-      let held = 0;
+      const plain = all & ~pairs;
+      if (plain === 0 || (wordBound[w] as number) < theta) continue;
+      // Each document's own bound: the lists holding it, a bit at a time.
       for (let i = 0; i < count; i++) {
-        if ((((sets[i] as Uint32Array)[w] as number) & bit) !== 0) {
-          const l = probe[i] as TopList;
-          seek(l, doc);
-          sum += contribution(l, l.pos);
-          held |= flags[i] as number;
+        let m = ((sets[i] as Int32Array)[w] as number) & plain;
+        while (m !== 0) {
+          const low = m & -m;
+          m ^= low;
+          const at = 31 - Math.clz32(low);
+          sums[at] = (sums[at] as number) + (bounds[i] as number);
+          helds[at] = (helds[at] as number) | (flags[i] as number);
         }
       }
-      offer(doc, finish(sum, held));
-      theta = heap.threshold();
+      for (let x = plain; x !== 0; ) {
+        const low = x & -x;
+        x ^= low;
+        const at = 31 - Math.clz32(low);
+        const b = finish(sums[at] as number, helds[at] as number);
+        sums[at] = 0;
+        helds[at] = 0;
+        if (b < theta) continue;
+        const doc = (w << 5) + at;
+        scored++;
+        let sum = 0;
+        let held = 0;
+        for (let i = 0; i < count; i++) {
+          if ((((sets[i] as Int32Array)[w] as number) & low) !== 0) {
+            const l = probe[i] as TopList;
+            seek(l, doc);
+            sum += contribution(l, l.pos);
+            held |= flags[i] as number;
+          }
+        }
+        offer(doc, finish(sum, held));
+        theta = heap.threshold();
+      }
     }
     scratch.fill(0, 0, count * words);
-    bound.fill(0, 0, candidates);
     this.exactlyScored = scored;
   }
 
   /** A long list's documents as a bitset (`words` words), made on its first use. */
-  private listSet(term: number, field: number, words: number): Uint32Array {
+  private listSet(term: number, field: number, words: number): Int32Array {
     const key = term * 3 + field;
     let set = this.longListSets.get(key);
     if (!set) {
-      set = new Uint32Array(words);
+      set = new Int32Array(words);
       const { docs } = this.index.postings(field, term);
       for (let p = 0; p < docs.length; p++) {
         const d = docs[p] as number;
@@ -709,9 +738,8 @@ export class Scorer {
   }
 
   /** Scratch bitsets for `bestHoldingEvery`, at least `size` words, left cleared. */
-  private listSets(size: number): Uint32Array {
-    if (this.listBits.length < size)
-      this.listBits = new Uint32Array(Math.max(size, this.listBits.length * 2));
+  private listSets(size: number): Int32Array {
+    if (this.listBits.length < size) this.listBits = new Int32Array(Math.max(size, this.listBits.length * 2));
     return this.listBits;
   }
 
