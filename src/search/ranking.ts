@@ -305,10 +305,11 @@ export class Scorer {
 
   /**
    * The best k articles for a query, exactly as `rank` would order them, without scoring every
-   * posting (MaxScore, as Lucene does): lists whose best possible contribution cannot lift a
-   * document into the current top k are only probed for documents found through the others. A
-   * one-word query runs as an OR over its terms; a query of several words, over the documents
-   * that hold every word, driven by the rarest word. `total` is still exact (a cheap counting
+   * posting. A one-word query runs as an OR over its terms, read best first and then by MaxScore
+   * (as Lucene does): lists whose best possible contribution cannot lift a document into the
+   * current top k are only probed for documents found through the others. A query of several
+   * words runs over the documents that hold every word, each bounded by the lists that hold it
+   * before any is searched (see `bestHoldingEvery`). `total` is still exact (a cheap counting
    * pass). Returns undefined when fewer than k articles hold every word (partial matches then
    * fill the page and the full `rank` is needed) or when the lists are short enough that scoring
    * every posting costs no more.
