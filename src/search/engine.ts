@@ -526,25 +526,12 @@ export class Engine {
     if (cached) return cached;
     const preferred = detected ?? language ?? 'en';
     const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
-    const ranking = this.scorer.topK(
-      groups,
-      k,
-      (a, b) => this.preferIndex(a, b, preferred),
-      (a) => this.docsOf(a),
-      this.pruneFrom,
-    );
+    const ranking = this.scorer.topK(groups, k, (a, b) => this.preferIndex(a, b, preferred), this.pruneFrom);
     if (!ranking) return this.ranked(query, language);
     ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
     ranking.nothingToSearch = nothingToSearch;
     this.rankCache.set(topKey, ranking);
     return ranking;
-  }
-
-  /** Documents of an article: its own, then one per section. */
-  private *docsOf(article: number): Iterable<number> {
-    yield article;
-    for (let d = this.passageStart[article] as number; d < (this.passageStart[article + 1] as number); d++)
-      yield d;
   }
 
   /** Every match for a query, all words before some, twins merged into the asker's language. Cached. */

@@ -33,6 +33,8 @@ export const TOP_K_MIN_POSTINGS = 2_000;
 const BEST_FIRST_READS = 32;
 /** Terms whose best documents are kept (a few hundred bytes each). */
 const TERM_ORDER_CACHE_SIZE = 4096;
+/** Long lists' bitsets kept (a bit per document each: 14 KB at 100k articles). */
+const LIST_SET_CACHE_SIZE = 128;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
@@ -226,6 +228,8 @@ export class Scorer {
   private readonly storyOf: Int32Array;
   /** Exact totals of top-k rankings. */
   private readonly stories: StoryCounter;
+  /** A bit per document whose article has a twin. */
+  private readonly twinDocs: Int32Array;
   /**
    * Index terms each query term reached, by term and looseness: a pruned query that falls back
    * to the full ranking, and every keystroke after a finished word, expand the same terms again.
@@ -233,6 +237,17 @@ export class Scorer {
   private readonly expansions = new Lru<string, [string, number, number][]>(EXPANSION_CACHE_SIZE);
   /** Terms' documents best first, for one-word queries (see `termOrder`). */
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
+  /** Bitsets of long lists (see `bestHoldingEvery`), by term and field. */
+  private readonly longListSets = new Lru<number, Int32Array>(LIST_SET_CACHE_SIZE);
+  /** Scratch: a bound per word of 32 documents (see `bestHoldingEvery`). */
+  private readonly wordBound: Float64Array;
+  /** Scratch bitsets of documents (see `bestHoldingEvery`). */
+  private readonly every: Int32Array;
+  private readonly word: Int32Array;
+  /** Scratch bitsets, one per list of a query (see `bestHoldingEvery`). */
+  private listBits = new Int32Array(0);
+  /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
+  exactlyScored = 0;
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
@@ -249,6 +264,9 @@ export class Scorer {
     this.maskLow = new Uint32Array(n);
     this.maskHigh = new Uint32Array(n);
     this.touched = new Uint32Array(n);
+    this.every = new Int32Array(Math.ceil(n / 32));
+    this.wordBound = new Float64Array(Math.ceil(n / 32));
+    this.word = new Int32Array(Math.ceil(n / 32));
     this.articleScore = new Float64Array(corpus.articleCount);
     this.articleDoc = new Int32Array(corpus.articleCount);
     this.articleState = new Uint8Array(corpus.articleCount);
@@ -256,10 +274,17 @@ export class Scorer {
     this.impacts = parts.impacts;
     this.maxPart = parts.maxPart;
     this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
+    this.twinDocs = new Int32Array(Math.ceil(n / 32));
+    for (let d = 0; d < n; d++)
+      if ((corpus.twin[corpus.docArticle[d] as number] as number) >= 0)
+        this.twinDocs[d >>> 5] = (this.twinDocs[d >>> 5] as number) | (1 << (d & 31));
     this.stories = new StoryCounter(
       Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number),
       corpus.articleCount,
-      (term) => [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
+      (term, topic) =>
+        topic
+          ? [index.postings(TOPICS, term).docs]
+          : [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
       TOPICS,
     );
   }
@@ -280,10 +305,11 @@ export class Scorer {
 
   /**
    * The best k articles for a query, exactly as `rank` would order them, without scoring every
-   * posting (MaxScore, as Lucene does): lists whose best possible contribution cannot lift a
-   * document into the current top k are only probed for documents found through the others. A
-   * one-word query runs as an OR over its terms; a query of several words, over the documents
-   * that hold every word, driven by the rarest word. `total` is still exact (a cheap counting
+   * posting. A one-word query runs as an OR over its terms, read best first and then by MaxScore
+   * (as Lucene does): lists whose best possible contribution cannot lift a document into the
+   * current top k are only probed for documents found through the others. A query of several
+   * words runs over the documents that hold every word, each bounded by the lists that hold it
+   * before any is searched (see `bestHoldingEvery`). `total` is still exact (a cheap counting
    * pass). Returns undefined when fewer than k articles hold every word (partial matches then
    * fill the page and the full `rank` is needed) or when the lists are short enough that scoring
    * every posting costs no more.
@@ -292,7 +318,6 @@ export class Scorer {
     groups: readonly QueryGroup[],
     k: number,
     prefer: (a: number, b: number) => boolean,
-    docsOf: (article: number) => Iterable<number>,
     minPostings = TOP_K_MIN_POSTINGS,
   ): Ranking | undefined {
     const sourceBits = new Map<string, number>();
@@ -369,9 +394,13 @@ export class Scorer {
 
     // The winners, scored again exactly per article (its best document, all words first) and
     // merged with their twins as `collect` does.
+    const { passageStart } = this.corpus;
     const exact = (a: number): { state: number; score: number; doc: number } => {
       let best = { state: 0, score: 0, doc: -1 };
-      for (const doc of docsOf(a)) {
+      // The article's own document, then its sections'.
+      const first = passageStart[a] as number;
+      for (let i = first - 1; i < (passageStart[a + 1] as number); i++) {
+        const doc = i < first ? a : i;
         let sum = 0;
         let docBits = 0;
         let groupBits = 0;
@@ -390,72 +419,41 @@ export class Scorer {
       }
       return best;
     };
-    // MaxScore: lists in ascending order of bound; once the page's threshold exceeds what the
-    // weakest lists can add together, those are only probed for documents found through the rest.
-    // With several words only documents holding every word can lead, so the candidates come from
-    // whichever is shorter: the lists that can still lift a document, or the rarest word's lists.
+    // Lists in ascending order of bound (MaxScore's order; `exact` sums a document's parts in it).
     lists.sort((a, b) => a.bound - b.bound);
-    const count = lists.length;
-    const prefix = new Float64Array(count + 1);
-    for (let i = 0; i < count; i++) prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
     const several = found > 1;
     const sizes = new Float64Array(found);
     for (const l of lists) sizes[l.group] = (sizes[l.group] as number) + l.docs.length;
-    let driver = 0;
-    for (let g = 1; g < found; g++) if ((sizes[g] as number) < (sizes[driver] as number)) driver = g;
-    const drivers = lists.filter((l) => l.group === driver);
-    // Scoring order: rarest word first, each word's lists strongest first, so a document missing
-    // a word is dropped as soon as that word's lists are read, and one that cannot reach the
-    // threshold as soon as what is left to read cannot lift it.
+    // Scoring order: rarest word first, each word's lists strongest first (a document's parts are
+    // summed in this order wherever it is scored, so every path offers the same sums).
     const probe = lists
       .slice()
       .sort(
         (a, b) =>
           (sizes[a.group] as number) - (sizes[b.group] as number) || a.group - b.group || b.bound - a.bound,
       );
-    const unread = new Float64Array(count + 1);
-    for (let i = count - 1; i >= 0; i--) unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
-    const lastOfGroup = probe.map((l, i) => i === count - 1 || (probe[i + 1] as TopList).group !== l.group);
-    const driverSize = sizes[driver] as number;
-    // With several words, a bitset per word of the documents holding it (the driver's aside):
-    // a candidate missing a word is dropped by a bit test each, not a search in every list.
-    const holds: Uint32Array[] = [];
-    if (several) {
-      const words = Math.ceil(this.index.docCount / 32);
-      for (let g = 0; g < found; g++) if (g !== driver) holds.push(new Uint32Array(words));
-      for (const l of lists) {
-        if (l.group === driver) continue;
-        const set = holds[l.group < driver ? l.group : l.group - 1] as Uint32Array;
-        const { docs } = l;
-        for (let i = 0; i < docs.length; i++) {
-          const d = docs[i] as number;
-          set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
-        }
-      }
-    }
-    const holdsEvery = (doc: number) => {
-      for (const set of holds) if (((set[doc >>> 5] as number) & (1 << (doc & 31))) === 0) return false;
-      return true;
-    };
-    const twinDone = new Set<number>();
-    let essential = -1;
-    let candidates: TopList[] = lists;
-    let from = 0;
+    if (several) this.bestHoldingEvery(probe, k, heap, offer, finish, exact);
     // One word: read best first; when that takes long (flat scores over several terms), the page
     // found so far lifts the threshold the document-ordered scan below starts from.
-    const done = !several && this.bestOfOneWord(probe, heap, qualityBound, offer, finish);
-    if (!done)
+    else if (!this.bestOfOneWord(probe, heap, qualityBound, offer, finish)) {
+      // MaxScore: lists in ascending order of bound; once the page's threshold exceeds what the
+      // weakest lists can add together, those are only probed for documents found through the rest.
+      const count = lists.length;
+      const prefix = new Float64Array(count + 1);
+      for (let i = 0; i < count; i++) prefix[i + 1] = (prefix[i] as number) + (lists[i] as TopList).bound;
+      const unread = new Float64Array(count + 1);
+      for (let i = count - 1; i >= 0; i--)
+        unread[i] = (unread[i + 1] as number) + (probe[i] as TopList).bound;
+      let essential = -1;
+      let candidates: TopList[] = lists;
+      let from = 0;
       for (;;) {
         const theta = heap.threshold();
         const was = essential;
         if (essential < 0) essential = 0;
         while (essential < count && (prefix[essential + 1] as number) * qualityBound < theta) essential++;
         if (essential >= count) break;
-        if (essential !== was) {
-          let essentialSize = 0;
-          for (let i = essential; i < count; i++) essentialSize += (lists[i] as TopList).docs.length;
-          candidates = several && driverSize < essentialSize ? drivers : lists.slice(essential);
-        }
+        if (essential !== was) candidates = lists.slice(essential);
         let doc = Number.POSITIVE_INFINITY;
         for (let i = 0; i < candidates.length; i++) {
           const l = candidates[i] as TopList;
@@ -464,29 +462,8 @@ export class Scorer {
         }
         if (doc === Number.POSITIVE_INFINITY) break;
         from = doc + 1;
-        if (several) {
-          // Drawn from the rarest word's lists, a document missing another word cannot lead, nor
-          // make its story lead: a twin holding every word is drawn from those lists itself.
-          const fromDrivers = candidates === drivers;
-          if (fromDrivers && !holdsEvery(doc)) continue;
-          const article = docArticle[doc] as number;
-          const t = twin[article] as number;
-          if (t >= 0) {
-            // A story told twice ranks by the better of its two articles, even one holding only
-            // some words: score both exactly, once per story.
-            const st = story(article);
-            if (twinDone.has(st)) continue;
-            twinDone.add(st);
-            const a = exact(article);
-            const b = exact(t);
-            if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
-            continue;
-          }
-          if (!fromDrivers && !holdsEvery(doc)) continue;
-        }
         let sum = 0;
         let docBits = 0;
-        let groupBits = 0;
         let dropped = false;
         for (let i = 0; i < count; i++) {
           if ((sum + (unread[i] as number)) * qualityBound < theta) {
@@ -497,15 +474,11 @@ export class Scorer {
           if (seek(l, doc)) {
             sum += contribution(l, l.pos);
             docBits |= 1 << l.bit;
-            groupBits |= 1 << l.group;
-          } else if (lastOfGroup[i] && (groupBits & (1 << l.group)) === 0) {
-            dropped = true;
-            break;
           }
         }
-        if (dropped || groupBits !== allGroups) continue;
-        offer(doc, finish(sum, docBits));
+        if (!dropped) offer(doc, finish(sum, docBits));
       }
+    }
     if (several && heap.size < k) return undefined;
 
     const entries = heap.stories().map((st) => {
@@ -537,6 +510,238 @@ export class Scorer {
       out.strict[i] = e.strict;
     });
     return new Ranking(out.articles, out.docs, out.scores, out.strict, reached, this.index, missing, total);
+  }
+
+  /**
+   * The best documents holding every word of a query of several words. A bitset per list says
+   * which lists hold a document, so its bound (those lists' bounds, times the distinct query
+   * terms they stand for) is known before any list is searched: only documents whose bound
+   * reaches the page are scored, by a search in the lists that hold them, in `probe` order. The
+   * candidates are the set bits of the words' sets ANDed, in document order. A story told twice
+   * ranks by the better of its two articles, even one holding only some words: both are scored
+   * exactly, once per story, unless no document of either can reach the page.
+   */
+  private bestHoldingEvery(
+    probe: readonly TopList[],
+    k: number,
+    heap: StoryHeap,
+    offer: (doc: number, score: number) => void,
+    finish: (sum: number, docBits: number) => number,
+    exact: (article: number) => { state: number; score: number },
+  ): void {
+    const { docArticle, twin, passageStart } = this.corpus;
+    const words = Math.ceil(this.index.docCount / 32);
+    const count = probe.length;
+    const scratch = this.listSets(count * words);
+    /** Each list's bitset: a long list's is kept from query to query, a short one's is made here. */
+    const sets: Int32Array[] = [];
+    const every = this.every.fill(-1);
+    const word = this.word;
+    const bounds = new Float64Array(count);
+    const flags = new Int32Array(count);
+    for (let i = 0; i < count; ) {
+      const g = (probe[i] as TopList).group;
+      word.fill(0);
+      for (; i < count && (probe[i] as TopList).group === g; i++) {
+        const l = probe[i] as TopList;
+        bounds[i] = l.bound;
+        flags[i] = 1 << l.bit;
+        const { docs } = l;
+        // A list with more postings than its bitset has words is read faster as a kept bitset.
+        if (docs.length >= words) {
+          const set = this.listSet(l.term, l.field, words);
+          sets.push(set);
+          for (let w = 0; w < words; w++) word[w] = (word[w] as number) | (set[w] as number);
+          continue;
+        }
+        const set = scratch.subarray(i * words, (i + 1) * words);
+        sets.push(set);
+        for (let p = 0; p < docs.length; p++) {
+          const d = docs[p] as number;
+          const bit = 1 << (d & 31);
+          set[d >>> 5] = (set[d >>> 5] as number) | bit;
+          word[d >>> 5] = (word[d >>> 5] as number) | bit;
+        }
+      }
+      for (let w = 0; w < words; w++) every[w] = (every[w] as number) & (word[w] as number);
+    }
+    /** A document's bound: the lists holding it, and the distinct query terms they stand for. */
+    const boundOf = (doc: number) => {
+      const w = doc >>> 5;
+      const bit = 1 << (doc & 31);
+      let bound = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
+          bound += bounds[i] as number;
+          held |= flags[i] as number;
+        }
+      }
+      return finish(bound, held);
+    };
+    // A bound per word of 32 documents first: the lists holding any of its candidates. Of the
+    // documents in the words with the highest bounds (four pages' worth of words, twins aside),
+    // the page's worth with the highest bounds of their own are scored first; the threshold they
+    // set skips most words whole, and within the rest, documents whose own bound cannot reach the
+    // page. A twin is weighed by its story, whose other documents may lie in other words: twins
+    // are never skipped with their word.
+    const twins = this.twinDocs;
+    const wordBound = this.wordBound;
+    const seedWords = 4 * k;
+    const top: number[] = [];
+    const topBounds: number[] = [];
+    for (let w = 0; w < words; w++) {
+      const all = every[w] as number;
+      if (all === 0) continue;
+      let sum = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if ((((sets[i] as Int32Array)[w] as number) & all) !== 0) {
+          sum += bounds[i] as number;
+          held |= flags[i] as number;
+        }
+      }
+      const b = finish(sum, held);
+      wordBound[w] = b;
+      if ((all & ~(twins[w] as number)) === 0) continue;
+      if (top.length === seedWords && b <= (topBounds[seedWords - 1] as number)) continue;
+      let to = top.length;
+      while (to > 0 && (topBounds[to - 1] as number) < b) to--;
+      top.splice(to, 0, w);
+      topBounds.splice(to, 0, b);
+      if (top.length > seedWords) {
+        top.pop();
+        topBounds.pop();
+      }
+    }
+    // The seeds: of the documents in those words, the page's worth with the highest bounds.
+    const seeds: number[] = [];
+    const seedBounds: number[] = [];
+    for (const w of top) {
+      let x = (every[w] as number) & ~(twins[w] as number);
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        const b = boundOf(doc);
+        if (seeds.length === k && b <= (seedBounds[k - 1] as number)) continue;
+        let to = seeds.length;
+        while (to > 0 && (seedBounds[to - 1] as number) < b) to--;
+        seeds.splice(to, 0, doc);
+        seedBounds.splice(to, 0, b);
+        if (seeds.length > k) {
+          seeds.pop();
+          seedBounds.pop();
+        }
+      }
+    }
+    let scored = 0;
+    for (const doc of seeds) {
+      const w = doc >>> 5;
+      const bit = 1 << (doc & 31);
+      let sum = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
+          const l = probe[i] as TopList;
+          sum += contribution(l, search(l.docs, doc));
+          held |= flags[i] as number;
+        }
+      }
+      offer(doc, finish(sum, held));
+      scored++;
+    }
+    const sums = new Float64Array(32);
+    const helds = new Int32Array(32);
+    const twinDone = new Set<number>();
+    let theta = heap.threshold();
+    for (let w = 0; w < words; w++) {
+      const all = every[w] as number;
+      if (all === 0) continue;
+      const pairs = all & (twins[w] as number);
+      for (let x = pairs; x !== 0; ) {
+        const low = x & -x;
+        x ^= low;
+        const doc = (w << 5) + 31 - Math.clz32(low);
+        const article = docArticle[doc] as number;
+        const t = twin[article] as number;
+        const st = Math.min(article, t);
+        if (twinDone.has(st)) continue;
+        twinDone.add(st);
+        let most = 0;
+        for (const a of [article, t]) {
+          most = Math.max(most, boundOf(a));
+          for (let d = passageStart[a] as number; d < (passageStart[a + 1] as number); d++)
+            most = Math.max(most, boundOf(d));
+        }
+        if (most < theta) continue;
+        scored++;
+        const a = exact(article);
+        const b = exact(t);
+        if (a.state === 2 || b.state === 2) heap.offer(st, Math.max(a.score, b.score));
+        theta = heap.threshold();
+      }
+      const plain = all & ~pairs;
+      if (plain === 0 || (wordBound[w] as number) < theta) continue;
+      // Each document's own bound: the lists holding it, a bit at a time.
+      for (let i = 0; i < count; i++) {
+        let m = ((sets[i] as Int32Array)[w] as number) & plain;
+        while (m !== 0) {
+          const low = m & -m;
+          m ^= low;
+          const at = 31 - Math.clz32(low);
+          sums[at] = (sums[at] as number) + (bounds[i] as number);
+          helds[at] = (helds[at] as number) | (flags[i] as number);
+        }
+      }
+      for (let x = plain; x !== 0; ) {
+        const low = x & -x;
+        x ^= low;
+        const at = 31 - Math.clz32(low);
+        const b = finish(sums[at] as number, helds[at] as number);
+        sums[at] = 0;
+        helds[at] = 0;
+        if (b < theta) continue;
+        const doc = (w << 5) + at;
+        scored++;
+        let sum = 0;
+        let held = 0;
+        for (let i = 0; i < count; i++) {
+          if ((((sets[i] as Int32Array)[w] as number) & low) !== 0) {
+            const l = probe[i] as TopList;
+            seek(l, doc);
+            sum += contribution(l, l.pos);
+            held |= flags[i] as number;
+          }
+        }
+        offer(doc, finish(sum, held));
+        theta = heap.threshold();
+      }
+    }
+    scratch.fill(0, 0, count * words);
+    this.exactlyScored = scored;
+  }
+
+  /** A long list's documents as a bitset (`words` words), made on its first use. */
+  private listSet(term: number, field: number, words: number): Int32Array {
+    const key = term * 3 + field;
+    let set = this.longListSets.get(key);
+    if (!set) {
+      set = new Int32Array(words);
+      const { docs } = this.index.postings(field, term);
+      for (let p = 0; p < docs.length; p++) {
+        const d = docs[p] as number;
+        set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
+      }
+      this.longListSets.set(key, set);
+    }
+    return set;
+  }
+
+  /** Scratch bitsets for `bestHoldingEvery`, at least `size` words, left cleared. */
+  private listSets(size: number): Int32Array {
+    if (this.listBits.length < size) this.listBits = new Int32Array(Math.max(size, this.listBits.length * 2));
+    return this.listBits;
   }
 
   /**

@@ -7,29 +7,31 @@ export interface CountedList {
   field: number;
 }
 
-/** Terms whose title and text lists hold this many postings are counted from a story bitset. */
+/** Terms whose title and text lists (or topic list) hold this many postings are counted from a story bitset. */
 const STORY_SET_FROM = 1024;
 /** Story bitsets kept (a bit per article each: 12.5 KB at 100k articles). */
 const STORY_SET_CACHE_SIZE = 128;
 
 /**
  * Exact totals: the distinct stories (an article and its twin once, sections with their article)
- * in a union of posting lists. A long term's stories are a bitset made on its first use, so a
- * common word's total is an OR of a few thousand words instead of a pass over every posting;
- * short lists are marked posting by posting into the same bitset.
+ * in a union of posting lists. A long term's stories (its title and text, or a topic's list) are a
+ * bitset made on its first use, so a common word's total is an OR of a few thousand words instead
+ * of a pass over every posting; short lists are marked posting by posting into the same bitset,
+ * each once however many words of the query reach it.
  */
 export class StoryCounter {
   /** Scratch: the union being counted, always left cleared. */
   private readonly union: Uint32Array;
+  /** By term, or -1 - term for a topic's list. */
   private readonly sets = new Lru<number, StorySet>(STORY_SET_CACHE_SIZE);
 
   constructor(
     /** Each document's story (the lower article number of an article and its twin). */
     private readonly docStory: Int32Array,
     articleCount: number,
-    /** The title and text lists of a term (the fields a term's story set covers). */
-    private readonly termLists: (term: number) => readonly Uint32Array[],
-    /** The field whose lists are never covered by a term's set (topics). */
+    /** The title and text lists of a term (the fields a term's story set covers), or its topic list. */
+    private readonly termLists: (term: number, topic: boolean) => readonly Uint32Array[],
+    /** The field of topic lists, whose sets are kept apart from the term's. */
     private readonly topicsField: number,
   ) {
     this.union = new Uint32Array(Math.ceil(articleCount / 32));
@@ -40,9 +42,10 @@ export class StoryCounter {
     const short: CountedList[] = [];
     const long: StorySet[] = [];
     for (const l of lists) {
-      const set = l.field === this.topicsField ? undefined : this.storySet(l.term);
-      if (!set) short.push(l);
-      else if (!long.includes(set)) long.push(set);
+      const set = this.storySet(l.term, l.field === this.topicsField);
+      if (set) {
+        if (!long.includes(set)) long.push(set);
+      } else if (!short.some((o) => o.term === l.term && o.field === l.field)) short.push(l);
     }
     // One long term (a common word): its own set is the base, so nothing is copied or counted.
     let base: Uint32Array = union;
@@ -74,11 +77,12 @@ export class StoryCounter {
     return total + added;
   }
 
-  /** A long term's stories as a bitset (made on first use), or undefined for a short one. */
-  private storySet(term: number): StorySet | undefined {
-    const cached = this.sets.get(term);
+  /** A long term's (or topic's) stories as a bitset (made on first use), or undefined for a short one. */
+  private storySet(term: number, topic: boolean): StorySet | undefined {
+    const key = topic ? -1 - term : term;
+    const cached = this.sets.get(key);
     if (cached) return cached;
-    const lists = this.termLists(term);
+    const lists = this.termLists(term, topic);
     let length = 0;
     for (const docs of lists) length += docs.length;
     if (length < STORY_SET_FROM) return undefined;
@@ -92,7 +96,7 @@ export class StoryCounter {
     let size = 0;
     for (let w = 0; w < bits.length; w++) size += popcount(bits[w] as number);
     const set = { bits, size };
-    this.sets.set(term, set);
+    this.sets.set(key, set);
     return set;
   }
 }

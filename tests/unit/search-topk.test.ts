@@ -92,6 +92,37 @@ describe('top-k pruning', () => {
     expect(pruned).toBeGreaterThan(compared / 3 / 2);
   });
 
+  it('scores exactly only the documents of several words whose bound reaches the page', () => {
+    // Common words in pairs: thousands of documents hold both, a page needs ten.
+    const counts = new Map<string, number>();
+    for (const a of content.articles)
+      for (const w of new Set(a.body.toLowerCase().match(/\p{L}{5,}/gu) ?? []))
+        counts.set(w, (counts.get(w) ?? 0) + 1);
+    const common = [...counts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 12)
+      .map(([w]) => w);
+    const internals = engine as unknown as {
+      scorer: { exactlyScored: number };
+      ranked(query: string): { size: number; strict: Uint8Array };
+    };
+    let queries = 0;
+    for (let i = 0; i + 1 < common.length; i += 2) {
+      const text = `${common[i]} ${common[i + 1]} `;
+      engine.forgetAnswers();
+      const all = internals.ranked(text);
+      let both = 0;
+      for (let e = 0; e < all.size; e++) both += all.strict[e] as number;
+      if (both < 200) continue;
+      engine.forgetAnswers();
+      engine.search(text, { limit: 10 });
+      expect(internals.scorer.exactlyScored, text).toBeGreaterThan(0);
+      expect(internals.scorer.exactlyScored, text).toBeLessThan(both / 2);
+      queries++;
+    }
+    expect(queries).toBeGreaterThan(2);
+  });
+
   it('answers as-you-type keystrokes with cached term expansions exactly as a fresh engine', () => {
     const fresh = Engine.build(content);
     fresh.pruneFrom = 0;
