@@ -128,7 +128,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics } = made;
+    const { parts, newest, twin, topics, passageStart, topicNumbers, dictionary } = made;
     const arrays = [
       index,
       same,
@@ -138,6 +138,10 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       twin,
       topics.starts,
       topics.members,
+      passageStart,
+      topicNumbers.start,
+      topicNumbers.numbers,
+      ...Object.values(dictionary),
     ];
     parentPort?.postMessage(
       reply,

@@ -97,6 +97,10 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         logger: options.logger,
       });
       if (closed || engine.version === current.version) return undefined;
+      // Made ready in short slices while the engine serving keeps answering, so the first queries
+      // to the new one do not make their structures while others queue behind them.
+      await engine.prepare(current);
+      if (closed) return undefined;
       // The worker's account holds when it is relative to the engine served; otherwise look up.
       const { added, removed } =
         changes?.since === current.articles ? changes : changesBetween(current, engine);

@@ -251,6 +251,20 @@ export class PostingIndex {
     return this.termIds().get(term);
   }
 
+  /**
+   * Makes the term → id map in slices of `chunk` terms, yielding between them (see
+   * `Engine.prepare`), so a new index's first query does not make it at once.
+   */
+  *termIdsInSlices(chunk = 5000): Generator<void> {
+    if (this.idsCache) return;
+    const ids = new Map<string, number>();
+    for (let i = 0; i < this.terms.length; i++) {
+      ids.set(this.terms[i] as string, i);
+      if (i % chunk === chunk - 1) yield;
+    }
+    this.idsCache ??= ids;
+  }
+
   private termIds(): Map<string, number> {
     this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));
     return this.idsCache;

@@ -74,6 +74,16 @@ export class StoryCounter {
     return total + added;
   }
 
+  /** Terms whose story sets are kept, least recently used first. */
+  cached(): number[] {
+    return [...this.sets.keys()];
+  }
+
+  /** Makes a term's story set now (if it is long enough to have one). */
+  warm(term: number): void {
+    this.storySet(term);
+  }
+
   /** A long term's stories as a bitset (made on first use), or undefined for a short one. */
   private storySet(term: number): StorySet | undefined {
     const cached = this.sets.get(term);
