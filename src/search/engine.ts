@@ -264,8 +264,16 @@ export class Engine {
     yield;
     // The term numbering, which every query's first word looks up, and the date order.
     yield* this.index.termIdsInSlices();
-    void this.newest;
-    yield;
+    const given = this.newestGiven;
+    if (given && !this.newestList) {
+      const list = new Array<number>(given.length);
+      for (let k = 0; k < given.length; k++) {
+        list[k] = given[k] as number;
+        if (k % WARM_IDS === WARM_IDS - 1) yield;
+      }
+      this.newestList ??= list;
+      this.newestGiven = undefined;
+    }
     scorer.termDictionary();
     yield;
     if (!previous) return;

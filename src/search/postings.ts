@@ -255,7 +255,7 @@ export class PostingIndex {
    * Makes the term → id map in slices of `chunk` terms, yielding between them (see
    * `Engine.prepare`), so a new index's first query does not make it at once.
    */
-  *termIdsInSlices(chunk = 5000): Generator<void> {
+  *termIdsInSlices(chunk = 2000): Generator<void> {
     if (this.idsCache) return;
     const ids = new Map<string, number>();
     for (let i = 0; i < this.terms.length; i++) {
