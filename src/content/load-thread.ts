@@ -113,7 +113,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       parentPort?.postMessage(reply);
       return;
     }
-    const index = engine.indexBytes();
+    // The terms go apart, as text (see `PostingIndex.termsText`).
+    const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
     const made = engine.handOver();
     reply = {

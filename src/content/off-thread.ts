@@ -133,7 +133,7 @@ async function engineOf(
   };
   logProblems(content.problems, options.logger);
   await turn();
-  const index = PostingIndex.decode(loaded.index);
+  const index = PostingIndex.decode(loaded.index, loaded.made.terms);
   await turn();
   return {
     engine: Engine.fromIndex(content, index, loaded.made),

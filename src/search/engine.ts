@@ -102,6 +102,8 @@ export interface HandOver {
   topicNumbers: { start: Uint32Array; numbers: Uint16Array };
   /** The prefix and typo dictionary over the index's terms. */
   dictionary: DictionaryParts;
+  /** The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`. */
+  terms: string;
 }
 
 /** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
@@ -200,9 +202,11 @@ export class Engine {
     const d = this.passageStart[n] as number;
     if (index.docCount !== d) throw new Error(`Engine: index has ${index.docCount} documents, content ${d}`);
     this.docArticle = new Int32Array(d);
+    // Plain loops: a call per article (`fill`) cost milliseconds at 100,000 articles.
     for (let i = 0; i < n; i++) {
       this.docArticle[i] = i;
-      this.docArticle.fill(i, this.passageStart[i] as number, this.passageStart[i + 1] as number);
+      for (let doc = this.passageStart[i] as number; doc < (this.passageStart[i + 1] as number); doc++)
+        this.docArticle[doc] = i;
     }
   }
 
@@ -341,7 +345,7 @@ export class Engine {
    * thread): decoding is a view over the buffer, not a rebuild.
    */
   static fromIndexBytes(content: Content, bytes: Uint8Array, made?: HandOver): Engine {
-    return Engine.fromIndex(content, PostingIndex.decode(bytes), made);
+    return Engine.fromIndex(content, PostingIndex.decode(bytes, made?.terms), made);
   }
 
   /** `fromIndexBytes` with the index already decoded (`PostingIndex.decode`), a step of its own. */
@@ -371,6 +375,7 @@ export class Engine {
       passageStart: this.passageStart.slice(),
       topicNumbers: { start: numbers.start.slice(), numbers: numbers.numbers.slice() },
       dictionary: dictionaryParts(this.index.terms),
+      terms: this.index.termsText(),
     };
   }
 
@@ -382,9 +387,12 @@ export class Engine {
     return this.byIdBuilt;
   }
 
-  /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */
-  indexBytes(): Uint8Array {
-    return this.index.encode();
+  /**
+   * The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across
+   * threads; `withTerms` false leaves the terms to `handOver().terms`.
+   */
+  indexBytes(withTerms = true): Uint8Array {
+    return this.index.encode(withTerms);
   }
 
   /**
