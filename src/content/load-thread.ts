@@ -113,7 +113,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       parentPort?.postMessage(reply);
       return;
     }
-    const index = engine.indexBytes();
+    // The terms go apart, as text (see `PostingIndex.termsText`).
+    const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
     const made = engine.handOver();
     reply = {
@@ -128,7 +129,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics } = made;
+    const { parts, newest, twin, topics, passageStart, topicNumbers, dictionary } = made;
     const arrays = [
       index,
       same,
@@ -138,6 +139,10 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       twin,
       topics.starts,
       topics.members,
+      passageStart,
+      topicNumbers.start,
+      topicNumbers.numbers,
+      ...Object.values(dictionary),
     ];
     parentPort?.postMessage(
       reply,

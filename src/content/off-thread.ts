@@ -6,6 +6,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { Engine, type HandOver, INDEX_FORMAT } from '../search/engine.ts';
+import { PostingIndex } from '../search/postings.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { logProblems } from './errors.ts';
@@ -86,8 +87,18 @@ export interface OffThreadLoader {
   close(): Promise<void>;
 }
 
-/** The engine over what the worker loaded; problems are logged here, where the logger is. */
-function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options: LoadEngineOptions): Loaded {
+/** Lets other work (queries to the engine serving) run between the steps of a hand-over. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The engine over what the worker loaded; problems are logged here, where the logger is. Made in
+ * a few steps of some milliseconds each, with the event loop free between them.
+ */
+async function engineOf(
+  loaded: LoadedOffThread,
+  previous: readonly Article[],
+  options: LoadEngineOptions,
+): Promise<Loaded> {
   const articles: Article[] = new Array(loaded.same.length);
   let k = 0;
   for (let i = 0; i < loaded.same.length; i++) {
@@ -111,6 +122,7 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
       since: previous,
     };
   }
+  await turn();
   const matcher = new TopicMatcher(loaded.gazetteer as GazetteerTopic[]);
   const content: Content = {
     articles,
@@ -120,8 +132,11 @@ function engineOf(loaded: LoadedOffThread, previous: readonly Article[], options
     fingerprint: loaded.fingerprint,
   };
   logProblems(content.problems, options.logger);
+  await turn();
+  const index = PostingIndex.decode(loaded.index, loaded.made.terms);
+  await turn();
   return {
-    engine: Engine.fromIndexBytes(content, loaded.index, loaded.made),
+    engine: Engine.fromIndex(content, index, loaded.made),
     problems: content.problems,
     ...(changes ? { changes } : {}),
   };
@@ -191,7 +206,7 @@ export function offThreadLoader(): OffThreadLoader {
         w.postMessage(request);
       });
       if (!('loaded' in reply)) return { reply };
-      const result = engineOf(reply.loaded, previous ?? [], options);
+      const result = await engineOf(reply.loaded, previous ?? [], options);
       if (worker === w) last = result.engine.articles;
       return { reply, result };
     } finally {

@@ -97,6 +97,13 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         logger: options.logger,
       });
       if (closed || engine.version === current.version) return undefined;
+      // Made ready in short slices while the engine serving keeps answering, so the first queries
+      // to the new one do not make their structures while others queue behind them.
+      await engine.prepare(current).catch((error: unknown) => {
+        // Only a head start: the engine makes the rest on use.
+        log.warn({ err: error }, 'readying the reloaded engine failed; swapping it in as it is');
+      });
+      if (closed) return undefined;
       // The worker's account holds when it is relative to the engine served; otherwise look up.
       const { added, removed } =
         changes?.since === current.articles ? changes : changesBetween(current, engine);

@@ -6,6 +6,7 @@ import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
 import { type AnalysedDocs, docMoves, docRefs, indexDocs, sectionStarts } from './documents.ts';
+import { type DictionaryParts, dictionaryParts } from './expand.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
 import {
@@ -95,7 +96,21 @@ export interface HandOver {
   newest: Uint32Array;
   topics: TopicMembers;
   twin: Int32Array;
+  /** First section document of each article (see `sectionStarts`). */
+  passageStart: Uint32Array;
+  /** Topic numbers of each article, flat (see `Engine.topicNumbers`). */
+  topicNumbers: { start: Uint32Array; numbers: Uint16Array };
+  /** The prefix and typo dictionary over the index's terms. */
+  dictionary: DictionaryParts;
+  /** The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`. */
+  terms: string;
 }
+
+/** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
+const WARM_TERMS_MS = 250;
+/** Articles an id map (a Map entry each) and the folded titles (an analysis each) take per slice. */
+const WARM_IDS = 10_000;
+const WARM_TITLES = 1000;
 
 /** A snapshot's index (`indexBytes()`) over its articles, as an `EarlierIndex`. */
 export function earlierIndex(articles: readonly Article[], bytes: Uint8Array): EarlierIndex {
@@ -120,7 +135,9 @@ export class Engine {
   private byIdBuilt?: Map<string, number>;
   private readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
-  private readonly newest: number[];
+  private newestList?: number[];
+  /** The date order as the reload worker made it, until it is first used (made an array then). */
+  private newestGiven?: Uint32Array;
   /** Each article's twin (article index), or -1. */
   private readonly twin: Int32Array;
   /** Topic numbers of each article, flat, for counting themes without Maps (made on first use). */
@@ -145,6 +162,7 @@ export class Engine {
 
   /** The scorer's parts when made elsewhere (`fromIndexBytes`), until the scorer takes them. */
   private givenParts?: ScoreParts;
+  private givenDictionary?: DictionaryParts;
 
   /**
    * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
@@ -152,17 +170,20 @@ export class Engine {
    */
   private constructor(content: Content, index: PostingIndex, made?: HandOver) {
     this.givenParts = made?.parts;
+    this.givenDictionary = made?.dictionary;
+    this.topicNumbering = made?.topicNumbers;
     const { articles } = content;
     const n = articles.length;
     this.articles = articles;
     this.matcher = content.matcher;
     this.index = index;
     this.version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
-    this.newest = made ? Array.from(made.newest) : newestFirst(articles);
+    if (made) this.newestGiven = made.newest;
+    else this.newestList = newestFirst(articles);
     this.topicIndex = new TopicIndex(
       content.topics,
       articles,
-      this.newest,
+      made ? [] : (this.newestList as number[]),
       (i, language, twinListed) => this.shownBeside(i, language, twinListed),
       made?.topics,
     );
@@ -177,14 +198,24 @@ export class Engine {
     this.marks = new Uint8Array(n);
     this.topicIds = content.topics.map((t) => t.id);
     // Documents as docRefs numbers them: the articles, then each article's sections in turn.
-    this.passageStart = sectionStarts(articles);
+    this.passageStart = made?.passageStart ?? sectionStarts(articles);
     const d = this.passageStart[n] as number;
     if (index.docCount !== d) throw new Error(`Engine: index has ${index.docCount} documents, content ${d}`);
     this.docArticle = new Int32Array(d);
+    // Plain loops: a call per article (`fill`) cost milliseconds at 100,000 articles.
     for (let i = 0; i < n; i++) {
       this.docArticle[i] = i;
-      this.docArticle.fill(i, this.passageStart[i] as number, this.passageStart[i + 1] as number);
+      for (let doc = this.passageStart[i] as number; doc < (this.passageStart[i + 1] as number); doc++)
+        this.docArticle[doc] = i;
     }
+  }
+
+  private get newest(): number[] {
+    if (!this.newestList) {
+      this.newestList = Array.from(this.newestGiven as Uint32Array);
+      this.newestGiven = undefined;
+    }
+    return this.newestList;
   }
 
   /**
@@ -199,8 +230,9 @@ export class Engine {
         twin: this.twin,
         passageStart: this.passageStart,
       };
-      this.scorerBuilt = new Scorer(this.index, corpus, this.givenParts);
+      this.scorerBuilt = new Scorer(this.index, corpus, this.givenParts, this.givenDictionary);
       this.givenParts = undefined;
+      this.givenDictionary = undefined;
     }
     return this.scorerBuilt;
   }
@@ -208,6 +240,81 @@ export class Engine {
   /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
   warm(): void {
     void this.scorer;
+  }
+
+  /**
+   * Makes ahead what the first queries would make, in slices of about `sliceMs` with the event
+   * loop free between them, so a new engine can be readied while `previous` (the one it replaces)
+   * keeps serving: the scorer, the term numbering, the prefix and typo dictionary, then what
+   * `previous` made on use: the per-term structures of the terms its queries reached (most
+   * recent first, for at most WARM_TERMS_MS), its topic lists and their themes, its id map and
+   * folded titles. All of it is made from this engine's own index and articles, as a query
+   * would make it: only which structures were in use comes from `previous`.
+   */
+  async prepare(previous?: Engine, sliceMs = 2): Promise<void> {
+    const steps = this.warmSteps(previous);
+    let sliceStart = performance.now();
+    while (!steps.next().done) {
+      if (performance.now() - sliceStart >= sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  /** The work of `prepare`, yielding between pieces of a few milliseconds at most. */
+  private *warmSteps(previous?: Engine): Generator<void> {
+    const scorer = this.scorer;
+    yield;
+    // The term numbering, which every query's first word looks up, and the date order.
+    yield* this.index.termIdsInSlices();
+    const given = this.newestGiven;
+    if (given && !this.newestList) {
+      const list = new Array<number>(given.length);
+      for (let k = 0; k < given.length; k++) {
+        list[k] = given[k] as number;
+        if (k % WARM_IDS === WARM_IDS - 1) yield;
+      }
+      this.newestList ??= list;
+      this.newestGiven = undefined;
+    }
+    scorer.termDictionary();
+    yield;
+    if (!previous) return;
+    const until = performance.now() + WARM_TERMS_MS;
+    for (const [term, topic] of (previous.scorerBuilt?.usedTerms() ?? []).reverse()) {
+      if (performance.now() > until) break;
+      scorer.warmTerm(term, topic);
+      yield;
+    }
+    for (const [key, list] of previous.topicLists) {
+      const at = key.lastIndexOf(':');
+      const name = key.slice(0, at);
+      const mine = this.topicList(name, key.slice(at + 1) as TextLanguage);
+      yield;
+      const topic = this.topicIndex.get(name);
+      if (previous.listThemes.has(list) && !this.listThemes.has(mine)) {
+        this.listThemes.set(mine, this.themes(mine, topic));
+        yield;
+      }
+    }
+    const n = this.articles.length;
+    if (previous.byIdBuilt && !this.byIdBuilt) {
+      const byId = new Map<string, number>();
+      for (let i = 0; i < n; i++) {
+        byId.set((this.articles[i] as Article).id, i);
+        if (i % WARM_IDS === WARM_IDS - 1) yield;
+      }
+      this.byIdBuilt ??= byId;
+    }
+    if (previous.foldedTitles && !this.foldedTitles) {
+      const titles = new Array<string>(n);
+      for (let k = 0; k < n; k++) {
+        titles[k] = words((this.articles[this.newest[k] as number] as Article).title).join(' ');
+        if (k % WARM_TITLES === WARM_TITLES - 1) yield;
+      }
+      this.foldedTitles ??= titles;
+    }
   }
 
   /**
@@ -230,7 +337,12 @@ export class Engine {
    * thread): decoding is a view over the buffer, not a rebuild.
    */
   static fromIndexBytes(content: Content, bytes: Uint8Array, made?: HandOver): Engine {
-    return new Engine(content, PostingIndex.decode(bytes), made);
+    return Engine.fromIndex(content, PostingIndex.decode(bytes, made?.terms), made);
+  }
+
+  /** `fromIndexBytes` with the index already decoded (`PostingIndex.decode`), a step of its own. */
+  static fromIndex(content: Content, index: PostingIndex, made?: HandOver): Engine {
+    return new Engine(content, index, made);
   }
 
   /** This engine's index and articles, for a later `build` to update. */
@@ -246,11 +358,16 @@ export class Engine {
    * the serving thread does not; all are typed arrays, transferred rather than copied.
    */
   handOver(): HandOver {
+    const numbers = this.topicNumbers();
     return {
       parts: scoreParts(this.index),
       newest: Uint32Array.from(this.newest),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),
+      passageStart: this.passageStart.slice(),
+      topicNumbers: { start: numbers.start.slice(), numbers: numbers.numbers.slice() },
+      dictionary: dictionaryParts(this.index.terms),
+      terms: this.index.termsText(),
     };
   }
 
@@ -262,9 +379,12 @@ export class Engine {
     return this.byIdBuilt;
   }
 
-  /** The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across threads. */
-  indexBytes(): Uint8Array {
-    return this.index.encode();
+  /**
+   * The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across
+   * threads; `withTerms` false leaves the terms to `handOver().terms`.
+   */
+  indexBytes(withTerms = true): Uint8Array {
+    return this.index.encode(withTerms);
   }
 
   /** Drops memoised answers and term expansions, so a benchmark measures the work a new query costs. */

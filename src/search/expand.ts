@@ -9,57 +9,125 @@
 /** Length buckets of the bigram index; longer terms share the last one (their lengths are checked). */
 const LENGTH_BUCKETS = 64;
 
-export class TermDictionary {
+/**
+ * A dictionary's arrays, flat: all typed arrays, so one made on another thread (the reload worker)
+ * is handed over by transfer and used as it is.
+ */
+export interface DictionaryParts {
   /** Term ids in code-unit order of their terms (the order `<` gives strings). */
-  private readonly sorted: Uint32Array;
+  sorted: Uint32Array;
   /** Each term's position in `sorted`: orders a handful of results without comparing strings. */
+  rankOf: Uint32Array;
+  /** Term ids by length bucket: bucket b's are `lengthIds[lengthStarts[b]..lengthStarts[b + 1]]`. */
+  lengthStarts: Uint32Array;
+  lengthIds: Uint32Array;
+  /**
+   * (bigram, length bucket) keys in increasing order, and the term ids holding each (each term
+   * once per distinct bigram): key k's are `gramIds[gramStarts[k]..gramStarts[k + 1]]`.
+   */
+  gramKeys: Float64Array;
+  gramStarts: Uint32Array;
+  gramIds: Uint32Array;
+}
+
+/** The sorted terms and the bigram index over them (a sort and a pass over every term). */
+export function dictionaryParts(terms: readonly string[]): DictionaryParts {
+  const n = terms.length;
+  const ids = Array.from({ length: n }, (_, i) => i);
+  ids.sort((a, b) => {
+    const x = terms[a] as string;
+    const y = terms[b] as string;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  const sorted = Uint32Array.from(ids);
+  const rankOf = new Uint32Array(n);
+  sorted.forEach((id, r) => {
+    rankOf[id] = r;
+  });
+  const lengthLists: number[][] = Array.from({ length: LENGTH_BUCKETS }, () => []);
+  const gramLists = new Map<number, number[]>();
+  const seen = new Set<number>();
+  for (let id = 0; id < n; id++) {
+    const term = terms[id] as string;
+    const bucket = Math.min(term.length, LENGTH_BUCKETS - 1);
+    (lengthLists[bucket] as number[]).push(id);
+    seen.clear();
+    for (let i = 0; i + 1 < term.length; i++) {
+      const gram = bigram(term, i);
+      if (seen.has(gram)) continue;
+      seen.add(gram);
+      const key = gram * LENGTH_BUCKETS + bucket;
+      let list = gramLists.get(key);
+      if (!list) {
+        list = [];
+        gramLists.set(key, list);
+      }
+      list.push(id);
+    }
+  }
+  const lengthStarts = new Uint32Array(LENGTH_BUCKETS + 1);
+  lengthLists.forEach((l, b) => {
+    lengthStarts[b + 1] = (lengthStarts[b] as number) + l.length;
+  });
+  const gramKeys = Float64Array.from(gramLists.keys()).sort();
+  const gramStarts = new Uint32Array(gramKeys.length + 1);
+  let gramCount = 0;
+  for (const list of gramLists.values()) gramCount += list.length;
+  const gramIds = new Uint32Array(gramCount);
+  gramKeys.forEach((key, k) => {
+    const list = gramLists.get(key) as number[];
+    gramIds.set(list, gramStarts[k] as number);
+    gramStarts[k + 1] = (gramStarts[k] as number) + list.length;
+  });
+  return {
+    sorted,
+    rankOf,
+    lengthStarts,
+    lengthIds: Uint32Array.from(lengthLists.flat()),
+    gramKeys,
+    gramStarts,
+    gramIds,
+  };
+}
+
+export class TermDictionary {
+  private readonly sorted: Uint32Array;
   private readonly rankOf: Uint32Array;
-  /** Term ids of each length bucket. */
-  private readonly byLength: Uint32Array[];
-  /** (bigram, length bucket) → term ids holding that bigram (each term once per distinct bigram). */
-  private readonly grams = new Map<number, Uint32Array>();
+  private readonly parts: DictionaryParts;
   /** Scratch: bigrams counted per term during one typo lookup, left cleared. */
   private readonly counts: Uint16Array;
   private readonly touched: Uint32Array;
 
-  constructor(private readonly terms: readonly string[]) {
-    const n = terms.length;
-    const ids = Array.from({ length: n }, (_, i) => i);
-    ids.sort((a, b) => {
-      const x = terms[a] as string;
-      const y = terms[b] as string;
-      return x < y ? -1 : x > y ? 1 : a - b;
-    });
-    this.sorted = Uint32Array.from(ids);
-    this.rankOf = new Uint32Array(n);
-    this.sorted.forEach((id, r) => {
-      this.rankOf[id] = r;
-    });
-    const lengthLists: number[][] = Array.from({ length: LENGTH_BUCKETS }, () => []);
-    const gramLists = new Map<number, number[]>();
-    const seen = new Set<number>();
-    for (let id = 0; id < n; id++) {
-      const term = terms[id] as string;
-      const bucket = Math.min(term.length, LENGTH_BUCKETS - 1);
-      (lengthLists[bucket] as number[]).push(id);
-      seen.clear();
-      for (let i = 0; i + 1 < term.length; i++) {
-        const gram = bigram(term, i);
-        if (seen.has(gram)) continue;
-        seen.add(gram);
-        const key = gram * LENGTH_BUCKETS + bucket;
-        let list = gramLists.get(key);
-        if (!list) {
-          list = [];
-          gramLists.set(key, list);
-        }
-        list.push(id);
-      }
+  /** `parts`: made by `dictionaryParts(terms)` here, or elsewhere for the same terms. */
+  constructor(
+    private readonly terms: readonly string[],
+    parts = dictionaryParts(terms),
+  ) {
+    this.parts = parts;
+    this.sorted = parts.sorted;
+    this.rankOf = parts.rankOf;
+    this.counts = new Uint16Array(terms.length);
+    this.touched = new Uint32Array(terms.length);
+  }
+
+  /** Term ids of a length bucket. */
+  private ofLength(bucket: number): Uint32Array {
+    const { lengthStarts, lengthIds } = this.parts;
+    return lengthIds.subarray(lengthStarts[bucket] as number, lengthStarts[bucket + 1] as number);
+  }
+
+  /** Term ids holding a bigram, of a length bucket (a binary search over the keys). */
+  private withGram(key: number): Uint32Array {
+    const { gramKeys, gramStarts, gramIds } = this.parts;
+    let lo = 0;
+    let hi = gramKeys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((gramKeys[mid] as number) < key) lo = mid + 1;
+      else hi = mid;
     }
-    this.byLength = lengthLists.map((l) => Uint32Array.from(l));
-    for (const [key, list] of gramLists) this.grams.set(key, Uint32Array.from(list));
-    this.counts = new Uint16Array(n);
-    this.touched = new Uint32Array(n);
+    if (gramKeys[lo] !== key) return NONE;
+    return gramIds.subarray(gramStarts[lo] as number, gramStarts[lo + 1] as number);
   }
 
   /** Terms starting with `prefix` (itself included when it is a term), in code-unit order. */
@@ -109,12 +177,11 @@ export class TermDictionary {
       // The last bucket holds every longer term: its lengths vary, so the count bound uses the shortest.
       const need = Math.max(q, length) - 1 - 2 * k;
       if (need <= 0 || length === last) {
-        for (const id of this.byLength[length] as Uint32Array) check(id);
+        for (const id of this.ofLength(length)) check(id);
         continue;
       }
       const lists: Uint32Array[] = [];
-      for (let i = 0; i + 1 < q; i++)
-        lists.push(this.grams.get(bigram(query, i) * LENGTH_BUCKETS + length) ?? NONE);
+      for (let i = 0; i + 1 < q; i++) lists.push(this.withGram(bigram(query, i) * LENGTH_BUCKETS + length));
       lists.sort((a, b) => a.length - b.length);
       let all = 0;
       let shortest = 0;

@@ -18,6 +18,11 @@ export class Lru<K, V> {
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 
+  /** Keys, least recently used first. */
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
+
   clear(): void {
     this.map.clear();
   }

@@ -132,6 +132,8 @@ interface Header {
   format: number;
   docCount: number;
   terms: string[];
+  /** Without `terms` (`encode(false)`): how many there are, given to `decode` apart. */
+  termCount?: number;
   postings: number[];
 }
 
@@ -156,7 +158,7 @@ export class PostingIndex {
     this.avgLength = new Float64Array(FIELD_COUNT);
     fields.forEach((f, i) => {
       let sum = 0;
-      for (const n of f.lengths) sum += n;
+      for (let d = 0; d < f.lengths.length; d++) sum += f.lengths[d] as number;
       this.avgLength[i] = docCount ? sum / docCount : 0;
     });
   }
@@ -251,6 +253,20 @@ export class PostingIndex {
     return this.termIds().get(term);
   }
 
+  /**
+   * Makes the term → id map in slices of `chunk` terms, yielding between them (see
+   * `Engine.prepare`), so a new index's first query does not make it at once.
+   */
+  *termIdsInSlices(chunk = 2000): Generator<void> {
+    if (this.idsCache) return;
+    const ids = new Map<string, number>();
+    for (let i = 0; i < this.terms.length; i++) {
+      ids.set(this.terms[i] as string, i);
+      if (i % chunk === chunk - 1) yield;
+    }
+    this.idsCache ??= ids;
+  }
+
   private termIds(): Map<string, number> {
     this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));
     return this.idsCache;
@@ -288,12 +304,16 @@ export class PostingIndex {
     return false;
   }
 
-  /** One buffer: a length-prefixed JSON header (terms, sizes), then the typed arrays, 4-byte aligned. */
-  encode(): Uint8Array {
+  /**
+   * One buffer: a length-prefixed JSON header (terms, sizes), then the typed arrays, 4-byte aligned.
+   * `withTerms` false leaves the terms out (`termsText` carries them, for `decode` to be given).
+   */
+  encode(withTerms = true): Uint8Array {
     const header: Header = {
       format: POSTINGS_FORMAT,
       docCount: this.docCount,
-      terms: [...this.terms],
+      terms: withTerms ? [...this.terms] : [],
+      ...(withTerms ? {} : { termCount: this.terms.length }),
       postings: this.fields.map((f) => f.docs.length),
     };
     const json = Buffer.from(JSON.stringify(header));
@@ -312,8 +332,20 @@ export class PostingIndex {
     return out;
   }
 
-  /** Reads what `encode` wrote; throws on another format so the caller rebuilds. */
-  static decode(input: Uint8Array): PostingIndex {
+  /**
+   * The terms as one string, separated by spaces (no index term holds one: documents are split on
+   * them). Splitting it again is several times quicker than parsing them from JSON, and a string
+   * crosses threads as one copy.
+   */
+  termsText(): string {
+    return this.terms.join(' ');
+  }
+
+  /**
+   * Reads what `encode` wrote; throws on another format so the caller rebuilds. `termsText`: the
+   * terms of an index encoded without them (`encode(false)`, `termsText()`).
+   */
+  static decode(input: Uint8Array, termsText?: string): PostingIndex {
     const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const jsonLength = view.getUint32(0, true);
@@ -321,6 +353,11 @@ export class PostingIndex {
       Buffer.from(bytes.buffer, bytes.byteOffset + 4, jsonLength).toString(),
     ) as Header;
     if (header.format !== POSTINGS_FORMAT) throw new Error(`PostingIndex: unknown format ${header.format}`);
+    if (header.termCount !== undefined) {
+      header.terms = termsText ? termsText.split(' ') : [];
+      if (header.terms.length !== header.termCount)
+        throw new Error('PostingIndex: terms do not match the index');
+    }
     let at = align(4 + jsonLength);
     const take = <T>(
       Type: new (b: ArrayBufferLike, o: number, n: number) => T,

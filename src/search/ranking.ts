@@ -1,4 +1,4 @@
-import { TermDictionary } from './expand.ts';
+import { type DictionaryParts, TermDictionary } from './expand.ts';
 import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
 import { popcount, StoryCounter } from './stories.ts';
@@ -251,11 +251,15 @@ export class Scorer {
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
-  /** `parts`: made by `scoreParts(index)` here, or elsewhere (the reload worker makes them). */
+  /**
+   * `parts`: made by `scoreParts(index)` here, or elsewhere (the reload worker makes them), as
+   * `dictionaryParts` may be (`dictionaryParts(index.terms)`).
+   */
   constructor(
     private readonly index: PostingIndex,
     private readonly corpus: Corpus,
     parts: ScoreParts = scoreParts(index),
+    private dictionaryParts?: DictionaryParts,
   ) {
     const n = index.docCount;
     this.score = new Float64Array(n);
@@ -273,13 +277,21 @@ export class Scorer {
     this.reachedArticles = new Int32Array(corpus.articleCount);
     this.impacts = parts.impacts;
     this.maxPart = parts.maxPart;
-    this.storyOf = Int32Array.from(corpus.twin, (t, a) => (t >= 0 && t < a ? t : a));
+    // Loops, not `Int32Array.from` with a function: that is several times slower over every document.
+    const storyOf = new Int32Array(corpus.articleCount);
+    for (let a = 0; a < storyOf.length; a++) {
+      const t = corpus.twin[a] as number;
+      storyOf[a] = t >= 0 && t < a ? t : a;
+    }
+    this.storyOf = storyOf;
+    const docStory = new Int32Array(corpus.docArticle.length);
+    for (let d = 0; d < docStory.length; d++) docStory[d] = storyOf[corpus.docArticle[d] as number] as number;
     this.twinDocs = new Int32Array(Math.ceil(n / 32));
     for (let d = 0; d < n; d++)
       if ((corpus.twin[corpus.docArticle[d] as number] as number) >= 0)
         this.twinDocs[d >>> 5] = (this.twinDocs[d >>> 5] as number) | (1 << (d & 31));
     this.stories = new StoryCounter(
-      Int32Array.from(corpus.docArticle, (a) => this.storyOf[a] as number),
+      docStory,
       corpus.articleCount,
       (term, topic) =>
         topic
@@ -287,6 +299,48 @@ export class Scorer {
           : [index.postings(TITLE, term).docs, index.postings(TEXT, term).docs],
       TOPICS,
     );
+  }
+
+  /** The prefix and typo dictionary, made (or wrapped, when made elsewhere) on first use. */
+  termDictionary(): TermDictionary {
+    if (!this.dictionary) {
+      this.dictionary = new TermDictionary(this.index.terms, this.dictionaryParts);
+      this.dictionaryParts = undefined;
+    }
+    return this.dictionary;
+  }
+
+  /**
+   * The terms whose per-term structures (best-first orders, story sets, list bitsets) this scorer
+   * made, least recently used first, each with whether it was as a topic: what a new scorer over
+   * an updated index makes before it serves (`warmTerm`), so its first queries do not.
+   */
+  usedTerms(): [term: string, topic: boolean][] {
+    const out = new Map<string, [string, boolean]>();
+    const add = (term: number, topic: boolean) => {
+      const text = this.index.terms[term] as string;
+      out.delete(`${topic}:${text}`);
+      out.set(`${topic}:${text}`, [text, topic]);
+    };
+    for (const [term, topic] of this.stories.cached()) add(term, topic);
+    for (const key of this.termOrders.keys()) add(key >> 1, (key & 1) === 1);
+    for (const key of this.longListSets.keys()) add(Math.floor(key / 3), key % 3 === TOPICS);
+    return [...out.values()];
+  }
+
+  /**
+   * Makes a term's structures as a query reaching it would (its best-first order, its story set
+   * and its long lists' bitsets), or nothing when the index lacks it: the same, made ahead.
+   */
+  warmTerm(term: string, topic: boolean): void {
+    const id = this.index.termId(term);
+    if (id === undefined) return;
+    const fields = topic ? [TOPICS] : [TITLE, TEXT];
+    if (fields.every((f) => this.index.postings(f, id).docs.length === 0)) return;
+    this.termOrderOf(id, topic);
+    this.stories.warm(id, topic);
+    const words = Math.ceil(this.index.docCount / 32);
+    for (const f of fields) if (this.index.postings(f, id).docs.length >= words) this.listSet(id, f, words);
   }
 
   /** The BM25+ parts of one term's postings in a field, aligned with its documents. */
@@ -938,8 +992,7 @@ export class Scorer {
     if (exact !== undefined) out.push([source, exact, 1]);
     const prefixed = new Set<string>();
     if (g.prefix) {
-      this.dictionary ??= new TermDictionary(this.index.terms);
-      for (const [term, id] of this.dictionary.withPrefix(source)) {
+      for (const [term, id] of this.termDictionary().withPrefix(source)) {
         const distance = term.length - source.length;
         if (!distance) continue;
         prefixed.add(term);
@@ -947,8 +1000,7 @@ export class Scorer {
       }
     }
     if (g.fuzzy > 0) {
-      this.dictionary ??= new TermDictionary(this.index.terms);
-      for (const [term, id, distance] of this.dictionary.near(source, g.fuzzy)) {
+      for (const [term, id, distance] of this.termDictionary().near(source, g.fuzzy)) {
         if (!distance || prefixed.has(term)) continue;
         out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + distance)]);
       }

@@ -77,6 +77,16 @@ export class StoryCounter {
     return total + added;
   }
 
+  /** Terms whose story sets are kept, least recently used first, each with whether it is a topic's. */
+  cached(): [term: number, topic: boolean][] {
+    return [...this.sets.keys()].map((key) => (key < 0 ? [-1 - key, true] : [key, false]));
+  }
+
+  /** Makes a term's (or topic's) story set now, if its lists are long enough to have one. */
+  warm(term: number, topic: boolean): void {
+    this.storySet(term, topic);
+  }
+
   /** A long term's (or topic's) stories as a bitset (made on first use), or undefined for a short one. */
   private storySet(term: number, topic: boolean): StorySet | undefined {
     const key = topic ? -1 - term : term;

@@ -37,6 +37,8 @@ export class TopicIndex {
   private readonly names: { key: string; id: string }[] = [];
   /** Article indexes per topic, newest first. */
   private readonly members = new Map<string, number[]>();
+  /** Each topic's list as `memberLists` gave it, by topic id: made an array when first asked for. */
+  private readonly given = new Map<string, Uint32Array>();
   /** Stories per topic and language, counted in one pass over the articles when first asked. */
   private readonly storyCounts = new Map<TextLanguage, Map<string, number>>();
 
@@ -82,11 +84,12 @@ export class TopicIndex {
     return { starts, members };
   }
 
+  /** Lists made elsewhere: only counted here, each made an array on first use (see `articlesOf`). */
   private takeMembers({ starts, members }: TopicMembers): void {
     [...this.byId.values()].forEach((t, k) => {
-      const list = Array.from(members.subarray(starts[k] as number, starts[k + 1] as number));
+      const list = members.subarray(starts[k] as number, starts[k + 1] as number);
       t.count = list.length;
-      this.members.set(t.id, list);
+      this.given.set(t.id, list);
     });
   }
 
@@ -142,7 +145,14 @@ export class TopicIndex {
 
   /** Article indexes carrying a topic, newest first. */
   articlesOf(id: string): readonly number[] {
-    return this.members.get(id) ?? [];
+    let list = this.members.get(id);
+    const given = list ? undefined : this.given.get(id);
+    if (given) {
+      list = Array.from(given);
+      this.members.set(id, list);
+      this.given.delete(id);
+    }
+    return list ?? [];
   }
 
   /** How many stories `latest <topic>` lists in a language: an article and its twin once. */

@@ -17,6 +17,7 @@ import { loadContent, plainArticle } from '../../src/content/read.ts';
 import { type ContentReload, type ContentWatcher, watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { Engine } from '../../src/search/engine.ts';
+import type { Scorer } from '../../src/search/ranking.ts';
 
 const CONTENT = path.resolve(import.meta.dirname, '../../content');
 
@@ -29,6 +30,8 @@ const QUERIES = [
   'zapatistas chiapas',
   'what happened in atenco',
   'live report',
+  'revolutoinary',
+  'oaxca',
 ];
 
 const markdown = (
@@ -188,6 +191,86 @@ describe('loading content on a worker thread', () => {
     expect(restarted.engine.version).toBe(current.version);
     expect(restarted.engine.article('edit-me')?.title).toBe('Nurses walk out in Puebla');
     expect(restarted.content.fingerprint).toBe((await loadContent(contentDir)).fingerprint);
+  });
+
+  it('readies a new engine from what the serving one used, answering edited, added and removed articles as a fresh build', async () => {
+    writeFileSync(path.join(contentDir, 'edit-me.md'), markdown('edit-me', 'Teachers strike again'));
+    writeFileSync(path.join(contentDir, 'remove-me.md'), markdown('remove-me', 'A short-lived report'));
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    // Pruned rankings even on this small archive: they make the per-term structures (best-first
+    // orders, story sets) a reload must not carry over stale.
+    engine.pruneFrom = 0;
+    const reloads: ContentReload[] = [];
+    watcher = watchContent({
+      contentDir,
+      dataDir,
+      logger: silentLogger,
+      current: engine,
+      debounceMs: 60_000,
+      onReload: (r) => {
+        reloads.push(r);
+      },
+    });
+    // The serving engine is used: words, typos and prefixes, topic lists and themes, ids, titles.
+    const use = (e: Engine) => ({
+      answers: answers(e),
+      edited: ['teachers strike', 'teachers', 'nurses puebla', 'short-lived', 'strike'].map((q) =>
+        e.search(q, { limit: 50 }).hits.map((h) => [h.article.id, h.score]),
+      ),
+      briefs: e.topics().map((t) => [t.id, e.brief(t.id).themes.map((th) => th.id), e.latest(t.id).total]),
+      suggested: e.suggest('tea').map((c) => c.value),
+      ids: ['edit-me', 'remove-me', 'added'].map((id) => e.article(id)?.title),
+    });
+    use(engine);
+    const usedBefore = (engine as unknown as { scorer: Scorer }).scorer.usedTerms();
+    expect(usedBefore.map(([t]) => t)).toContain('teacher');
+
+    writeFileSync(
+      path.join(contentDir, 'edit-me.md'),
+      markdown('edit-me', 'Nurses walk out in Puebla', 'Nurses walked out of hospitals in Puebla.'),
+    );
+    unlinkSync(path.join(contentDir, 'remove-me.md'));
+    writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
+    const reload = await watcher.reload();
+    const next = reload?.engine as Engine;
+    expect(reload?.added).toEqual(['added']);
+    expect(reload?.removed).toEqual(['remove-me']);
+    // Made before it served: the structures of the terms the engine it replaced used.
+    const ready = (next as unknown as { scorerBuilt?: Scorer }).scorerBuilt;
+    expect(ready?.usedTerms().map(([t]) => t)).toContain('teacher');
+    next.pruneFrom = 0;
+    const fresh = Engine.build(await loadContent(contentDir));
+    fresh.pruneFrom = 0;
+    const got = use(next);
+    expect(got).toEqual(use(fresh));
+    expect(got.ids).toEqual(['Nurses walk out in Puebla', undefined, 'Teachers strike in Puebla']);
+    expect(got.edited[2]?.[0]?.[0]).toBe('edit-me');
+    expect(got.edited[3]?.map(([id]) => id)).not.toContain('remove-me');
+    expect(got.edited[0]?.map(([id]) => id)).toContain('added');
+    expect(got.edited[0]?.map(([id]) => id)).not.toContain('edit-me');
+  });
+
+  it('readies an engine in slices, letting the event loop turn between them', async () => {
+    const content = await loadContent(contentDir);
+    const previous = Engine.build(content);
+    previous.pruneFrom = 0;
+    answers(previous);
+    for (const t of previous.topics()) previous.brief(t.id);
+    previous.suggest('tea');
+    const next = Engine.build(content);
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await next.prepare(previous, 0);
+    done = true;
+    // Made at once, it would let the loop turn once at most.
+    expect(turns).toBeGreaterThan(5);
+    next.pruneFrom = 0;
+    expect(answers(next)).toEqual(answers(previous));
   });
 
   it('keeps answering on this thread while a reload runs, and reloads on file events', async () => {

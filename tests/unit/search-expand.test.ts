@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import SearchableMap from 'minisearch/SearchableMap';
 import { describe, expect, it } from 'vitest';
-import { boundedDistance, TermDictionary } from '../../src/search/expand.ts';
+import { boundedDistance, dictionaryParts, TermDictionary } from '../../src/search/expand.ts';
 
 /**
  * The term dictionary must expand exactly as MiniSearch's radix tree did (same terms, same
@@ -106,6 +106,23 @@ describe('term dictionary', () => {
       'revolutions',
     ]);
     expect(dict.withPrefix('zz')).toEqual([]);
+  });
+
+  it('answers alike when made from parts cloned as another thread receives them', () => {
+    fc.assert(
+      fc.property(
+        dictionary.chain((terms) =>
+          fc.tuple(fc.constant(terms), typed(terms), fc.integer({ min: 0, max: 3 })),
+        ),
+        ([terms, query, k]) => {
+          const here = new TermDictionary(terms);
+          const handed = new TermDictionary(terms, structuredClone(dictionaryParts(terms)));
+          expect(handed.near(query, k)).toEqual(here.near(query, k));
+          expect(handed.withPrefix(query.slice(0, 2))).toEqual(here.withPrefix(query.slice(0, 2)));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('measures edit distance up to a bound', () => {

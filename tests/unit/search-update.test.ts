@@ -46,6 +46,21 @@ const word = fc.constantFrom(
 const field = fc.array(word, { maxLength: 6 }).map((w) => w.join(' '));
 const doc = fc.record({ title: field, text: field, topics: field });
 
+describe('PostingIndex encoded without its terms', () => {
+  it('decodes, given the terms as text, to the index encoded with them; other terms are refused', () => {
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 25 }), (docs) => {
+        const index = PostingIndex.build(docs.map((d, id) => ({ ...d, id })));
+        const apart = PostingIndex.decode(index.encode(false), index.termsText());
+        expect(apart.terms).toEqual(index.terms);
+        expect(byTerm(apart)).toEqual(byTerm(PostingIndex.decode(index.encode())));
+      }),
+    );
+    const index = PostingIndex.build([{ id: 0, title: 'mexico strike', text: 'teachers', topics: '' }]);
+    expect(() => PostingIndex.decode(index.encode(false), 'mexico strike')).toThrow(/terms/);
+  });
+});
+
 describe('PostingIndex.update', () => {
   it('gives the postings and lengths a rebuild gives, whatever is kept, dropped or added', () => {
     fc.assert(
