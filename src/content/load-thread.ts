@@ -62,10 +62,11 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served } = request;
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed } = request;
   let reply: OffThreadReply;
   try {
-    // Every file is stated here: this is also the check that a warm start skipped.
+    // Every file is stated here, unless the watcher said which changed since the last load: this
+    // is also the check that a warm start skipped.
     const { engine, content, cache, damaged, persist } = await loadEngine({
       contentDir,
       dataDir,
@@ -73,6 +74,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       now: now === undefined ? undefined : new Date(now),
       check: 'files',
       prior: parses,
+      changed,
       analysed,
       earlier,
       deferWrite: true,

@@ -48,6 +48,8 @@ export interface LoadEngineOptions extends LoadContentOptions, PoolOptions {
   check?: 'directories' | 'files';
   /** Parses kept from an earlier load in this process (a worker reloading): used before the snapshot's. */
   prior?: ParseCache;
+  /** With `prior`: the paths that may have changed since (see `ReadContentOptions.changed`). */
+  changed?: readonly string[];
   /** Analysed index documents kept between loads in this process (see `Engine.build`). */
   analysed?: WeakMap<Article, AnalysedDocs>;
   /**

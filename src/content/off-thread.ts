@@ -26,6 +26,8 @@ export interface OffThreadRequest {
   now?: number;
   /** The caller still holds the previous load's articles: send unchanged ones as positions. */
   reuse: boolean;
+  /** The paths that may have changed since the worker's last load (see `ReadContentOptions.changed`). */
+  changed?: readonly string[];
   /** Only load (to remember the articles for the next request); answer with the fingerprint. */
   prime?: boolean;
   /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
@@ -192,6 +194,7 @@ export function offThreadLoader(): OffThreadLoader {
       maxFileBytes: options.maxFileBytes,
       now: options.now?.getTime(),
       reuse: last !== undefined,
+      ...(options.changed && !prime ? { changed: options.changed } : {}),
       prime,
       ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
     };

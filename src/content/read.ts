@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
 import { type AnalysedDocs, articleDocs } from '../search/documents.ts';
@@ -48,18 +48,84 @@ function wantedFile(file: string): boolean {
 /**
  * All files under dir (recursively), relative paths, sorted so loading order is stable; and every
  * directory (the root as ''), whose modification times tell a warm start that no file was added,
- * removed or renamed.
+ * removed or renamed. Paths are cut from the listing's own, not resolved again: at 100,000 files,
+ * `relative(join(…))` per entry took longer than the listing.
  */
 function listTree(dir: string): { files: string[]; dirs: string[] } {
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  // Normalised as the listing normalises the paths below the root ("./content/" → "content").
+  const base = join(dir).replace(/(.)[\\/]+$/, '$1');
+  const entries = readdirSync(base, { recursive: true, withFileTypes: true });
   const files: string[] = [];
   const dirs = [''];
   for (const e of entries) {
-    const path = relative(dir, join(e.parentPath, e.name));
-    if (e.isDirectory()) dirs.push(path);
-    else if (e.isFile() && !e.name.startsWith('.')) files.push(path);
+    const parent = e.parentPath.length > base.length ? `${e.parentPath.slice(base.length + 1)}${sep}` : '';
+    if (e.isDirectory()) dirs.push(`${parent}${e.name}`);
+    else if (e.isFile() && !e.name.startsWith('.')) files.push(`${parent}${e.name}`);
   }
   return { files: files.sort(), dirs: dirs.sort() };
+}
+
+type FileStats = Map<string, { size: number; mtimeMs: number }>;
+
+/** Size and modification time of a wanted file into `stats`; a file removed meanwhile is left out. */
+function statInto(stats: FileStats, dir: string, file: string): void {
+  if (!wantedFile(file)) return;
+  try {
+    const { size, mtimeMs } = statSync(`${dir}${sep}${file}`);
+    stats.set(file, { size, mtimeMs });
+  } catch {
+    // Removed between listing and stating: as if never listed.
+  }
+}
+
+/** Every directory and wanted file of the tree, stated. */
+function statTree(dir: string): { dirs: string[]; dirTimes: number[]; stats: FileStats } {
+  // Directories are stated before files are listed: a file added meanwhile changes a time after the one kept.
+  const tree = listTree(dir);
+  const dirTimes = directoryTimes(dir, tree.dirs);
+  const stats: FileStats = new Map();
+  for (const file of tree.files) statInto(stats, dir, file);
+  return { dirs: tree.dirs, dirTimes, stats };
+}
+
+/**
+ * The tree as `prior` saw it, with only the `changed` paths stated again (a directory with all it
+ * holds; a path gone, with all it held), and the gazetteer and sources.yaml, which every parse
+ * depends on. What the watcher missed is found by the next full statement of the tree: the
+ * watcher asks for one regularly, and the worker's first load after a start makes one.
+ */
+function statChanged(
+  dir: string,
+  prior: ParseCache & { dirs: readonly string[] },
+  changed: readonly string[],
+): { dirs: string[]; dirTimes: number[]; stats: FileStats } {
+  const roots = new Set(changed);
+  const covered = (path: string) => {
+    if (roots.has(path)) return true;
+    for (let at = path.indexOf(sep); at >= 0; at = path.indexOf(sep, at + 1))
+      if (roots.has(path.slice(0, at))) return true;
+    return false;
+  };
+  const dirs = prior.dirs.filter((d) => d === '' || !covered(d));
+  const stats: FileStats = new Map();
+  for (const [file, { size, mtimeMs }] of prior.files) if (!covered(file)) stats.set(file, { size, mtimeMs });
+  for (const file of [GAZETTEER_FILE, SOURCES_FILE]) statInto(stats, dir, file);
+  for (const root of roots) {
+    const kind = (() => {
+      try {
+        return statSync(`${dir}${sep}${root}`).isDirectory() ? 'dir' : 'file';
+      } catch {
+        return 'gone';
+      }
+    })();
+    if (kind === 'file' && !basename(root).startsWith('.')) statInto(stats, dir, root);
+    if (kind !== 'dir') continue;
+    const tree = listTree(`${dir}${sep}${root}`);
+    for (const d of tree.dirs) dirs.push(d === '' ? root : `${root}${sep}${d}`);
+    for (const file of tree.files) statInto(stats, dir, `${root}${sep}${file}`);
+  }
+  dirs.sort();
+  return { dirs, dirTimes: directoryTimes(dir, dirs), stats };
 }
 
 /** Modification times of directories (ms; NaN for one that is gone). */
@@ -187,11 +253,20 @@ export interface FileEntry {
 export interface ParseCache {
   context: string;
   files: Map<string, FileEntry>;
+  /** The tree's directories as the read that made this listed them (see `ReadContentOptions.changed`). */
+  dirs?: readonly string[];
 }
 
 export interface ReadContentOptions extends LoadContentOptions {
   /** Parses of an earlier read: files unchanged since are not read or parsed again. */
   prior?: ParseCache;
+  /**
+   * Paths (relative to the directory) that may have changed since `prior` was read, as a watcher
+   * reported them: only those are stated, the rest of the tree is taken from `prior` (stating
+   * 100,000 files takes most of a reload). Without it, or with a `prior` that did not list the
+   * tree, every file is stated.
+   */
+  changed?: readonly string[];
   /**
    * Receives each parsed article's index documents, made from the analyses its topics were tagged
    * from (see `Engine.build`), so the index does not analyse the texts again.
@@ -292,7 +367,7 @@ export interface ReadPlan {
   context: ParseContext;
   /** The parse cache's context key (gazetteer, sources.yaml, size cap). */
   key: string;
-  tree: { files: string[]; dirs: string[] };
+  dirs: string[];
   dirTimes: number[];
   stamps: FileStamp[];
   problems: ContentProblem[];
@@ -318,20 +393,12 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
 /** Lists and stats the tree, reads the gazetteer and sources.yaml, and finds the files to parse. */
 export function planRead(dir: string, options: ReadContentOptions = {}): ReadPlan {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  // Directories are stated before files are listed: a file added meanwhile changes a time after the one kept.
-  const tree = listTree(dir);
-  const dirTimes = directoryTimes(dir, tree.dirs);
-  const wanted = tree.files.filter(wantedFile);
+  const { prior: before, changed } = options;
+  const { dirs, dirTimes, stats } =
+    changed && before?.dirs && !changed.includes('')
+      ? statChanged(dir, before as ParseCache & { dirs: readonly string[] }, changed)
+      : statTree(dir);
   const problems: ContentProblem[] = [];
-  const stats = new Map<string, { size: number; mtimeMs: number }>();
-  for (const file of wanted) {
-    try {
-      const { size, mtimeMs } = statSync(join(dir, file));
-      stats.set(file, { size, mtimeMs });
-    } catch {
-      // Removed between listing and stating: as if never listed.
-    }
-  }
   // The two YAML files are small and every parse depends on them: always read.
   const yamlText = (name: string): string | undefined => {
     const stat = stats.get(name);
@@ -383,7 +450,7 @@ export function planRead(dir: string, options: ReadContentOptions = {}): ReadPla
   return {
     context: parseContext(dir, maxBytes, sources, gazetteer.data.topics as GazetteerTopic[]),
     key,
-    tree,
+    dirs,
     dirTimes,
     stamps: [GAZETTEER_FILE, SOURCES_FILE].map((file): FileStamp => {
       const stat = stats.get(file);
@@ -495,8 +562,8 @@ export function finishRead(
   const { matcher } = plan.context;
   return {
     content: { articles, topics: matcher.topics, matcher, problems, fingerprint: hash.digest('hex') },
-    cache: { context: plan.key, files },
-    dirs: plan.tree.dirs,
+    cache: { context: plan.key, files, dirs: plan.dirs },
+    dirs: plan.dirs,
     dirTimes: plan.dirTimes,
     stamps: plan.stamps,
     parsed,

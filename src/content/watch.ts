@@ -38,6 +38,12 @@ export interface WatchContentOptions {
   /** Longest a steady stream of events can delay a reload. */
   maxWaitMs?: number;
   /**
+   * A reload states only the paths the watcher reported, except at least this often, when it
+   * states every file (what a watcher can miss: events dropped by the system, a tree changed on
+   * another machine's mount).
+   */
+  fullCheckMs?: number;
+  /**
    * The loader; defaults to a worker thread kept for the watcher's life (`offThreadLoader`), so
    * queries keep being answered by the serving engine while the new one is built (tests may count
    * calls).
@@ -61,7 +67,7 @@ function changesBetween(before: Engine, after: Engine): { added: string[]; remov
 
 /** Starts watching `contentDir` (recursively). */
 export function watchContent(options: WatchContentOptions): ContentWatcher {
-  const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000 } = options;
+  const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000, fullCheckMs = 60_000 } = options;
   const log = options.logger.child({ module: 'content-watch' });
   const worker = options.load ? undefined : offThreadLoader();
   const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
@@ -78,7 +84,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
     .then((matches) => {
       if (matches === false && !closed) {
         log.info('content changed since the snapshot was written; reloading');
-        void reload();
+        void reload(false);
       }
     });
   let current = options.current;
@@ -87,14 +93,26 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   let running: Promise<ContentReload | undefined> | undefined;
   let queued: Promise<ContentReload | undefined> | undefined;
   let closed = false;
+  /** Paths reported since the last reload began: the next one states only them. */
+  let reported = new Set<string>();
+  /** The next reload states every file: an event without a path, an explicit reload, a failure. */
+  let checkAll = false;
+  // The worker's first load (the prime) states every file.
+  let lastFullCheck = Date.now();
 
   async function reloadOnce(): Promise<ContentReload | undefined> {
+    const full = checkAll || Date.now() - lastFullCheck >= fullCheckMs;
+    const changed = full ? undefined : [...reported];
+    reported = new Set();
+    checkAll = false;
+    if (full) lastFullCheck = Date.now();
     try {
       const { engine, problems, changes } = await load({
         contentDir,
         dataDir,
         maxFileBytes: options.maxFileBytes,
         logger: options.logger,
+        changed,
       });
       if (closed || engine.version === current.version) return undefined;
       // Made ready in short slices while the engine serving keeps answering, so the first queries
@@ -113,6 +131,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
       await onReload(reload);
       return reload;
     } catch (error) {
+      checkAll = true;
       log.warn({ err: error }, 'content reload failed; still serving the previous content');
       return undefined;
     }
@@ -120,13 +139,15 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
 
   /**
    * Reloads now; while a reload runs, one more follows it (however many ask meanwhile), and the
-   * caller gets that one: it started after the caller's changes, so it sees them.
+   * caller gets that one: it started after the caller's changes, so it sees them. `full`: state
+   * every file, not only those reported (a caller's change may not be reported yet).
    */
-  function reload(): Promise<ContentReload | undefined> {
+  function reload(full: boolean): Promise<ContentReload | undefined> {
+    if (full) checkAll = true;
     if (running) {
       queued ??= running.then(() => {
         queued = undefined;
-        return closed ? undefined : reload();
+        return closed ? undefined : reload(false);
       });
       return queued;
     }
@@ -138,6 +159,8 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
 
   function changed(file: string | null): void {
     if (closed || file?.split(/[\\/]/).some((part) => part.startsWith('.'))) return;
+    if (file === null) checkAll = true;
+    else reported.add(file);
     const now = Date.now();
     deadline ??= now + maxWaitMs;
     clearTimeout(timer);
@@ -145,7 +168,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
       () => {
         timer = undefined;
         deadline = undefined;
-        void reload();
+        void reload(false);
       },
       Math.max(0, Math.min(debounceMs, deadline - now)),
     );
@@ -156,7 +179,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   );
 
   return {
-    reload,
+    reload: () => reload(true),
     async close() {
       closed = true;
       clearTimeout(timer);
