@@ -117,6 +117,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     backoffMaxMs,
   });
   let catalogDirty = true;
+  /** Article ids this instance has recorded as seen (the store keeps the first time each was). */
+  const recorded = new Set<string>();
   let running: Promise<RunReport> | undefined;
   let timer: TimerHandle | undefined;
   let started = false;
@@ -127,7 +129,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await deliverer.recover(now);
     if (catalogDirty) {
       catalogDirty = false;
-      const added = await store.recordArticles(source().articleIds(), now);
+      // Only ids not yet handed to the store by this instance: a reload adds a few to 100,000.
+      const unseen = source()
+        .articleIds()
+        .filter((id) => !recorded.has(id));
+      const added = await store.recordArticles(unseen, now);
+      for (const id of unseen) recorded.add(id);
       if (added.length > 0) log.info({ added: added.length }, 'new articles noticed');
       const alerts = await planner.planAlerts(now);
       report.planned += alerts.planned;

@@ -78,6 +78,9 @@ export interface DeliveryRow {
   sent_at: number | null;
 }
 
+/** Article ids recorded in one transaction (a few milliseconds). */
+const RECORD_BATCH = 2_000;
+
 const orUndefined = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 export function toSubscription(r: SubscriptionRow): Subscription {
@@ -532,7 +535,18 @@ function storeOn(db: Database.Database): Store {
       return stmt.dueDigests.all(now).map(toSubscription);
     },
     async recordArticles(ids, seenAt) {
-      return db.transaction(() => ids.filter((id) => stmt.recordArticle.run(id, seenAt).changes > 0))();
+      // A transaction per batch, the event loop turning between them: at 100,000 articles one
+      // transaction held the serving thread for 0.2 s. Each batch stands alone: an id is recorded
+      // once, whichever call records it, so a call cut short is finished by the next.
+      const added: string[] = [];
+      for (let from = 0; from < ids.length; from += RECORD_BATCH) {
+        if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+        const batch = ids.slice(from, from + RECORD_BATCH);
+        added.push(
+          ...db.transaction(() => batch.filter((id) => stmt.recordArticle.run(id, seenAt).changes > 0))(),
+        );
+      }
+      return added;
     },
     async firstSeen(ids) {
       const seen = new Map<string, number>();

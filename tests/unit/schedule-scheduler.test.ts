@@ -311,6 +311,19 @@ describe('scheduler', () => {
     expect(itemIds(posted[2])).toEqual(['a3']);
   });
 
+  it('hands the store only the articles it has not recorded yet, however large the archive', async () => {
+    const scheduler = newScheduler();
+    const record = vi.spyOn(store, 'recordArticles');
+    await scheduler.runOnce();
+    expect(record.mock.calls.map(([ids]) => [...ids].sort())).toEqual([['hn1', 'old1', 'old2']]);
+    await addArticles(scheduler, article('a1', '2026-11-19'));
+    expect(record.mock.calls.map(([ids]) => [...ids])).toEqual([expect.anything(), ['a1']]);
+    // A new instance (a restart) knows nothing yet: the store keeps the first sighting.
+    await newScheduler().runOnce();
+    expect(record.mock.calls).toHaveLength(3);
+    expect((await store.firstSeen(['a1'])).get('a1')).toBe(clock.now());
+  });
+
   it('waits out a 429 retry_after before trying again', async () => {
     const scheduler = newScheduler();
     const { publisher, posted, script } = fakePlatform(true);

@@ -291,6 +291,20 @@ describe.each(stores)('Store contract: $name', ({ harness: makeHarness, skip }) 
     expect(await store.dueDigests(10_000)).toEqual([]);
   });
 
+  it('records many articles at once, each once, without holding the event loop for all of them', async () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `bulk-${i}`);
+    let turned = false;
+    setImmediate(() => {
+      turned = true;
+    });
+    const recording = store.recordArticles(ids, 100);
+    expect(await recording).toEqual(ids);
+    // The SQLite store works in batches with the loop turning between them; others do I/O.
+    expect(turned).toBe(true);
+    expect(await store.recordArticles([...ids.slice(-3), 'bulk-new'], 200)).toEqual(['bulk-new']);
+    expect((await store.firstSeen(['bulk-0', 'bulk-9999', 'bulk-new'])).get('bulk-9999')).toBe(100);
+  });
+
   it('records when articles were first seen, once', async () => {
     expect(await store.recordArticles(['a', 'b'], 100)).toEqual(['a', 'b']);
     expect(await store.recordArticles(['b', 'c'], 200)).toEqual(['c']);
