@@ -105,7 +105,10 @@ describe('the bundled executable', () => {
       child.stdin.end('/article bundled-worker\n');
       await until(() => out.includes('Nurses walk out in Puebla'), 'answer from the reloaded content');
     } finally {
+      // Waited for: a bot stopping writes its snapshot, which the directory's removal would race.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill();
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
     }
   });
 });
