@@ -40,6 +40,19 @@ const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
 const EXPANSION_CACHE_SIZE = 512;
 
+/** Puts `item` in `items`, kept best first by `bounds`, when its bound is among the best `n`. */
+function keepBest(items: number[], bounds: number[], item: number, bound: number, n: number): void {
+  if (items.length === n && bound <= (bounds[n - 1] as number)) return;
+  let to = items.length;
+  while (to > 0 && (bounds[to - 1] as number) < bound) to--;
+  items.splice(to, 0, item);
+  bounds.splice(to, 0, bound);
+  if (items.length > n) {
+    items.pop();
+    bounds.pop();
+  }
+}
+
 /** An index term a query reached, for explaining which words of a hit matched. */
 interface Reached {
   term: string;
@@ -658,15 +671,7 @@ export class Scorer {
       const b = finish(sum, held);
       wordBound[w] = b;
       if ((all & ~(twins[w] as number)) === 0) continue;
-      if (top.length === seedWords && b <= (topBounds[seedWords - 1] as number)) continue;
-      let to = top.length;
-      while (to > 0 && (topBounds[to - 1] as number) < b) to--;
-      top.splice(to, 0, w);
-      topBounds.splice(to, 0, b);
-      if (top.length > seedWords) {
-        top.pop();
-        topBounds.pop();
-      }
+      keepBest(top, topBounds, w, b, seedWords);
     }
     // The seeds: of the documents in those words, the page's worth with the highest bounds.
     const seeds: number[] = [];
@@ -677,16 +682,7 @@ export class Scorer {
         const low = x & -x;
         x ^= low;
         const doc = (w << 5) + 31 - Math.clz32(low);
-        const b = boundOf(doc);
-        if (seeds.length === k && b <= (seedBounds[k - 1] as number)) continue;
-        let to = seeds.length;
-        while (to > 0 && (seedBounds[to - 1] as number) < b) to--;
-        seeds.splice(to, 0, doc);
-        seedBounds.splice(to, 0, b);
-        if (seeds.length > k) {
-          seeds.pop();
-          seedBounds.pop();
-        }
+        keepBest(seeds, seedBounds, doc, boundOf(doc), k);
       }
     }
     let scored = 0;
