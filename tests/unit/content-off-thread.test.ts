@@ -72,6 +72,23 @@ describe('loading content on a worker thread', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Watches the content for `engine`, recording each reload; file events wait `debounceMs`. */
+  const watching = (engine: Engine, debounceMs = 60_000) => {
+    const reloads: ContentReload[] = [];
+    const live = watchContent({
+      contentDir,
+      dataDir,
+      logger: silentLogger,
+      current: engine,
+      debounceMs,
+      onReload: (r) => {
+        reloads.push(r);
+      },
+    });
+    watcher = live;
+    return { live, reloads };
+  };
+
   it('gives the same engine and answers as a full build on this thread, after adding articles', async () => {
     for (let i = 0; i < 12; i++)
       writeFileSync(
@@ -143,21 +160,11 @@ describe('loading content on a worker thread', () => {
 
   it('reflects added, edited and removed files through the watcher, reporting each new id once', async () => {
     const { engine } = await loadEngine({ contentDir, dataDir });
-    const reloads: ContentReload[] = [];
-    watcher = watchContent({
-      contentDir,
-      dataDir,
-      logger: silentLogger,
-      current: engine,
-      // Reloads are asked for explicitly here; the next test goes through file events.
-      debounceMs: 60_000,
-      onReload: (r) => {
-        reloads.push(r);
-      },
-    });
+    // Reloads are asked for explicitly here; the next test goes through file events.
+    const { live, reloads } = watching(engine);
     writeFileSync(path.join(contentDir, 'edit-me.md'), markdown('edit-me', 'Teachers strike again'));
     writeFileSync(path.join(contentDir, 'remove-me.md'), markdown('remove-me', 'A short-lived report'));
-    const first = await watcher.reload();
+    const first = await live.reload();
     expect(first?.added.sort()).toEqual(['edit-me', 'remove-me']);
 
     writeFileSync(
@@ -165,7 +172,7 @@ describe('loading content on a worker thread', () => {
       markdown('edit-me', 'Nurses walk out in Puebla', 'Nurses walked out of hospitals in Puebla.'),
     );
     unlinkSync(path.join(contentDir, 'remove-me.md'));
-    const second = await watcher.reload();
+    const second = await live.reload();
     expect(second?.added).toEqual([]);
     expect(second?.removed).toEqual(['remove-me']);
     const current = second?.engine as Engine;
@@ -177,14 +184,14 @@ describe('loading content on a worker thread', () => {
     expect(answers(current)).toEqual(answers(Engine.build(await loadContent(contentDir))));
 
     // Nothing changed: no reload reported, so no alert sees an article twice.
-    expect(await watcher.reload()).toBeUndefined();
+    expect(await live.reload()).toBeUndefined();
     const addedIds = reloads.flatMap((r) => r.added);
     expect(addedIds.filter((id) => id === 'edit-me')).toHaveLength(1);
     expect(new Set(addedIds).size).toBe(addedIds.length);
 
     // The snapshot on disk (written once the watcher's worker ends, at the latest) matches the
     // files: a restart serves the edited article without parsing.
-    await watcher.close();
+    await live.close();
     watcher = undefined;
     const restarted = await loadEngine({ contentDir, dataDir });
     expect(restarted.parsed).toBe(0);
@@ -200,17 +207,7 @@ describe('loading content on a worker thread', () => {
     // Pruned rankings even on this small archive: they make the per-term structures (best-first
     // orders, story sets) a reload must not carry over stale.
     engine.pruneFrom = 0;
-    const reloads: ContentReload[] = [];
-    watcher = watchContent({
-      contentDir,
-      dataDir,
-      logger: silentLogger,
-      current: engine,
-      debounceMs: 60_000,
-      onReload: (r) => {
-        reloads.push(r);
-      },
-    });
+    const { live } = watching(engine);
     // The serving engine is used: words, typos and prefixes, topic lists and themes, ids, titles.
     const use = (e: Engine) => ({
       answers: answers(e),
@@ -231,7 +228,7 @@ describe('loading content on a worker thread', () => {
     );
     unlinkSync(path.join(contentDir, 'remove-me.md'));
     writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
-    const reload = await watcher.reload();
+    const reload = await live.reload();
     const next = reload?.engine as Engine;
     expect(reload?.added).toEqual(['added']);
     expect(reload?.removed).toEqual(['remove-me']);
@@ -275,23 +272,11 @@ describe('loading content on a worker thread', () => {
 
   it('keeps answering on this thread while a reload runs, and reloads on file events', async () => {
     const { engine } = await loadEngine({ contentDir, dataDir });
-    let swapped = false;
-    const reloads: ContentReload[] = [];
-    watcher = watchContent({
-      contentDir,
-      dataDir,
-      logger: silentLogger,
-      current: engine,
-      debounceMs: 100,
-      onReload: (r) => {
-        reloads.push(r);
-        swapped = true;
-      },
-    });
+    const { reloads } = watching(engine, 100);
     writeFileSync(path.join(contentDir, 'late.md'), markdown('late', 'Late news'));
     // The event loop turns while the worker loads: timers fire and queries are answered.
     let turns = 0;
-    while (!swapped) {
+    while (reloads.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       expect(engine.search('teachers').total).toBeGreaterThan(0);
       turns++;
@@ -315,17 +300,7 @@ describe('loading content on a worker thread', () => {
     expect(parsed).toBe(0);
     expect(engine.article('edited')?.title).toBe('Teachers strike in Oaxaca');
     // The watcher's worker states every file once it starts, and reloads on its own.
-    const reloads: ContentReload[] = [];
-    watcher = watchContent({
-      contentDir,
-      dataDir,
-      logger: silentLogger,
-      current: engine,
-      debounceMs: 60_000,
-      onReload: (r) => {
-        reloads.push(r);
-      },
-    });
+    const { reloads } = watching(engine);
     for (let i = 0; i < 1000 && reloads.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(reloads[0]?.engine.article('edited')?.title).toBe('Miners strike in Sonora!!!');
     expect(reloads[0]?.added).toEqual([]);
