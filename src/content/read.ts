@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
@@ -96,7 +96,8 @@ function statTree(dir: string): { dirs: string[]; dirTimes: number[]; stats: Fil
  */
 function statChanged(
   dir: string,
-  prior: ParseCache & { dirs: readonly string[] },
+  priorFiles: ParseCache['files'],
+  priorDirs: readonly string[],
   changed: readonly string[],
 ): { dirs: string[]; dirTimes: number[]; stats: FileStats } {
   const roots = new Set(changed);
@@ -106,20 +107,22 @@ function statChanged(
       if (roots.has(path.slice(0, at))) return true;
     return false;
   };
-  const dirs = prior.dirs.filter((d) => d === '' || !covered(d));
+  const dirs = priorDirs.filter((d) => d === '' || !covered(d));
   const stats: FileStats = new Map();
-  for (const [file, { size, mtimeMs }] of prior.files) if (!covered(file)) stats.set(file, { size, mtimeMs });
+  for (const [file, { size, mtimeMs }] of priorFiles) if (!covered(file)) stats.set(file, { size, mtimeMs });
   for (const file of [GAZETTEER_FILE, SOURCES_FILE]) statInto(stats, dir, file);
   for (const root of roots) {
-    const kind = (() => {
-      try {
-        return statSync(`${dir}${sep}${root}`).isDirectory() ? 'dir' : 'file';
-      } catch {
-        return 'gone';
-      }
-    })();
-    if (kind === 'file' && !basename(root).startsWith('.')) statInto(stats, dir, root);
-    if (kind !== 'dir') continue;
+    let found: Stats;
+    try {
+      found = statSync(`${dir}${sep}${root}`);
+    } catch {
+      continue; // Gone, with all it held.
+    }
+    if (!found.isDirectory()) {
+      if (found.isFile() && wantedFile(root) && !basename(root).startsWith('.'))
+        stats.set(root, { size: found.size, mtimeMs: found.mtimeMs });
+      continue;
+    }
     const tree = listTree(`${dir}${sep}${root}`);
     for (const d of tree.dirs) dirs.push(d === '' ? root : `${root}${sep}${d}`);
     for (const file of tree.files) statInto(stats, dir, `${root}${sep}${file}`);
@@ -393,10 +396,11 @@ export function readContent(dir: string, options: ReadContentOptions = {}): Read
 /** Lists and stats the tree, reads the gazetteer and sources.yaml, and finds the files to parse. */
 export function planRead(dir: string, options: ReadContentOptions = {}): ReadPlan {
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { prior: before, changed } = options;
+  const { changed } = options;
+  const listed = options.prior?.dirs;
   const { dirs, dirTimes, stats } =
-    changed && before?.dirs && !changed.includes('')
-      ? statChanged(dir, before as ParseCache & { dirs: readonly string[] }, changed)
+    changed && options.prior && listed && !changed.includes('')
+      ? statChanged(dir, options.prior.files, listed, changed)
       : statTree(dir);
   const problems: ContentProblem[] = [];
   // The two YAML files are small and every parse depends on them: always read.
