@@ -91,9 +91,6 @@ export function dictionaryParts(terms: readonly string[]): DictionaryParts {
 }
 
 export class TermDictionary {
-  private readonly sorted: Uint32Array;
-  private readonly rankOf: Uint32Array;
-  private readonly parts: DictionaryParts;
   /** Scratch: bigrams counted per term during one typo lookup, left cleared. */
   private readonly counts: Uint16Array;
   private readonly touched: Uint32Array;
@@ -101,11 +98,8 @@ export class TermDictionary {
   /** `parts`: made by `dictionaryParts(terms)` here, or elsewhere for the same terms. */
   constructor(
     private readonly terms: readonly string[],
-    parts = dictionaryParts(terms),
+    private readonly parts: DictionaryParts = dictionaryParts(terms),
   ) {
-    this.parts = parts;
-    this.sorted = parts.sorted;
-    this.rankOf = parts.rankOf;
     this.counts = new Uint16Array(terms.length);
     this.touched = new Uint32Array(terms.length);
   }
@@ -132,7 +126,8 @@ export class TermDictionary {
 
   /** Terms starting with `prefix` (itself included when it is a term), in code-unit order. */
   withPrefix(prefix: string): [string, number][] {
-    const { sorted, terms } = this;
+    const { terms } = this;
+    const { sorted } = this.parts;
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
@@ -208,7 +203,8 @@ export class TermDictionary {
       }
     }
     for (let i = 0; i < touchedCount; i++) counts[touched[i] as number] = 0;
-    return found.sort((a, b) => (this.rankOf[a[1]] as number) - (this.rankOf[b[1]] as number));
+    const { rankOf } = this.parts;
+    return found.sort((a, b) => (rankOf[a[1]] as number) - (rankOf[b[1]] as number));
   }
 }
 
