@@ -1,0 +1,123 @@
+/**
+ * A deletion index (as SymSpell and FastSS use) for typo candidates at two edits: every term under
+ * the hash of itself and of each string left by deleting one or two of its code units. Two strings
+ * within k edits (Levenshtein) leave a common string after at most k deletions from each (delete
+ * the substituted positions from both, the inserted ones from the side that has them), so the
+ * terms sharing a hash with one of the query's own deletions include every term within two edits.
+ * Hashes may collide and two deletions on each side also reach terms up to four edits away: the
+ * caller checks each candidate's distance.
+ */
+
+export class DeletionIndex {
+  /** Entries grouped by the top `bits` bits of their hash: bucket b's are starts[b]..starts[b + 1]. */
+  private readonly starts: Uint32Array;
+  private readonly hashes: Uint32Array;
+  private readonly ids: Uint32Array;
+  private readonly shift: number;
+
+  /**
+   * Indexes the terms no longer than `maxLength` (a term stores about n²/2 deletions): enough for
+   * queries of up to maxLength − 2 code units.
+   */
+  constructor(
+    terms: readonly string[],
+    readonly maxLength: number,
+  ) {
+    let capacity = 0;
+    for (const term of terms) {
+      const n = term.length;
+      if (n <= maxLength) capacity += 1 + n + (n * (n - 1)) / 2;
+    }
+    // About eight entries a bucket: a lookup reads one short run, no search.
+    const bits = Math.min(24, Math.max(8, Math.ceil(Math.log2(capacity / 8 + 1))));
+    this.shift = 32 - bits;
+    const allHashes = new Uint32Array(capacity);
+    const allIds = new Uint32Array(capacity);
+    const counts = new Uint32Array((1 << bits) + 1);
+    const own: number[] = [];
+    let size = 0;
+    for (let id = 0; id < terms.length; id++) {
+      const term = terms[id] as string;
+      if (term.length > maxLength) continue;
+      own.length = 0;
+      deletionHashes(term, own);
+      for (let i = 0; i < own.length; i++) {
+        const h = own[i] as number;
+        // A term's deletions repeat where letters repeat ("aab"): the same hash twice in a row is kept once.
+        if (i > 0 && h === own[i - 1]) continue;
+        allHashes[size] = h;
+        allIds[size++] = id;
+        const b = (h >>> this.shift) + 1;
+        counts[b] = (counts[b] as number) + 1;
+      }
+    }
+    // A counting sort by bucket.
+    for (let b = 1; b < counts.length; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
+    this.starts = counts.slice();
+    this.hashes = new Uint32Array(size);
+    this.ids = new Uint32Array(size);
+    for (let e = 0; e < size; e++) {
+      const h = allHashes[e] as number;
+      const b = h >>> this.shift;
+      const at = counts[b] as number;
+      counts[b] = at + 1;
+      this.hashes[at] = h;
+      this.ids[at] = allIds[e] as number;
+    }
+  }
+
+  /** Bytes the index holds (8 a stored deletion and 4 a bucket), for reporting. */
+  get bytes(): number {
+    return this.starts.byteLength + this.hashes.byteLength + this.ids.byteLength;
+  }
+
+  /**
+   * Calls `visit` with every indexed term sharing a hash with `query` or one of its deletions of
+   * one or two code units (a term may be visited more than once).
+   */
+  candidates(query: string, visit: (id: number) => void): void {
+    const own: number[] = [];
+    deletionHashes(query, own);
+    const { starts, hashes, ids, shift } = this;
+    for (const h of own) {
+      const b = h >>> shift;
+      const to = starts[b + 1] as number;
+      for (let at = starts[b] as number; at < to; at++) if (hashes[at] === h) visit(ids[at] as number);
+    }
+  }
+}
+
+/**
+ * FNV-1a hashes of `s` and of every string left by deleting one or two of its code units (repeats
+ * included). The hash of the first i code units is carried over, so each deletion hashes only
+ * what follows its first deleted unit.
+ */
+function deletionHashes(s: string, out: number[]): void {
+  const n = s.length;
+  let before = FNV_OFFSET;
+  for (let i = 0; i <= n; i++) {
+    // `before`: the hash of s[0, i). Deleting i (and a later j), or nothing when i = n.
+    if (i === n) {
+      out.push(before >>> 0);
+      break;
+    }
+    let one = before;
+    for (let j = i + 1; j < n; j++) {
+      // `one`: the hash of s[0, j) without i; deleting j as well leaves s[j + 1, n).
+      out.push(feed(one, s, j + 1) >>> 0);
+      one = Math.imul(one ^ s.charCodeAt(j), FNV_PRIME);
+    }
+    out.push(one >>> 0);
+    before = Math.imul(before ^ s.charCodeAt(i), FNV_PRIME);
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a continued from `h` over s[from, end). */
+function feed(h: number, s: string, from: number): number {
+  let out = h;
+  for (let i = from; i < s.length; i++) out = Math.imul(out ^ s.charCodeAt(i), FNV_PRIME);
+  return out;
+}
