@@ -252,8 +252,10 @@ export class Scorer {
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
   /** Bitsets of long lists (see `bestHoldingEvery`), by term and field. */
   private readonly longListSets = new Lru<number, Int32Array>(LIST_SET_CACHE_SIZE);
-  /** Scratch: a bound per word of 32 documents (see `bestHoldingEvery`). */
+  /** Scratch: a bound per word of 32 documents, the query terms it stands for, and the words holding a candidate (see `bestHoldingEvery`). */
   private readonly wordBound: Float64Array;
+  private readonly wordHeld: Int32Array;
+  private readonly holding: Int32Array;
   /** Scratch bitsets of documents (see `bestHoldingEvery`). */
   private readonly every: Int32Array;
   private readonly word: Int32Array;
@@ -283,6 +285,8 @@ export class Scorer {
     this.touched = new Uint32Array(n);
     this.every = new Int32Array(Math.ceil(n / 32));
     this.wordBound = new Float64Array(Math.ceil(n / 32));
+    this.wordHeld = new Int32Array(Math.ceil(n / 32));
+    this.holding = new Int32Array(Math.ceil(n / 32));
     this.word = new Int32Array(Math.ceil(n / 32));
     this.articleScore = new Float64Array(corpus.articleCount);
     this.articleDoc = new Int32Array(corpus.articleCount);
@@ -654,23 +658,49 @@ export class Scorer {
     // are never skipped with their word.
     const twins = this.twinDocs;
     const wordBound = this.wordBound;
+    const wordHeld = this.wordHeld;
+    // The words holding a candidate, and each one's bound summed list by list (in list order, as
+    // a document's own bound is): a short list by its postings, a long one by those words only.
+    const holding = this.holding;
+    let holdingCount = 0;
+    for (let w = 0; w < words; w++) {
+      if (every[w] === 0) continue;
+      holding[holdingCount++] = w;
+      wordBound[w] = 0;
+      wordHeld[w] = 0;
+    }
+    for (let i = 0; i < count; i++) {
+      const set = sets[i] as Int32Array;
+      const bound = bounds[i] as number;
+      const flag = flags[i] as number;
+      const { docs } = probe[i] as TopList;
+      if (docs.length < holdingCount) {
+        let last = -1;
+        for (let p = 0; p < docs.length; p++) {
+          const d = docs[p] as number;
+          const w = d >>> 5;
+          if (w === last || ((every[w] as number) & (1 << (d & 31))) === 0) continue;
+          last = w;
+          wordBound[w] = (wordBound[w] as number) + bound;
+          wordHeld[w] = (wordHeld[w] as number) | flag;
+        }
+        continue;
+      }
+      for (let h = 0; h < holdingCount; h++) {
+        const w = holding[h] as number;
+        if (((set[w] as number) & (every[w] as number)) === 0) continue;
+        wordBound[w] = (wordBound[w] as number) + bound;
+        wordHeld[w] = (wordHeld[w] as number) | flag;
+      }
+    }
     const seedWords = 4 * k;
     const top: number[] = [];
     const topBounds: number[] = [];
-    for (let w = 0; w < words; w++) {
-      const all = every[w] as number;
-      if (all === 0) continue;
-      let sum = 0;
-      let held = 0;
-      for (let i = 0; i < count; i++) {
-        if ((((sets[i] as Int32Array)[w] as number) & all) !== 0) {
-          sum += bounds[i] as number;
-          held |= flags[i] as number;
-        }
-      }
-      const b = finish(sum, held);
+    for (let h = 0; h < holdingCount; h++) {
+      const w = holding[h] as number;
+      const b = finish(wordBound[w] as number, wordHeld[w] as number);
       wordBound[w] = b;
-      if ((all & ~(twins[w] as number)) === 0) continue;
+      if (((every[w] as number) & ~(twins[w] as number)) === 0) continue;
       keepBest(top, topBounds, w, b, seedWords);
     }
     // The seeds: of the documents in those words, the page's worth with the highest bounds.
@@ -705,9 +735,9 @@ export class Scorer {
     const helds = new Int32Array(32);
     const twinDone = new Set<number>();
     let theta = heap.threshold();
-    for (let w = 0; w < words; w++) {
+    for (let h = 0; h < holdingCount; h++) {
+      const w = holding[h] as number;
       const all = every[w] as number;
-      if (all === 0) continue;
       const pairs = all & (twins[w] as number);
       for (let x = pairs; x !== 0; ) {
         const low = x & -x;
