@@ -634,7 +634,8 @@ export class Engine {
   /**
    * The best `k` matches for a query, as `ranked` orders them, with the exact total: top-k
    * pruning skips documents that cannot make the page (see `Scorer.topK`). Falls back to the full
-   * ranking when fewer than k articles hold every word. Cached like `ranked`.
+   * ranking when fewer than k articles hold every word, or when the lists are short (the scorer
+   * then ranks them in full at once). Cached like `ranked`.
    */
   private bestRanked(query: string, language: TextLanguage | undefined, k: number): Ranking {
     const detected = detectLanguage(query);
@@ -650,7 +651,8 @@ export class Engine {
     if (!ranking) return this.ranked(query, language);
     ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
     ranking.nothingToSearch = nothingToSearch;
-    this.rankCache.set(topKey, ranking);
+    // Short lists are ranked in full: that ranking serves every page and `ranked` too.
+    this.rankCache.set(ranking.partial ? topKey : key, ranking);
     return ranking;
   }
 

@@ -279,6 +279,12 @@ export class PostingIndex {
     return { docs: f.docs.subarray(from, to), freqs: f.freqs.subarray(from, to) };
   }
 
+  /** A term's documents in a field (`postings` without the frequencies). */
+  docsOf(field: number, term: number): Uint32Array {
+    const f = this.fields[field] as FieldPostings;
+    return f.docs.subarray(f.offsets[term] as number, f.offsets[term + 1] as number);
+  }
+
   /** A field's flat arrays (term offsets, documents, frequencies), for passes over every posting. */
   fieldArrays(field: number): { offsets: Uint32Array; docs: Uint32Array; freqs: Uint16Array } {
     const { offsets, docs, freqs } = this.fields[field] as FieldPostings;
@@ -291,9 +297,9 @@ export class PostingIndex {
 
   /** Whether a document has a term in a field (binary search: for explaining a few hits). */
   has(field: number, term: number, doc: number): boolean {
-    const { docs } = this.postings(field, term);
-    let lo = 0;
-    let hi = docs.length - 1;
+    const { docs, offsets } = this.fields[field] as FieldPostings;
+    let lo = offsets[term] as number;
+    let hi = (offsets[term + 1] as number) - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
       const d = docs[mid] as number;

@@ -382,8 +382,9 @@ export class Scorer {
    * words runs over the documents that hold every word, each bounded by the lists that hold it
    * before any is searched (see `bestHoldingEvery`). `total` is still exact (a cheap counting
    * pass). Returns undefined when fewer than k articles hold every word (partial matches then
-   * fill the page and the full `rank` is needed) or when the lists are short enough that scoring
-   * every posting costs no more.
+   * fill the page and the full `rank` is needed). When the lists are short enough that scoring
+   * every posting costs no more, returns that full ranking (not `partial`), from the lists already
+   * reached.
    */
   topK(
     groups: readonly QueryGroup[],
@@ -391,47 +392,13 @@ export class Scorer {
     prefer: (a: number, b: number) => boolean,
     minPostings = TOP_K_MIN_POSTINGS,
   ): Ranking | undefined {
-    const sourceBits = new Map<string, number>();
-    const bitOf = (src: string) => {
-      let bit = sourceBits.get(src);
-      if (bit === undefined) {
-        bit = sourceBits.size % MAX_TRACKED_TERMS;
-        sourceBits.set(src, bit);
-      }
-      return bit;
-    };
-    const reached: Reached[] = [];
-    const missing: number[] = [];
-    const lists: TopList[] = [];
-    let found = 0;
-    groups.forEach((g, gi) => {
-      const before = lists.length;
-      const add = (termId: number, field: number, weight: number, bit: number) => {
-        const { docs } = this.index.postings(field, termId);
-        if (docs.length === 0) return;
-        const w = weight * Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
-        lists.push({
-          docs,
-          impact: this.impactsOf(field, termId),
-          w,
-          bound: w * (this.maxPart[field]?.[termId] as number),
-          scale: weight / (FIELD_BOOST[field] as number),
-          bit,
-          group: found,
-          pos: 0,
-          term: termId,
-          field,
-        });
-      };
-      this.reachGroup(g, bitOf, add, reached);
-      if (lists.length === before) missing.push(gi);
-      else found++;
-    });
-    if (sourceBits.size > 32) return undefined;
-    // Short lists: scoring every posting is as quick as pruning, and needs no second pass.
+    const { lists, reached, missing, found, sources } = this.reachLists(groups);
+    // Short lists: scoring every posting is as quick as pruning, and needs no second pass. Past 32
+    // distinct query terms, only the full ranking tracks which a document holds.
     let postings = 0;
     for (const l of lists) postings += l.docs.length;
-    if (postings < minPostings) return undefined;
+    if (sources > 32 || postings < minPostings)
+      return this.scoreEvery(lists, found, reached, missing, prefer);
     const { docArticle, twin } = this.corpus;
     const storyOf = this.storyOf;
     const story = (a: number) => storyOf[a] as number;
@@ -959,53 +926,94 @@ export class Scorer {
 
   /** Ranks articles for a query; `prefer(a, b)` says whether to show twin `a` rather than `b`. */
   rank(groups: readonly QueryGroup[], prefer: (a: number, b: number) => boolean): Ranking {
+    const { lists, reached, missing, found } = this.reachLists(groups);
+    return this.scoreEvery(lists, found, reached, missing, prefer);
+  }
+
+  /**
+   * Every posting list a query reaches, in query order (each word's terms, title before text, then
+   * its topics), with its weight and bound; `missing`: the words that reach no document, whose
+   * lists are left out. `group` numbers the words that reach something.
+   */
+  private reachLists(groups: readonly QueryGroup[]): {
+    lists: TopList[];
+    reached: Reached[];
+    missing: number[];
+    found: number;
+    sources: number;
+  } {
     const sourceBits = new Map<string, number>();
-    const bitOf = (s: string) => {
-      let bit = sourceBits.get(s);
+    const bitOf = (src: string) => {
+      let bit = sourceBits.get(src);
       if (bit === undefined) {
         bit = sourceBits.size % MAX_TRACKED_TERMS;
-        sourceBits.set(s, bit);
+        sourceBits.set(src, bit);
       }
       return bit;
     };
     const reached: Reached[] = [];
     const missing: number[] = [];
-    let touchedCount = 0;
-    let mark = 0;
+    const lists: TopList[] = [];
+    let found = 0;
     groups.forEach((g, gi) => {
-      // Marks count only groups that reach something: a word no article contains is reported
-      // (`missing`), and "all words" means all the words that exist in the archive.
-      let found = false;
+      const before = lists.length;
       const add = (termId: number, field: number, weight: number, bit: number) => {
-        const { docs } = this.index.postings(field, termId);
-        const impact = this.impactsOf(field, termId);
-        const df = docs.length;
-        if (df === 0) return;
-        if (!found) {
-          found = true;
-          mark++;
-        }
-        const w = weight * Math.log(1 + (this.index.docCount - df + 0.5) / (df + 0.5));
-        const { score, groupMark, groupCount, touched } = this;
-        if (bit >= 32) this.highUsed = true;
-        const mask = bit < 32 ? this.maskLow : this.maskHigh;
-        const flag = 1 << (bit & 31);
-        for (let i = 0; i < df; i++) {
-          const doc = docs[i] as number;
-          const seen = groupMark[doc] as number;
-          if (seen !== mark) {
-            if (seen === 0) touched[touchedCount++] = doc;
-            groupMark[doc] = mark;
-            groupCount[doc] = (groupCount[doc] as number) + 1;
-          }
-          score[doc] = (score[doc] as number) + w * (impact[i] as number);
-          mask[doc] = (mask[doc] as number) | flag;
-        }
+        const docs = this.index.docsOf(field, termId);
+        if (docs.length === 0) return;
+        const w = weight * Math.log(1 + (this.index.docCount - docs.length + 0.5) / (docs.length + 0.5));
+        lists.push({
+          docs,
+          impact: this.impactsOf(field, termId),
+          w,
+          bound: w * (this.maxPart[field]?.[termId] as number),
+          scale: weight / (FIELD_BOOST[field] as number),
+          bit,
+          group: found,
+          pos: 0,
+          term: termId,
+          field,
+        });
       };
       this.reachGroup(g, bitOf, add, reached);
-      if (!found) missing.push(gi);
+      if (lists.length === before) missing.push(gi);
+      else found++;
     });
-    return this.collect(touchedCount, mark, reached, prefer, missing);
+    return { lists, reached, missing, found, sources: sourceBits.size };
+  }
+
+  /**
+   * Scores every posting of the lists, in their order (a document's parts summed as MiniSearch
+   * sums them), and collects the articles: the exhaustive ranking.
+   */
+  private scoreEvery(
+    lists: readonly TopList[],
+    found: number,
+    reached: Reached[],
+    missing: number[],
+    prefer: (a: number, b: number) => boolean,
+  ): Ranking {
+    const { score, groupMark, groupCount, touched } = this;
+    let touchedCount = 0;
+    for (const { docs, impact, w, bit, group } of lists) {
+      // Marks count only words that reach something: a word no article contains is reported
+      // (`missing`), and "all words" means all the words that exist in the archive.
+      const mark = group + 1;
+      if (bit >= 32) this.highUsed = true;
+      const mask = bit < 32 ? this.maskLow : this.maskHigh;
+      const flag = 1 << (bit & 31);
+      for (let i = 0; i < docs.length; i++) {
+        const doc = docs[i] as number;
+        const seen = groupMark[doc] as number;
+        if (seen !== mark) {
+          if (seen === 0) touched[touchedCount++] = doc;
+          groupMark[doc] = mark;
+          groupCount[doc] = (groupCount[doc] as number) + 1;
+        }
+        score[doc] = (score[doc] as number) + w * (impact[i] as number);
+        mask[doc] = (mask[doc] as number) | flag;
+      }
+    }
+    return this.collect(touchedCount, found, reached, prefer, missing);
   }
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
