@@ -35,6 +35,8 @@ const BEST_FIRST_READS = 32;
 const TERM_ORDER_CACHE_SIZE = 4096;
 /** Long lists' bitsets kept (a bit per document each: 14 KB at 100k articles). */
 const LIST_SET_CACHE_SIZE = 128;
+/** Queries reaching at most this many postings are ranked without per-document scratch arrays (see `scoreFew`). */
+const FEW_POSTINGS = 4_000;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
 const MAX_TRACKED_TERMS = 64;
 /** Query terms whose expansions are kept: a few users typing at once. */
@@ -261,6 +263,8 @@ export class Scorer {
   private readonly word: Int32Array;
   /** Scratch bitsets, one per list of a query (see `bestHoldingEvery`). */
   private listBits = new Int32Array(0);
+  /** Rankings of at most this many postings are made by `scoreFew` (tests lower it to compare). */
+  fewPostings = FEW_POSTINGS;
   /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
   exactlyScored = 0;
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
@@ -992,6 +996,9 @@ export class Scorer {
     missing: number[],
     prefer: (a: number, b: number) => boolean,
   ): Ranking {
+    let postings = 0;
+    for (const l of lists) postings += l.docs.length;
+    if (postings <= this.fewPostings) return this.scoreFew(lists, postings, found, reached, missing, prefer);
     const { score, groupMark, groupCount, touched } = this;
     let touchedCount = 0;
     for (const { docs, impact, w, bit, group } of lists) {
@@ -1014,6 +1021,84 @@ export class Scorer {
       }
     }
     return this.collect(touchedCount, found, reached, prefer, missing);
+  }
+
+  /**
+   * `scoreEvery` for a few postings, without the per-document scratch arrays (five scattered
+   * reads and writes a posting, cache misses at 100k documents): every posting is one entry, in
+   * list order, sorted by document, so a document's parts are summed in list order as there.
+   * Documents are then folded into articles in the order `scoreEvery` first reaches them: by
+   * their first entry.
+   */
+  private scoreFew(
+    lists: readonly TopList[],
+    postings: number,
+    found: number,
+    reached: Reached[],
+    missing: number[],
+    prefer: (a: number, b: number) => boolean,
+  ): Ranking {
+    const { docArticle } = this.corpus;
+    const { articleState, articleScore, articleDoc } = this;
+    const part = new Float64Array(postings);
+    const listOf = new Uint16Array(postings);
+    // A key: document · span + entry, exact in a double (entries take at most 12 bits).
+    const span = 2 ** Math.ceil(Math.log2(postings + 1));
+    const keys = new Float64Array(postings);
+    let e = 0;
+    lists.forEach(({ docs, impact, w }, i) => {
+      for (let p = 0; p < docs.length; p++, e++) {
+        part[e] = w * (impact[p] as number);
+        listOf[e] = i;
+        keys[e] = (docs[p] as number) * span + e;
+      }
+    });
+    keys.sort();
+    // Per document, at its first entry: its document, score and state (-1: no document starts there).
+    const docAt = new Int32Array(postings).fill(-1);
+    const scoreAt = new Float64Array(postings);
+    const stateAt = new Uint8Array(postings);
+    for (let r = 0; r < postings; ) {
+      const doc = Math.floor((keys[r] as number) / span);
+      const first = (keys[r] as number) - doc * span;
+      let sum = 0;
+      let low = 0;
+      let high = 0;
+      let groups = 0;
+      let lastGroup = -1;
+      for (; r < postings && Math.floor((keys[r] as number) / span) === doc; r++) {
+        const at = (keys[r] as number) - doc * span;
+        const l = lists[listOf[at] as number] as TopList;
+        sum += part[at] as number;
+        if (l.bit < 32) low |= 1 << l.bit;
+        else high |= 1 << (l.bit & 31);
+        // A word's lists are consecutive: its documents count it once.
+        if (l.group !== lastGroup) {
+          groups++;
+          lastGroup = l.group;
+        }
+      }
+      docAt[first] = doc;
+      scoreAt[first] = sum * (popcount(low) + popcount(high) || 1);
+      stateAt[first] = groups === found ? 2 : 1;
+    }
+    const articles = this.reachedArticles;
+    let n = 0;
+    for (let at = 0; at < postings; at++) {
+      const doc = docAt[at] as number;
+      if (doc < 0) continue;
+      const score = scoreAt[at] as number;
+      const state = stateAt[at] as number;
+      const a = docArticle[doc] as number;
+      const was = articleState[a] as number;
+      if (was === 0) articles[n++] = a;
+      if (state > was || (state === was && score > (articleScore[a] as number))) {
+        articleState[a] = state;
+        articleScore[a] = score;
+        articleDoc[a] = doc;
+      }
+    }
+    return this.articlesRanking(n, reached, prefer, missing);
   }
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
@@ -1051,7 +1136,7 @@ export class Scorer {
     prefer: (a: number, b: number) => boolean,
     missing: number[],
   ): Ranking {
-    const { docArticle, twin } = this.corpus;
+    const { docArticle } = this.corpus;
     const {
       score: docScore,
       groupMark,
@@ -1102,6 +1187,22 @@ export class Scorer {
       maskLow.fill(0);
       if (highUsed) maskHigh.fill(0);
     }
+    return this.articlesRanking(n, reached, prefer, missing);
+  }
+
+  /**
+   * The ranking of the `n` articles reached (in `reachedArticles`, in the order first reached),
+   * each with its state, score and best document set: twins merged into one entry per story.
+   * Leaves the article arrays cleared.
+   */
+  private articlesRanking(
+    n: number,
+    reached: Reached[],
+    prefer: (a: number, b: number) => boolean,
+    missing: number[],
+  ): Ranking {
+    const { twin } = this.corpus;
+    const articles = this.reachedArticles;
     const outArticles = new Int32Array(n);
     const outDocs = new Int32Array(n);
     const outScores = new Float64Array(n);

@@ -92,6 +92,32 @@ describe('top-k pruning', () => {
     expect(pruned).toBeGreaterThan(compared / 3 / 2);
   });
 
+  it('ranks a query of few postings without per-document scratch arrays exactly as with them', () => {
+    const scorer = (engine as unknown as { scorer: { fewPostings: number } }).scorer;
+    const ranked = (q: { text: string; language?: TextLanguage }, fewPostings: number) => {
+      scorer.fewPostings = fewPostings;
+      engine.forgetAnswers();
+      const page = engine.search(q.text, { limit: 40, language: q.language, exhaustive: true });
+      return {
+        total: page.total,
+        unmatched: page.unmatched,
+        hits: page.hits.map((h) => [h.article.id, h.score, h.strict, h.passage, h.terms.join(' ')]),
+      };
+    };
+    const usual = scorer.fewPostings;
+    let compared = 0;
+    try {
+      for (const q of queries()) {
+        const few = ranked(q, Number.POSITIVE_INFINITY);
+        expect(few, q.text).toEqual(ranked(q, 0));
+        if (few.total > 0) compared++;
+      }
+    } finally {
+      scorer.fewPostings = usual;
+    }
+    expect(compared).toBeGreaterThan(400);
+  });
+
   it('scores exactly only the documents of several words whose bound reaches the page', () => {
     // Common words in pairs: thousands of documents hold both, a page needs ten.
     const counts = new Map<string, number>();
