@@ -11,7 +11,8 @@
 export class DeletionIndex {
   /** Entries grouped by the top `bits` bits of their hash: bucket b's are starts[b]..starts[b + 1]. */
   private readonly starts: Uint32Array;
-  private readonly hashes: Uint32Array;
+  /** The low 16 bits of each entry's hash: a bucket's other hashes are told apart before any check. */
+  private readonly hashes: Uint16Array;
   private readonly ids: Uint32Array;
   private readonly shift: number;
 
@@ -54,19 +55,19 @@ export class DeletionIndex {
     // A counting sort by bucket.
     for (let b = 1; b < counts.length; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
     this.starts = counts.slice();
-    this.hashes = new Uint32Array(size);
+    this.hashes = new Uint16Array(size);
     this.ids = new Uint32Array(size);
     for (let e = 0; e < size; e++) {
       const h = allHashes[e] as number;
       const b = h >>> this.shift;
       const at = counts[b] as number;
       counts[b] = at + 1;
-      this.hashes[at] = h;
+      this.hashes[at] = h & 0xffff;
       this.ids[at] = allIds[e] as number;
     }
   }
 
-  /** Bytes the index holds (8 a stored deletion and 4 a bucket), for reporting. */
+  /** Bytes the index holds (6 a stored deletion and 4 a bucket), for reporting. */
   get bytes(): number {
     return this.starts.byteLength + this.hashes.byteLength + this.ids.byteLength;
   }
@@ -82,7 +83,8 @@ export class DeletionIndex {
     for (const h of own) {
       const b = h >>> shift;
       const to = starts[b + 1] as number;
-      for (let at = starts[b] as number; at < to; at++) if (hashes[at] === h) visit(ids[at] as number);
+      const low = h & 0xffff;
+      for (let at = starts[b] as number; at < to; at++) if (hashes[at] === low) visit(ids[at] as number);
     }
   }
 }
