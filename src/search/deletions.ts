@@ -74,11 +74,12 @@ export class DeletionIndex {
 
   /**
    * Calls `visit` with every indexed term sharing a hash with `query` or one of its deletions of
-   * one or two code units (a term may be visited more than once).
+   * up to `edits` (1 or 2) code units: every term within that many edits, among others (a term
+   * may be visited more than once).
    */
-  candidates(query: string, visit: (id: number) => void): void {
+  candidates(query: string, edits: number, visit: (id: number) => void): void {
     const own: number[] = [];
-    deletionHashes(query, own);
+    deletionHashes(query, own, edits);
     const { starts, hashes, ids, shift } = this;
     for (const h of own) {
       const b = h >>> shift;
@@ -90,11 +91,11 @@ export class DeletionIndex {
 }
 
 /**
- * FNV-1a hashes of `s` and of every string left by deleting one or two of its code units (repeats
- * included). The hash of the first i code units is carried over, so each deletion hashes only
- * what follows its first deleted unit.
+ * FNV-1a hashes of `s` and of every string left by deleting one or (with `edits` 2) two of its
+ * code units (repeats included). The hash of the first i code units is carried over, so each
+ * deletion hashes only what follows its first deleted unit.
  */
-function deletionHashes(s: string, out: number[]): void {
+function deletionHashes(s: string, out: number[], edits = 2): void {
   const n = s.length;
   let before = FNV_OFFSET;
   for (let i = 0; i <= n; i++) {
@@ -103,13 +104,16 @@ function deletionHashes(s: string, out: number[]): void {
       out.push(before >>> 0);
       break;
     }
-    let one = before;
-    for (let j = i + 1; j < n; j++) {
-      // `one`: the hash of s[0, j) without i; deleting j as well leaves s[j + 1, n).
-      out.push(feed(one, s, j + 1) >>> 0);
-      one = Math.imul(one ^ s.charCodeAt(j), FNV_PRIME);
+    if (edits < 2) out.push(feed(before, s, i + 1) >>> 0);
+    else {
+      let one = before;
+      for (let j = i + 1; j < n; j++) {
+        // `one`: the hash of s[0, j) without i; deleting j as well leaves s[j + 1, n).
+        out.push(feed(one, s, j + 1) >>> 0);
+        one = Math.imul(one ^ s.charCodeAt(j), FNV_PRIME);
+      }
+      out.push(one >>> 0);
     }
-    out.push(one >>> 0);
     before = Math.imul(before ^ s.charCodeAt(i), FNV_PRIME);
   }
 }

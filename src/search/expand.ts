@@ -2,9 +2,9 @@
  * Prefix and typo expansion over the index's terms, giving exactly what MiniSearch's radix tree
  * gives (`atPrefix`, `fuzzyGet`: the same terms, the same Levenshtein distances over UTF-16 code
  * units) without walking the tree. Prefixes are a range of the terms sorted once; typos are
- * candidates from a bigram index split by term length (or, for short words at two edits, from a
- * deletion index), each checked by a banded edit distance. Built on the first query that needs
- * it, never at start-up.
+ * candidates from a deletion index (words of up to 9 code units) or a bigram index split by term
+ * length, each checked by a banded edit distance. Built on the first query that needs it, never
+ * at start-up.
  */
 
 import { DeletionIndex } from './deletions.ts';
@@ -97,7 +97,7 @@ export class TermDictionary {
   /** Scratch: bigrams counted per term during one typo lookup, left cleared. */
   private readonly counts: Uint16Array;
   private readonly touched: Uint32Array;
-  /** Deletions of every term, for lookups at two edits: built on the first such lookup. */
+  /** Deletions of every term, for typo lookups of short words: built on the first such lookup. */
   private deletions?: DeletionIndex;
 
   /** `parts`: made by `dictionaryParts(terms)` here, or elsewhere for the same terms. */
@@ -169,8 +169,8 @@ export class TermDictionary {
       const d = boundedDistance(query, term, k);
       if (d <= k) found.push([term, id, d]);
     };
-    if (k === DELETION_EDITS && q <= DELETION_MAX_QUERY) {
-      this.nearByDeletions(query, check);
+    if (k >= 1 && k <= DELETION_EDITS && q <= DELETION_MAX_QUERY) {
+      this.nearByDeletions(query, k, check);
       return this.inTermOrder(found);
     }
     const lowest = Math.max(0, q - k);
@@ -218,13 +218,14 @@ export class TermDictionary {
   /**
    * Checks once each term sharing a deletion with the query. At two edits the bigram count filter
    * reads thousands of terms holding common letter pairs ("quenanru": 7,267 read, 395 checked, at
-   * 100k); the query's 37 deletions find a few hundred candidates with no list read.
+   * 100k); the query's 37 deletions find a few hundred candidates with no list read. At one edit
+   * ("general": 116 read, 111 checked) its 8 deletions find a handful.
    */
-  private nearByDeletions(query: string, check: (id: number) => void): void {
+  private nearByDeletions(query: string, k: number, check: (id: number) => void): void {
     const { counts, touched } = this;
     this.deletions ??= new DeletionIndex(this.terms, DELETION_MAX_QUERY + DELETION_EDITS);
     let touchedCount = 0;
-    this.deletions.candidates(query, (id) => {
+    this.deletions.candidates(query, k, (id) => {
       if (counts[id] !== 0) return;
       counts[id] = 1;
       touched[touchedCount++] = id;
@@ -239,11 +240,12 @@ export class TermDictionary {
   }
 }
 
-/** Typo lookups at this many edits use the deletion index instead of the bigram count filter... */
+/** Typo lookups at one or two edits use the deletion index instead of the bigram count filter... */
 const DELETION_EDITS = 2;
 /**
- * ...for words up to this long: a longer word has more deletions to look up (92 at 13 letters)
- * and needs more letter pairs in common, so the count filter reads little (measured at 100k).
+ * ...for words up to this long: a longer word has more deletions to look up (92 at 13 letters,
+ * two edits) and needs more letter pairs in common, so the count filter reads little (measured
+ * at 100k).
  */
 const DELETION_MAX_QUERY = 9;
 
