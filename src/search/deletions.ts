@@ -1,70 +1,88 @@
 /**
- * A deletion index (as SymSpell and FastSS use) for typo candidates at two edits: every term under
- * the hash of itself and of each string left by deleting one or two of its code units. Two strings
- * within k edits (Levenshtein) leave a common string after at most k deletions from each (delete
- * the substituted positions from both, the inserted ones from the side that has them), so the
- * terms sharing a hash with one of the query's own deletions include every term within two edits.
- * Hashes may collide and two deletions on each side also reach terms up to four edits away: the
- * caller checks each candidate's distance.
+ * A deletion index (as SymSpell and FastSS use) for typo candidates at one or two edits: every
+ * term under the hash of itself and of each string left by deleting one or two of its code units.
+ * Two strings within k edits (Levenshtein) leave a common string after at most k deletions from
+ * each (delete the substituted positions from both, the inserted ones from the side that has
+ * them), so the terms sharing a hash with one of the query's own deletions (up to k) include every
+ * term within k edits. Hashes may collide and deletions on both sides also reach terms further
+ * away: the caller checks each candidate's distance. Made with the rest of the term dictionary
+ * (about 20 ms and 3.9 MB at 100k articles).
  */
 
+/**
+ * The index's arrays: typed arrays, each with a buffer of its own, so an index made on another
+ * thread (the reload worker) is handed over by transfer. Entries are grouped by the top bits of
+ * their hash (as many as `deletionStarts` has buckets): bucket b's are
+ * `deletionStarts[b]..deletionStarts[b + 1]`, each entry with the low 16 bits of its hash (a
+ * bucket's other hashes are told apart before any check) and its term.
+ */
+export interface DeletionParts {
+  deletionStarts: Uint32Array;
+  deletionHashes: Uint16Array;
+  deletionIds: Uint32Array;
+}
+
+/**
+ * Indexes the terms no longer than `maxLength` (a term stores about n²/2 deletions): enough for
+ * queries of up to maxLength − 2 code units.
+ */
+export function deletionParts(terms: readonly string[], maxLength: number): DeletionParts {
+  let capacity = 0;
+  for (const term of terms) {
+    const n = term.length;
+    if (n <= maxLength) capacity += 1 + n + (n * (n - 1)) / 2;
+  }
+  // About eight entries a bucket: a lookup reads one short run, no search.
+  const bits = Math.min(24, Math.max(8, Math.ceil(Math.log2(capacity / 8 + 1))));
+  const shift = 32 - bits;
+  const allHashes = new Uint32Array(capacity);
+  const allIds = new Uint32Array(capacity);
+  const counts = new Uint32Array((1 << bits) + 1);
+  const own: number[] = [];
+  let size = 0;
+  for (let id = 0; id < terms.length; id++) {
+    const term = terms[id] as string;
+    if (term.length > maxLength) continue;
+    own.length = 0;
+    deletionHashes(term, own);
+    for (let i = 0; i < own.length; i++) {
+      const h = own[i] as number;
+      // A term's deletions repeat where letters repeat ("aab"): the same hash twice in a row is kept once.
+      if (i > 0 && h === own[i - 1]) continue;
+      allHashes[size] = h;
+      allIds[size++] = id;
+      const b = (h >>> shift) + 1;
+      counts[b] = (counts[b] as number) + 1;
+    }
+  }
+  // A counting sort by bucket.
+  for (let b = 1; b < counts.length; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
+  const deletionStarts = counts.slice();
+  const deletionHashes16 = new Uint16Array(size);
+  const deletionIds = new Uint32Array(size);
+  for (let e = 0; e < size; e++) {
+    const h = allHashes[e] as number;
+    const b = h >>> shift;
+    const at = counts[b] as number;
+    counts[b] = at + 1;
+    deletionHashes16[at] = h & 0xffff;
+    deletionIds[at] = allIds[e] as number;
+  }
+  return { deletionStarts, deletionHashes: deletionHashes16, deletionIds };
+}
+
 export class DeletionIndex {
-  /** Entries grouped by the top `bits` bits of their hash: bucket b's are starts[b]..starts[b + 1]. */
   private readonly starts: Uint32Array;
-  /** The low 16 bits of each entry's hash: a bucket's other hashes are told apart before any check. */
   private readonly hashes: Uint16Array;
   private readonly ids: Uint32Array;
+  /** A hash's bucket is its top bits: the hash shifted right by this. */
   private readonly shift: number;
 
-  /**
-   * Indexes the terms no longer than `maxLength` (a term stores about n²/2 deletions): enough for
-   * queries of up to maxLength − 2 code units.
-   */
-  constructor(
-    terms: readonly string[],
-    readonly maxLength: number,
-  ) {
-    let capacity = 0;
-    for (const term of terms) {
-      const n = term.length;
-      if (n <= maxLength) capacity += 1 + n + (n * (n - 1)) / 2;
-    }
-    // About eight entries a bucket: a lookup reads one short run, no search.
-    const bits = Math.min(24, Math.max(8, Math.ceil(Math.log2(capacity / 8 + 1))));
-    this.shift = 32 - bits;
-    const allHashes = new Uint32Array(capacity);
-    const allIds = new Uint32Array(capacity);
-    const counts = new Uint32Array((1 << bits) + 1);
-    const own: number[] = [];
-    let size = 0;
-    for (let id = 0; id < terms.length; id++) {
-      const term = terms[id] as string;
-      if (term.length > maxLength) continue;
-      own.length = 0;
-      deletionHashes(term, own);
-      for (let i = 0; i < own.length; i++) {
-        const h = own[i] as number;
-        // A term's deletions repeat where letters repeat ("aab"): the same hash twice in a row is kept once.
-        if (i > 0 && h === own[i - 1]) continue;
-        allHashes[size] = h;
-        allIds[size++] = id;
-        const b = (h >>> this.shift) + 1;
-        counts[b] = (counts[b] as number) + 1;
-      }
-    }
-    // A counting sort by bucket.
-    for (let b = 1; b < counts.length; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
-    this.starts = counts.slice();
-    this.hashes = new Uint16Array(size);
-    this.ids = new Uint32Array(size);
-    for (let e = 0; e < size; e++) {
-      const h = allHashes[e] as number;
-      const b = h >>> this.shift;
-      const at = counts[b] as number;
-      counts[b] = at + 1;
-      this.hashes[at] = h & 0xffff;
-      this.ids[at] = allIds[e] as number;
-    }
+  constructor(parts: DeletionParts) {
+    this.starts = parts.deletionStarts;
+    this.hashes = parts.deletionHashes;
+    this.ids = parts.deletionIds;
+    this.shift = 32 - Math.log2(this.starts.length - 1);
   }
 
   /** Bytes the index holds (6 a stored deletion and 4 a bucket), for reporting. */

@@ -7,7 +7,7 @@
  * at start-up.
  */
 
-import { DeletionIndex } from './deletions.ts';
+import { DeletionIndex, type DeletionParts, deletionParts } from './deletions.ts';
 
 /** Length buckets of the bigram index; longer terms share the last one (their lengths are checked). */
 const LENGTH_BUCKETS = 64;
@@ -16,7 +16,7 @@ const LENGTH_BUCKETS = 64;
  * A dictionary's arrays, flat: all typed arrays, so one made on another thread (the reload worker)
  * is handed over by transfer and used as it is.
  */
-export interface DictionaryParts {
+export interface DictionaryParts extends DeletionParts {
   /** Term ids in code-unit order of their terms (the order `<` gives strings). */
   sorted: Uint32Array;
   /** Each term's position in `sorted`: orders a handful of results without comparing strings. */
@@ -90,6 +90,7 @@ export function dictionaryParts(terms: readonly string[]): DictionaryParts {
     gramKeys,
     gramStarts,
     gramIds,
+    ...deletionParts(terms, DELETION_MAX_QUERY + DELETION_EDITS),
   };
 }
 
@@ -97,8 +98,8 @@ export class TermDictionary {
   /** Scratch: bigrams counted per term during one typo lookup, left cleared. */
   private readonly counts: Uint16Array;
   private readonly touched: Uint32Array;
-  /** Deletions of every term, for typo lookups of short words: built on the first such lookup. */
-  private deletions?: DeletionIndex;
+  /** Deletions of every term, for typo lookups of short words. */
+  private readonly deletions: DeletionIndex;
 
   /** `parts`: made by `dictionaryParts(terms)` here, or elsewhere for the same terms. */
   constructor(
@@ -107,6 +108,7 @@ export class TermDictionary {
   ) {
     this.counts = new Uint16Array(terms.length);
     this.touched = new Uint32Array(terms.length);
+    this.deletions = new DeletionIndex(parts);
   }
 
   /** Term ids of a length bucket. */
@@ -223,7 +225,6 @@ export class TermDictionary {
    */
   private nearByDeletions(query: string, k: number, check: (id: number) => void): void {
     const { counts, touched } = this;
-    this.deletions ??= new DeletionIndex(this.terms, DELETION_MAX_QUERY + DELETION_EDITS);
     let touchedCount = 0;
     this.deletions.candidates(query, k, (id) => {
       if (counts[id] !== 0) return;
