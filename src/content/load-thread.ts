@@ -24,6 +24,8 @@ let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
 /** The last load's index: the next load updates it rather than indexing everything. */
 let earlier: EarlierIndex | undefined;
+/** The terms of the last index handed over: the next hand-over sends only terms after them. */
+let sentTerms: readonly string[] | undefined;
 /**
  * The snapshot is written after the answer, a moment later and only for the latest load, and
  * while articles keep arriving at most every PERSIST_EVERY_MS: at 100,000 articles a write takes
@@ -62,7 +64,10 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed } = request;
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed, knownTerms } = request;
+  // Until this answer arrives, the caller holds no terms of this worker's.
+  const known = knownTerms ? sentTerms : undefined;
+  sentTerms = undefined;
   let reply: OffThreadReply;
   try {
     // Every file is stated here, unless the watcher said which changed since the last load: this
@@ -118,7 +123,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     // The terms go apart, as text (see `PostingIndex.termsText`).
     const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
-    const made = engine.handOver();
+    const made = engine.handOver(known);
+    sentTerms = earlier.index().terms;
     reply = {
       id,
       loaded: {
@@ -131,7 +137,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics, passageStart, topicNumbers, dictionary } = made;
+    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary } = made;
     const arrays = [
       index,
       same,
@@ -142,6 +148,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       topics.starts,
       topics.members,
       passageStart,
+      docArticle,
       topicNumbers.start,
       topicNumbers.numbers,
       ...Object.values(dictionary),

@@ -6,7 +6,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { Engine, type HandOver, INDEX_FORMAT } from '../search/engine.ts';
-import { PostingIndex } from '../search/postings.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { logProblems } from './errors.ts';
@@ -32,6 +31,8 @@ export interface OffThreadRequest {
   prime?: boolean;
   /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
   served?: { version: string; count: number };
+  /** The caller holds the engine made from the worker's last answer: send only terms after its. */
+  knownTerms?: boolean;
 }
 
 /** What the worker loaded. */
@@ -91,32 +92,41 @@ export interface OffThreadLoader {
 
 /** Lets other work (queries to the engine serving) run between the steps of a hand-over. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Articles a step of the hand-over passes over: about a millisecond's work at most. */
+const STEP_ARTICLES = 20_000;
 
 /**
  * The engine over what the worker loaded; problems are logged here, where the logger is. Made in
- * a few steps of some milliseconds each, with the event loop free between them.
+ * steps of a millisecond or so, with the event loop free between them. `before`: the engine made
+ * from the worker's previous answer, whose terms the worker may have continued (`handOver`).
  */
 async function engineOf(
   loaded: LoadedOffThread,
   previous: readonly Article[],
   options: LoadEngineOptions,
+  before?: Engine,
 ): Promise<Loaded> {
-  const articles: Article[] = new Array(loaded.same.length);
+  const { same, fresh } = loaded;
+  const articles: Article[] = new Array(same.length);
+  // Which of the previous articles are kept, for what came and went: no pass over every id here.
+  const kept = new Uint8Array(previous.length);
   let k = 0;
-  for (let i = 0; i < loaded.same.length; i++) {
-    const at = loaded.same[i] as number;
-    const article = at >= 0 ? previous[at] : loaded.fresh[k++];
+  for (let i = 0; i < same.length; i++) {
+    const at = same[i] as number;
+    const article = at >= 0 ? previous[at] : fresh[k++];
     if (!article) throw new Error('content worker answered with articles that do not add up');
+    if (at >= 0) kept[at] = 1;
     articles[i] = article;
+    if (i % STEP_ARTICLES === STEP_ARTICLES - 1) await turn();
   }
-  if (k !== loaded.fresh.length) throw new Error('content worker answered with articles that do not add up');
-  // What came and went, from the positions: no pass over every id on this thread.
+  if (k !== fresh.length) throw new Error('content worker answered with articles that do not add up');
   let changes: Loaded['changes'];
   if (previous.length > 0) {
-    const kept = new Uint8Array(previous.length);
-    for (const at of loaded.same) if (at >= 0) kept[at] = 1;
     const gone = new Set<string>();
-    for (let j = 0; j < previous.length; j++) if (kept[j] === 0) gone.add((previous[j] as Article).id);
+    for (let j = 0; j < previous.length; j++) {
+      if (kept[j] === 0) gone.add((previous[j] as Article).id);
+      if (j % STEP_ARTICLES === STEP_ARTICLES - 1) await turn();
+    }
     const freshIds = new Set(loaded.fresh.map((a) => a.id));
     changes = {
       added: [...freshIds].filter((id) => !gone.has(id)),
@@ -135,7 +145,7 @@ async function engineOf(
   };
   logProblems(content.problems, options.logger);
   await turn();
-  const index = PostingIndex.decode(loaded.index, loaded.made.terms);
+  const index = Engine.handedIndex(loaded.index, loaded.made, before);
   await turn();
   return {
     engine: Engine.fromIndex(content, index, loaded.made),
@@ -157,10 +167,13 @@ export function offThreadLoader(): OffThreadLoader {
   let queue: Promise<unknown> = Promise.resolve();
   /** The articles of the worker's last load, as this thread holds them (undefined: none shared). */
   let last: readonly Article[] | undefined;
+  /** The engine made from the worker's last answer (its terms are what the worker continues). */
+  let lastEngine: Engine | undefined;
   const waiting = new Map<number, { resolve: (r: OffThreadReply) => void; reject: (e: Error) => void }>();
 
   function start(): Worker {
     last = undefined;
+    lastEngine = undefined;
     const w = contentWorker('load-thread');
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
@@ -197,10 +210,13 @@ export function offThreadLoader(): OffThreadLoader {
       ...(options.changed && !prime ? { changed: options.changed } : {}),
       prime,
       ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
+      knownTerms: lastEngine !== undefined,
     };
     const previous = last;
+    const before = lastEngine;
     // Until this answer arrives, what the worker remembers is unknown: share nothing.
     last = undefined;
+    lastEngine = undefined;
     // Held open while a load is pending, so a script awaiting it does not exit under it.
     w.ref();
     try {
@@ -209,8 +225,11 @@ export function offThreadLoader(): OffThreadLoader {
         w.postMessage(request);
       });
       if (!('loaded' in reply)) return { reply };
-      const result = await engineOf(reply.loaded, previous ?? [], options);
-      if (worker === w) last = result.engine.articles;
+      const result = await engineOf(reply.loaded, previous ?? [], options, before);
+      if (worker === w) {
+        last = result.engine.articles;
+        lastEngine = result.engine;
+      }
       return { reply, result };
     } finally {
       w.unref();

@@ -98,12 +98,19 @@ export interface HandOver {
   twin: Int32Array;
   /** First section document of each article (see `sectionStarts`). */
   passageStart: Uint32Array;
+  /** The article of each document (articles, then their sections). */
+  docArticle: Int32Array;
   /** Topic numbers of each article, flat (see `Engine.topicNumbers`). */
   topicNumbers: { start: Uint32Array; numbers: Uint16Array };
   /** The prefix and typo dictionary over the index's terms. */
   dictionary: DictionaryParts;
-  /** The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`. */
+  /**
+   * The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`; with
+   * `termsFrom`, only those after the first `termsFrom`, which are the terms of the previous
+   * hand-over (see `handOver`).
+   */
   terms: string;
+  termsFrom?: number;
 }
 
 /** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
@@ -111,6 +118,18 @@ const WARM_TERMS_MS = 250;
 /** Articles an id map (a Map entry each) and the folded titles (an analysis each) take per slice. */
 const WARM_IDS = 10_000;
 const WARM_TITLES = 1000;
+
+/** The article of each document, from the first section document of each article (`sectionStarts`). */
+function docArticles(passageStart: Uint32Array, n: number): Int32Array {
+  const docArticle = new Int32Array(passageStart[n] as number);
+  // Plain loops: a call per article (`fill`) cost milliseconds at 100,000 articles.
+  for (let i = 0; i < n; i++) {
+    docArticle[i] = i;
+    for (let doc = passageStart[i] as number; doc < (passageStart[i + 1] as number); doc++)
+      docArticle[doc] = i;
+  }
+  return docArticle;
+}
 
 /** A snapshot's index (`indexBytes()`) over its articles, as an `EarlierIndex`. */
 export function earlierIndex(articles: readonly Article[], bytes: Uint8Array): EarlierIndex {
@@ -201,13 +220,9 @@ export class Engine {
     this.passageStart = made?.passageStart ?? sectionStarts(articles);
     const d = this.passageStart[n] as number;
     if (index.docCount !== d) throw new Error(`Engine: index has ${index.docCount} documents, content ${d}`);
-    this.docArticle = new Int32Array(d);
-    // Plain loops: a call per article (`fill`) cost milliseconds at 100,000 articles.
-    for (let i = 0; i < n; i++) {
-      this.docArticle[i] = i;
-      for (let doc = this.passageStart[i] as number; doc < (this.passageStart[i + 1] as number); doc++)
-        this.docArticle[doc] = i;
-    }
+    if (made && made.docArticle.length !== d)
+      throw new Error('Engine: hand-over documents do not match the index');
+    this.docArticle = made?.docArticle ?? docArticles(this.passageStart, n);
   }
 
   private get newest(): number[] {
@@ -340,7 +355,19 @@ export class Engine {
     return Engine.fromIndex(content, PostingIndex.decode(bytes, made?.terms), made);
   }
 
-  /** `fromIndexBytes` with the index already decoded (`PostingIndex.decode`), a step of its own. */
+  /**
+   * The index of a hand-over (`indexBytes(false)` and `handOver`), decoded; `previous`: the engine
+   * made from the hand-over before, whose terms this one's begin with when `made.termsFrom` says
+   * so (their term → id map is then extended and shared, not made again).
+   */
+  static handedIndex(bytes: Uint8Array, made: HandOver, previous?: Engine): PostingIndex {
+    if (made.termsFrom === undefined) return PostingIndex.decode(bytes, made.terms);
+    if (previous?.index.terms.length !== made.termsFrom)
+      throw new Error('Engine: the hand-over continues terms this thread does not hold');
+    return PostingIndex.decode(bytes, made.terms, previous.index);
+  }
+
+  /** `fromIndexBytes` with the index already decoded (`handedIndex`), a step of its own. */
   static fromIndex(content: Content, index: PostingIndex, made?: HandOver): Engine {
     return new Engine(content, index, made);
   }
@@ -355,19 +382,28 @@ export class Engine {
    * For an engine made from `indexBytes()` over the same articles on another thread: the scorer's
    * per-posting parts (see `scoreParts`) and what is derived from the articles (date order, topic
    * members, twins), each a pass over every posting or article. The reload worker makes them, so
-   * the serving thread does not; all are typed arrays, transferred rather than copied.
+   * the serving thread does not; all are typed arrays, transferred rather than copied. `known`:
+   * the terms of the previous hand-over, which the receiving thread holds; when this index's
+   * terms begin with them (`PostingIndex.update` numbers new terms last), only the rest are sent.
    */
-  handOver(): HandOver {
+  handOver(known?: readonly string[]): HandOver {
     const numbers = this.topicNumbers();
+    const { terms } = this.index;
+    let termsFrom: number | undefined = known && known.length <= terms.length ? known.length : undefined;
+    for (let t = 0; termsFrom !== undefined && t < termsFrom; t++)
+      if (terms[t] !== known?.[t]) termsFrom = undefined;
     return {
       parts: scoreParts(this.index),
       newest: Uint32Array.from(this.newest),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),
       passageStart: this.passageStart.slice(),
+      docArticle: this.docArticle.slice(),
       topicNumbers: { start: numbers.start.slice(), numbers: numbers.numbers.slice() },
-      dictionary: dictionaryParts(this.index.terms),
-      terms: this.index.termsText(),
+      dictionary: dictionaryParts(terms),
+      ...(termsFrom === undefined
+        ? { terms: this.index.termsText() }
+        : { terms: terms.slice(termsFrom).join(' '), termsFrom }),
     };
   }
 
