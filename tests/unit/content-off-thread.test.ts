@@ -247,6 +247,85 @@ describe('loading content on a worker thread', () => {
     expect(got.edited[0]?.map(([id]) => id)).not.toContain('edit-me');
   });
 
+  it('continues the terms of the engine served from reload to reload, and leaves that engine answering as before', async () => {
+    writeFileSync(
+      path.join(contentDir, 'remove-me.md'),
+      markdown('remove-me', 'Axolotls', 'Axolotls in Xochimilco.'),
+    );
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    const { live } = watching(engine);
+    const words = [
+      'quokka',
+      'bilbies',
+      'numbats',
+      'zyzzyva',
+      'wallabies',
+      'dingoes',
+      'platypuses',
+      'axolotls',
+      'xochimilco',
+      'quok',
+      'zyzzyva teachers',
+    ];
+    const page = (e: Engine) =>
+      words.map((q) => {
+        const { total, hits } = e.search(q, { limit: 50 });
+        return [total, hits.map((h) => [h.article.id, h.score, h.strict])];
+      });
+    const index = (e: Engine) =>
+      (e as unknown as { index: { terms: string[]; idsCache?: Map<string, number> } }).index;
+    let served = engine;
+    // Each step: a file written or removed; the reloaded engine answers as a fresh build does, and
+    // the engine it replaces answers as it did before (the new terms are not its own).
+    const steps: [string, () => void, boolean][] = [
+      [
+        'added',
+        () =>
+          writeFileSync(
+            path.join(contentDir, 'added.md'),
+            markdown('added', 'Quokka sighted', 'Quokkas, numbats and bilbies.'),
+          ),
+        true,
+      ],
+      [
+        'another',
+        () =>
+          writeFileSync(
+            path.join(contentDir, 'another.md'),
+            markdown('another', 'Zyzzyva teachers', 'Wallabies, dingoes and platypuses.'),
+          ),
+        true,
+      ],
+      // Its words go with it: the terms are numbered again and nothing is continued.
+      ['removed', () => unlinkSync(path.join(contentDir, 'remove-me.md')), false],
+      [
+        'again',
+        () => writeFileSync(path.join(contentDir, 'again.md'), markdown('again', 'Quokka teachers')),
+        true,
+      ],
+    ];
+    for (const [name, change, continued] of steps) {
+      const before = [page(served), answers(served)];
+      change();
+      const next = (await live.reload())?.engine as Engine;
+      expect(next, name).toBeDefined();
+      expect(page(next), name).toEqual(page(Engine.build(await loadContent(contentDir))));
+      // Asked again, not answered from memory.
+      served.forgetAnswers();
+      expect([page(served), answers(served)], name).toEqual(before);
+      if (served !== engine) {
+        // From the second reload on, the engine served came from the worker, whose terms go on.
+        const [was, now] = [index(served), index(next)];
+        expect(
+          now.terms.slice(0, was.terms.length).every((t, i) => t === was.terms[i]),
+          name,
+        ).toBe(continued);
+        expect(now.idsCache !== undefined && now.idsCache === was.idsCache, name).toBe(continued);
+      }
+      served = next;
+    }
+  });
+
   it('readies an engine in slices, letting the event loop turn between them', async () => {
     const content = await loadContent(contentDir);
     const previous = Engine.build(content);
