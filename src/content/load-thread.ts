@@ -24,8 +24,11 @@ let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
 /** The last load's index: the next load updates it rather than indexing everything. */
 let earlier: EarlierIndex | undefined;
-/** The terms of the last index handed over: the next hand-over sends only terms after them. */
-let sentTerms: readonly string[] | undefined;
+/**
+ * The last hand-over's index terms and content fingerprint: the next hand-over sends only terms
+ * after these, or none at all when the content is the same (the caller holds that engine).
+ */
+let sent: { terms: readonly string[]; fingerprint: string } | undefined;
 /**
  * The snapshot is written after the answer, a moment later and only for the latest load, and
  * while articles keep arriving at most every PERSIST_EVERY_MS: at 100,000 articles a write takes
@@ -64,10 +67,10 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed, knownTerms } = request;
-  // Until this answer arrives, the caller holds no terms of this worker's.
-  const known = knownTerms ? sentTerms : undefined;
-  sentTerms = undefined;
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed, holdsLast } = request;
+  // Until this answer arrives, the caller holds no engine of this worker's.
+  const held = holdsLast ? sent : undefined;
+  sent = undefined;
   let reply: OffThreadReply;
   try {
     // Every file is stated here, unless the watcher said which changed since the last load: this
@@ -120,11 +123,18 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       parentPort?.postMessage(reply);
       return;
     }
+    if (held?.fingerprint === content.fingerprint) {
+      // The content the caller holds (a file rewritten as it was, an event for a file half written).
+      sent = held;
+      reply = { id, unchanged: { problems: content.problems } };
+      parentPort?.postMessage(reply);
+      return;
+    }
     // The terms go apart, as text (see `PostingIndex.termsText`).
     const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
-    const made = engine.handOver(known);
-    sentTerms = earlier.index().terms;
+    const made = engine.handOver(held?.terms);
+    sent = { terms: earlier.index().terms, fingerprint: content.fingerprint };
     reply = {
       id,
       loaded: {

@@ -31,8 +31,11 @@ export interface OffThreadRequest {
   prime?: boolean;
   /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
   served?: { version: string; count: number };
-  /** The caller holds the engine made from the worker's last answer: send only terms after its. */
-  knownTerms?: boolean;
+  /**
+   * The caller holds the engine made from the worker's last answer: send only the terms after its
+   * (see `Engine.handOver`), or only that nothing changed.
+   */
+  holdsLast?: boolean;
 }
 
 /** What the worker loaded. */
@@ -65,6 +68,8 @@ export type OffThreadReply =
       /** `shared`: the worker mapped its articles to the served ones (from the same snapshot). */
       primed: { fingerprint: string; count: number; damaged: boolean; shared: boolean };
     }
+  /** The content is that of the last answer, whose engine the caller holds (`holdsLast`). */
+  | { id: number; unchanged: { problems: ContentProblem[] } }
   | { id: number; flushed: true }
   | { id: number; error: string };
 
@@ -210,7 +215,7 @@ export function offThreadLoader(): OffThreadLoader {
       ...(options.changed && !prime ? { changed: options.changed } : {}),
       prime,
       ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
-      knownTerms: lastEngine !== undefined,
+      holdsLast: lastEngine !== undefined,
     };
     const previous = last;
     const before = lastEngine;
@@ -224,6 +229,18 @@ export function offThreadLoader(): OffThreadLoader {
         waiting.set(id, { resolve, reject });
         w.postMessage(request);
       });
+      if ('unchanged' in reply) {
+        if (!before || !previous)
+          throw new Error('content worker answered for an engine this thread does not hold');
+        const { problems } = reply.unchanged;
+        logProblems(problems, options.logger);
+        if (worker === w) {
+          last = previous;
+          lastEngine = before;
+        }
+        const changes = { added: [], removed: [], since: previous };
+        return { reply, result: { engine: before, problems, changes } };
+      }
       if (!('loaded' in reply)) return { reply };
       const result = await engineOf(reply.loaded, previous ?? [], options, before);
       if (worker === w) {

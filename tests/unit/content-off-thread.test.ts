@@ -145,14 +145,24 @@ describe('loading content on a worker thread', () => {
       // Unchanged articles are not sent again: the second engine shares the first one's records.
       const kept = first.engine.articles[0];
       expect(second.engine.article(kept?.id ?? '')).toBe(kept);
+      // A file written again as it was: nothing is handed over, the engine held is the answer.
+      writeFileSync(path.join(contentDir, 'second.md'), markdown('second', 'Second load'));
+      const same = await loader.load({ contentDir, dataDir });
+      expect(same.engine).toBe(second.engine);
+      expect(same.changes).toMatchObject({ added: [], removed: [] });
+      // And the load after it hands over what changed since, as ever.
+      writeFileSync(path.join(contentDir, 'third.md'), markdown('third', 'Third load'));
+      const third = await loader.load({ contentDir, dataDir });
+      expect(third.changes?.added).toEqual(['third']);
+      expect(answers(third.engine)).toEqual(answers(Engine.build(await loadContent(contentDir))));
       const gazetteer = readFileSync(path.join(contentDir, GAZETTEER_FILE));
       unlinkSync(path.join(contentDir, GAZETTEER_FILE));
       await expect(loader.load({ contentDir })).rejects.toThrow(/gazetteer\.yaml/);
       writeFileSync(path.join(contentDir, GAZETTEER_FILE), gazetteer);
       // Two loads asked at once run one after the other, each answered.
       const [a, b] = await Promise.all([loader.load({ contentDir }), loader.load({ contentDir, dataDir })]);
-      expect(a.engine.version).toBe(second.engine.version);
-      expect(answers(b.engine)).toEqual(answers(second.engine));
+      expect(a.engine.version).toBe(third.engine.version);
+      expect(answers(b.engine)).toEqual(answers(third.engine));
     } finally {
       await loader.close();
     }
