@@ -67,7 +67,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed, holdsLast } = request;
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed, holdsLast, used } =
+    request;
   // Until this answer arrives, the caller holds no engine of this worker's.
   const held = holdsLast ? sent : undefined;
   sent = undefined;
@@ -133,7 +134,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     // The terms go apart, as text (see `PostingIndex.termsText`).
     const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
-    const made = engine.handOver(held?.terms);
+    const made = engine.handOver(held?.terms, used);
     sent = { terms: earlier.index().terms, fingerprint: content.fingerprint };
     reply = {
       id,
@@ -147,7 +148,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary } = made;
+    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary, warm } = made;
     const arrays = [
       index,
       same,
@@ -162,11 +163,12 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       topicNumbers.start,
       topicNumbers.numbers,
       ...Object.values(dictionary),
+      ...(warm?.orders.flatMap((o) => [o.docs, o.values]) ?? []),
+      ...(warm?.lists.map((l) => l.set) ?? []),
+      ...(warm?.stories.map((s) => s.bits) ?? []),
     ];
-    parentPort?.postMessage(
-      reply,
-      arrays.map((a) => a.buffer as ArrayBuffer),
-    );
+    // Each buffer once (a buffer listed twice cannot be transferred).
+    parentPort?.postMessage(reply, [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]);
   } catch (error) {
     previous = new Map();
     parses = undefined;

@@ -36,6 +36,8 @@ export interface OffThreadRequest {
    * (see `Engine.handOver`), or only that nothing changed.
    */
   holdsLast?: boolean;
+  /** The terms the engine serving used (`Engine.usedTerms`), whose structures the worker makes too. */
+  used?: [string, boolean][];
 }
 
 /** What the worker loaded. */
@@ -82,7 +84,8 @@ export type Loaded = {
 
 /** A worker that loads content on request; `close` ends it. */
 export interface OffThreadLoader {
-  load(options: LoadEngineOptions): Promise<Loaded>;
+  /** `serving`: the engine the result will replace, whose used terms' structures are made ahead. */
+  load(options: LoadEngineOptions, serving?: Engine): Promise<Loaded>;
   /**
    * Starts the worker and has it load the content `current` serves, stating every file, so the
    * first reload already sends only what changed. Resolves to whether the files still hold what
@@ -201,6 +204,7 @@ export function offThreadLoader(): OffThreadLoader {
     options: LoadEngineOptions,
     prime: boolean,
     served?: Engine,
+    serving?: Engine,
   ): Promise<{ reply: OffThreadReply; result?: Loaded }> {
     worker ??= start();
     const w = worker;
@@ -216,6 +220,7 @@ export function offThreadLoader(): OffThreadLoader {
       prime,
       ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
       holdsLast: lastEngine !== undefined,
+      ...(serving ? { used: serving.usedTerms() } : {}),
     };
     const previous = last;
     const before = lastEngine;
@@ -260,9 +265,9 @@ export function offThreadLoader(): OffThreadLoader {
   }
 
   return {
-    load(options) {
+    load(options, serving) {
       return queued(async () => {
-        const { result } = await ask(options, false);
+        const { result } = await ask(options, false, undefined, serving);
         if (!result) throw new Error('content worker did not answer with content');
         return result;
       });

@@ -16,6 +16,7 @@ import {
   Scorer,
   scoreParts,
   TOP_K_MIN_POSTINGS,
+  type WarmParts,
 } from './ranking.ts';
 import { TopicIndex, type TopicMembers, type TopicStat } from './topic-index.ts';
 
@@ -104,6 +105,8 @@ export interface HandOver {
   topicNumbers: { start: Uint32Array; numbers: Uint16Array };
   /** The prefix and typo dictionary over the index's terms. */
   dictionary: DictionaryParts;
+  /** The per-term structures of the terms the receiving thread's engine used (see `handOver`). */
+  warm?: WarmParts;
   /**
    * The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`; with
    * `termsFrom`, only those after the first `termsFrom`, which are the terms of the previous
@@ -182,6 +185,7 @@ export class Engine {
   /** The scorer's parts when made elsewhere (`fromIndexBytes`), until the scorer takes them. */
   private givenParts?: ScoreParts;
   private givenDictionary?: DictionaryParts;
+  private givenWarm?: WarmParts;
 
   /**
    * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
@@ -190,6 +194,7 @@ export class Engine {
   private constructor(content: Content, index: PostingIndex, made?: HandOver) {
     this.givenParts = made?.parts;
     this.givenDictionary = made?.dictionary;
+    this.givenWarm = made?.warm;
     this.topicNumbering = made?.topicNumbers;
     const { articles } = content;
     const n = articles.length;
@@ -239,17 +244,30 @@ export class Engine {
    */
   private get scorer(): Scorer {
     if (!this.scorerBuilt) {
-      const corpus = {
-        docArticle: this.docArticle,
-        articleCount: this.articles.length,
-        twin: this.twin,
-        passageStart: this.passageStart,
-      };
-      this.scorerBuilt = new Scorer(this.index, corpus, this.givenParts, this.givenDictionary);
+      this.scorerBuilt = new Scorer(this.index, this.corpus(), this.givenParts, this.givenDictionary);
+      if (this.givenWarm) this.scorerBuilt.adoptWarm(this.givenWarm);
       this.givenParts = undefined;
       this.givenDictionary = undefined;
+      this.givenWarm = undefined;
     }
     return this.scorerBuilt;
+  }
+
+  private corpus() {
+    return {
+      docArticle: this.docArticle,
+      articleCount: this.articles.length,
+      twin: this.twin,
+      passageStart: this.passageStart,
+    };
+  }
+
+  /**
+   * The terms whose per-term structures this engine's queries made, each with whether as a topic,
+   * most recently used first: what the engine replacing it makes ahead (`prepare`, `handOver`).
+   */
+  usedTerms(): [term: string, topic: boolean][] {
+    return (this.scorerBuilt?.usedTerms() ?? []).reverse();
   }
 
   /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
@@ -297,7 +315,7 @@ export class Engine {
     yield;
     if (!previous) return;
     const until = performance.now() + WARM_TERMS_MS;
-    for (const [term, topic] of (previous.scorerBuilt?.usedTerms() ?? []).reverse()) {
+    for (const [term, topic] of previous.usedTerms()) {
       if (performance.now() > until) break;
       scorer.warmTerm(term, topic);
       yield;
@@ -385,15 +403,22 @@ export class Engine {
    * the serving thread does not; all are typed arrays, transferred rather than copied. `known`:
    * the terms of the previous hand-over, which the receiving thread holds; when this index's
    * terms begin with them (`PostingIndex.update` numbers new terms last), only the rest are sent.
+   * `used`: the terms the receiving thread's engine used (`usedTerms`), whose structures are made
+   * here too (for at most WARM_TERMS_MS), by a scorer over the parts sent.
    */
-  handOver(known?: readonly string[]): HandOver {
+  handOver(known?: readonly string[], used?: readonly [string, boolean][]): HandOver {
     const numbers = this.topicNumbers();
     const { terms } = this.index;
     let termsFrom: number | undefined = known && known.length <= terms.length ? known.length : undefined;
     for (let t = 0; termsFrom !== undefined && t < termsFrom; t++)
       if (terms[t] !== known?.[t]) termsFrom = undefined;
+    const parts = scoreParts(this.index);
+    const warm = used?.length
+      ? new Scorer(this.index, this.corpus(), parts).warmedParts(used, performance.now() + WARM_TERMS_MS)
+      : undefined;
     return {
-      parts: scoreParts(this.index),
+      parts,
+      ...(warm ? { warm } : {}),
       newest: Uint32Array.from(this.newest),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),

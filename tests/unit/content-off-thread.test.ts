@@ -336,6 +336,30 @@ describe('loading content on a worker thread', () => {
     }
   });
 
+  it('makes on the worker the term structures the serving engine used, answering as a fresh build', async () => {
+    const loader = offThreadLoader();
+    try {
+      const serving = (await loader.load({ contentDir, dataDir })).engine;
+      serving.pruneFrom = 0;
+      answers(serving);
+      const used = serving.usedTerms();
+      expect(used.map(([t]) => t)).toContain('teacher');
+      writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
+      const next = (await loader.load({ contentDir, dataDir }, serving)).engine;
+      // Not readied on this thread: the scorer, made now, holds them as it comes.
+      next.warm();
+      const made = (next as unknown as { scorerBuilt: Scorer }).scorerBuilt.usedTerms().map(([t]) => t);
+      expect(made).toContain('teacher');
+      expect(made.length).toBeGreaterThan(used.length / 2);
+      next.pruneFrom = 0;
+      const fresh = Engine.build(await loadContent(contentDir));
+      fresh.pruneFrom = 0;
+      expect(answers(next)).toEqual(answers(fresh));
+    } finally {
+      await loader.close();
+    }
+  });
+
   it('readies an engine in slices, letting the event loop turn between them', async () => {
     const content = await loadContent(contentDir);
     const previous = Engine.build(content);
