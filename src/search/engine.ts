@@ -155,6 +155,11 @@ export class Engine {
   private readonly docArticle: Int32Array;
   /** Article number by id, made on first use (a hand-over from the reload worker does not need it). */
   private byIdBuilt?: Map<string, number>;
+  /**
+   * Whether an article was asked for by id, of this engine or of one it was readied from: only
+   * then is the id map made ahead (the constructor makes one for twins, which no reload needs).
+   */
+  private idsAsked = false;
   private readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
   private newestList?: number[];
@@ -332,7 +337,8 @@ export class Engine {
       }
     }
     const n = this.articles.length;
-    if (previous.byIdBuilt && !this.byIdBuilt) {
+    if (previous.idsAsked) this.idsAsked = true;
+    if (this.idsAsked && !this.byIdBuilt) {
       const byId = new Map<string, number>();
       for (let i = 0; i < n; i++) {
         byId.set((this.articles[i] as Article).id, i);
@@ -460,6 +466,7 @@ export class Engine {
   }
 
   article(id: string): Article | undefined {
+    this.idsAsked = true;
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.articles[i];
   }

@@ -245,6 +245,8 @@ describe('loading content on a worker thread', () => {
     // Made before it served: the structures of the terms the engine it replaced used.
     const ready = (next as unknown as { scorerBuilt?: Scorer }).scorerBuilt;
     expect(ready?.usedTerms().map(([t]) => t)).toContain('teacher');
+    // Ids were asked of the engine replaced: the new one's id map is made too.
+    expect((next as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt?.get('added')).toBeDefined();
     next.pruneFrom = 0;
     const fresh = Engine.build(await loadContent(contentDir));
     fresh.pruneFrom = 0;
@@ -355,6 +357,15 @@ describe('loading content on a worker thread', () => {
       const fresh = Engine.build(await loadContent(contentDir));
       fresh.pruneFrom = 0;
       expect(answers(next)).toEqual(answers(fresh));
+      // No article was asked for by id: readying makes no id map, until one is.
+      const idMap = (e: Engine) => (e as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt;
+      writeFileSync(path.join(contentDir, 'later.md'), markdown('later', 'Later report'));
+      const later = (await loader.load({ contentDir, dataDir }, next)).engine;
+      await later.prepare(next);
+      expect(idMap(later)).toBeUndefined();
+      expect(next.article('added')?.title).toBe('Teachers strike in Puebla');
+      await later.prepare(next);
+      expect(idMap(later)?.get('later')).toBeDefined();
     } finally {
       await loader.close();
     }
