@@ -148,7 +148,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary, warm } = made;
+    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary, warm, lists } =
+      made;
     const arrays = [
       index,
       same,
@@ -166,6 +167,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       ...(warm?.orders.flatMap((o) => [o.docs, o.values]) ?? []),
       ...(warm?.lists.map((l) => l.set) ?? []),
       ...(warm?.stories.map((s) => s.bits) ?? []),
+      ...(lists?.map((l) => l.list) ?? []),
     ];
     // Each buffer once (a buffer listed twice cannot be transferred).
     parentPort?.postMessage(reply, [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]);

@@ -5,7 +5,7 @@
  * date order, topic members and twins in an engine.
  */
 import type { Worker } from 'node:worker_threads';
-import { Engine, type HandOver, INDEX_FORMAT } from '../search/engine.ts';
+import { Engine, type HandOver, INDEX_FORMAT, type Used } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { logProblems } from './errors.ts';
@@ -36,8 +36,8 @@ export interface OffThreadRequest {
    * (see `Engine.handOver`), or only that nothing changed.
    */
   holdsLast?: boolean;
-  /** The terms the engine serving used (`Engine.usedTerms`), whose structures the worker makes too. */
-  used?: [string, boolean][];
+  /** What the engine serving made on use (`Engine.used`), which the worker makes too. */
+  used?: Used;
 }
 
 /** What the worker loaded. */
@@ -220,7 +220,7 @@ export function offThreadLoader(): OffThreadLoader {
       prime,
       ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
       holdsLast: lastEngine !== undefined,
-      ...(serving ? { used: serving.usedTerms() } : {}),
+      ...(serving ? { used: serving.used() } : {}),
     };
     const previous = last;
     const before = lastEngine;

@@ -91,6 +91,14 @@ export interface EarlierIndex {
   index(): PostingIndex;
 }
 
+/** What an engine's queries made on use: what the engine replacing it makes ahead (`prepare`, `handOver`). */
+export interface Used {
+  /** Terms whose per-term structures were made, each with whether as a topic, most recent first. */
+  terms: [term: string, topic: boolean][];
+  /** Topic lists made (`name:language`), each with whether its themes were counted. */
+  lists: [key: string, themed: boolean][];
+}
+
 /** What `Engine.handOver()` makes for an engine built on another thread. */
 export interface HandOver {
   parts: ScoreParts;
@@ -107,6 +115,8 @@ export interface HandOver {
   dictionary: DictionaryParts;
   /** The per-term structures of the terms the receiving thread's engine used (see `handOver`). */
   warm?: WarmParts;
+  /** The topic lists the receiving thread's engine made, and their themes (topic ids), by key. */
+  lists?: { key: string; list: Uint32Array; themes?: string[] }[];
   /**
    * The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`; with
    * `termsFrom`, only those after the first `termsFrom`, which are the terms of the previous
@@ -191,6 +201,7 @@ export class Engine {
   private givenParts?: ScoreParts;
   private givenDictionary?: DictionaryParts;
   private givenWarm?: WarmParts;
+  private givenLists?: HandOver['lists'];
 
   /**
    * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
@@ -200,6 +211,7 @@ export class Engine {
     this.givenParts = made?.parts;
     this.givenDictionary = made?.dictionary;
     this.givenWarm = made?.warm;
+    this.givenLists = made?.lists;
     this.topicNumbering = made?.topicNumbers;
     const { articles } = content;
     const n = articles.length;
@@ -267,12 +279,12 @@ export class Engine {
     };
   }
 
-  /**
-   * The terms whose per-term structures this engine's queries made, each with whether as a topic,
-   * most recently used first: what the engine replacing it makes ahead (`prepare`, `handOver`).
-   */
-  usedTerms(): [term: string, topic: boolean][] {
-    return (this.scorerBuilt?.usedTerms() ?? []).reverse();
+  /** What this engine's queries made on use (see `Used`). */
+  used(): Used {
+    return {
+      terms: (this.scorerBuilt?.usedTerms() ?? []).reverse(),
+      lists: [...this.topicLists].map(([key, list]) => [key, this.listThemes.has(list)]),
+    };
   }
 
   /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
@@ -320,11 +332,24 @@ export class Engine {
     yield;
     if (!previous) return;
     const until = performance.now() + WARM_TERMS_MS;
-    for (const [term, topic] of previous.usedTerms()) {
+    for (const [term, topic] of previous.used().terms) {
       if (performance.now() > until) break;
       scorer.warmTerm(term, topic);
       yield;
     }
+    // Topic lists and themes the reload worker made (see `handOver`): only copied here.
+    for (const { key, list, themes } of this.givenLists ?? []) {
+      if (this.topicLists.has(key)) continue;
+      const en = this.topicLists.get(`${key.slice(0, key.lastIndexOf(':'))}:en`);
+      // One array when both languages agree, as `topicList` makes them.
+      const mine = en?.length === list.length && en.every((v, k) => v === list[k]) ? en : Array.from(list);
+      this.topicLists.set(key, mine);
+      const stats = themes?.map((id) => this.topicIndex.get(id));
+      if (stats?.every((t): t is TopicStat => t !== undefined) && !this.listThemes.has(mine))
+        this.listThemes.set(mine, stats);
+      yield;
+    }
+    this.givenLists = undefined;
     for (const [key, list] of previous.topicLists) {
       const at = key.lastIndexOf(':');
       const name = key.slice(0, at);
@@ -409,22 +434,33 @@ export class Engine {
    * the serving thread does not; all are typed arrays, transferred rather than copied. `known`:
    * the terms of the previous hand-over, which the receiving thread holds; when this index's
    * terms begin with them (`PostingIndex.update` numbers new terms last), only the rest are sent.
-   * `used`: the terms the receiving thread's engine used (`usedTerms`), whose structures are made
-   * here too (for at most WARM_TERMS_MS), by a scorer over the parts sent.
+   * `used`: what the receiving thread's engine made on use (`used`): the structures of its terms
+   * are made here too (for at most WARM_TERMS_MS) by a scorer over the parts sent, and its topic
+   * lists and their themes.
    */
-  handOver(known?: readonly string[], used?: readonly [string, boolean][]): HandOver {
+  handOver(known?: readonly string[], used?: Used): HandOver {
     const numbers = this.topicNumbers();
     const { terms } = this.index;
     let termsFrom: number | undefined = known && known.length <= terms.length ? known.length : undefined;
     for (let t = 0; termsFrom !== undefined && t < termsFrom; t++)
       if (terms[t] !== known?.[t]) termsFrom = undefined;
     const parts = scoreParts(this.index);
-    const warm = used?.length
-      ? new Scorer(this.index, this.corpus(), parts).warmedParts(used, performance.now() + WARM_TERMS_MS)
+    const warm = used?.terms.length
+      ? new Scorer(this.index, this.corpus(), parts).warmedParts(
+          used.terms,
+          performance.now() + WARM_TERMS_MS,
+        )
       : undefined;
+    const lists = used?.lists.map(([key, themed]) => {
+      const name = key.slice(0, key.lastIndexOf(':'));
+      const list = this.topicList(name, key.slice(name.length + 1) as TextLanguage);
+      const themes = themed ? this.themes(list, this.topicIndex.get(name)).map((t) => t.id) : undefined;
+      return { key, list: Uint32Array.from(list), ...(themes ? { themes } : {}) };
+    });
     return {
       parts,
       ...(warm ? { warm } : {}),
+      ...(lists?.length ? { lists } : {}),
       newest: Uint32Array.from(this.newest),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),

@@ -344,10 +344,20 @@ describe('loading content on a worker thread', () => {
       const serving = (await loader.load({ contentDir, dataDir })).engine;
       serving.pruneFrom = 0;
       answers(serving);
-      const used = serving.usedTerms();
+      for (const t of serving.topics()) serving.brief(t.id);
+      const used = serving.used().terms;
       expect(used.map(([t]) => t)).toContain('teacher');
       writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
       const next = (await loader.load({ contentDir, dataDir }, serving)).engine;
+      // The topic lists and themes the serving engine made come made too, each list by its key.
+      const given = (next as unknown as { givenLists?: { key: string }[] }).givenLists?.map((l) => l.key);
+      expect(given?.sort()).toEqual(
+        serving
+          .used()
+          .lists.map(([key]) => key)
+          .sort(),
+      );
+      expect(serving.used().lists.some(([, themed]) => themed)).toBe(true);
       // Not readied on this thread: the scorer, made now, holds them as it comes.
       next.warm();
       const made = (next as unknown as { scorerBuilt: Scorer }).scorerBuilt.usedTerms().map(([t]) => t);
@@ -357,6 +367,19 @@ describe('loading content on a worker thread', () => {
       const fresh = Engine.build(await loadContent(contentDir));
       fresh.pruneFrom = 0;
       expect(answers(next)).toEqual(answers(fresh));
+      // Readied, it takes the lists and themes made on the worker: the same briefings as a fresh build.
+      await next.prepare(serving);
+      const briefs = (e: Engine) =>
+        e
+          .topics()
+          .flatMap((t) =>
+            (['en', 'es'] as const).map((language) => [
+              t.id,
+              e.brief(t.id, { language }).themes.map((th) => th.id),
+              e.latest(t.id, { limit: 50, language }).hits.map((h) => h.article.id),
+            ]),
+          );
+      expect(briefs(next)).toEqual(briefs(fresh));
       // No article was asked for by id: readying makes no id map, until one is.
       const idMap = (e: Engine) => (e as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt;
       writeFileSync(path.join(contentDir, 'later.md'), markdown('later', 'Later report'));
