@@ -9,7 +9,8 @@
  * costs the serving thread seconds, receiving a few of them nothing. The worker lives as long as
  * its loader, so modules are loaded and compiled once, not per reload.
  */
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
@@ -17,6 +18,21 @@ import { loadEngine } from './load.ts';
 import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
 import { type ParseCache, plainArticle } from './read.ts';
 import { snapshotPosition } from './snapshot.ts';
+
+/**
+ * A watcher's worker (`background`) reloads while the bot answers on the serving thread: where a
+ * thread's nice value is its own (Linux), it gives way to that thread when both want a core (on a
+ * shared 2-core machine, queries stalled behind the reload's CPU time as much as behind the
+ * hand-over). Elsewhere the call would lower the whole process, so it is not made.
+ */
+const BACKGROUND_NICE = 10;
+if ((workerData as { background?: boolean } | undefined)?.background && process.platform === 'linux') {
+  try {
+    setPriority(0, BACKGROUND_NICE);
+  } catch {
+    // Not permitted here: the worker runs at the process's priority.
+  }
+}
 
 /** The last load's articles and their positions. */
 let previous = new Map<Article, number>();

@@ -167,9 +167,10 @@ async function engineOf(
  * with the calling thread free while files are read, parsed and indexed. The worker starts on the
  * first load and stays for the next ones (it does not keep the process alive while idle); loads
  * run one at a time. A load rejects with the worker's error (a broken gazetteer, an unreadable
- * directory); a worker that dies is replaced on the next load.
+ * directory); a worker that dies is replaced on the next load. `background`: the worker runs at a
+ * lower priority than the serving thread (on Linux; see load-thread.ts), for reloads while serving.
  */
-export function offThreadLoader(): OffThreadLoader {
+export function offThreadLoader({ background = false }: { background?: boolean } = {}): OffThreadLoader {
   let worker: Worker | undefined;
   let nextId = 0;
   let queue: Promise<unknown> = Promise.resolve();
@@ -182,7 +183,7 @@ export function offThreadLoader(): OffThreadLoader {
   function start(): Worker {
     last = undefined;
     lastEngine = undefined;
-    const w = contentWorker('load-thread');
+    const w = contentWorker('load-thread', { workerData: { background } });
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
       const pending = waiting.get(reply.id);

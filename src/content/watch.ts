@@ -69,7 +69,8 @@ function changesBetween(before: Engine, after: Engine): { added: string[]; remov
 export function watchContent(options: WatchContentOptions): ContentWatcher {
   const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000, fullCheckMs = 60_000 } = options;
   const log = options.logger.child({ module: 'content-watch' });
-  const worker = options.load ? undefined : offThreadLoader();
+  // At a lower priority than the serving thread, where it can be (see load-thread.ts).
+  const worker = options.load ? undefined : offThreadLoader({ background: true });
   const load =
     options.load ??
     ((o: LoadEngineOptions, serving?: Engine) => (worker as NonNullable<typeof worker>).load(o, serving));

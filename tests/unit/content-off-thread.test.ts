@@ -2,6 +2,7 @@ import {
   cpSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   unlinkSync,
@@ -133,6 +134,27 @@ describe('loading content on a worker thread', () => {
     unlinkSync(path.join(contentDir, GAZETTEER_FILE));
     await expect(loadEngineOffThread({ contentDir })).rejects.toThrow(/gazetteer\.yaml/);
   });
+
+  it.runIf(process.platform === 'linux')(
+    "runs a background loader's worker below the serving thread's priority",
+    async () => {
+      // Nice values of this process's threads (the 19th field of each task's stat, after the name).
+      const nices = () =>
+        readdirSync('/proc/self/task').map((tid) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      const own = nices()[0];
+      const loader = offThreadLoader({ background: true });
+      try {
+        await loader.load({ contentDir, dataDir });
+        expect(nices().filter((n) => n === 10)).toHaveLength(1);
+        expect(nices()[0]).toBe(own);
+      } finally {
+        await loader.close();
+      }
+    },
+  );
 
   it('keeps one worker across loads, and survives a load that fails', async () => {
     const loader = offThreadLoader();
