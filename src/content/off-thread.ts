@@ -84,7 +84,7 @@ export type Loaded = {
 
 /** A worker that loads content on request; `close` ends it. */
 export interface OffThreadLoader {
-  /** `serving`: the engine the result will replace, whose used terms' structures are made ahead. */
+  /** `serving`: the engine the result will replace; what it made on use is made ahead (`Engine.used`). */
   load(options: LoadEngineOptions, serving?: Engine): Promise<Loaded>;
   /**
    * Starts the worker and has it load the content `current` serves, stating every file, so the
