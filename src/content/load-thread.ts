@@ -9,7 +9,8 @@
  * costs the serving thread seconds, receiving a few of them nothing. The worker lives as long as
  * its loader, so modules are loaded and compiled once, not per reload.
  */
-import { parentPort } from 'node:worker_threads';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
@@ -18,12 +19,32 @@ import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-threa
 import { type ParseCache, plainArticle } from './read.ts';
 import { snapshotPosition } from './snapshot.ts';
 
+/**
+ * A watcher's worker (`background`) reloads while the bot answers on the serving thread: where a
+ * thread's nice value is its own (Linux), it gives way to that thread when both want a core (on a
+ * shared 2-core machine, queries stalled behind the reload's CPU time as much as behind the
+ * hand-over). Elsewhere the call would lower the whole process, so it is not made.
+ */
+const BACKGROUND_NICE = 10;
+if ((workerData as { background?: boolean } | undefined)?.background && process.platform === 'linux') {
+  try {
+    setPriority(0, BACKGROUND_NICE);
+  } catch {
+    // Not permitted here: the worker runs at the process's priority.
+  }
+}
+
 /** The last load's articles and their positions. */
 let previous = new Map<Article, number>();
 let parses: ParseCache | undefined;
 const analysed = new WeakMap<Article, AnalysedDocs>();
 /** The last load's index: the next load updates it rather than indexing everything. */
 let earlier: EarlierIndex | undefined;
+/**
+ * The last hand-over's index terms and content fingerprint: the next hand-over sends only terms
+ * after these, or none at all when the content is the same (the caller holds that engine).
+ */
+let sent: { terms: readonly string[]; fingerprint: string } | undefined;
 /**
  * The snapshot is written after the answer, a moment later and only for the latest load, and
  * while articles keep arriving at most every PERSIST_EVERY_MS: at 100,000 articles a write takes
@@ -62,7 +83,11 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
     return;
   }
-  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed } = request;
+  const { id, contentDir, dataDir, maxFileBytes, now, reuse, prime, served, changed, holdsLast, used } =
+    request;
+  // Until this answer arrives, the caller holds no engine of this worker's.
+  const held = holdsLast ? sent : undefined;
+  sent = undefined;
   let reply: OffThreadReply;
   try {
     // Every file is stated here, unless the watcher said which changed since the last load: this
@@ -115,10 +140,18 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       parentPort?.postMessage(reply);
       return;
     }
+    if (held?.fingerprint === content.fingerprint) {
+      // The content the caller holds (a file rewritten as it was, an event for a file half written).
+      sent = held;
+      reply = { id, unchanged: { problems: content.problems } };
+      parentPort?.postMessage(reply);
+      return;
+    }
     // The terms go apart, as text (see `PostingIndex.termsText`).
     const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
-    const made = engine.handOver();
+    const made = engine.handOver(held?.terms, used);
+    sent = { terms: earlier.index().terms, fingerprint: content.fingerprint };
     reply = {
       id,
       loaded: {
@@ -131,7 +164,8 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics, passageStart, topicNumbers, dictionary } = made;
+    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary, warm, lists } =
+      made;
     const arrays = [
       index,
       same,
@@ -142,14 +176,17 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       topics.starts,
       topics.members,
       passageStart,
+      docArticle,
       topicNumbers.start,
       topicNumbers.numbers,
       ...Object.values(dictionary),
+      ...(warm?.orders.flatMap((o) => [o.docs, o.values]) ?? []),
+      ...(warm?.lists.map((l) => l.set) ?? []),
+      ...(warm?.stories.map((s) => s.bits) ?? []),
+      ...(lists?.map((l) => l.list) ?? []),
     ];
-    parentPort?.postMessage(
-      reply,
-      arrays.map((a) => a.buffer as ArrayBuffer),
-    );
+    // Each buffer once (a buffer listed twice cannot be transferred).
+    parentPort?.postMessage(reply, [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]);
   } catch (error) {
     previous = new Map();
     parses = undefined;

@@ -5,8 +5,7 @@
  * date order, topic members and twins in an engine.
  */
 import type { Worker } from 'node:worker_threads';
-import { Engine, type HandOver, INDEX_FORMAT } from '../search/engine.ts';
-import { PostingIndex } from '../search/postings.ts';
+import { Engine, type HandOver, INDEX_FORMAT, type Used } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import { logProblems } from './errors.ts';
@@ -32,6 +31,13 @@ export interface OffThreadRequest {
   prime?: boolean;
   /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
   served?: { version: string; count: number };
+  /**
+   * The caller holds the engine made from the worker's last answer: send only the terms after its
+   * (see `Engine.handOver`), or only that nothing changed.
+   */
+  holdsLast?: boolean;
+  /** What the engine serving made on use (`Engine.used`), which the worker makes too. */
+  used?: Used;
 }
 
 /** What the worker loaded. */
@@ -64,6 +70,8 @@ export type OffThreadReply =
       /** `shared`: the worker mapped its articles to the served ones (from the same snapshot). */
       primed: { fingerprint: string; count: number; damaged: boolean; shared: boolean };
     }
+  /** The content is that of the last answer, whose engine the caller holds (`holdsLast`). */
+  | { id: number; unchanged: { problems: ContentProblem[] } }
   | { id: number; flushed: true }
   | { id: number; error: string };
 
@@ -76,7 +84,8 @@ export type Loaded = {
 
 /** A worker that loads content on request; `close` ends it. */
 export interface OffThreadLoader {
-  load(options: LoadEngineOptions): Promise<Loaded>;
+  /** `serving`: the engine the result will replace; what it made on use is made ahead (`Engine.used`). */
+  load(options: LoadEngineOptions, serving?: Engine): Promise<Loaded>;
   /**
    * Starts the worker and has it load the content `current` serves, stating every file, so the
    * first reload already sends only what changed. Resolves to whether the files still hold what
@@ -91,32 +100,41 @@ export interface OffThreadLoader {
 
 /** Lets other work (queries to the engine serving) run between the steps of a hand-over. */
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Articles a step of the hand-over passes over: about a millisecond's work at most. */
+const STEP_ARTICLES = 20_000;
 
 /**
  * The engine over what the worker loaded; problems are logged here, where the logger is. Made in
- * a few steps of some milliseconds each, with the event loop free between them.
+ * steps of a millisecond or so, with the event loop free between them. `before`: the engine made
+ * from the worker's previous answer, whose terms the worker may have continued (`handOver`).
  */
 async function engineOf(
   loaded: LoadedOffThread,
   previous: readonly Article[],
   options: LoadEngineOptions,
+  before?: Engine,
 ): Promise<Loaded> {
-  const articles: Article[] = new Array(loaded.same.length);
+  const { same, fresh } = loaded;
+  const articles: Article[] = new Array(same.length);
+  // Which of the previous articles are kept, for what came and went: no pass over every id here.
+  const kept = new Uint8Array(previous.length);
   let k = 0;
-  for (let i = 0; i < loaded.same.length; i++) {
-    const at = loaded.same[i] as number;
-    const article = at >= 0 ? previous[at] : loaded.fresh[k++];
+  for (let i = 0; i < same.length; i++) {
+    const at = same[i] as number;
+    const article = at >= 0 ? previous[at] : fresh[k++];
     if (!article) throw new Error('content worker answered with articles that do not add up');
+    if (at >= 0) kept[at] = 1;
     articles[i] = article;
+    if (i % STEP_ARTICLES === STEP_ARTICLES - 1) await turn();
   }
-  if (k !== loaded.fresh.length) throw new Error('content worker answered with articles that do not add up');
-  // What came and went, from the positions: no pass over every id on this thread.
+  if (k !== fresh.length) throw new Error('content worker answered with articles that do not add up');
   let changes: Loaded['changes'];
   if (previous.length > 0) {
-    const kept = new Uint8Array(previous.length);
-    for (const at of loaded.same) if (at >= 0) kept[at] = 1;
     const gone = new Set<string>();
-    for (let j = 0; j < previous.length; j++) if (kept[j] === 0) gone.add((previous[j] as Article).id);
+    for (let j = 0; j < previous.length; j++) {
+      if (kept[j] === 0) gone.add((previous[j] as Article).id);
+      if (j % STEP_ARTICLES === STEP_ARTICLES - 1) await turn();
+    }
     const freshIds = new Set(loaded.fresh.map((a) => a.id));
     changes = {
       added: [...freshIds].filter((id) => !gone.has(id)),
@@ -135,7 +153,7 @@ async function engineOf(
   };
   logProblems(content.problems, options.logger);
   await turn();
-  const index = PostingIndex.decode(loaded.index, loaded.made.terms);
+  const index = Engine.handedIndex(loaded.index, loaded.made, before);
   await turn();
   return {
     engine: Engine.fromIndex(content, index, loaded.made),
@@ -149,19 +167,23 @@ async function engineOf(
  * with the calling thread free while files are read, parsed and indexed. The worker starts on the
  * first load and stays for the next ones (it does not keep the process alive while idle); loads
  * run one at a time. A load rejects with the worker's error (a broken gazetteer, an unreadable
- * directory); a worker that dies is replaced on the next load.
+ * directory); a worker that dies is replaced on the next load. `background`: the worker runs at a
+ * lower priority than the serving thread (on Linux; see load-thread.ts), for reloads while serving.
  */
-export function offThreadLoader(): OffThreadLoader {
+export function offThreadLoader({ background = false }: { background?: boolean } = {}): OffThreadLoader {
   let worker: Worker | undefined;
   let nextId = 0;
   let queue: Promise<unknown> = Promise.resolve();
   /** The articles of the worker's last load, as this thread holds them (undefined: none shared). */
   let last: readonly Article[] | undefined;
+  /** The engine made from the worker's last answer (its terms are what the worker continues). */
+  let lastEngine: Engine | undefined;
   const waiting = new Map<number, { resolve: (r: OffThreadReply) => void; reject: (e: Error) => void }>();
 
   function start(): Worker {
     last = undefined;
-    const w = contentWorker('load-thread');
+    lastEngine = undefined;
+    const w = contentWorker('load-thread', { workerData: { background } });
     w.unref();
     w.on('message', (reply: OffThreadReply) => {
       const pending = waiting.get(reply.id);
@@ -183,6 +205,7 @@ export function offThreadLoader(): OffThreadLoader {
     options: LoadEngineOptions,
     prime: boolean,
     served?: Engine,
+    serving?: Engine,
   ): Promise<{ reply: OffThreadReply; result?: Loaded }> {
     worker ??= start();
     const w = worker;
@@ -197,10 +220,14 @@ export function offThreadLoader(): OffThreadLoader {
       ...(options.changed && !prime ? { changed: options.changed } : {}),
       prime,
       ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
+      holdsLast: lastEngine !== undefined,
+      ...(serving ? { used: serving.used() } : {}),
     };
     const previous = last;
+    const before = lastEngine;
     // Until this answer arrives, what the worker remembers is unknown: share nothing.
     last = undefined;
+    lastEngine = undefined;
     // Held open while a load is pending, so a script awaiting it does not exit under it.
     w.ref();
     try {
@@ -208,9 +235,24 @@ export function offThreadLoader(): OffThreadLoader {
         waiting.set(id, { resolve, reject });
         w.postMessage(request);
       });
+      if ('unchanged' in reply) {
+        if (!before || !previous)
+          throw new Error('content worker answered for an engine this thread does not hold');
+        const { problems } = reply.unchanged;
+        logProblems(problems, options.logger);
+        if (worker === w) {
+          last = previous;
+          lastEngine = before;
+        }
+        const changes = { added: [], removed: [], since: previous };
+        return { reply, result: { engine: before, problems, changes } };
+      }
       if (!('loaded' in reply)) return { reply };
-      const result = await engineOf(reply.loaded, previous ?? [], options);
-      if (worker === w) last = result.engine.articles;
+      const result = await engineOf(reply.loaded, previous ?? [], options, before);
+      if (worker === w) {
+        last = result.engine.articles;
+        lastEngine = result.engine;
+      }
       return { reply, result };
     } finally {
       w.unref();
@@ -224,9 +266,9 @@ export function offThreadLoader(): OffThreadLoader {
   }
 
   return {
-    load(options) {
+    load(options, serving) {
       return queued(async () => {
-        const { result } = await ask(options, false);
+        const { result } = await ask(options, false, undefined, serving);
         if (!result) throw new Error('content worker did not answer with content');
         return result;
       });

@@ -48,7 +48,7 @@ export interface WatchContentOptions {
    * queries keep being answered by the serving engine while the new one is built (tests may count
    * calls).
    */
-  load?: (options: LoadEngineOptions) => Promise<Loaded>;
+  load?: (options: LoadEngineOptions, serving?: Engine) => Promise<Loaded>;
 }
 
 export interface ContentWatcher {
@@ -69,8 +69,11 @@ function changesBetween(before: Engine, after: Engine): { added: string[]; remov
 export function watchContent(options: WatchContentOptions): ContentWatcher {
   const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000, fullCheckMs = 60_000 } = options;
   const log = options.logger.child({ module: 'content-watch' });
-  const worker = options.load ? undefined : offThreadLoader();
-  const load = options.load ?? ((o: LoadEngineOptions) => (worker as NonNullable<typeof worker>).load(o));
+  // At a lower priority than the serving thread, where it can be (see load-thread.ts).
+  const worker = options.load ? undefined : offThreadLoader({ background: true });
+  const load =
+    options.load ??
+    ((o: LoadEngineOptions, serving?: Engine) => (worker as NonNullable<typeof worker>).load(o, serving));
   // The worker starts now and loads what is served, so the first reload sends only what changed.
   // It states every file: a file edited in place since the snapshot was written (which a warm
   // start does not see) is picked up here.
@@ -107,13 +110,16 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
     checkAll = false;
     if (full) lastFullCheck = Date.now();
     try {
-      const { engine, problems, changes } = await load({
-        contentDir,
-        dataDir,
-        maxFileBytes: options.maxFileBytes,
-        logger: options.logger,
-        changed,
-      });
+      const { engine, problems, changes } = await load(
+        {
+          contentDir,
+          dataDir,
+          maxFileBytes: options.maxFileBytes,
+          logger: options.logger,
+          changed,
+        },
+        current,
+      );
       if (closed || engine.version === current.version) return undefined;
       // Made ready in short slices while the engine serving keeps answering, so the first queries
       // to the new one do not make their structures while others queue behind them.

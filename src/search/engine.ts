@@ -16,6 +16,7 @@ import {
   Scorer,
   scoreParts,
   TOP_K_MIN_POSTINGS,
+  type WarmParts,
 } from './ranking.ts';
 import { TopicIndex, type TopicMembers, type TopicStat } from './topic-index.ts';
 
@@ -90,6 +91,14 @@ export interface EarlierIndex {
   index(): PostingIndex;
 }
 
+/** What an engine's queries made on use: what the engine replacing it makes ahead (`prepare`, `handOver`). */
+export interface Used {
+  /** Terms whose per-term structures were made, each with whether as a topic, most recent first. */
+  terms: [term: string, topic: boolean][];
+  /** Topic lists made (`name:language`), each with whether its themes were counted. */
+  lists: [key: string, themed: boolean][];
+}
+
 /** What `Engine.handOver()` makes for an engine built on another thread. */
 export interface HandOver {
   parts: ScoreParts;
@@ -98,19 +107,42 @@ export interface HandOver {
   twin: Int32Array;
   /** First section document of each article (see `sectionStarts`). */
   passageStart: Uint32Array;
+  /** The article of each document (articles, then their sections). */
+  docArticle: Int32Array;
   /** Topic numbers of each article, flat (see `Engine.topicNumbers`). */
   topicNumbers: { start: Uint32Array; numbers: Uint16Array };
   /** The prefix and typo dictionary over the index's terms. */
   dictionary: DictionaryParts;
-  /** The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`. */
+  /** The per-term structures of the terms the receiving thread's engine used (see `handOver`). */
+  warm?: WarmParts;
+  /** The topic lists the receiving thread's engine made, and their themes (topic ids), by key. */
+  lists?: { key: string; list: Uint32Array; themes?: string[] }[];
+  /**
+   * The index's terms (`PostingIndex.termsText`), for decoding `indexBytes(false)`; with
+   * `termsFrom`, only those after the first `termsFrom`, which are the terms of the previous
+   * hand-over (see `handOver`).
+   */
   terms: string;
+  termsFrom?: number;
 }
 
 /** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
 const WARM_TERMS_MS = 250;
-/** Articles an id map (a Map entry each) and the folded titles (an analysis each) take per slice. */
-const WARM_IDS = 10_000;
+/** Articles an id map (a Map entry each: about a millisecond per 2,500) and the folded titles (an analysis each) take per slice. */
+const WARM_IDS = 2500;
 const WARM_TITLES = 1000;
+
+/** The article of each document, from the first section document of each article (`sectionStarts`). */
+function docArticles(passageStart: Uint32Array, n: number): Int32Array {
+  const docArticle = new Int32Array(passageStart[n] as number);
+  // Plain loops: a call per article (`fill`) cost milliseconds at 100,000 articles.
+  for (let i = 0; i < n; i++) {
+    docArticle[i] = i;
+    for (let doc = passageStart[i] as number; doc < (passageStart[i + 1] as number); doc++)
+      docArticle[doc] = i;
+  }
+  return docArticle;
+}
 
 /** A snapshot's index (`indexBytes()`) over its articles, as an `EarlierIndex`. */
 export function earlierIndex(articles: readonly Article[], bytes: Uint8Array): EarlierIndex {
@@ -133,6 +165,11 @@ export class Engine {
   private readonly docArticle: Int32Array;
   /** Article number by id, made on first use (a hand-over from the reload worker does not need it). */
   private byIdBuilt?: Map<string, number>;
+  /**
+   * Whether an article was asked for by id, of this engine or of one it was readied from: only
+   * then is the id map made ahead (the constructor makes one for twins, which no reload needs).
+   */
+  private idsAsked = false;
   private readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
   private newestList?: number[];
@@ -163,6 +200,8 @@ export class Engine {
   /** The scorer's parts when made elsewhere (`fromIndexBytes`), until the scorer takes them. */
   private givenParts?: ScoreParts;
   private givenDictionary?: DictionaryParts;
+  private givenWarm?: WarmParts;
+  private givenLists?: HandOver['lists'];
 
   /**
    * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
@@ -171,6 +210,8 @@ export class Engine {
   private constructor(content: Content, index: PostingIndex, made?: HandOver) {
     this.givenParts = made?.parts;
     this.givenDictionary = made?.dictionary;
+    this.givenWarm = made?.warm;
+    this.givenLists = made?.lists;
     this.topicNumbering = made?.topicNumbers;
     const { articles } = content;
     const n = articles.length;
@@ -201,13 +242,9 @@ export class Engine {
     this.passageStart = made?.passageStart ?? sectionStarts(articles);
     const d = this.passageStart[n] as number;
     if (index.docCount !== d) throw new Error(`Engine: index has ${index.docCount} documents, content ${d}`);
-    this.docArticle = new Int32Array(d);
-    // Plain loops: a call per article (`fill`) cost milliseconds at 100,000 articles.
-    for (let i = 0; i < n; i++) {
-      this.docArticle[i] = i;
-      for (let doc = this.passageStart[i] as number; doc < (this.passageStart[i + 1] as number); doc++)
-        this.docArticle[doc] = i;
-    }
+    if (made && made.docArticle.length !== d)
+      throw new Error('Engine: hand-over documents do not match the index');
+    this.docArticle = made?.docArticle ?? docArticles(this.passageStart, n);
   }
 
   private get newest(): number[] {
@@ -224,17 +261,30 @@ export class Engine {
    */
   private get scorer(): Scorer {
     if (!this.scorerBuilt) {
-      const corpus = {
-        docArticle: this.docArticle,
-        articleCount: this.articles.length,
-        twin: this.twin,
-        passageStart: this.passageStart,
-      };
-      this.scorerBuilt = new Scorer(this.index, corpus, this.givenParts, this.givenDictionary);
+      this.scorerBuilt = new Scorer(this.index, this.corpus(), this.givenParts, this.givenDictionary);
+      if (this.givenWarm) this.scorerBuilt.adoptWarm(this.givenWarm);
       this.givenParts = undefined;
       this.givenDictionary = undefined;
+      this.givenWarm = undefined;
     }
     return this.scorerBuilt;
+  }
+
+  private corpus() {
+    return {
+      docArticle: this.docArticle,
+      articleCount: this.articles.length,
+      twin: this.twin,
+      passageStart: this.passageStart,
+    };
+  }
+
+  /** What this engine's queries made on use (see `Used`). */
+  used(): Used {
+    return {
+      terms: (this.scorerBuilt?.usedTerms() ?? []).reverse(),
+      lists: [...this.topicLists].map(([key, list]) => [key, this.listThemes.has(list)]),
+    };
   }
 
   /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
@@ -282,11 +332,24 @@ export class Engine {
     yield;
     if (!previous) return;
     const until = performance.now() + WARM_TERMS_MS;
-    for (const [term, topic] of (previous.scorerBuilt?.usedTerms() ?? []).reverse()) {
+    for (const [term, topic] of previous.used().terms) {
       if (performance.now() > until) break;
       scorer.warmTerm(term, topic);
       yield;
     }
+    // Topic lists and themes the reload worker made (see `handOver`): only copied here.
+    for (const { key, list, themes } of this.givenLists ?? []) {
+      if (this.topicLists.has(key)) continue;
+      const en = this.topicLists.get(`${key.slice(0, key.lastIndexOf(':'))}:en`);
+      // One array when both languages agree, as `topicList` makes them.
+      const mine = en?.length === list.length && en.every((v, k) => v === list[k]) ? en : Array.from(list);
+      this.topicLists.set(key, mine);
+      const stats = themes?.map((id) => this.topicIndex.get(id));
+      if (stats?.every((t): t is TopicStat => t !== undefined) && !this.listThemes.has(mine))
+        this.listThemes.set(mine, stats);
+      yield;
+    }
+    this.givenLists = undefined;
     for (const [key, list] of previous.topicLists) {
       const at = key.lastIndexOf(':');
       const name = key.slice(0, at);
@@ -299,7 +362,8 @@ export class Engine {
       }
     }
     const n = this.articles.length;
-    if (previous.byIdBuilt && !this.byIdBuilt) {
+    if (previous.idsAsked) this.idsAsked = true;
+    if (this.idsAsked && !this.byIdBuilt) {
       const byId = new Map<string, number>();
       for (let i = 0; i < n; i++) {
         byId.set((this.articles[i] as Article).id, i);
@@ -340,7 +404,19 @@ export class Engine {
     return Engine.fromIndex(content, PostingIndex.decode(bytes, made?.terms), made);
   }
 
-  /** `fromIndexBytes` with the index already decoded (`PostingIndex.decode`), a step of its own. */
+  /**
+   * The index of a hand-over (`indexBytes(false)` and `handOver`), decoded; `previous`: the engine
+   * made from the hand-over before, whose terms this one's begin with when `made.termsFrom` says
+   * so (their term → id map is then extended and shared, not made again).
+   */
+  static handedIndex(bytes: Uint8Array, made: HandOver, previous?: Engine): PostingIndex {
+    if (made.termsFrom === undefined) return PostingIndex.decode(bytes, made.terms);
+    if (previous?.index.terms.length !== made.termsFrom)
+      throw new Error('Engine: the hand-over continues terms this thread does not hold');
+    return PostingIndex.decode(bytes, made.terms, previous.index);
+  }
+
+  /** `fromIndexBytes` with the index already decoded (`handedIndex`), a step of its own. */
   static fromIndex(content: Content, index: PostingIndex, made?: HandOver): Engine {
     return new Engine(content, index, made);
   }
@@ -355,19 +431,46 @@ export class Engine {
    * For an engine made from `indexBytes()` over the same articles on another thread: the scorer's
    * per-posting parts (see `scoreParts`) and what is derived from the articles (date order, topic
    * members, twins), each a pass over every posting or article. The reload worker makes them, so
-   * the serving thread does not; all are typed arrays, transferred rather than copied.
+   * the serving thread does not; all are typed arrays, transferred rather than copied. `known`:
+   * the terms of the previous hand-over, which the receiving thread holds; when this index's
+   * terms begin with them (`PostingIndex.update` numbers new terms last), only the rest are sent.
+   * `used`: what the receiving thread's engine made on use (`used`): the structures of its terms
+   * are made here too (for at most WARM_TERMS_MS) by a scorer over the parts sent, and its topic
+   * lists and their themes.
    */
-  handOver(): HandOver {
+  handOver(known?: readonly string[], used?: Used): HandOver {
     const numbers = this.topicNumbers();
+    const { terms } = this.index;
+    let termsFrom: number | undefined = known && known.length <= terms.length ? known.length : undefined;
+    for (let t = 0; termsFrom !== undefined && t < termsFrom; t++)
+      if (terms[t] !== known?.[t]) termsFrom = undefined;
+    const parts = scoreParts(this.index);
+    const warm = used?.terms.length
+      ? new Scorer(this.index, this.corpus(), parts).warmedParts(
+          used.terms,
+          performance.now() + WARM_TERMS_MS,
+        )
+      : undefined;
+    const lists = used?.lists.map(([key, themed]) => {
+      const name = key.slice(0, key.lastIndexOf(':'));
+      const list = this.topicList(name, key.slice(name.length + 1) as TextLanguage);
+      const themes = themed ? this.themes(list, this.topicIndex.get(name)).map((t) => t.id) : undefined;
+      return { key, list: Uint32Array.from(list), ...(themes ? { themes } : {}) };
+    });
     return {
-      parts: scoreParts(this.index),
+      parts,
+      ...(warm ? { warm } : {}),
+      ...(lists?.length ? { lists } : {}),
       newest: Uint32Array.from(this.newest),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),
       passageStart: this.passageStart.slice(),
+      docArticle: this.docArticle.slice(),
       topicNumbers: { start: numbers.start.slice(), numbers: numbers.numbers.slice() },
-      dictionary: dictionaryParts(this.index.terms),
-      terms: this.index.termsText(),
+      dictionary: dictionaryParts(terms),
+      ...(termsFrom === undefined
+        ? { terms: this.index.termsText() }
+        : { terms: terms.slice(termsFrom).join(' '), termsFrom }),
     };
   }
 
@@ -399,6 +502,7 @@ export class Engine {
   }
 
   article(id: string): Article | undefined {
+    this.idsAsked = true;
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.articles[i];
   }

@@ -182,7 +182,7 @@ export class PostingIndex {
    * last), which nothing outside the index depends on.
    */
   update(kept: Int32Array, added: readonly IndexDoc[], docCount: number): PostingIndex {
-    const numbering = new TermNumbering(this.terms, this.termIds());
+    const numbering = new TermNumbering(this.terms, this.ownTermIds());
     const { terms } = numbering;
     const { raw, lengths } = occurrences(added, numbering, docCount);
     const fields = this.fields.map((old, f): FieldPostings => {
@@ -248,9 +248,14 @@ export class PostingIndex {
     );
   }
 
-  /** Term → id, built on first use: a cold start that answers topic lists never pays for it. */
+  /**
+   * Term → id, built on first use: a cold start that answers topic lists never pays for it. The
+   * map may be shared with a later index whose terms extend these (see `decode`): its ids from
+   * this index's length on are not this index's.
+   */
   termId(term: string): number | undefined {
-    return this.termIds().get(term);
+    const id = this.termIds().get(term);
+    return id !== undefined && id < this.terms.length ? id : undefined;
   }
 
   /**
@@ -270,6 +275,12 @@ export class PostingIndex {
   private termIds(): Map<string, number> {
     this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));
     return this.idsCache;
+  }
+
+  /** The term → id map holding this index's terms only (a shared one may hold a later index's too). */
+  private ownTermIds(): Map<string, number> {
+    const ids = this.termIds();
+    return ids.size === this.terms.length ? ids : new Map(this.terms.map((t, i) => [t, i]));
   }
 
   postings(field: number, term: number): Postings {
@@ -349,9 +360,12 @@ export class PostingIndex {
 
   /**
    * Reads what `encode` wrote; throws on another format so the caller rebuilds. `termsText`: the
-   * terms of an index encoded without them (`encode(false)`, `termsText()`).
+   * terms of an index encoded without them (`encode(false)`, `termsText()`). With `known` (an
+   * index whose terms the new one's begin with, as `update` numbers them), `termsText` holds only
+   * the terms after those: the known ones are not split from text again, and the term → id map,
+   * when `known` has made it, is extended and shared rather than made again for every term.
    */
-  static decode(input: Uint8Array, termsText?: string): PostingIndex {
+  static decode(input: Uint8Array, termsText?: string, known?: PostingIndex): PostingIndex {
     const bytes = input.byteOffset % 4 === 0 ? input : input.slice();
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const jsonLength = view.getUint32(0, true);
@@ -360,7 +374,8 @@ export class PostingIndex {
     ) as Header;
     if (header.format !== POSTINGS_FORMAT) throw new Error(`PostingIndex: unknown format ${header.format}`);
     if (header.termCount !== undefined) {
-      header.terms = termsText ? termsText.split(' ') : [];
+      const tail = termsText ? termsText.split(' ') : [];
+      header.terms = known ? known.terms.concat(tail) : tail;
       if (header.terms.length !== header.termCount)
         throw new Error('PostingIndex: terms do not match the index');
     }
@@ -381,7 +396,15 @@ export class PostingIndex {
       lengths: take(Uint16Array, 2, header.docCount),
       freqs: take(Uint16Array, 2, n),
     }));
-    return new PostingIndex(header.docCount, header.terms, fields);
+    const index = new PostingIndex(header.docCount, header.terms, fields);
+    const ids = known?.idsCache;
+    // Only a map of exactly the known terms is extended: one another index extended already
+    // holds terms the new index may lack or number otherwise.
+    if (ids && header.termCount !== undefined && ids.size === known.terms.length) {
+      for (let t = known.terms.length; t < header.terms.length; t++) ids.set(header.terms[t] as string, t);
+      index.idsCache = ids;
+    }
+    return index;
   }
 }
 

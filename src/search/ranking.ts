@@ -1,7 +1,7 @@
 import { type DictionaryParts, TermDictionary } from './expand.ts';
 import { Lru } from './lru.ts';
 import type { PostingIndex } from './postings.ts';
-import { popcount, StoryCounter } from './stories.ts';
+import { popcount, StoryCounter, type StoryParts } from './stories.ts';
 import { type FieldList, type TermOrder, termOrder } from './term-order.ts';
 
 /** One word of a query: the index terms it may match and how loosely. */
@@ -217,6 +217,13 @@ export function scoreParts(index: PostingIndex): ScoreParts {
  * document's score is the same under AND and OR, so AND is "matched every group", counted on the
  * way. Scratch arrays are reused between queries; only the touched entries are reset.
  */
+/** A scorer's per-term structures for some terms (`Scorer.warmedParts`): typed arrays, by cache key. */
+export interface WarmParts {
+  orders: { key: number; docs: Uint32Array; values: Float64Array }[];
+  lists: { key: number; set: Int32Array }[];
+  stories: StoryParts;
+}
+
 export class Scorer {
   private readonly score: Float64Array;
   private readonly groupMark: Uint8Array;
@@ -362,6 +369,37 @@ export class Scorer {
     this.stories.warm(id, topic);
     const words = Math.ceil(this.index.docCount / 32);
     for (const f of fields) if (this.index.postings(f, id).docs.length >= words) this.listSet(id, f, words);
+  }
+
+  /**
+   * Makes the structures of `terms` (as `warmTerm` does, in order, until `performance.now()`
+   * passes `until`) and gives every per-term structure this scorer holds, copied: for a scorer
+   * over the same index and corpus on another thread to take (`adoptWarm`), so the reload worker
+   * makes them rather than the serving thread.
+   */
+  warmedParts(terms: readonly [string, boolean][], until = Number.POSITIVE_INFINITY): WarmParts {
+    for (const [term, topic] of terms) {
+      if (performance.now() > until) break;
+      this.warmTerm(term, topic);
+    }
+    return {
+      orders: [...this.termOrders.keys()].map((key) => {
+        const { docs, values } = this.termOrders.get(key) as TermOrder;
+        return { key, docs: docs.slice(), values: values.slice() };
+      }),
+      lists: [...this.longListSets.keys()].map((key) => ({
+        key,
+        set: (this.longListSets.get(key) as Int32Array).slice(),
+      })),
+      stories: this.stories.parts(),
+    };
+  }
+
+  /** Takes the structures another scorer over the same index and corpus made (`warmedParts`). */
+  adoptWarm(parts: WarmParts): void {
+    for (const { key, docs, values } of parts.orders) this.termOrders.set(key, { docs, values });
+    for (const { key, set } of parts.lists) this.longListSets.set(key, set);
+    this.stories.adopt(parts.stories);
   }
 
   /** The BM25+ parts of one term's postings in a field, aligned with its documents. */

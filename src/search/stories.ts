@@ -82,6 +82,19 @@ export class StoryCounter {
     return [...this.sets.keys()].map((key) => (key < 0 ? [-1 - key, true] : [key, false]));
   }
 
+  /** The story sets made, copied, least recently used first: for a counter on another thread (`adopt`). */
+  parts(): StoryParts {
+    return [...this.sets.keys()].map((key) => {
+      const { bits, size } = this.sets.get(key) as StorySet;
+      return { key, bits: bits.slice(), size };
+    });
+  }
+
+  /** Takes story sets another counter over the same documents and stories made (`parts`). */
+  adopt(parts: StoryParts): void {
+    for (const { key, bits, size } of parts) this.sets.set(key, { bits, size });
+  }
+
   /** Makes a term's (or topic's) story set now, if its lists are long enough to have one. */
   warm(term: number, topic: boolean): void {
     this.storySet(term, topic);
@@ -116,6 +129,9 @@ interface StorySet {
   bits: Uint32Array;
   size: number;
 }
+
+/** Story sets by key (a term, or -1 - term for a topic), as `StoryCounter.parts` gives them. */
+export type StoryParts = { key: number; bits: Uint32Array; size: number }[];
 
 export function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);

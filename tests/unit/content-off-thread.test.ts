@@ -2,6 +2,7 @@ import {
   cpSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   unlinkSync,
@@ -134,6 +135,27 @@ describe('loading content on a worker thread', () => {
     await expect(loadEngineOffThread({ contentDir })).rejects.toThrow(/gazetteer\.yaml/);
   });
 
+  it.runIf(process.platform === 'linux')(
+    "runs a background loader's worker below the serving thread's priority",
+    async () => {
+      // Nice values of this process's threads (the 19th field of each task's stat, after the name).
+      const nices = () =>
+        readdirSync('/proc/self/task').map((tid) => {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        });
+      const own = nices()[0];
+      const loader = offThreadLoader({ background: true });
+      try {
+        await loader.load({ contentDir, dataDir });
+        expect(nices().filter((n) => n === 10)).toHaveLength(1);
+        expect(nices()[0]).toBe(own);
+      } finally {
+        await loader.close();
+      }
+    },
+  );
+
   it('keeps one worker across loads, and survives a load that fails', async () => {
     const loader = offThreadLoader();
     try {
@@ -145,14 +167,24 @@ describe('loading content on a worker thread', () => {
       // Unchanged articles are not sent again: the second engine shares the first one's records.
       const kept = first.engine.articles[0];
       expect(second.engine.article(kept?.id ?? '')).toBe(kept);
+      // A file written again as it was: nothing is handed over, the engine held is the answer.
+      writeFileSync(path.join(contentDir, 'second.md'), markdown('second', 'Second load'));
+      const same = await loader.load({ contentDir, dataDir });
+      expect(same.engine).toBe(second.engine);
+      expect(same.changes).toMatchObject({ added: [], removed: [] });
+      // And the load after it hands over what changed since, as ever.
+      writeFileSync(path.join(contentDir, 'third.md'), markdown('third', 'Third load'));
+      const third = await loader.load({ contentDir, dataDir });
+      expect(third.changes?.added).toEqual(['third']);
+      expect(answers(third.engine)).toEqual(answers(Engine.build(await loadContent(contentDir))));
       const gazetteer = readFileSync(path.join(contentDir, GAZETTEER_FILE));
       unlinkSync(path.join(contentDir, GAZETTEER_FILE));
       await expect(loader.load({ contentDir })).rejects.toThrow(/gazetteer\.yaml/);
       writeFileSync(path.join(contentDir, GAZETTEER_FILE), gazetteer);
       // Two loads asked at once run one after the other, each answered.
       const [a, b] = await Promise.all([loader.load({ contentDir }), loader.load({ contentDir, dataDir })]);
-      expect(a.engine.version).toBe(second.engine.version);
-      expect(answers(b.engine)).toEqual(answers(second.engine));
+      expect(a.engine.version).toBe(third.engine.version);
+      expect(answers(b.engine)).toEqual(answers(third.engine));
     } finally {
       await loader.close();
     }
@@ -235,6 +267,8 @@ describe('loading content on a worker thread', () => {
     // Made before it served: the structures of the terms the engine it replaced used.
     const ready = (next as unknown as { scorerBuilt?: Scorer }).scorerBuilt;
     expect(ready?.usedTerms().map(([t]) => t)).toContain('teacher');
+    // Ids were asked of the engine replaced: the new one's id map is made too.
+    expect((next as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt?.get('added')).toBeDefined();
     next.pruneFrom = 0;
     const fresh = Engine.build(await loadContent(contentDir));
     fresh.pruneFrom = 0;
@@ -245,6 +279,141 @@ describe('loading content on a worker thread', () => {
     expect(got.edited[3]?.map(([id]) => id)).not.toContain('remove-me');
     expect(got.edited[0]?.map(([id]) => id)).toContain('added');
     expect(got.edited[0]?.map(([id]) => id)).not.toContain('edit-me');
+  });
+
+  it('continues the terms of the engine served from reload to reload, and leaves that engine answering as before', async () => {
+    writeFileSync(
+      path.join(contentDir, 'remove-me.md'),
+      markdown('remove-me', 'Axolotls', 'Axolotls in Xochimilco.'),
+    );
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    const { live } = watching(engine);
+    const words = [
+      'quokka',
+      'bilbies',
+      'numbats',
+      'zyzzyva',
+      'wallabies',
+      'dingoes',
+      'platypuses',
+      'axolotls',
+      'xochimilco',
+      'quok',
+      'zyzzyva teachers',
+    ];
+    const page = (e: Engine) =>
+      words.map((q) => {
+        const { total, hits } = e.search(q, { limit: 50 });
+        return [total, hits.map((h) => [h.article.id, h.score, h.strict])];
+      });
+    const index = (e: Engine) =>
+      (e as unknown as { index: { terms: string[]; idsCache?: Map<string, number> } }).index;
+    let served = engine;
+    // Each step: a file written or removed; the reloaded engine answers as a fresh build does, and
+    // the engine it replaces answers as it did before (the new terms are not its own).
+    const steps: [string, () => void, boolean][] = [
+      [
+        'added',
+        () =>
+          writeFileSync(
+            path.join(contentDir, 'added.md'),
+            markdown('added', 'Quokka sighted', 'Quokkas, numbats and bilbies.'),
+          ),
+        true,
+      ],
+      [
+        'another',
+        () =>
+          writeFileSync(
+            path.join(contentDir, 'another.md'),
+            markdown('another', 'Zyzzyva teachers', 'Wallabies, dingoes and platypuses.'),
+          ),
+        true,
+      ],
+      // Its words go with it: the terms are numbered again and nothing is continued.
+      ['removed', () => unlinkSync(path.join(contentDir, 'remove-me.md')), false],
+      [
+        'again',
+        () => writeFileSync(path.join(contentDir, 'again.md'), markdown('again', 'Quokka teachers')),
+        true,
+      ],
+    ];
+    for (const [name, change, continued] of steps) {
+      const before = [page(served), answers(served)];
+      change();
+      const next = (await live.reload())?.engine as Engine;
+      expect(next, name).toBeDefined();
+      expect(page(next), name).toEqual(page(Engine.build(await loadContent(contentDir))));
+      // Asked again, not answered from memory.
+      served.forgetAnswers();
+      expect([page(served), answers(served)], name).toEqual(before);
+      if (served !== engine) {
+        // From the second reload on, the engine served came from the worker, whose terms go on.
+        const [was, now] = [index(served), index(next)];
+        expect(
+          now.terms.slice(0, was.terms.length).every((t, i) => t === was.terms[i]),
+          name,
+        ).toBe(continued);
+        expect(now.idsCache !== undefined && now.idsCache === was.idsCache, name).toBe(continued);
+      }
+      served = next;
+    }
+  });
+
+  it('makes on the worker the term structures the serving engine used, answering as a fresh build', async () => {
+    const loader = offThreadLoader();
+    try {
+      const serving = (await loader.load({ contentDir, dataDir })).engine;
+      serving.pruneFrom = 0;
+      answers(serving);
+      for (const t of serving.topics()) serving.brief(t.id);
+      const used = serving.used().terms;
+      expect(used.map(([t]) => t)).toContain('teacher');
+      writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
+      const next = (await loader.load({ contentDir, dataDir }, serving)).engine;
+      // The topic lists and themes the serving engine made come made too, each list by its key.
+      const given = (next as unknown as { givenLists?: { key: string }[] }).givenLists?.map((l) => l.key);
+      expect(given?.sort()).toEqual(
+        serving
+          .used()
+          .lists.map(([key]) => key)
+          .sort(),
+      );
+      expect(serving.used().lists.some(([, themed]) => themed)).toBe(true);
+      // Not readied on this thread: the scorer, made now, holds them as it comes.
+      next.warm();
+      const made = (next as unknown as { scorerBuilt: Scorer }).scorerBuilt.usedTerms().map(([t]) => t);
+      expect(made).toContain('teacher');
+      expect(made.length).toBeGreaterThan(used.length / 2);
+      next.pruneFrom = 0;
+      const fresh = Engine.build(await loadContent(contentDir));
+      fresh.pruneFrom = 0;
+      expect(answers(next)).toEqual(answers(fresh));
+      // Readied, it takes the lists and themes made on the worker: the same briefings as a fresh build.
+      await next.prepare(serving);
+      const briefs = (e: Engine) =>
+        e
+          .topics()
+          .flatMap((t) =>
+            (['en', 'es'] as const).map((language) => [
+              t.id,
+              e.brief(t.id, { language }).themes.map((th) => th.id),
+              e.latest(t.id, { limit: 50, language }).hits.map((h) => h.article.id),
+            ]),
+          );
+      expect(briefs(next)).toEqual(briefs(fresh));
+      // No article was asked for by id: readying makes no id map, until one is.
+      const idMap = (e: Engine) => (e as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt;
+      writeFileSync(path.join(contentDir, 'later.md'), markdown('later', 'Later report'));
+      const later = (await loader.load({ contentDir, dataDir }, next)).engine;
+      await later.prepare(next);
+      expect(idMap(later)).toBeUndefined();
+      expect(next.article('added')?.title).toBe('Teachers strike in Puebla');
+      await later.prepare(next);
+      expect(idMap(later)?.get('later')).toBeDefined();
+    } finally {
+      await loader.close();
+    }
   });
 
   it('readies an engine in slices, letting the event loop turn between them', async () => {
