@@ -1076,8 +1076,6 @@ export class Scorer {
     missing: number[],
     prefer: (a: number, b: number) => boolean,
   ): Ranking {
-    const { docArticle } = this.corpus;
-    const { articleState, articleScore, articleDoc } = this;
     const part = new Float64Array(postings);
     const listOf = new Uint16Array(postings);
     // A key: document · span + entry, exact in a double (entries take at most 12 bits).
@@ -1120,21 +1118,13 @@ export class Scorer {
       scoreAt[first] = sum * (popcount(low) + popcount(high) || 1);
       stateAt[first] = groups === found ? 2 : 1;
     }
-    const articles = this.reachedArticles;
     let n = 0;
     for (let at = 0; at < postings; at++) {
       const doc = docAt[at] as number;
       if (doc < 0) continue;
       const score = scoreAt[at] as number;
       const state = stateAt[at] as number;
-      const a = docArticle[doc] as number;
-      const was = articleState[a] as number;
-      if (was === 0) articles[n++] = a;
-      if (state > was || (state === was && score > (articleScore[a] as number))) {
-        articleState[a] = state;
-        articleScore[a] = score;
-        articleDoc[a] = doc;
-      }
+      n = this.fold(doc, state, score, n);
     }
     return this.articlesRanking(n, reached, prefer, missing);
   }
@@ -1166,6 +1156,23 @@ export class Scorer {
     return out;
   }
 
+  /**
+   * Folds a document into its article: the article keeps its best document, one holding every
+   * word before any other. Returns the count of articles reached, `n` plus one if this is new.
+   */
+  private fold(doc: number, state: number, score: number, n: number): number {
+    const a = this.corpus.docArticle[doc] as number;
+    const was = this.articleState[a] as number;
+    if (state > was || (state === was && score > (this.articleScore[a] as number))) {
+      this.articleState[a] = state;
+      this.articleScore[a] = score;
+      this.articleDoc[a] = doc;
+    }
+    if (was !== 0) return n;
+    this.reachedArticles[n] = a;
+    return n + 1;
+  }
+
   /** Folds documents into articles (best strict document first), merges twins, resets scratch. */
   private collect(
     touchedCount: number,
@@ -1174,18 +1181,7 @@ export class Scorer {
     prefer: (a: number, b: number) => boolean,
     missing: number[],
   ): Ranking {
-    const { docArticle } = this.corpus;
-    const {
-      score: docScore,
-      groupMark,
-      groupCount,
-      maskLow,
-      maskHigh,
-      articleState,
-      articleScore,
-      articleDoc,
-    } = this;
-    const articles = this.reachedArticles;
+    const { score: docScore, groupMark, groupCount, maskLow, maskHigh } = this;
     const bulkReset = touchedCount > docScore.length / 8;
     const highUsed = this.highUsed;
     this.highUsed = false;
@@ -1201,14 +1197,7 @@ export class Scorer {
           : popcount(low);
       const score = (docScore[doc] as number) * quality;
       const state = groupCount[doc] === groupTotal ? 2 : 1;
-      const a = docArticle[doc] as number;
-      const was = articleState[a] as number;
-      if (was === 0) articles[n++] = a;
-      if (state > was || (state === was && score > (articleScore[a] as number))) {
-        articleState[a] = state;
-        articleScore[a] = score;
-        articleDoc[a] = doc;
-      }
+      n = this.fold(doc, state, score, n);
       if (!bulkReset) {
         docScore[doc] = 0;
         groupMark[doc] = 0;
