@@ -132,6 +132,13 @@ const WARM_TERMS_MS = 250;
 const WARM_IDS = 2500;
 const WARM_TITLES = 1000;
 
+/** Whether two lists hold the same articles in the same order (a topic's list in both languages). */
+function sameOrder(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** The article of each document, from the first section document of each article (`sectionStarts`). */
 function docArticles(passageStart: Uint32Array, n: number): Int32Array {
   const docArticle = new Int32Array(passageStart[n] as number);
@@ -342,7 +349,7 @@ export class Engine {
       if (this.topicLists.has(key)) continue;
       const en = this.topicLists.get(`${key.slice(0, key.lastIndexOf(':'))}:en`);
       // One array when both languages agree, as `topicList` makes them.
-      const mine = en?.length === list.length && en.every((v, k) => v === list[k]) ? en : Array.from(list);
+      const mine = en && sameOrder(en, list) ? en : Array.from(list);
       this.topicLists.set(key, mine);
       const stats = themes?.map((id) => this.topicIndex.get(id));
       if (stats?.every((t): t is TopicStat => t !== undefined) && !this.listThemes.has(mine))
@@ -673,7 +680,7 @@ export class Engine {
       const es = this.topicLists.get(`${name}:es`) ?? this.withoutTwins(all, 'es');
       // One array when both languages agree, as most topics without twins do.
       this.topicLists.set(`${name}:en`, en);
-      this.topicLists.set(`${name}:es`, es.length === en.length && es.every((v, k) => v === en[k]) ? en : es);
+      this.topicLists.set(`${name}:es`, sameOrder(es, en) ? en : es);
       list = this.topicLists.get(key) as number[];
     }
     return list;
