@@ -137,6 +137,11 @@ interface Header {
   postings: number[];
 }
 
+/** Each term's id: its position. */
+function idsOf(terms: readonly string[]): Map<string, number> {
+  return new Map(terms.map((t, i) => [t, i]));
+}
+
 /**
  * The compact inverted index the engine scores with: per field, each term's postings as sorted
  * document numbers and frequencies in flat typed arrays (about 6 bytes a posting, no objects),
@@ -273,14 +278,14 @@ export class PostingIndex {
   }
 
   private termIds(): Map<string, number> {
-    this.idsCache ??= new Map(this.terms.map((t, i) => [t, i]));
+    this.idsCache ??= idsOf(this.terms);
     return this.idsCache;
   }
 
   /** The term → id map holding this index's terms only (a shared one may hold a later index's too). */
   private ownTermIds(): Map<string, number> {
     const ids = this.termIds();
-    return ids.size === this.terms.length ? ids : new Map(this.terms.map((t, i) => [t, i]));
+    return ids.size === this.terms.length ? ids : idsOf(this.terms);
   }
 
   postings(field: number, term: number): Postings {
