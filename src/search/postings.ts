@@ -135,6 +135,8 @@ interface Header {
   /** Without `terms` (`encode(false)`): how many there are, given to `decode` apart. */
   termCount?: number;
   postings: number[];
+  /** Each field's average length, as the constructor works it out (absent in older snapshots). */
+  avgLength?: number[];
 }
 
 /** Each term's id: its position. */
@@ -156,12 +158,18 @@ export class PostingIndex {
   private readonly fields: FieldPostings[];
   private idsCache?: Map<string, number>;
 
-  private constructor(docCount: number, terms: string[], fields: FieldPostings[]) {
+  /** `avgLength`: the fields' average lengths when known (decoded), else worked out: a pass over every document. */
+  private constructor(docCount: number, terms: string[], fields: FieldPostings[], avgLength?: readonly number[]) {
     this.docCount = docCount;
     this.terms = terms;
     this.fields = fields;
     this.avgLength = new Float64Array(FIELD_COUNT);
     fields.forEach((f, i) => {
+      const known = avgLength?.[i];
+      if (known !== undefined) {
+        this.avgLength[i] = known;
+        return;
+      }
       let sum = 0;
       for (let d = 0; d < f.lengths.length; d++) sum += f.lengths[d] as number;
       this.avgLength[i] = docCount ? sum / docCount : 0;
@@ -337,6 +345,7 @@ export class PostingIndex {
       terms: withTerms ? [...this.terms] : [],
       ...(withTerms ? {} : { termCount: this.terms.length }),
       postings: this.fields.map((f) => f.docs.length),
+      avgLength: [...this.avgLength],
     };
     const json = Buffer.from(JSON.stringify(header));
     const start = align(4 + json.length);
@@ -401,7 +410,7 @@ export class PostingIndex {
       lengths: take(Uint16Array, 2, header.docCount),
       freqs: take(Uint16Array, 2, n),
     }));
-    const index = new PostingIndex(header.docCount, header.terms, fields);
+    const index = new PostingIndex(header.docCount, header.terms, fields, header.avgLength);
     const ids = known?.idsCache;
     // Only a map of exactly the known terms is extended: one another index extended already
     // holds terms the new index may lack or number otherwise.

@@ -28,7 +28,7 @@ function byTerm(index: PostingIndex) {
     });
   });
   const lengths = INDEX_FIELDS.map((_, f) => [...index.fieldLengths(f)]);
-  return { docCount: index.docCount, terms, lengths };
+  return { docCount: index.docCount, terms, lengths, avgLength: [...index.avgLength] };
 }
 
 const word = fc.constantFrom(
@@ -58,6 +58,27 @@ describe('PostingIndex encoded without its terms', () => {
     );
     const index = PostingIndex.build([{ id: 0, title: 'mexico strike', text: 'teachers', topics: '' }]);
     expect(() => PostingIndex.decode(index.encode(false), 'mexico strike')).toThrow(/terms/);
+  });
+
+  it('works out the average lengths when an older encoding does not carry them', () => {
+    const index = PostingIndex.build([
+      { id: 0, title: 'mexico strike', text: 'teachers oil', topics: 'mexico' },
+      { id: 1, title: 'peru', text: 'lima vote war gas', topics: '' },
+    ]);
+    const bytes = index.encode();
+    const jsonLength = new DataView(bytes.buffer).getUint32(0, true);
+    const header = JSON.parse(Buffer.from(bytes.subarray(4, 4 + jsonLength)).toString());
+    expect(header.avgLength).toEqual([...index.avgLength]);
+    delete header.avgLength;
+    // The header re-encoded shorter, the arrays after it at the next 4-byte boundary, as encode lays them.
+    const json = Buffer.from(JSON.stringify(header));
+    const align = (n: number) => (n + 3) & ~3;
+    const arrays = bytes.subarray(align(4 + jsonLength));
+    const older = new Uint8Array(align(4 + json.length) + arrays.length);
+    new DataView(older.buffer).setUint32(0, json.length, true);
+    older.set(json, 4);
+    older.set(arrays, align(4 + json.length));
+    expect(byTerm(PostingIndex.decode(older))).toEqual(byTerm(index));
   });
 });
 
