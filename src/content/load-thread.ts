@@ -15,7 +15,7 @@ import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
 import { loadEngine } from './load.ts';
-import type { FlushRequest, OffThreadReply, OffThreadRequest } from './off-thread.ts';
+import { articleRuns, type FlushRequest, type OffThreadReply, type OffThreadRequest } from './off-thread.ts';
 import { type ParseCache, plainArticle } from './read.ts';
 import { snapshotPosition } from './snapshot.ts';
 
@@ -117,6 +117,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       else fresh.push(plainArticle(a));
     });
     previous = next;
+    const runs = articleRuns(same);
     if (prime) {
       // Articles read from the snapshot the caller serves sit where the caller holds them.
       let shared = false;
@@ -156,7 +157,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       id,
       loaded: {
         fresh,
-        same,
+        runs,
         gazetteer: content.matcher.gazetteer,
         problems: content.problems,
         fingerprint: content.fingerprint,
@@ -168,7 +169,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       made;
     const arrays = [
       index,
-      same,
+      runs,
       ...parts.impacts,
       ...parts.maxPart,
       newest,

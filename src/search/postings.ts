@@ -159,7 +159,12 @@ export class PostingIndex {
   private idsCache?: Map<string, number>;
 
   /** `avgLength`: the fields' average lengths when known (decoded), else worked out: a pass over every document. */
-  private constructor(docCount: number, terms: string[], fields: FieldPostings[], avgLength?: readonly number[]) {
+  private constructor(
+    docCount: number,
+    terms: string[],
+    fields: FieldPostings[],
+    avgLength?: readonly number[],
+  ) {
     this.docCount = docCount;
     this.terms = terms;
     this.fields = fields;

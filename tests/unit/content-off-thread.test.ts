@@ -11,14 +11,21 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GAZETTEER_FILE, loadEngine } from '../../src/content/load.ts';
-import { loadEngineOffThread, offThreadLoader } from '../../src/content/off-thread.ts';
+import {
+  articleRuns,
+  articlesOfRuns,
+  loadEngineOffThread,
+  offThreadLoader,
+} from '../../src/content/off-thread.ts';
 import { loadContent, plainArticle } from '../../src/content/read.ts';
 import { type ContentReload, type ContentWatcher, watchContent } from '../../src/content/watch.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { Engine } from '../../src/search/engine.ts';
 import type { Scorer } from '../../src/search/ranking.ts';
+import type { Article } from '../../src/types.ts';
 
 const CONTENT = path.resolve(import.meta.dirname, '../../content');
 
@@ -55,6 +62,47 @@ function answers(engine: Engine) {
     unmatched: page.unmatched,
   }));
 }
+
+describe('the articles of a hand-over as runs', () => {
+  it('give back the list the positions describe, and which previous articles were kept', () => {
+    const article = (id: string) => ({ id }) as Article;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 30 }),
+        fc.array(fc.integer({ min: -1, max: 40 }), { maxLength: 40 }),
+        (previousCount, picks) => {
+          const previous = Array.from({ length: previousCount }, (_, i) => article(`p${i}`));
+          // Each previous article at most once, in any order; the others fresh.
+          const used = new Set<number>();
+          const positions = picks.map((p) =>
+            p >= 0 && p < previousCount && !used.has(p) && used.add(p) ? p : -1,
+          );
+          const fresh = positions.filter((p) => p < 0).map((_, k) => article(`f${k}`));
+          let k = 0;
+          const expected = positions.map((p) => (p >= 0 ? previous[p] : fresh[k++]));
+          const runs = articleRuns(positions);
+          const { articles, kept } = articlesOfRuns(runs, previous, fresh);
+          expect(articles).toEqual(expected);
+          articles.forEach((a, i) => expect(a).toBe(expected[i]));
+          expect([...kept]).toEqual(previous.map((_, i) => (used.has(i) ? 1 : 0)));
+          // Consecutive positions make one run: a list kept whole and one article added are two.
+          expect(runs.length).toBeLessThanOrEqual(2 * positions.length);
+        },
+      ),
+    );
+    expect([...articleRuns([0, 1, 2, -1, 3, 4])]).toEqual([0, 3, -1, 1, 3, 2]);
+    expect([...articleRuns([-1, -1, 5, 6, 2])]).toEqual([-1, 2, 5, 2, 2, 1]);
+  });
+
+  it('refuse runs that do not add up', () => {
+    const previous = [{ id: 'a' }, { id: 'b' }] as Article[];
+    const fresh = [{ id: 'c' }] as Article[];
+    expect(() => articlesOfRuns(Int32Array.from([0, 3]), previous, fresh)).toThrow(/add up/);
+    expect(() => articlesOfRuns(Int32Array.from([-1, 2]), previous, fresh)).toThrow(/add up/);
+    expect(() => articlesOfRuns(Int32Array.from([0, 2]), previous, fresh)).toThrow(/add up/);
+    expect(() => articlesOfRuns(Int32Array.from([0, 0, -1, 1]), previous, fresh)).toThrow(/add up/);
+  });
+});
 
 describe('loading content on a worker thread', () => {
   let dir: string;
