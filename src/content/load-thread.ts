@@ -41,10 +41,11 @@ const analysed = new WeakMap<Article, AnalysedDocs>();
 /** The last load's index: the next load updates it rather than indexing everything. */
 let earlier: EarlierIndex | undefined;
 /**
- * The last hand-over's index terms and content fingerprint: the next hand-over sends only terms
- * after these, or none at all when the content is the same (the caller holds that engine).
+ * The last hand-over's index terms, content fingerprint and gazetteer (as JSON): the next
+ * hand-over sends only terms after these and the gazetteer only if it changed, or nothing at all
+ * when the content is the same (the caller holds that engine).
  */
-let sent: { terms: readonly string[]; fingerprint: string } | undefined;
+let sent: { terms: readonly string[]; fingerprint: string; gazetteer: string } | undefined;
 /**
  * The snapshot is written after the answer, a moment later and only for the latest load, and
  * while articles keep arriving at most every PERSIST_EVERY_MS: at 100,000 articles a write takes
@@ -152,13 +153,14 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
     const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
     const made = engine.handOver(held?.terms, used);
-    sent = { terms: earlier.index().terms, fingerprint: content.fingerprint };
+    const gazetteer = JSON.stringify(content.matcher.gazetteer);
+    sent = { terms: earlier.index().terms, fingerprint: content.fingerprint, gazetteer };
     reply = {
       id,
       loaded: {
         fresh,
         runs,
-        gazetteer: content.matcher.gazetteer,
+        ...(held?.gazetteer === gazetteer ? {} : { gazetteer: content.matcher.gazetteer }),
         problems: content.problems,
         fingerprint: content.fingerprint,
         index,

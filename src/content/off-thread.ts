@@ -49,7 +49,8 @@ export interface LoadedOffThread {
    * articles kept from it, (-1, count) for the next of `fresh` (see `articleRuns`).
    */
   runs: Int32Array;
-  gazetteer: readonly GazetteerTopic[];
+  /** Absent when it is that of the last answer, whose engine (and topic matcher) the caller holds. */
+  gazetteer?: readonly GazetteerTopic[];
   problems: ContentProblem[];
   fingerprint: string;
   index: Uint8Array;
@@ -181,7 +182,8 @@ async function engineOf(
     };
   }
   await turn();
-  const matcher = new TopicMatcher(loaded.gazetteer as GazetteerTopic[]);
+  const matcher = loaded.gazetteer ? new TopicMatcher(loaded.gazetteer as GazetteerTopic[]) : before?.matcher;
+  if (!matcher) throw new Error('content worker answered for a gazetteer this thread does not hold');
   const content: Content = {
     articles,
     topics: matcher.topics,

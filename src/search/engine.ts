@@ -177,7 +177,8 @@ export class Engine {
    * then is the id map made ahead (the constructor makes one for twins, which no reload needs).
    */
   private idsAsked = false;
-  private readonly matcher: TopicMatcher;
+  /** Finds topics in text; a reload whose gazetteer is unchanged keeps the previous engine's. */
+  readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
   private newestList?: number[];
   /** The date order as the reload worker made it, until it is first used (made an array then). */

@@ -412,6 +412,34 @@ describe('loading content on a worker thread', () => {
     }
   });
 
+  it("keeps the served engine's topic matcher while the gazetteer is unchanged, and makes a new one when it changes", async () => {
+    const loader = offThreadLoader();
+    try {
+      const first = (await loader.load({ contentDir, dataDir })).engine;
+      writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
+      const second = (await loader.load({ contentDir, dataDir })).engine;
+      expect(second.article('added')).toBeDefined();
+      expect(second.matcher).toBe(first.matcher);
+      const file = path.join(contentDir, GAZETTEER_FILE);
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          'topics:\n',
+          'topics:\n  - id: quokka-land\n    name: Quokka Land\n    kind: place\n    aliases: [quokkas]\n',
+        ),
+      );
+      writeFileSync(path.join(contentDir, 'quokkas.md'), markdown('quokkas', 'Quokkas strike in Puebla'));
+      const third = (await loader.load({ contentDir, dataDir })).engine;
+      expect(third.matcher).not.toBe(second.matcher);
+      expect(third.latest('quokka-land').hits.map((h) => h.article.id)).toEqual(['quokkas']);
+      expect(third.latest('quokka-land')).toEqual(
+        Engine.build(await loadContent(contentDir)).latest('quokka-land'),
+      );
+    } finally {
+      await loader.close();
+    }
+  });
+
   it('makes on the worker the term structures the serving engine used, answering as a fresh build', async () => {
     const loader = offThreadLoader();
     try {
