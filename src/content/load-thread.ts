@@ -174,6 +174,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       runs,
       ...parts.impacts,
       ...parts.maxPart,
+      ...Object.values(parts.stories ?? {}),
       newest,
       twin,
       topics.starts,

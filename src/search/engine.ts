@@ -15,6 +15,7 @@ import {
   type ScoreParts,
   Scorer,
   scoreParts,
+  storyLinks,
   TOP_K_MIN_POSTINGS,
   type WarmParts,
 } from './ranking.ts';
@@ -126,6 +127,9 @@ export interface HandOver {
   termsFrom?: number;
 }
 
+/** A list of no articles (article lists are newest first, as article numbers). */
+const NO_ARTICLES = new Uint32Array(0);
+
 /** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
 const WARM_TERMS_MS = 250;
 /** Articles an id map (a Map entry each: about a millisecond per 2,500) and the folded titles (an analysis each) take per slice. */
@@ -180,9 +184,7 @@ export class Engine {
   /** Finds topics in text; a reload whose gazetteer is unchanged keeps the previous engine's. */
   readonly matcher: TopicMatcher;
   /** Article indexes, newest first (ties keep listing order, where earlier means newer). */
-  private newestList?: number[];
-  /** The date order as the reload worker made it, until it is first used (made an array then). */
-  private newestGiven?: Uint32Array;
+  private readonly newest: Uint32Array;
   /** Each article's twin (article index), or -1. */
   private readonly twin: Int32Array;
   /** Topic numbers of each article, flat, for counting themes without Maps (made on first use). */
@@ -196,14 +198,14 @@ export class Engine {
    * Newest-first lists per topic (and `all`) and language, twins resolved: `latest <topic>` is a
    * slice. Each topic's pair is made when first asked for (a few ms), not all at start-up.
    */
-  private readonly topicLists = new Map<string, number[]>();
+  private readonly topicLists = new Map<string, Uint32Array>();
   /** Themes of each topic list (see `themesOf`). */
-  private readonly listThemes = new WeakMap<readonly number[], TopicStat[]>();
+  private readonly listThemes = new WeakMap<Uint32Array, TopicStat[]>();
   private foldedTitles?: string[];
   private readonly rankCache = new Lru<string, Ranking>(64);
   /** Queries reaching at least this many postings are pruned to the page (tests lower it). */
   pruneFrom = TOP_K_MIN_POSTINGS;
-  private readonly listCache = new Lru<string, number[]>(256);
+  private readonly listCache = new Lru<string, Uint32Array>(256);
 
   /** The scorer's parts when made elsewhere (`fromIndexBytes`), until the scorer takes them. */
   private givenParts?: ScoreParts;
@@ -227,12 +229,11 @@ export class Engine {
     this.matcher = content.matcher;
     this.index = index;
     this.version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
-    if (made) this.newestGiven = made.newest;
-    else this.newestList = newestFirst(articles);
+    this.newest = made?.newest ?? newestFirst(articles);
     this.topicIndex = new TopicIndex(
       content.topics,
       articles,
-      made ? [] : (this.newestList as number[]),
+      this.newest,
       (i, language, twinListed) => this.shownBeside(i, language, twinListed),
       made?.topics,
     );
@@ -253,14 +254,6 @@ export class Engine {
     if (made && made.docArticle.length !== d)
       throw new Error('Engine: hand-over documents do not match the index');
     this.docArticle = made?.docArticle ?? docArticles(this.passageStart, n);
-  }
-
-  private get newest(): number[] {
-    if (!this.newestList) {
-      this.newestList = Array.from(this.newestGiven as Uint32Array);
-      this.newestGiven = undefined;
-    }
-    return this.newestList;
   }
 
   /**
@@ -324,18 +317,8 @@ export class Engine {
   private *warmSteps(previous?: Engine): Generator<void> {
     const scorer = this.scorer;
     yield;
-    // The term numbering, which every query's first word looks up, and the date order.
+    // The term numbering, which every query's first word looks up.
     yield* this.index.termIdsInSlices();
-    const given = this.newestGiven;
-    if (given && !this.newestList) {
-      const list = new Array<number>(given.length);
-      for (let k = 0; k < given.length; k++) {
-        list[k] = given[k] as number;
-        if (k % WARM_IDS === WARM_IDS - 1) yield;
-      }
-      this.newestList ??= list;
-      this.newestGiven = undefined;
-    }
     scorer.termDictionary();
     yield;
     if (!previous) return;
@@ -345,12 +328,12 @@ export class Engine {
       scorer.warmTerm(term, topic);
       yield;
     }
-    // Topic lists and themes the reload worker made (see `handOver`): only copied here.
+    // Topic lists and themes the reload worker made (see `handOver`): only filed here.
     for (const { key, list, themes } of this.givenLists ?? []) {
       if (this.topicLists.has(key)) continue;
       const en = this.topicLists.get(`${key.slice(0, key.lastIndexOf(':'))}:en`);
       // One array when both languages agree, as `topicList` makes them.
-      const mine = en && sameOrder(en, list) ? en : Array.from(list);
+      const mine = en && sameOrder(en, list) ? en : list;
       this.topicLists.set(key, mine);
       const stats = themes?.map((id) => this.topicIndex.get(id));
       if (stats?.every((t): t is TopicStat => t !== undefined) && !this.listThemes.has(mine))
@@ -452,7 +435,7 @@ export class Engine {
     let termsFrom: number | undefined = known && known.length <= terms.length ? known.length : undefined;
     for (let t = 0; termsFrom !== undefined && t < termsFrom; t++)
       if (terms[t] !== known?.[t]) termsFrom = undefined;
-    const parts = scoreParts(this.index);
+    const parts = { ...scoreParts(this.index), stories: storyLinks(this.corpus()) };
     const warm = used?.terms.length
       ? new Scorer(this.index, this.corpus(), parts).warmedParts(
           used.terms,
@@ -463,13 +446,13 @@ export class Engine {
       const name = key.slice(0, key.lastIndexOf(':'));
       const list = this.topicList(name, key.slice(name.length + 1) as TextLanguage);
       const themes = themed ? this.themes(list, this.topicIndex.get(name)).map((t) => t.id) : undefined;
-      return { key, list: Uint32Array.from(list), ...(themes ? { themes } : {}) };
+      return { key, list: list.slice(), ...(themes ? { themes } : {}) };
     });
     return {
       parts,
       ...(warm ? { warm } : {}),
       ...(lists?.length ? { lists } : {}),
-      newest: Uint32Array.from(this.newest),
+      newest: this.newest.slice(),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),
       passageStart: this.passageStart.slice(),
@@ -564,7 +547,8 @@ export class Engine {
     { mode, topic, list }: ReturnType<Engine['matchingIndexes']>,
     options: QueryOptions,
   ): LatestPage {
-    const hits = paginate(list, options).hits.map((i) =>
+    const { offset = 0, limit = 10 } = options;
+    const hits = Array.from(list.subarray(offset, offset + limit), (i) =>
       this.hitOf(i, mode === 'query' ? text : '', options.language),
     );
     const ranking = mode === 'query' ? this.ranked(text.trim(), options.language) : undefined;
@@ -581,7 +565,7 @@ export class Engine {
 
   /** Every article matching a topic or text, newest first (for digests and alerts). */
   matching(text: string, language?: TextLanguage): Article[] {
-    return this.matchingIndexes(nfc(text), language).list.map((i) => this.articles[i] as Article);
+    return Array.from(this.matchingIndexes(nfc(text), language).list, (i) => this.articles[i] as Article);
   }
 
   resolveTopic(text: string): TopicStat | undefined {
@@ -634,7 +618,9 @@ export class Engine {
       .map((t) => ({ label: `${topicName(t, language)} (${t.count})`, value: t.id, kind: 'topic' }));
     const p = words(prefix).join(' ');
     if (!p) return out;
-    this.foldedTitles ??= this.newest.map((i) => words((this.articles[i] as Article).title).join(' '));
+    this.foldedTitles ??= Array.from(this.newest, (i) =>
+      words((this.articles[i] as Article).title).join(' '),
+    );
     const spaced = ` ${p}`;
     for (let k = 0; k < this.newest.length && out.length < limit; k++) {
       const title = this.foldedTitles[k] as string;
@@ -649,7 +635,7 @@ export class Engine {
   private matchingIndexes(
     text: string,
     language?: TextLanguage,
-  ): { mode: LatestPage['mode']; topic?: TopicStat; list: number[] } {
+  ): { mode: LatestPage['mode']; topic?: TopicStat; list: Uint32Array } {
     const trimmed = text.trim();
     const preferred = detectLanguage(trimmed) ?? language ?? 'en';
     if (!trimmed) return { mode: 'all', list: this.topicList('all', preferred) };
@@ -671,8 +657,8 @@ export class Engine {
     return { mode: 'query', list };
   }
 
-  private topicList(name: string, language: TextLanguage): number[] {
-    if (name !== 'all' && !this.topicIndex.get(name)) return [];
+  private topicList(name: string, language: TextLanguage): Uint32Array {
+    if (name !== 'all' && !this.topicIndex.get(name)) return NO_ARTICLES;
     const key = `${name}:${language}`;
     let list = this.topicLists.get(key);
     if (!list) {
@@ -682,13 +668,13 @@ export class Engine {
       // One array when both languages agree, as most topics without twins do.
       this.topicLists.set(`${name}:en`, en);
       this.topicLists.set(`${name}:es`, sameOrder(es, en) ? en : es);
-      list = this.topicLists.get(key) as number[];
+      list = this.topicLists.get(key) as Uint32Array;
     }
     return list;
   }
 
   /** Drops the twin in the other language wherever both are present. */
-  private withoutTwins(list: readonly number[], preferred: TextLanguage): number[] {
+  private withoutTwins(list: Uint32Array, preferred: TextLanguage): Uint32Array {
     for (const i of list) this.marks[i] = 1;
     const out = list.filter((i) => this.shownBeside(i, preferred, (twin) => this.marks[twin] === 1));
     for (const i of list) this.marks[i] = 0;
@@ -702,12 +688,13 @@ export class Engine {
   }
 
   /** Articles in newest-first order, by marking them and walking the date order once. */
-  private inDateOrder(articles: readonly number[]): number[] {
+  private inDateOrder(articles: readonly number[]): Uint32Array {
     for (const i of articles) this.marks[i] = 1;
-    const out: number[] = [];
-    for (const i of this.newest) if (this.marks[i]) out.push(i);
+    const out = new Uint32Array(articles.length);
+    let k = 0;
+    for (const i of this.newest) if (this.marks[i]) out[k++] = i;
     for (const i of articles) this.marks[i] = 0;
-    return out;
+    return k === out.length ? out : out.slice(0, k);
   }
 
   private preferIndex(a: number, b: number, language: TextLanguage): boolean {
@@ -850,7 +837,7 @@ export class Engine {
    * milliseconds for the largest topics (scattered reads): they are kept with the topic's list,
    * made on its first briefing, as the list itself is. A text query's are counted each time.
    */
-  private themesOf(list: readonly number[], page: LatestPage): TopicStat[] {
+  private themesOf(list: Uint32Array, page: LatestPage): TopicStat[] {
     if (page.mode === 'query') return this.themes(list, page.topic);
     let themes = this.listThemes.get(list);
     if (!themes) {
@@ -860,7 +847,7 @@ export class Engine {
     return [...themes];
   }
 
-  private themes(list: readonly number[], topic: TopicStat | undefined): TopicStat[] {
+  private themes(list: Uint32Array, topic: TopicStat | undefined): TopicStat[] {
     const counts = new Uint32Array(this.topicIds.length);
     // First appearance breaks ties, as the order in which the themes were met.
     const first = new Uint32Array(this.topicIds.length);
@@ -904,7 +891,7 @@ export class Engine {
  * Dates are looked up by their text, each distinct one parsed once: a date's number as a map key
  * is a boxed double, which cost a million articles half a second.
  */
-function newestFirst(articles: readonly Article[]): number[] {
+function newestFirst(articles: readonly Article[]): Uint32Array {
   const n = articles.length;
   const keyOf = new Map<string, number>();
   for (const { publishedAt } of articles)
@@ -924,15 +911,11 @@ function newestFirst(articles: readonly Article[]): number[] {
     starts[b + 1] = (starts[b + 1] as number) + 1;
   }
   for (let b = 0; b < distinct.length; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
-  const out = new Array<number>(n);
+  const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const b = buckets[i] as number;
     out[starts[b] as number] = i;
     starts[b] = (starts[b] as number) + 1;
   }
   return out;
-}
-
-function paginate<T>(list: readonly T[], { offset = 0, limit = 10 }: QueryOptions): Page<T> {
-  return { hits: list.slice(offset, offset + limit), total: list.length, offset };
 }

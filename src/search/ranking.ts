@@ -179,6 +179,33 @@ export interface Corpus {
 export interface ScoreParts {
   impacts: Float32Array[];
   maxPart: Float32Array[];
+  /** Made with them where the corpus is known (the reload worker), else by the scorer. */
+  stories?: StoryLinks;
+}
+
+/** Each article's story (the lower article number of it and its twin), each document's, and a bit per document whose article has a twin. */
+export interface StoryLinks {
+  storyOf: Int32Array;
+  docStory: Int32Array;
+  twinDocs: Int32Array;
+}
+
+/** A pass over every article and document: made by the reload worker, not the serving thread. */
+export function storyLinks(corpus: Corpus): StoryLinks {
+  const n = corpus.docArticle.length;
+  // Loops, not `Int32Array.from` with a function: that is several times slower over every document.
+  const storyOf = new Int32Array(corpus.articleCount);
+  for (let a = 0; a < storyOf.length; a++) {
+    const t = corpus.twin[a] as number;
+    storyOf[a] = t >= 0 && t < a ? t : a;
+  }
+  const docStory = new Int32Array(n);
+  for (let d = 0; d < n; d++) docStory[d] = storyOf[corpus.docArticle[d] as number] as number;
+  const twinDocs = new Int32Array(Math.ceil(n / 32));
+  for (let d = 0; d < n; d++)
+    if ((corpus.twin[corpus.docArticle[d] as number] as number) >= 0)
+      twinDocs[d >>> 5] = (twinDocs[d >>> 5] as number) | (1 << (d & 31));
+  return { storyOf, docStory, twinDocs };
 }
 
 export function scoreParts(index: PostingIndex): ScoreParts {
@@ -305,19 +332,9 @@ export class Scorer {
     this.reachedArticles = new Int32Array(corpus.articleCount);
     this.impacts = parts.impacts;
     this.maxPart = parts.maxPart;
-    // Loops, not `Int32Array.from` with a function: that is several times slower over every document.
-    const storyOf = new Int32Array(corpus.articleCount);
-    for (let a = 0; a < storyOf.length; a++) {
-      const t = corpus.twin[a] as number;
-      storyOf[a] = t >= 0 && t < a ? t : a;
-    }
+    const { storyOf, docStory, twinDocs } = parts.stories ?? storyLinks(corpus);
     this.storyOf = storyOf;
-    const docStory = new Int32Array(corpus.docArticle.length);
-    for (let d = 0; d < docStory.length; d++) docStory[d] = storyOf[corpus.docArticle[d] as number] as number;
-    this.twinDocs = new Int32Array(Math.ceil(n / 32));
-    for (let d = 0; d < n; d++)
-      if ((corpus.twin[corpus.docArticle[d] as number] as number) >= 0)
-        this.twinDocs[d >>> 5] = (this.twinDocs[d >>> 5] as number) | (1 << (d & 31));
+    this.twinDocs = twinDocs;
     this.stories = new StoryCounter(
       docStory,
       corpus.articleCount,

@@ -25,6 +25,8 @@ export interface TopicStat extends Topic {
   count: number;
 }
 
+const NO_ARTICLES = new Uint32Array(0);
+
 /**
  * Everything the engine knows about topics: which words name them, which articles carry them
  * (newest first, precomputed so `latest <topic>` is a slice), and which names are near a typo.
@@ -36,9 +38,7 @@ export class TopicIndex {
   /** Folded names and aliases, for suggestions and "did you mean". */
   private readonly names: { key: string; id: string }[] = [];
   /** Article indexes per topic, newest first. */
-  private readonly members = new Map<string, number[]>();
-  /** Each topic's list as `memberLists` gave it, by topic id: made an array when first asked for. */
-  private readonly given = new Map<string, Uint32Array>();
+  private readonly members = new Map<string, Uint32Array>();
   /** Stories per topic and language, counted in one pass over the articles when first asked. */
   private readonly storyCounts = new Map<TextLanguage, Map<string, number>>();
 
@@ -46,7 +46,7 @@ export class TopicIndex {
   constructor(
     topics: Topic[],
     private readonly articles: readonly Article[],
-    newestFirst: readonly number[],
+    newestFirst: Uint32Array,
     private readonly shown: ShownBeside,
     members?: TopicMembers,
   ) {
@@ -84,12 +84,12 @@ export class TopicIndex {
     return { starts, members };
   }
 
-  /** Lists made elsewhere: only counted here, each made an array on first use (see `articlesOf`). */
+  /** Lists made elsewhere: only counted here, and served as views of the flat array. */
   private takeMembers({ starts, members }: TopicMembers): void {
     [...this.byId.values()].forEach((t, k) => {
       const list = members.subarray(starts[k] as number, starts[k + 1] as number);
       t.count = list.length;
-      this.given.set(t.id, list);
+      this.members.set(t.id, list);
     });
   }
 
@@ -99,7 +99,7 @@ export class TopicIndex {
    * seconds), their topics kept as numbers, and each list is then filled in date order from those
    * numbers, made at its final length.
    */
-  private fillMembers(articles: readonly Article[], newestFirst: readonly number[]): void {
+  private fillMembers(articles: readonly Article[], newestFirst: Uint32Array): void {
     const stats = [...this.byId.values()];
     const numberOf = new Map<string, number>(stats.map((t, k) => [t.id, k]));
     const n = articles.length;
@@ -120,16 +120,16 @@ export class TopicIndex {
       }
       start[i + 1] = used;
     }
-    const lists = stats.map((t) => new Array<number>(t.count));
+    const lists = stats.map((t) => new Uint32Array(t.count));
     const filled = new Uint32Array(stats.length);
     for (const i of newestFirst) {
       for (let j = start[i] as number; j < (start[i + 1] as number); j++) {
         const k = numbers[j] as number;
-        (lists[k] as number[])[filled[k] as number] = i;
+        (lists[k] as Uint32Array)[filled[k] as number] = i;
         filled[k] = (filled[k] as number) + 1;
       }
     }
-    for (const [k, t] of stats.entries()) this.members.set(t.id, lists[k] as number[]);
+    for (const [k, t] of stats.entries()) this.members.set(t.id, lists[k] as Uint32Array);
   }
 
   get(id: string): TopicStat | undefined {
@@ -144,15 +144,8 @@ export class TopicIndex {
   }
 
   /** Article indexes carrying a topic, newest first. */
-  articlesOf(id: string): readonly number[] {
-    let list = this.members.get(id);
-    const given = list ? undefined : this.given.get(id);
-    if (given) {
-      list = Array.from(given);
-      this.members.set(id, list);
-      this.given.delete(id);
-    }
-    return list ?? [];
+  articlesOf(id: string): Uint32Array {
+    return this.members.get(id) ?? NO_ARTICLES;
   }
 
   /** How many stories `latest <topic>` lists in a language: an article and its twin once. */
