@@ -167,8 +167,19 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         made,
       },
     };
-    const { parts, newest, twin, topics, passageStart, docArticle, topicNumbers, dictionary, warm, lists } =
-      made;
+    const {
+      parts,
+      newest,
+      twin,
+      topics,
+      passageStart,
+      docArticle,
+      topicNumbers,
+      dictionary,
+      warm,
+      lists,
+      ids,
+    } = made;
     const arrays = [
       index,
       runs,
@@ -188,6 +199,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       ...(warm?.lists.map((l) => l.set) ?? []),
       ...(warm?.stories.map((s) => s.bits) ?? []),
       ...(lists?.map((l) => l.list) ?? []),
+      ...(ids ? [ids] : []),
     ];
     // Each buffer once (a buffer listed twice cannot be transferred).
     parentPort?.postMessage(reply, [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]);

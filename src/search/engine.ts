@@ -7,6 +7,7 @@ import { nfc } from '../text/normalize.ts';
 import { type Article, topicName } from '../types.ts';
 import { type AnalysedDocs, docMoves, docRefs, indexDocs, sectionStarts } from './documents.ts';
 import { type DictionaryParts, dictionaryParts } from './expand.ts';
+import { idTable, lookUpId } from './id-table.ts';
 import { Lru } from './lru.ts';
 import { POSTINGS_FORMAT, PostingIndex } from './postings.ts';
 import {
@@ -98,6 +99,8 @@ export interface Used {
   terms: [term: string, topic: boolean][];
   /** Topic lists made (`name:language`), each with whether its themes were counted. */
   lists: [key: string, themed: boolean][];
+  /** Whether an article was asked for by id (the id table is then made ahead). */
+  ids: boolean;
 }
 
 /** What `Engine.handOver()` makes for an engine built on another thread. */
@@ -116,6 +119,8 @@ export interface HandOver {
   dictionary: DictionaryParts;
   /** The per-term structures of the terms the receiving thread's engine used (see `handOver`). */
   warm?: WarmParts;
+  /** Article numbers by id (`idTable`), when the receiving thread's engine was asked for ids. */
+  ids?: Int32Array;
   /** The topic lists the receiving thread's engine made, and their themes (topic ids), by key. */
   lists?: { key: string; list: Uint32Array; themes?: string[] }[];
   /**
@@ -132,8 +137,7 @@ const NO_ARTICLES = new Uint32Array(0);
 
 /** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
 const WARM_TERMS_MS = 250;
-/** Articles an id map (a Map entry each: about a millisecond per 2,500) and the folded titles (an analysis each) take per slice. */
-const WARM_IDS = 2500;
+/** Articles whose titles are folded per slice (an analysis each). */
 const WARM_TITLES = 1000;
 
 /** Whether two lists hold the same articles in the same order (a topic's list in both languages). */
@@ -174,11 +178,11 @@ export class Engine {
   /** Built on the first ranked query, or by `warm()` once the bot is up (see `scorer`). */
   private scorerBuilt?: Scorer;
   private readonly docArticle: Int32Array;
-  /** Article number by id, made on first use (a hand-over from the reload worker does not need it). */
-  private byIdBuilt?: Map<string, number>;
+  /** Article numbers by id (see `idTable`): made on first use, or by the reload worker. */
+  private idsBuilt?: Int32Array;
   /**
    * Whether an article was asked for by id, of this engine or of one it was readied from: only
-   * then is the id map made ahead (the constructor makes one for twins, which no reload needs).
+   * then is the id table made ahead (the constructor makes one for twins, which no reload needs).
    */
   private idsAsked = false;
   /** Finds topics in text; a reload whose gazetteer is unchanged keeps the previous engine's. */
@@ -222,6 +226,7 @@ export class Engine {
     this.givenDictionary = made?.dictionary;
     this.givenWarm = made?.warm;
     this.givenLists = made?.lists;
+    this.idsBuilt = made?.ids;
     this.topicNumbering = made?.topicNumbers;
     const { articles } = content;
     const n = articles.length;
@@ -242,7 +247,7 @@ export class Engine {
       this.twin = new Int32Array(n).fill(-1);
       for (let i = 0; i < n; i++) {
         const of = (articles[i] as Article).twinOf;
-        if (of) this.twin[i] = this.byId.get(of) ?? -1;
+        if (of) this.twin[i] = this.indexOf(of) ?? -1;
       }
     }
     this.marks = new Uint8Array(n);
@@ -285,6 +290,7 @@ export class Engine {
     return {
       terms: (this.scorerBuilt?.usedTerms() ?? []).reverse(),
       lists: [...this.topicLists].map(([key, list]) => [key, this.listThemes.has(list)]),
+      ids: this.idsAsked,
     };
   }
 
@@ -354,14 +360,8 @@ export class Engine {
     }
     const n = this.articles.length;
     if (previous.idsAsked) this.idsAsked = true;
-    if (this.idsAsked && !this.byIdBuilt) {
-      const byId = new Map<string, number>();
-      for (let i = 0; i < n; i++) {
-        byId.set((this.articles[i] as Article).id, i);
-        if (i % WARM_IDS === WARM_IDS - 1) yield;
-      }
-      this.byIdBuilt ??= byId;
-    }
+    // Made here (in one step) only when the worker did not make it: the engine was loaded on this thread.
+    if (this.idsAsked) this.idsBuilt ??= idTable(this.articles);
     if (previous.foldedTitles && !this.foldedTitles) {
       const titles = new Array<string>(n);
       for (let k = 0; k < n; k++) {
@@ -452,6 +452,7 @@ export class Engine {
       parts,
       ...(warm ? { warm } : {}),
       ...(lists?.length ? { lists } : {}),
+      ...(used?.ids ? { ids: idTable(this.articles) } : {}),
       newest: this.newest.slice(),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),
@@ -465,12 +466,9 @@ export class Engine {
     };
   }
 
-  private get byId(): Map<string, number> {
-    if (!this.byIdBuilt) {
-      this.byIdBuilt = new Map();
-      for (let i = 0; i < this.articles.length; i++) this.byIdBuilt.set((this.articles[i] as Article).id, i);
-    }
-    return this.byIdBuilt;
+  private indexOf(id: string): number | undefined {
+    this.idsBuilt ??= idTable(this.articles);
+    return lookUpId(this.idsBuilt, this.articles, id);
   }
 
   /**
@@ -494,7 +492,7 @@ export class Engine {
 
   article(id: string): Article | undefined {
     this.idsAsked = true;
-    const i = this.byId.get(id);
+    const i = this.indexOf(id);
     return i === undefined ? undefined : this.articles[i];
   }
 

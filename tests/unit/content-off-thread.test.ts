@@ -319,8 +319,9 @@ describe('loading content on a worker thread', () => {
     // Made before it served: the structures of the terms the engine it replaced used.
     const ready = (next as unknown as { scorerBuilt?: Scorer }).scorerBuilt;
     expect(ready?.usedTerms().map(([t]) => t)).toContain('teacher');
-    // Ids were asked of the engine replaced: the new one's id map is made too.
-    expect((next as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt?.get('added')).toBeDefined();
+    // Ids were asked of the engine replaced: the new one's id table is made too.
+    expect((next as unknown as { idsBuilt?: Int32Array }).idsBuilt).toBeDefined();
+    expect(next.article('added')?.title).toBe('Teachers strike in Puebla');
     next.pruneFrom = 0;
     const fresh = Engine.build(await loadContent(contentDir));
     fresh.pruneFrom = 0;
@@ -482,15 +483,22 @@ describe('loading content on a worker thread', () => {
             ]),
           );
       expect(briefs(next)).toEqual(briefs(fresh));
-      // No article was asked for by id: readying makes no id map, until one is.
-      const idMap = (e: Engine) => (e as unknown as { byIdBuilt?: Map<string, number> }).byIdBuilt;
+      // No article was asked for by id: neither the worker nor readying makes an id table, until
+      // one is; then readying makes it, and the worker makes it for the next load.
+      const idTable = (e: Engine) => (e as unknown as { idsBuilt?: Int32Array }).idsBuilt;
       writeFileSync(path.join(contentDir, 'later.md'), markdown('later', 'Later report'));
       const later = (await loader.load({ contentDir, dataDir }, next)).engine;
       await later.prepare(next);
-      expect(idMap(later)).toBeUndefined();
+      expect(idTable(later)).toBeUndefined();
       expect(next.article('added')?.title).toBe('Teachers strike in Puebla');
       await later.prepare(next);
-      expect(idMap(later)?.get('later')).toBeDefined();
+      expect(idTable(later)).toBeDefined();
+      writeFileSync(path.join(contentDir, 'last.md'), markdown('last', 'Last report'));
+      const last = (await loader.load({ contentDir, dataDir }, later)).engine;
+      expect(idTable(last)).toBeDefined();
+      expect(last.article('last')?.title).toBe('Last report');
+      expect(last.article('later')?.title).toBe('Later report');
+      expect(last.article('no-such-article')).toBeUndefined();
     } finally {
       await loader.close();
     }
