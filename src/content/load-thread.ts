@@ -179,6 +179,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       warm,
       lists,
       ids,
+      titles,
     } = made;
     const arrays = [
       index,
@@ -200,6 +201,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       ...(warm?.stories.map((s) => s.bits) ?? []),
       ...(lists?.map((l) => l.list) ?? []),
       ...(ids ? [ids] : []),
+      ...(titles ? [titles.starts] : []),
     ];
     // Each buffer once (a buffer listed twice cannot be transferred).
     parentPort?.postMessage(reply, [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]);

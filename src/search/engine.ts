@@ -20,6 +20,7 @@ import {
   TOP_K_MIN_POSTINGS,
   type WarmParts,
 } from './ranking.ts';
+import { type FoldedTitles, foldedTitle, foldTitles, joinTitles, titlesWith } from './titles.ts';
 import { TopicIndex, type TopicMembers, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
@@ -101,6 +102,8 @@ export interface Used {
   lists: [key: string, themed: boolean][];
   /** Whether an article was asked for by id (the id table is then made ahead). */
   ids: boolean;
+  /** Whether titles were searched (`suggest`: the folded titles are then made ahead). */
+  titles: boolean;
 }
 
 /** What `Engine.handOver()` makes for an engine built on another thread. */
@@ -121,6 +124,8 @@ export interface HandOver {
   warm?: WarmParts;
   /** Article numbers by id (`idTable`), when the receiving thread's engine was asked for ids. */
   ids?: Int32Array;
+  /** The folded titles in date order, when the receiving thread's engine searched titles. */
+  titles?: FoldedTitles;
   /** The topic lists the receiving thread's engine made, and their themes (topic ids), by key. */
   lists?: { key: string; list: Uint32Array; themes?: string[] }[];
   /**
@@ -205,7 +210,7 @@ export class Engine {
   private readonly topicLists = new Map<string, Uint32Array>();
   /** Themes of each topic list (see `themesOf`). */
   private readonly listThemes = new WeakMap<Uint32Array, TopicStat[]>();
-  private foldedTitles?: string[];
+  private foldedTitles?: FoldedTitles;
   private readonly rankCache = new Lru<string, Ranking>(64);
   /** Queries reaching at least this many postings are pruned to the page (tests lower it). */
   pruneFrom = TOP_K_MIN_POSTINGS;
@@ -227,6 +232,7 @@ export class Engine {
     this.givenWarm = made?.warm;
     this.givenLists = made?.lists;
     this.idsBuilt = made?.ids;
+    this.foldedTitles = made?.titles;
     this.topicNumbering = made?.topicNumbers;
     const { articles } = content;
     const n = articles.length;
@@ -291,6 +297,7 @@ export class Engine {
       terms: (this.scorerBuilt?.usedTerms() ?? []).reverse(),
       lists: [...this.topicLists].map(([key, list]) => [key, this.listThemes.has(list)]),
       ids: this.idsAsked,
+      titles: this.foldedTitles !== undefined,
     };
   }
 
@@ -362,13 +369,14 @@ export class Engine {
     if (previous.idsAsked) this.idsAsked = true;
     // Made here (in one step) only when the worker did not make it: the engine was loaded on this thread.
     if (this.idsAsked) this.idsBuilt ??= idTable(this.articles);
+    // Made here only when the worker did not make them (as for the id table).
     if (previous.foldedTitles && !this.foldedTitles) {
       const titles = new Array<string>(n);
       for (let k = 0; k < n; k++) {
-        titles[k] = words((this.articles[this.newest[k] as number] as Article).title).join(' ');
+        titles[k] = foldedTitle(this.articles[this.newest[k] as number] as Article);
         if (k % WARM_TITLES === WARM_TITLES - 1) yield;
       }
-      this.foldedTitles ??= titles;
+      this.foldedTitles ??= joinTitles(titles);
     }
   }
 
@@ -453,6 +461,7 @@ export class Engine {
       ...(warm ? { warm } : {}),
       ...(lists?.length ? { lists } : {}),
       ...(used?.ids ? { ids: idTable(this.articles) } : {}),
+      ...(used?.titles ? { titles: foldTitles(this.articles, this.newest) } : {}),
       newest: this.newest.slice(),
       topics: this.topicIndex.memberLists(),
       twin: this.twin.slice(),
@@ -615,17 +624,11 @@ export class Engine {
       .withPrefix(prefix, limit)
       .map((t) => ({ label: `${topicName(t, language)} (${t.count})`, value: t.id, kind: 'topic' }));
     const p = words(prefix).join(' ');
-    if (!p) return out;
-    this.foldedTitles ??= Array.from(this.newest, (i) =>
-      words((this.articles[i] as Article).title).join(' '),
-    );
-    const spaced = ` ${p}`;
-    for (let k = 0; k < this.newest.length && out.length < limit; k++) {
-      const title = this.foldedTitles[k] as string;
-      if (title.startsWith(p) || title.includes(spaced)) {
-        const a = this.articles[this.newest[k] as number] as Article;
-        out.push({ label: a.title, value: a.id, kind: 'article' });
-      }
+    if (!p || out.length >= limit) return out;
+    this.foldedTitles ??= foldTitles(this.articles, this.newest);
+    for (const k of titlesWith(this.foldedTitles, p, limit - out.length)) {
+      const a = this.articles[this.newest[k] as number] as Article;
+      out.push({ label: a.title, value: a.id, kind: 'article' });
     }
     return out;
   }

@@ -470,6 +470,20 @@ describe('loading content on a worker thread', () => {
       const fresh = Engine.build(await loadContent(contentDir));
       fresh.pruneFrom = 0;
       expect(answers(next)).toEqual(answers(fresh));
+      // Titles were not searched: the worker folded none. Once they are, the next load comes with them.
+      const folded = (e: Engine) => (e as unknown as { foldedTitles?: unknown }).foldedTitles;
+      expect(folded(next)).toBeUndefined();
+      expect(next.suggest('teach')).toEqual(fresh.suggest('teach'));
+      writeFileSync(path.join(contentDir, 'titled.md'), markdown('titled', 'Teaching unions march'));
+      const titled = (await loader.load({ contentDir, dataDir }, next)).engine;
+      expect(folded(titled)).toBeDefined();
+      const suggested = titled.suggest('teach').map((c) => c.value);
+      expect(suggested).toContain('titled');
+      expect(suggested).toEqual(
+        Engine.build(await loadContent(contentDir))
+          .suggest('teach')
+          .map((c) => c.value),
+      );
       // Readied, it takes the lists and themes made on the worker: the same briefings as a fresh build.
       await next.prepare(serving);
       const briefs = (e: Engine) =>
