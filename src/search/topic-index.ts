@@ -27,6 +27,35 @@ export interface TopicStat extends Topic {
 
 const NO_ARTICLES = new Uint32Array(0);
 
+type TopicNames = { byKey: Map<string, string>; names: { key: string; id: string }[] };
+
+/**
+ * The names of a gazetteer's topics, by its topics array: a reload that keeps the topic matcher
+ * (the gazetteer unchanged) keeps its topics array, and the names are not analysed again.
+ */
+const namesOf = new WeakMap<readonly Topic[], TopicNames>();
+
+function topicNames(topics: readonly Topic[]): TopicNames {
+  const byKey = new Map<string, string>();
+  const names: { key: string; id: string }[] = [];
+  for (const t of topics) {
+    for (const name of [
+      t.id.replace(/-/g, ' '),
+      t.name,
+      t.name.replace(/\s*\(.*\)\s*/, ' '),
+      ...(t.nameEs ? [t.nameEs, t.nameEs.replace(/\s*\(.*\)\s*/, ' ')] : []),
+      ...t.aliases,
+    ]) {
+      const plain = name.replace(/^=/, '');
+      const key = TopicMatcher.terms(plain).join(' ');
+      if (key && !byKey.has(key)) byKey.set(key, t.id);
+      const folded = squash(fold(plain));
+      if (folded) names.push({ key: folded, id: t.id });
+    }
+  }
+  return { byKey, names };
+}
+
 /**
  * Everything the engine knows about topics: which words name them, which articles carry them
  * (newest first, precomputed so `latest <topic>` is a slice), and which names are near a typo.
@@ -34,9 +63,9 @@ const NO_ARTICLES = new Uint32Array(0);
 export class TopicIndex {
   private readonly byId = new Map<string, TopicStat>();
   /** Stemmed alias sequence ("mexican", "lopez obrador") → topic id. */
-  private readonly byKey = new Map<string, string>();
+  private readonly byKey: Map<string, string>;
   /** Folded names and aliases, for suggestions and "did you mean". */
-  private readonly names: { key: string; id: string }[] = [];
+  private readonly names: { key: string; id: string }[];
   /** Article indexes per topic, newest first. */
   private readonly members = new Map<string, Uint32Array>();
   /** Stories per topic and language, counted in one pass over the articles when first asked. */
@@ -50,22 +79,14 @@ export class TopicIndex {
     private readonly shown: ShownBeside,
     members?: TopicMembers,
   ) {
-    for (const t of topics) {
-      this.byId.set(t.id, { ...t, count: 0 });
-      for (const name of [
-        t.id.replace(/-/g, ' '),
-        t.name,
-        t.name.replace(/\s*\(.*\)\s*/, ' '),
-        ...(t.nameEs ? [t.nameEs, t.nameEs.replace(/\s*\(.*\)\s*/, ' ')] : []),
-        ...t.aliases,
-      ]) {
-        const plain = name.replace(/^=/, '');
-        const key = TopicMatcher.terms(plain).join(' ');
-        if (key && !this.byKey.has(key)) this.byKey.set(key, t.id);
-        const folded = squash(fold(plain));
-        if (folded) this.names.push({ key: folded, id: t.id });
-      }
+    for (const t of topics) this.byId.set(t.id, { ...t, count: 0 });
+    let named = namesOf.get(topics);
+    if (!named) {
+      named = topicNames(topics);
+      namesOf.set(topics, named);
     }
+    this.byKey = named.byKey;
+    this.names = named.names;
     if (members) this.takeMembers(members);
     else this.fillMembers(articles, newestFirst);
   }
