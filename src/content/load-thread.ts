@@ -118,7 +118,6 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       else fresh.push(plainArticle(a));
     });
     previous = next;
-    const runs = articleRuns(same);
     if (prime) {
       // Articles read from the snapshot the caller serves sit where the caller holds them.
       let shared = false;
@@ -135,9 +134,29 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
         }
         shared = true;
       }
+      // The caller serves this very content, its terms numbered as this index numbers them: the
+      // first reload then sends only the terms after them, and no gazetteer, as later ones do.
+      const continued =
+        shared &&
+        served !== undefined &&
+        `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}` === served.version &&
+        content.articles.length === served.count &&
+        earlier.index().termsHash() === served.terms;
+      if (continued)
+        sent = {
+          terms: earlier.index().terms,
+          fingerprint: content.fingerprint,
+          gazetteer: JSON.stringify(content.matcher.gazetteer),
+        };
       reply = {
         id,
-        primed: { fingerprint: content.fingerprint, count: content.articles.length, damaged, shared },
+        primed: {
+          fingerprint: content.fingerprint,
+          count: content.articles.length,
+          damaged,
+          shared,
+          continued,
+        },
       };
       parentPort?.postMessage(reply);
       return;
@@ -149,6 +168,7 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       parentPort?.postMessage(reply);
       return;
     }
+    const runs = articleRuns(same);
     // The terms go apart, as text (see `PostingIndex.termsText`).
     const index = engine.indexBytes(false);
     // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).

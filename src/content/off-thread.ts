@@ -29,8 +29,11 @@ export interface OffThreadRequest {
   changed?: readonly string[];
   /** Only load (to remember the articles for the next request); answer with the fingerprint. */
   prime?: boolean;
-  /** With `prime`: the engine the caller serves (version, article count), whose articles it keeps. */
-  served?: { version: string; count: number };
+  /**
+   * With `prime`: the engine the caller serves (version, article count, `termsHash`), whose
+   * articles it keeps, and whose terms the worker continues when its own are the same.
+   */
+  served?: { version: string; count: number; terms: number };
   /**
    * The caller holds the engine made from the worker's last answer: send only the terms after its
    * (see `Engine.handOver`), or only that nothing changed.
@@ -71,8 +74,12 @@ export type OffThreadReply =
   | { id: number; loaded: LoadedOffThread }
   | {
       id: number;
-      /** `shared`: the worker mapped its articles to the served ones (from the same snapshot). */
-      primed: { fingerprint: string; count: number; damaged: boolean; shared: boolean };
+      /**
+       * `shared`: the worker mapped its articles to the served ones (from the same snapshot);
+       * `continued`: it loaded the served content, its terms numbered alike, so the first reload
+       * sends only what follows them (see `holdsLast`).
+       */
+      primed: { fingerprint: string; count: number; damaged: boolean; shared: boolean; continued: boolean };
     }
   /** The content is that of the last answer, whose engine the caller holds (`holdsLast`). */
   | { id: number; unchanged: { problems: ContentProblem[] } }
@@ -259,7 +266,9 @@ export function offThreadLoader({ background = false }: { background?: boolean }
       reuse: last !== undefined,
       ...(options.changed && !prime ? { changed: options.changed } : {}),
       prime,
-      ...(served ? { served: { version: served.version, count: served.articles.length } } : {}),
+      ...(served
+        ? { served: { version: served.version, count: served.articles.length, terms: served.termsHash() } }
+        : {}),
       holdsLast: lastEngine !== undefined,
       ...(serving ? { used: serving.used() } : {}),
     };
@@ -318,10 +327,11 @@ export function offThreadLoader({ background = false }: { background?: boolean }
         await after?.catch(() => undefined);
         const reply = (await ask(options, true, current).catch(() => undefined))?.reply;
         if (reply && 'primed' in reply) {
-          const { fingerprint, count, damaged, shared } = reply.primed;
+          const { fingerprint, count, damaged, shared, continued } = reply.primed;
           // Even when files changed since, the worker knows which of its articles are the ones
           // served: the first reload then sends only what changed.
           if (shared && worker) last = current.articles;
+          if (continued && worker) lastEngine = current;
           // A damaged snapshot may have been served in part: reload from the files.
           return (
             !damaged &&

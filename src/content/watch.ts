@@ -54,6 +54,11 @@ export interface WatchContentOptions {
 export interface ContentWatcher {
   /** Reloads now (as the CLI does after adding an article); resolves when done. */
   reload(): Promise<ContentReload | undefined>;
+  /**
+   * Resolves once the worker has loaded what is served (stating every file), so the first reload
+   * sends only what changed; never rejects. Start-up work ends here (a benchmark starts its clock).
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,7 +83,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   // It states every file: a file edited in place since the snapshot was written (which a warm
   // start does not see) is picked up here.
   // After a first start, it waits for the snapshot being written, so it reads that, not every file.
-  void worker
+  const primed = worker
     ?.prime(
       { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
       options.current,
@@ -90,6 +95,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         void reload(false);
       }
     });
+  const ready = primed ?? Promise.resolve();
   let current = options.current;
   let timer: NodeJS.Timeout | undefined;
   let deadline: number | undefined;
@@ -186,6 +192,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
 
   return {
     reload: () => reload(true),
+    ready: () => ready,
     async close() {
       closed = true;
       clearTimeout(timer);

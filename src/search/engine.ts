@@ -480,6 +480,11 @@ export class Engine {
     return lookUpId(this.idsBuilt, this.articles, id);
   }
 
+  /** A hash of the index's terms in order (see `PostingIndex.termsHash`). */
+  termsHash(): number {
+    return this.index.termsHash();
+  }
+
   /**
    * The binary index (see `PostingIndex.encode`), for handing an engine built elsewhere across
    * threads; `withTerms` false leaves the terms to `handOver().terms`.

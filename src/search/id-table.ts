@@ -1,4 +1,5 @@
 import type { Article } from '../types.ts';
+import { fnv1a } from './hash.ts';
 
 /**
  * Article numbers by id, as an open-addressed hash table in one typed array: unlike a Map it
@@ -13,7 +14,7 @@ export function idTable(articles: readonly Article[]): Int32Array {
   const mask = size - 1;
   for (let i = 0; i < articles.length; i++) {
     const id = (articles[i] as Article).id;
-    let at = idHash(id) & mask;
+    let at = fnv1a(id) & mask;
     for (;;) {
       const held = slots[at] as number;
       if (held < 0 || (articles[held] as Article).id === id) break;
@@ -27,16 +28,9 @@ export function idTable(articles: readonly Article[]): Int32Array {
 /** The article number of `id` in a table `idTable` made over `articles`, if any. */
 export function lookUpId(slots: Int32Array, articles: readonly Article[], id: string): number | undefined {
   const mask = slots.length - 1;
-  for (let at = idHash(id) & mask; ; at = (at + 1) & mask) {
+  for (let at = fnv1a(id) & mask; ; at = (at + 1) & mask) {
     const held = slots[at] as number;
     if (held < 0) return undefined;
     if ((articles[held] as Article).id === id) return held;
   }
-}
-
-/** FNV-1a over the id's UTF-16 code units. */
-function idHash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
-  return h >>> 0;
 }

@@ -1,4 +1,5 @@
 import { INDEX_FIELDS, type IndexDoc } from './documents.ts';
+import { fnv1a } from './hash.ts';
 
 /** Version of the binary layout written by `encode` and of its cache encoding; part of the cache key. */
 export const POSTINGS_FORMAT = 2;
@@ -366,6 +367,16 @@ export class PostingIndex {
       at = align(at + p.byteLength);
     }
     return out;
+  }
+
+  /**
+   * A hash of the terms in order: two indexes with the same hash number their terms alike (a
+   * reload worker checks it before continuing the terms of the index a thread serves).
+   */
+  termsHash(): number {
+    let h = fnv1a(String(this.terms.length));
+    for (const term of this.terms) h = fnv1a(` ${term}`, h);
+    return h;
   }
 
   /**

@@ -441,6 +441,45 @@ describe('loading content on a worker thread', () => {
     }
   });
 
+  it("continues from the prime the terms of an engine served from the worker's snapshot, and only of one numbered alike", async () => {
+    const index = (e: Engine) => (e as unknown as { index: { terms: string[] } }).index;
+    await loadEngine({ contentDir, dataDir });
+    // New words numbered last by the update the warm start makes, and written to the snapshot.
+    writeFileSync(
+      path.join(contentDir, 'novel.md'),
+      markdown('novel', 'Aardvarks and zebus', 'Quaggas graze.'),
+    );
+    await loadEngine({ contentDir, dataDir });
+    const fromSnapshot = (await loadEngine({ contentDir, dataDir })).engine;
+    // The same content built afresh: the same terms, numbered otherwise.
+    const rebuilt = Engine.build(await loadContent(contentDir));
+    expect(rebuilt.version).toBe(fromSnapshot.version);
+    expect(rebuilt.termsHash()).not.toBe(fromSnapshot.termsHash());
+    // Each served engine against a copy of the same files and snapshot.
+    const copies = [fromSnapshot, rebuilt].map((served, k) => {
+      const copy = { contentDir: path.join(dir, `content-${k}`), dataDir: path.join(dir, `data-${k}`) };
+      cpSync(contentDir, copy.contentDir, { recursive: true });
+      cpSync(dataDir, copy.dataDir, { recursive: true });
+      return { served, ...copy };
+    });
+    for (const { served, contentDir, dataDir } of copies) {
+      const loader = offThreadLoader();
+      try {
+        expect(await loader.prime({ contentDir, dataDir }, served)).toBe(true);
+        writeFileSync(path.join(contentDir, 'more.md'), markdown('more', 'Okapis', 'Okapis and quaggas.'));
+        const next = (await loader.load({ contentDir, dataDir }, served)).engine;
+        const continued = index(next).terms.slice(0, index(served).terms.length);
+        if (served === fromSnapshot) {
+          expect(continued).toEqual(index(served).terms);
+          expect(next.matcher).toBe(served.matcher);
+        } else expect(next.matcher).not.toBe(served.matcher);
+        expect(answers(next)).toEqual(answers(Engine.build(await loadContent(contentDir))));
+      } finally {
+        await loader.close();
+      }
+    }
+  });
+
   it('makes on the worker the term structures the serving engine used, answering as a fresh build', async () => {
     const loader = offThreadLoader();
     try {
@@ -539,6 +578,21 @@ describe('loading content on a worker thread', () => {
     expect(turns).toBeGreaterThan(5);
     next.pruneFrom = 0;
     expect(answers(next)).toEqual(answers(previous));
+  });
+
+  it("is ready once its worker has loaded what is served, and the first reload sends only what follows the served engine's terms", async () => {
+    await loadEngine({ contentDir, dataDir });
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    const { live } = watching(engine);
+    await live.ready();
+    writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Aardvarks strike', 'Zebus too.'));
+    const next = (await live.reload())?.engine as Engine;
+    const terms = (e: Engine) => (e as unknown as { index: { terms: string[] } }).index.terms;
+    expect(terms(next).slice(0, terms(engine).length)).toEqual(terms(engine));
+    expect(terms(next)).toContain('aardvark');
+    // The gazetteer was not sent again: the served engine's topic matcher is kept.
+    expect(next.matcher).toBe(engine.matcher);
+    expect(answers(next)).toEqual(answers(Engine.build(await loadContent(contentDir))));
   });
 
   it('keeps answering on this thread while a reload runs, and reloads on file events', async () => {
