@@ -6,7 +6,7 @@
  * log itself. SQLite is one process per DATA_DIR, so it runs with one instance; PostgreSQL
  * (BENCH_DATABASE_URL, default the local test server) with one and three, in a scratch schema.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../src/store/open.ts';
 import { DATABASE_FILE } from '../src/store/sqlite.ts';
+import { spawnScript } from './child.ts';
 import { percentile } from './stats.ts';
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -47,10 +48,7 @@ export async function postgresAnswers(): Promise<string | undefined> {
 
 function startWorker(options: object): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-    });
+    const child = spawnScript(WORKER, options);
     let out = '';
     let err = '';
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -16,7 +16,6 @@
  * the mix once, as it would have for its first users; each run starts warm, from the snapshot a
  * first start wrote.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { loadEngine } from '../src/content/load.ts';
 import { watchContent } from '../src/content/watch.ts';
 import { silentLogger } from '../src/logger.ts';
 import type { Engine } from '../src/search/engine.ts';
+import { spawnScript } from './child.ts';
 import { writeContentDir } from './corpus.ts';
 import type { QueryCase } from './queries.ts';
 import { median, percentile } from './stats.ts';
@@ -196,10 +196,7 @@ export interface UpdateWorkerOptions {
 /** Runs one loader in a process of its own; resolves to the run it prints (its last line, JSON). */
 function inChild(options: UpdateWorkerOptions): Promise<UpdateRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-    });
+    const child = spawnScript(WORKER, options);
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => {
