@@ -123,12 +123,12 @@ export function articleRuns(positions: ArrayLike<number>): Int32Array {
   for (let i = 0; i < positions.length; i++) {
     const from = positions[i] as number;
     const last = runs.length - 2;
-    const extends_ =
+    const continues =
       last >= 0 &&
       (from < 0
         ? runs[last] === -1
         : (runs[last] as number) >= 0 && (runs[last] as number) + (runs[last + 1] as number) === from);
-    if (extends_) runs[last + 1] = (runs[last + 1] as number) + 1;
+    if (continues) runs[last + 1] = (runs[last + 1] as number) + 1;
     else runs.push(from < 0 ? -1 : from, 1);
   }
   return Int32Array.from(runs);
