@@ -41,18 +41,15 @@ export function joinTitles(titles: readonly string[]): FoldedTitles {
 export function titlesWith({ text, starts }: FoldedTitles, prefix: string, limit: number): number[] {
   const out: number[] = [];
   if (!prefix || prefix.includes('\n')) return out;
-  const first = `\n${prefix}`;
-  const later = ` ${prefix}`;
-  let atFirst = text.indexOf(first);
-  let atLater = text.indexOf(later);
-  while (out.length < limit && (atFirst >= 0 || atLater >= 0)) {
-    const at = atFirst < 0 ? atLater : atLater < 0 ? atFirst : Math.min(atFirst, atLater);
-    const k = titleAt(starts, at + 1);
+  // One scan for both, in text order: a title's start follows its `\n`, a later word's a space.
+  const at = new RegExp(`[\\n ]${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g');
+  while (out.length < limit) {
+    const found = at.exec(text);
+    if (!found) break;
+    const k = titleAt(starts, found.index + 1);
     out.push(k);
     // On to the next title: its `\n` is just before where it starts.
-    const next = starts[k + 1] as number;
-    if (atFirst >= 0 && atFirst < next) atFirst = text.indexOf(first, next - 1);
-    if (atLater >= 0 && atLater < next) atLater = text.indexOf(later, next);
+    at.lastIndex = (starts[k + 1] as number) - 1;
   }
   return out;
 }
