@@ -21,7 +21,7 @@ import {
   type WarmParts,
 } from './ranking.ts';
 import { type FoldedTitles, foldedTitle, foldTitles, joinTitles, titlesWith } from './titles.ts';
-import { TopicIndex, type TopicMembers, type TopicStat } from './topic-index.ts';
+import { NO_ARTICLES, TopicIndex, type TopicMembers, type TopicStat } from './topic-index.ts';
 
 /** Bump when analysis or documents change, so cached indexes from older code are not reused. */
 export const INDEX_FORMAT = `5.${POSTINGS_FORMAT}`;
@@ -136,9 +136,6 @@ export interface HandOver {
   terms: string;
   termsFrom?: number;
 }
-
-/** A list of no articles (article lists are newest first, as article numbers). */
-const NO_ARTICLES = new Uint32Array(0);
 
 /** Longest `Engine.prepare` spends making the structures of terms the engine it replaces used. */
 const WARM_TERMS_MS = 250;

@@ -25,7 +25,8 @@ export interface TopicStat extends Topic {
   count: number;
 }
 
-const NO_ARTICLES = new Uint32Array(0);
+/** A list of no articles (article lists are newest first, as article numbers). */
+export const NO_ARTICLES = new Uint32Array(0);
 
 type TopicNames = { byKey: Map<string, string>; names: { key: string; id: string }[] };
 
