@@ -1,3 +1,5 @@
+import { FNV_OFFSET, FNV_PRIME, fnv1a } from './hash.ts';
+
 /**
  * A deletion index (as SymSpell and FastSS use) for typo candidates at one or two edits: every
  * term under the hash of itself and of each string left by deleting one or two of its code units.
@@ -122,26 +124,16 @@ function deletionHashes(s: string, out: number[], edits = 2): void {
       out.push(before >>> 0);
       break;
     }
-    if (edits < 2) out.push(feed(before, s, i + 1) >>> 0);
+    if (edits < 2) out.push(fnv1a(s, before, i + 1));
     else {
       let one = before;
       for (let j = i + 1; j < n; j++) {
         // `one`: the hash of s[0, j) without i; deleting j as well leaves s[j + 1, n).
-        out.push(feed(one, s, j + 1) >>> 0);
+        out.push(fnv1a(s, one, j + 1));
         one = Math.imul(one ^ s.charCodeAt(j), FNV_PRIME);
       }
       out.push(one >>> 0);
     }
     before = Math.imul(before ^ s.charCodeAt(i), FNV_PRIME);
   }
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a continued from `h` over s[from, end). */
-function feed(h: number, s: string, from: number): number {
-  let out = h;
-  for (let i = from; i < s.length; i++) out = Math.imul(out ^ s.charCodeAt(i), FNV_PRIME);
-  return out;
 }
