@@ -49,6 +49,10 @@ const markdown = (
 ) =>
   `---\nid: ${id}\ntitle: ${title}\ndate: 2026-11-20\nurl: https://example.org/${id}\ntopics: [mexico]\n---\n\n${body}\n`;
 
+/** An engine's index as the tests look into it: its terms, in order, and its term → id map. */
+const indexOf = (e: Engine) =>
+  (e as unknown as { index: { terms: string[]; idsCache?: Map<string, number> } }).index;
+
 /** Everything a user sees of an answer: ids, scores, strictness, and the counts. */
 function answers(engine: Engine) {
   return QUERIES.flatMap((q) => [
@@ -359,37 +363,17 @@ describe('loading content on a worker thread', () => {
         const { total, hits } = e.search(q, { limit: 50 });
         return [total, hits.map((h) => [h.article.id, h.score, h.strict])];
       });
-    const index = (e: Engine) =>
-      (e as unknown as { index: { terms: string[]; idsCache?: Map<string, number> } }).index;
     let served = engine;
     // Each step: a file written or removed; the reloaded engine answers as a fresh build does, and
     // the engine it replaces answers as it did before (the new terms are not its own).
+    const write = (id: string, title: string, body?: string) => () =>
+      writeFileSync(path.join(contentDir, `${id}.md`), markdown(id, title, body));
     const steps: [string, () => void, boolean][] = [
-      [
-        'added',
-        () =>
-          writeFileSync(
-            path.join(contentDir, 'added.md'),
-            markdown('added', 'Quokka sighted', 'Quokkas, numbats and bilbies.'),
-          ),
-        true,
-      ],
-      [
-        'another',
-        () =>
-          writeFileSync(
-            path.join(contentDir, 'another.md'),
-            markdown('another', 'Zyzzyva teachers', 'Wallabies, dingoes and platypuses.'),
-          ),
-        true,
-      ],
+      ['added', write('added', 'Quokka sighted', 'Quokkas, numbats and bilbies.'), true],
+      ['another', write('another', 'Zyzzyva teachers', 'Wallabies, dingoes and platypuses.'), true],
       // Its words go with it: the terms are numbered again and nothing is continued.
       ['removed', () => unlinkSync(path.join(contentDir, 'remove-me.md')), false],
-      [
-        'again',
-        () => writeFileSync(path.join(contentDir, 'again.md'), markdown('again', 'Quokka teachers')),
-        true,
-      ],
+      ['again', write('again', 'Quokka teachers'), true],
     ];
     for (const [name, change, continued] of steps) {
       const before = [page(served), answers(served)];
@@ -402,7 +386,7 @@ describe('loading content on a worker thread', () => {
       expect([page(served), answers(served)], name).toEqual(before);
       if (served !== engine) {
         // From the second reload on, the engine served came from the worker, whose terms go on.
-        const [was, now] = [index(served), index(next)];
+        const [was, now] = [indexOf(served), indexOf(next)];
         expect(
           now.terms.slice(0, was.terms.length).every((t, i) => t === was.terms[i]),
           name,
@@ -442,7 +426,6 @@ describe('loading content on a worker thread', () => {
   });
 
   it("continues from the prime the terms of an engine served from the worker's snapshot, and only of one numbered alike", async () => {
-    const index = (e: Engine) => (e as unknown as { index: { terms: string[] } }).index;
     await loadEngine({ contentDir, dataDir });
     // New words numbered last by the update the warm start makes, and written to the snapshot.
     writeFileSync(
@@ -468,9 +451,9 @@ describe('loading content on a worker thread', () => {
         expect(await loader.prime({ contentDir, dataDir }, served)).toBe(true);
         writeFileSync(path.join(contentDir, 'more.md'), markdown('more', 'Okapis', 'Okapis and quaggas.'));
         const next = (await loader.load({ contentDir, dataDir }, served)).engine;
-        const continued = index(next).terms.slice(0, index(served).terms.length);
+        const continued = indexOf(next).terms.slice(0, indexOf(served).terms.length);
         if (served === fromSnapshot) {
-          expect(continued).toEqual(index(served).terms);
+          expect(continued).toEqual(indexOf(served).terms);
           expect(next.matcher).toBe(served.matcher);
         } else expect(next.matcher).not.toBe(served.matcher);
         expect(answers(next)).toEqual(answers(Engine.build(await loadContent(contentDir))));
@@ -587,9 +570,9 @@ describe('loading content on a worker thread', () => {
     await live.ready();
     writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Aardvarks strike', 'Zebus too.'));
     const next = (await live.reload())?.engine as Engine;
-    const terms = (e: Engine) => (e as unknown as { index: { terms: string[] } }).index.terms;
-    expect(terms(next).slice(0, terms(engine).length)).toEqual(terms(engine));
-    expect(terms(next)).toContain('aardvark');
+    const terms = indexOf(engine).terms;
+    expect(indexOf(next).terms.slice(0, terms.length)).toEqual(terms);
+    expect(indexOf(next).terms).toContain('aardvark');
     // The gazetteer was not sent again: the served engine's topic matcher is kept.
     expect(next.matcher).toBe(engine.matcher);
     expect(answers(next)).toEqual(answers(Engine.build(await loadContent(contentDir))));
