@@ -19,8 +19,19 @@ export function foldTitles(articles: readonly Article[], order: ArrayLike<number
   return joinTitles(titles);
 }
 
+/**
+ * Each article's folded title, kept as long as the article: a reload worker folds again only the
+ * titles of new or changed articles (the others are the same objects from load to load).
+ */
+const folded = new WeakMap<Article, string>();
+
 export function foldedTitle(article: Article): string {
-  return words(article.title).join(' ');
+  let title = folded.get(article);
+  if (title === undefined) {
+    title = words(article.title).join(' ');
+    folded.set(article, title);
+  }
+  return title;
 }
 
 export function joinTitles(titles: readonly string[]): FoldedTitles {
