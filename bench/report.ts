@@ -114,6 +114,7 @@ export function table(results: Results): string {
           fmt(u.updateMaxMs),
           ...(u.pending ? [`${u.pending} pending`] : []),
         ]);
+        row(['  RSS at the end (MB)', fmt(u.rssMb)]);
       }
     }
   }

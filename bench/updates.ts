@@ -41,6 +41,11 @@ export interface UpdateRun {
   updateMaxMs: number;
   /** Articles written that were not yet searchable when the run ended. */
   pending: number;
+  /**
+   * Resident memory of the process, worker included, when the clock stopped (MB): the hand-overs are in shared memory
+   * that the collector does not count (src/content/arena.ts), so this shows they stay bounded.
+   */
+  rssMb: number;
 }
 
 export interface UpdateFigures {
@@ -118,6 +123,7 @@ export async function measureUpdatesHere(
   let nextArticle = started + 1000;
   let nextQuery = started;
   let k = 0;
+  let rssMb = Number.NaN;
   try {
     while (performance.now() < end || nextQuery < end) {
       const now = performance.now();
@@ -140,6 +146,7 @@ export async function measureUpdatesHere(
         setTimeout(resolve, Math.max(0, Math.min(nextQuery, nextArticle, end) - now)),
       );
     }
+    rssMb = process.memoryUsage().rss / 2 ** 20;
     // Let the last articles land, so their update latency is measured too (bounded).
     const drainUntil = performance.now() + DRAIN_MS;
     while (updates.length < added && performance.now() < drainUntil)
@@ -156,6 +163,7 @@ export async function measureUpdatesHere(
     updateMs: median(updates),
     updateMaxMs: updates.length ? Math.max(...updates) : Number.NaN,
     pending: added - updates.length,
+    rssMb,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry of the off-thread loader (see off-thread.ts): for each request, loads content
  * and builds (or restores) the index as `loadEngine` does on the main thread, snapshot included,
- * then hands back the binary index (transferred, not copied) and the articles. The worker keeps,
+ * then hands back the binary index (in shared memory, see arena.ts) and the articles. The worker keeps,
  * between loads, every file's parse, the last engine and the analysed documents of articles it
  * indexed: a reload stats the files, parses only the new or changed ones, and updates the last
  * index with only their articles (see `PostingIndex.update`). Articles of the
@@ -14,8 +14,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import type { Article } from '../types.ts';
+import { ArenaPool, arenaBytes, copyIntoArena } from './arena.ts';
 import { loadEngine } from './load.ts';
-import { articleRuns, type FlushRequest, type OffThreadReply, type OffThreadRequest } from './off-thread.ts';
+import {
+  articleRuns,
+  type FlushRequest,
+  type OffThreadReply,
+  type OffThreadRequest,
+  type ReleaseRequest,
+} from './off-thread.ts';
 import { type ParseCache, plainArticle } from './read.ts';
 import { snapshotPosition } from './snapshot.ts';
 
@@ -34,6 +41,8 @@ if ((workerData as { background?: boolean } | undefined)?.background && process.
   }
 }
 
+/** The shared memory of the hand-overs (see arena.ts), lent until the serving thread releases it. */
+const arenas = new ArenaPool();
 /** The last load's articles and their positions. */
 let previous = new Map<Article, number>();
 let parses: ParseCache | undefined;
@@ -78,7 +87,11 @@ function persistNow(): Promise<void> {
   return persisting;
 }
 
-parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
+parentPort?.on('message', async (request: OffThreadRequest | FlushRequest | ReleaseRequest) => {
+  if ('release' in request) {
+    arenas.release(request.release);
+    return;
+  }
   if ('flush' in request) {
     await persistNow();
     parentPort?.postMessage({ id: request.id, flushed: true } satisfies OffThreadReply);
@@ -169,62 +182,29 @@ parentPort?.on('message', async (request: OffThreadRequest | FlushRequest) => {
       return;
     }
     const runs = articleRuns(same);
-    // The terms go apart, as text (see `PostingIndex.termsText`).
-    const index = engine.indexBytes(false);
-    // Made here, so the serving thread only wraps them (passes over every posting and article otherwise).
-    const made = engine.handOver(held?.terms, used);
+    // The terms go apart, as text (see `PostingIndex.termsText`). The scorer's parts and the rest
+    // are made here, so the serving thread only wraps them (passes over every posting and article
+    // otherwise).
+    const handed = {
+      index: engine.indexBytes(false),
+      runs,
+      made: engine.handOver(held?.terms, used),
+    };
+    const lent = arenas.take(arenaBytes(handed));
     const gazetteer = JSON.stringify(content.matcher.gazetteer);
     sent = { terms: earlier.index().terms, fingerprint: content.fingerprint, gazetteer };
     reply = {
       id,
       loaded: {
         fresh,
-        runs,
+        ...copyIntoArena(handed, lent.arena),
+        arena: lent.id,
         ...(held?.gazetteer === gazetteer ? {} : { gazetteer: content.matcher.gazetteer }),
         problems: content.problems,
         fingerprint: content.fingerprint,
-        index,
-        made,
       },
     };
-    const {
-      parts,
-      newest,
-      twin,
-      topics,
-      passageStart,
-      docArticle,
-      topicNumbers,
-      dictionary,
-      warm,
-      lists,
-      ids,
-      titles,
-    } = made;
-    const arrays = [
-      index,
-      runs,
-      ...parts.impacts,
-      ...parts.maxPart,
-      ...Object.values(parts.stories ?? {}),
-      newest,
-      twin,
-      topics.starts,
-      topics.members,
-      passageStart,
-      docArticle,
-      topicNumbers.start,
-      topicNumbers.numbers,
-      ...Object.values(dictionary),
-      ...(warm?.orders.flatMap((o) => [o.docs, o.values]) ?? []),
-      ...(warm?.lists.map((l) => l.set) ?? []),
-      ...(warm?.stories.map((s) => s.bits) ?? []),
-      ...(lists?.map((l) => l.list) ?? []),
-      ...(ids ? [ids] : []),
-      ...(titles ? [titles.starts] : []),
-    ];
-    // Each buffer once (a buffer listed twice cannot be transferred).
-    parentPort?.postMessage(reply, [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))]);
+    parentPort?.postMessage(reply);
   } catch (error) {
     previous = new Map();
     parses = undefined;

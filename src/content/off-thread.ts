@@ -1,8 +1,9 @@
 /**
  * Loading and indexing content on a worker thread, so a bot that is serving keeps answering while
  * the archive is read and indexed again (seconds at 100,000 articles). Only the hand-over runs on
- * the calling thread: receiving the articles and wrapping the transferred index, scorer parts and
- * date order, topic members and twins in an engine.
+ * the calling thread: receiving the articles and wrapping the index, scorer parts and date order,
+ * topic members and twins in an engine. Those arrays are in memory shared with the worker (an
+ * arena, see arena.ts), which it writes the next hand-over into once the engine over it is retired.
  */
 import type { Worker } from 'node:worker_threads';
 import { Engine, type HandOver, INDEX_FORMAT, type Used } from '../search/engine.ts';
@@ -57,14 +58,21 @@ export interface LoadedOffThread {
   problems: ContentProblem[];
   fingerprint: string;
   index: Uint8Array;
-  /** The scorer's parts and the engine's date order, topic members and twins (transferred, like it). */
+  /** The scorer's parts and the engine's date order, topic members and twins (shared, like it). */
   made: HandOver;
+  /** The worker's number for the arena all these arrays are in (see `OffThreadLoader.retire`). */
+  arena: number;
 }
 
 /** Asks the worker to finish writing the snapshot before it is ended. */
 export interface FlushRequest {
   id: number;
   flush: true;
+}
+
+/** Tells the worker an arena is no longer read (see `OffThreadLoader.retire`). */
+export interface ReleaseRequest {
+  release: number;
 }
 
 /** How long `close` waits for a snapshot being written. */
@@ -106,6 +114,12 @@ export interface OffThreadLoader {
    * for meanwhile wait behind the prime.
    */
   prime(options: LoadEngineOptions, current: Engine, after?: Promise<void>): Promise<boolean | undefined>;
+  /**
+   * The caller no longer uses `engine` (one this loader made), now that `successor` serves:
+   * `engine` hands its queries to `successor` (`Engine.retire`), and the worker may write a later
+   * hand-over into the memory its arrays are in.
+   */
+  retire(engine: Engine, successor: Engine): void;
   close(): Promise<void>;
 }
 
@@ -226,6 +240,8 @@ export function offThreadLoader({ background = false }: { background?: boolean }
   /** The engine made from the worker's last answer (its terms are what the worker continues). */
   let lastEngine: Engine | undefined;
   const waiting = new Map<number, { resolve: (r: OffThreadReply) => void; reject: (e: Error) => void }>();
+  /** The arena each engine made here is in, with the worker that lent it. */
+  const arenas = new WeakMap<Engine, { worker: Worker; arena: number }>();
 
   function start(): Worker {
     last = undefined;
@@ -298,6 +314,7 @@ export function offThreadLoader({ background = false }: { background?: boolean }
       }
       if (!('loaded' in reply)) return { reply };
       const result = await engineOf(reply.loaded, previous ?? [], options, before);
+      arenas.set(result.engine, { worker: w, arena: reply.loaded.arena });
       if (worker === w) {
         last = result.engine.articles;
         lastEngine = result.engine;
@@ -315,6 +332,16 @@ export function offThreadLoader({ background = false }: { background?: boolean }
   }
 
   return {
+    retire(engine, successor) {
+      engine.retire(successor);
+      // Its terms are no longer the caller's: the next hand-over sends them all.
+      if (lastEngine === engine) lastEngine = undefined;
+      const lent = arenas.get(engine);
+      arenas.delete(engine);
+      // A worker replaced since has no such arena: the memory goes with its last view.
+      if (lent && lent.worker === worker)
+        lent.worker.postMessage({ release: lent.arena } satisfies ReleaseRequest);
+    },
     load(options, serving) {
       return queued(async () => {
         const { result } = await ask(options, false, undefined, serving);

@@ -109,6 +109,12 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   // The worker's first load (the prime) states every file.
   let lastFullCheck = Date.now();
 
+  /** A loaded engine that will not be served: it answers as the one served, its memory is reused. */
+  function drop(engine: Engine): undefined {
+    if (engine !== current) worker?.retire(engine, current);
+    return undefined;
+  }
+
   async function reloadOnce(): Promise<ContentReload | undefined> {
     const full = checkAll || Date.now() - lastFullCheck >= fullCheckMs;
     const changed = full ? undefined : [...reported];
@@ -126,18 +132,22 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         },
         current,
       );
-      if (closed || engine.version === current.version) return undefined;
+      if (closed || engine.version === current.version) return drop(engine);
       // Made ready in short slices while the engine serving keeps answering, so the first queries
       // to the new one do not make their structures while others queue behind them.
       await engine.prepare(current).catch((error: unknown) => {
         // Only a head start: the engine makes the rest on use.
         log.warn({ err: error }, 'readying the reloaded engine failed; swapping it in as it is');
       });
-      if (closed) return undefined;
+      if (closed) return drop(engine);
       // The worker's account holds when it is relative to the engine served; otherwise look up.
       const { added, removed } =
         changes?.since === current.articles ? changes : changesBetween(current, engine);
+      const replaced = current;
       current = engine;
+      // Whoever still holds the engine replaced is answered by this one from now on, and the
+      // worker may reuse its memory (see content/arena.ts).
+      worker?.retire(replaced, engine);
       log.info({ added: added.length, removed: removed.length, version: engine.version }, 'content reloaded');
       const reload = { engine, added, removed, problems };
       await onReload(reload);

@@ -173,7 +173,7 @@ export function earlierIndex(articles: readonly Article[], bytes: Uint8Array): E
  */
 export class Engine {
   readonly articles: readonly Article[];
-  readonly topicIndex: TopicIndex;
+  private readonly topicsOwn: TopicIndex;
   /** Content fingerprint and index format: changes whenever answers could change. */
   readonly version: string;
   private readonly index: PostingIndex;
@@ -218,6 +218,8 @@ export class Engine {
   private givenDictionary?: DictionaryParts;
   private givenWarm?: WarmParts;
   private givenLists?: HandOver['lists'];
+  /** The engine that replaced this one (`retire`), which answers its queries. */
+  private successor?: Engine;
 
   /**
    * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
@@ -238,7 +240,7 @@ export class Engine {
     this.index = index;
     this.version = `${INDEX_FORMAT}-${content.fingerprint.slice(0, 16)}`;
     this.newest = made?.newest ?? newestFirst(articles);
-    this.topicIndex = new TopicIndex(
+    this.topicsOwn = new TopicIndex(
       content.topics,
       articles,
       this.newest,
@@ -288,6 +290,29 @@ export class Engine {
     };
   }
 
+  /** The topics, their names and members. */
+  get topicIndex(): TopicIndex {
+    return this.successor ? this.live().topicIndex : this.topicsOwn;
+  }
+
+  /**
+   * From now on, `successor` answers every query asked of this engine. A reload retires the engine
+   * it replaces, so that the memory its arrays are in can hold a later reload's (see
+   * content/arena.ts): whoever still holds it gets the current archive's answers, never reads of
+   * memory rewritten under it.
+   */
+  retire(successor: Engine): void {
+    // Never in a circle: the successor must not itself answer through this engine.
+    if (successor.live() !== this) this.successor = successor;
+  }
+
+  /** The engine answering for this one: itself, or the last of its successors. */
+  private live(): Engine {
+    let engine: Engine = this;
+    while (engine.successor) engine = engine.successor;
+    return engine;
+  }
+
   /** What this engine's queries made on use (see `Used`). */
   used(): Used {
     return {
@@ -300,7 +325,7 @@ export class Engine {
 
   /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
   warm(): void {
-    void this.scorer;
+    void this.live().scorer;
   }
 
   /**
@@ -345,7 +370,7 @@ export class Engine {
       // One array when both languages agree, as `topicList` makes them.
       const mine = en && sameOrder(en, list) ? en : list;
       this.topicLists.set(key, mine);
-      const stats = themes?.map((id) => this.topicIndex.get(id));
+      const stats = themes?.map((id) => this.topicsOwn.get(id));
       if (stats?.every((t): t is TopicStat => t !== undefined) && !this.listThemes.has(mine))
         this.listThemes.set(mine, stats);
       yield;
@@ -356,7 +381,7 @@ export class Engine {
       const name = key.slice(0, at);
       const mine = this.topicList(name, key.slice(at + 1) as TextLanguage);
       yield;
-      const topic = this.topicIndex.get(name);
+      const topic = this.topicsOwn.get(name);
       if (previous.listThemes.has(list) && !this.listThemes.has(mine)) {
         this.listThemes.set(mine, this.themes(mine, topic));
         yield;
@@ -450,7 +475,7 @@ export class Engine {
     const lists = used?.lists.map(([key, themed]) => {
       const name = key.slice(0, key.lastIndexOf(':'));
       const list = this.topicList(name, key.slice(name.length + 1) as TextLanguage);
-      const themes = themed ? this.themes(list, this.topicIndex.get(name)).map((t) => t.id) : undefined;
+      const themes = themed ? this.themes(list, this.topicsOwn.get(name)).map((t) => t.id) : undefined;
       return { key, list: list.slice(), ...(themes ? { themes } : {}) };
     });
     return {
@@ -460,7 +485,7 @@ export class Engine {
       ...(used?.ids ? { ids: idTable(this.articles) } : {}),
       ...(used?.titles ? { titles: foldTitles(this.articles, this.newest) } : {}),
       newest: this.newest.slice(),
-      topics: this.topicIndex.memberLists(),
+      topics: this.topicsOwn.memberLists(),
       twin: this.twin.slice(),
       passageStart: this.passageStart.slice(),
       docArticle: this.docArticle.slice(),
@@ -492,16 +517,21 @@ export class Engine {
 
   /** Drops memoised answers and term expansions, so a benchmark measures the work a new query costs. */
   forgetAnswers(): void {
+    if (this.successor) {
+      this.live().forgetAnswers();
+      return;
+    }
     this.rankCache.clear();
     this.listCache.clear();
     this.scorerBuilt?.forget();
   }
 
   get size(): number {
-    return this.articles.length;
+    return this.live().articles.length;
   }
 
   article(id: string): Article | undefined {
+    if (this.successor) return this.live().article(id);
     this.idsAsked = true;
     const i = this.indexOf(id);
     return i === undefined ? undefined : this.articles[i];
@@ -509,6 +539,7 @@ export class Engine {
 
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
   search(raw: string, options: QueryOptions = {}): SearchPage {
+    if (this.successor) return this.live().search(raw, options);
     const { offset = 0, limit = 10 } = options;
     const ranking = options.exhaustive
       ? this.ranked(nfc(raw), options.language)
@@ -531,12 +562,14 @@ export class Engine {
    * other text: the articles that clearly match it (every word, and a good score), by date.
    */
   latest(raw = '', options: QueryOptions = {}): LatestPage {
+    if (this.successor) return this.live().latest(raw, options);
     const text = nfc(raw);
     return this.pageOf(text, this.matchingIndexes(text, options.language), options);
   }
 
   /** A briefing: the matching articles newest first, their date range and recurring themes. */
   brief(raw: string, options: QueryOptions = {}): Briefing {
+    if (this.successor) return this.live().brief(raw, options);
     const text = nfc(raw);
     const match = this.matchingIndexes(text, options.language);
     const page = this.pageOf(text, match, options);
@@ -574,39 +607,45 @@ export class Engine {
 
   /** Every article matching a topic or text, newest first (for digests and alerts). */
   matching(text: string, language?: TextLanguage): Article[] {
+    if (this.successor) return this.live().matching(text, language);
     return Array.from(this.matchingIndexes(nfc(text), language).list, (i) => this.articles[i] as Article);
   }
 
   resolveTopic(text: string): TopicStat | undefined {
-    return this.topicIndex.resolve(nfc(text));
+    if (this.successor) return this.live().resolveTopic(text);
+    return this.topicsOwn.resolve(nfc(text));
   }
 
   topics(): TopicStat[] {
-    return this.topicIndex.stats();
+    if (this.successor) return this.live().topics();
+    return this.topicsOwn.stats();
   }
 
   /** How many stories `latest <topic>` finds for a topic (a story in both languages once). */
   topicStories(id: string, language?: TextLanguage): number {
-    return this.topicIndex.stories(id, detectLanguage(id) ?? language ?? 'en');
+    if (this.successor) return this.live().topicStories(id, language);
+    return this.topicsOwn.stories(id, detectLanguage(id) ?? language ?? 'en');
   }
 
   /** The topic a misspelt topic name surely means ("hondras" → Honduras), if any. */
   correctTopic(raw: string): TopicStat | undefined {
+    if (this.successor) return this.live().correctTopic(raw);
     const text = nfc(raw);
-    return this.topicIndex.resolve(text) ? undefined : this.topicIndex.corrected(text);
+    return this.topicsOwn.resolve(text) ? undefined : this.topicsOwn.corrected(text);
   }
 
   /** Topics near an unknown or misspelt name, for "did you mean". */
   nearestTopics(raw: string, limit = 3): TopicStat[] {
+    if (this.successor) return this.live().nearestTopics(raw, limit);
     const text = nfc(raw);
-    const near = this.topicIndex.nearest(text, limit);
+    const near = this.topicsOwn.nearest(text, limit);
     if (near.length >= limit) return near;
     // Fall back to the topics of whatever the text finds, typo tolerance included.
     const seen = new Set(near.map((t) => t.id));
     const ranking = this.ranked(text);
     for (const entry of ranking.top(5)) {
       for (const id of (this.articles[ranking.articles[entry] as number] as Article).topics) {
-        const t = this.topicIndex.get(id);
+        const t = this.topicsOwn.get(id);
         if (t && !seen.has(id) && t.kind !== 'theme') {
           seen.add(id);
           near.push(t);
@@ -621,8 +660,9 @@ export class Engine {
    * titles containing it.
    */
   suggest(raw: string, limit = 25, language?: string): Completion[] {
+    if (this.successor) return this.live().suggest(raw, limit, language);
     const prefix = nfc(raw);
-    const out: Completion[] = this.topicIndex
+    const out: Completion[] = this.topicsOwn
       .withPrefix(prefix, limit)
       .map((t) => ({ label: `${topicName(t, language)} (${t.count})`, value: t.id, kind: 'topic' }));
     const p = words(prefix).join(' ');
@@ -642,7 +682,7 @@ export class Engine {
     const trimmed = text.trim();
     const preferred = detectLanguage(trimmed) ?? language ?? 'en';
     if (!trimmed) return { mode: 'all', list: this.topicList('all', preferred) };
-    const topic = this.topicIndex.resolve(trimmed);
+    const topic = this.topicsOwn.resolve(trimmed);
     if (topic) {
       return {
         mode: 'topic',
@@ -661,11 +701,11 @@ export class Engine {
   }
 
   private topicList(name: string, language: TextLanguage): Uint32Array {
-    if (name !== 'all' && !this.topicIndex.get(name)) return NO_ARTICLES;
+    if (name !== 'all' && !this.topicsOwn.get(name)) return NO_ARTICLES;
     const key = `${name}:${language}`;
     let list = this.topicLists.get(key);
     if (!list) {
-      const all = name === 'all' ? this.newest : this.topicIndex.articlesOf(name);
+      const all = name === 'all' ? this.newest : this.topicsOwn.articlesOf(name);
       const en = this.topicLists.get(`${name}:en`) ?? this.withoutTwins(all, 'en');
       const es = this.topicLists.get(`${name}:es`) ?? this.withoutTwins(all, 'es');
       // One array when both languages agree, as most topics without twins do.
@@ -875,7 +915,7 @@ export class Engine {
     };
     const found: { topic: TopicStat; n: number; first: number }[] = [];
     counts.forEach((n, k) => {
-      const t = this.topicIndex.get(this.topicIds[k] as string);
+      const t = this.topicsOwn.get(this.topicIds[k] as string);
       if (t && t.id !== topic?.id && n >= min && n <= max)
         found.push({ topic: t, n, first: first[k] as number });
     });

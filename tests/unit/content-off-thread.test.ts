@@ -338,7 +338,7 @@ describe('loading content on a worker thread', () => {
     expect(got.edited[0]?.map(([id]) => id)).not.toContain('edit-me');
   });
 
-  it('continues the terms of the engine served from reload to reload, and leaves that engine answering as before', async () => {
+  it('continues the terms of the engine served from reload to reload, and retires the engine it replaces', async () => {
     writeFileSync(
       path.join(contentDir, 'remove-me.md'),
       markdown('remove-me', 'Axolotls', 'Axolotls in Xochimilco.'),
@@ -365,7 +365,7 @@ describe('loading content on a worker thread', () => {
       });
     let served = engine;
     // Each step: a file written or removed; the reloaded engine answers as a fresh build does, and
-    // the engine it replaces answers as it did before (the new terms are not its own).
+    // so does the engine it replaced, now through it (its memory may hold the next reload's).
     const write = (id: string, title: string, body?: string) => () =>
       writeFileSync(path.join(contentDir, `${id}.md`), markdown(id, title, body));
     const steps: [string, () => void, boolean][] = [
@@ -376,14 +376,11 @@ describe('loading content on a worker thread', () => {
       ['again', write('again', 'Quokka teachers'), true],
     ];
     for (const [name, change, continued] of steps) {
-      const before = [page(served), answers(served)];
       change();
       const next = (await live.reload())?.engine as Engine;
       expect(next, name).toBeDefined();
       expect(page(next), name).toEqual(page(Engine.build(await loadContent(contentDir))));
-      // Asked again, not answered from memory.
-      served.forgetAnswers();
-      expect([page(served), answers(served)], name).toEqual(before);
+      expect([page(served), answers(served)], name).toEqual([page(next), answers(next)]);
       if (served !== engine) {
         // From the second reload on, the engine served came from the worker, whose terms go on.
         const [was, now] = [indexOf(served), indexOf(next)];
@@ -394,6 +391,74 @@ describe('loading content on a worker thread', () => {
         expect(now.idsCache !== undefined && now.idsCache === was.idsCache, name).toBe(continued);
       }
       served = next;
+    }
+  });
+
+  it('leaves an engine answering as before while the next load continues its terms, until it is retired', async () => {
+    const loader = offThreadLoader();
+    try {
+      const first = (await loader.load({ contentDir, dataDir })).engine;
+      const before = answers(first);
+      writeFileSync(
+        path.join(contentDir, 'quokka.md'),
+        markdown('quokka', 'Quokka teachers', 'Quokkas march.'),
+      );
+      const second = (await loader.load({ contentDir, dataDir }, first)).engine;
+      expect(indexOf(second).idsCache).toBe(indexOf(first).idsCache);
+      // The new terms are not its own: asked again, not answered from memory, it answers as before.
+      first.forgetAnswers();
+      expect(answers(first)).toEqual(before);
+      expect(first.search('quokka').total).toBe(0);
+      loader.retire(first, second);
+      expect(first.search('quokka').hits.map((h) => h.article.id)).toEqual(['quokka']);
+      expect(answers(first)).toEqual(answers(second));
+    } finally {
+      await loader.close();
+    }
+  });
+
+  it("writes a later hand-over into a retired engine's memory, and never into that of an engine in use", async () => {
+    /** The shared memory an engine's index is in (see content/arena.ts). */
+    const arenaOf = (e: Engine) =>
+      (indexOf(e) as unknown as { fields: { docs: Uint32Array }[] }).fields[0]?.docs
+        .buffer as SharedArrayBuffer;
+    /** Whether a byte written through one engine's memory is read through the other's. */
+    const shareMemory = (a: Engine, b: Engine) => {
+      const [x, y] = [new Uint8Array(arenaOf(a)), new Uint8Array(arenaOf(b))];
+      const last = x.length - 1;
+      if (last !== y.length - 1) return false;
+      x[last] = ((y[last] as number) + 1) % 256;
+      return x[last] === y[last];
+    };
+    const write = (id: string) =>
+      writeFileSync(
+        path.join(contentDir, `${id}.md`),
+        markdown(id, `Report ${id}`, `Teachers march, report ${id}.`),
+      );
+    const loader = offThreadLoader();
+    try {
+      const first = (await loader.load({ contentDir, dataDir })).engine;
+      expect(arenaOf(first)).toBeInstanceOf(SharedArrayBuffer);
+      write('one');
+      const second = (await loader.load({ contentDir, dataDir }, first)).engine;
+      expect(shareMemory(first, second)).toBe(false);
+      write('two');
+      const third = (await loader.load({ contentDir, dataDir }, second)).engine;
+      // Neither of the engines not retired lent its memory.
+      expect(shareMemory(first, third) || shareMemory(second, third)).toBe(false);
+      loader.retire(first, third);
+      loader.retire(second, third);
+      write('three');
+      const fourth = (await loader.load({ contentDir, dataDir }, third)).engine;
+      expect(shareMemory(first, fourth) || shareMemory(second, fourth)).toBe(true);
+      expect(shareMemory(third, fourth)).toBe(false);
+      // The retired engines, whose memory now holds the fourth's arrays, answer as their successor.
+      const fresh = answers(Engine.build(await loadContent(contentDir)));
+      expect(answers(fourth)).toEqual(fresh);
+      expect(answers(first)).toEqual(answers(third));
+      expect(answers(second)).toEqual(answers(third));
+    } finally {
+      await loader.close();
     }
   });
 
@@ -615,5 +680,39 @@ describe('loading content on a worker thread', () => {
     // Only the edited article crossed threads: the others are the records already served.
     const kept = engine.articles.find((a) => a.id !== 'edited');
     expect(reloads[0]?.engine.article(kept?.id ?? '')).toBe(kept);
+  });
+});
+
+describe('a retired engine', () => {
+  it('answers every query as its successor, and never answers through itself', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'briefings-retired-'));
+    try {
+      cpSync(CONTENT, dir, { recursive: true });
+      const old = Engine.build(await loadContent(dir));
+      writeFileSync(path.join(dir, 'quokka.md'), markdown('quokka', 'Quokka teachers', 'Quokkas march.'));
+      const successor = Engine.build(await loadContent(dir));
+      const asked = (e: Engine) => [
+        answers(e),
+        e.size,
+        e.article('quokka')?.id,
+        e.suggest('quok'),
+        e.topics(),
+        e.matching('mexico').map((a) => a.id),
+        e.resolveTopic('mexico')?.id,
+        e.correctTopic('mexcio')?.id,
+        e.nearestTopics('oaxca'),
+        e.topicStories('mexico'),
+        e.topicIndex.get('mexico')?.count,
+      ];
+      expect(asked(old)).not.toEqual(asked(successor));
+      old.retire(successor);
+      expect(asked(old)).toEqual(asked(successor));
+      // Retired to an engine that answers through it: ignored, so no query goes round in circles.
+      successor.retire(old);
+      expect(asked(successor)).toEqual(asked(old));
+      expect(successor.search('quokka').total).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
