@@ -115,11 +115,11 @@ export interface OffThreadLoader {
    */
   prime(options: LoadEngineOptions, current: Engine, after?: Promise<void>): Promise<boolean | undefined>;
   /**
-   * The caller no longer uses `engine` (one this loader made), now that `successor` serves:
-   * `engine` hands its queries to `successor` (`Engine.retire`), and the worker may write a later
-   * hand-over into the memory its arrays are in.
+   * The caller no longer uses `engine` (one this loader made): from now on it hands its queries
+   * to the engine `serving` returns (`Engine.retire`), and the worker may write a later hand-over
+   * into the memory its arrays are in.
    */
-  retire(engine: Engine, successor: Engine): void;
+  retire(engine: Engine, serving: () => Engine): void;
   close(): Promise<void>;
 }
 
@@ -332,8 +332,8 @@ export function offThreadLoader({ background = false }: { background?: boolean }
   }
 
   return {
-    retire(engine, successor) {
-      engine.retire(successor);
+    retire(engine, serving) {
+      engine.retire(serving);
       // Its terms are no longer the caller's: the next hand-over sends them all.
       if (lastEngine === engine) lastEngine = undefined;
       const lent = arenas.get(engine);

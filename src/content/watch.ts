@@ -111,7 +111,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
 
   /** A loaded engine that will not be served: it answers as the one served, its memory is reused. */
   function drop(engine: Engine): undefined {
-    if (engine !== current) worker?.retire(engine, current);
+    if (engine !== current) worker?.retire(engine, () => current);
     return undefined;
   }
 
@@ -145,9 +145,9 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         changes?.since === current.articles ? changes : changesBetween(current, engine);
       const replaced = current;
       current = engine;
-      // Whoever still holds the engine replaced is answered by this one from now on, and the
-      // worker may reuse its memory (see content/arena.ts).
-      worker?.retire(replaced, engine);
+      // Whoever still holds the engine replaced is answered by the one serving from now on, and
+      // the worker may reuse its memory (see content/arena.ts).
+      worker?.retire(replaced, () => current);
       log.info({ added: added.length, removed: removed.length, version: engine.version }, 'content reloaded');
       const reload = { engine, added, removed, problems };
       await onReload(reload);

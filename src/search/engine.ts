@@ -218,8 +218,8 @@ export class Engine {
   private givenDictionary?: DictionaryParts;
   private givenWarm?: WarmParts;
   private givenLists?: HandOver['lists'];
-  /** The engine that replaced this one (`retire`), which answers its queries. */
-  private successor?: Engine;
+  /** Once retired (`retire`): the engine serving, which answers this one's queries. */
+  private serving?: () => Engine;
 
   /**
    * `made`: the scorer's parts and what is derived from the articles, made by the reload worker
@@ -292,25 +292,24 @@ export class Engine {
 
   /** The topics, their names and members. */
   get topicIndex(): TopicIndex {
-    return this.successor ? this.live().topicIndex : this.topicsOwn;
+    return (this.answering ?? this).topicsOwn;
   }
 
   /**
-   * From now on, `successor` answers every query asked of this engine. A reload retires the engine
-   * it replaces, so that the memory its arrays are in can hold a later reload's (see
-   * content/arena.ts): whoever still holds it gets the current archive's answers, never reads of
-   * memory rewritten under it.
+   * From now on, the engine `serving` returns (the one serving at the time) answers every query
+   * asked of this engine. A reload retires the engine it replaces, so that the memory its arrays
+   * are in can hold a later reload's (see content/arena.ts): whoever still holds it gets the
+   * current archive's answers, never reads of memory rewritten under it. A function rather than
+   * an engine, so that retired engines do not hold their successors (and every engine since).
    */
-  retire(successor: Engine): void {
-    // Never in a circle: the successor must not itself answer through this engine.
-    if (successor.live() !== this) this.successor = successor;
+  retire(serving: () => Engine): void {
+    this.serving = serving;
   }
 
-  /** The engine answering for this one: itself, or the last of its successors. */
-  private live(): Engine {
-    let engine: Engine = this;
-    while (engine.successor) engine = engine.successor;
-    return engine;
+  /** The engine answering for this one once it is retired; never one retired itself, so never a circle. */
+  private get answering(): Engine | undefined {
+    const engine = this.serving?.();
+    return engine && engine !== this && !engine.serving ? engine : undefined;
   }
 
   /** What this engine's queries made on use (see `Used`). */
@@ -325,7 +324,7 @@ export class Engine {
 
   /** Builds what is made on first use (the scorer), so the first search after start-up does not wait for it. */
   warm(): void {
-    void this.live().scorer;
+    void (this.answering ?? this).scorer;
   }
 
   /**
@@ -517,8 +516,8 @@ export class Engine {
 
   /** Drops memoised answers and term expansions, so a benchmark measures the work a new query costs. */
   forgetAnswers(): void {
-    if (this.successor) {
-      this.live().forgetAnswers();
+    if (this.answering) {
+      this.answering.forgetAnswers();
       return;
     }
     this.rankCache.clear();
@@ -527,11 +526,11 @@ export class Engine {
   }
 
   get size(): number {
-    return this.live().articles.length;
+    return (this.answering ?? this).articles.length;
   }
 
   article(id: string): Article | undefined {
-    if (this.successor) return this.live().article(id);
+    if (this.answering) return this.answering.article(id);
     this.idsAsked = true;
     const i = this.indexOf(id);
     return i === undefined ? undefined : this.articles[i];
@@ -539,7 +538,7 @@ export class Engine {
 
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
   search(raw: string, options: QueryOptions = {}): SearchPage {
-    if (this.successor) return this.live().search(raw, options);
+    if (this.answering) return this.answering.search(raw, options);
     const { offset = 0, limit = 10 } = options;
     const ranking = options.exhaustive
       ? this.ranked(nfc(raw), options.language)
@@ -562,14 +561,14 @@ export class Engine {
    * other text: the articles that clearly match it (every word, and a good score), by date.
    */
   latest(raw = '', options: QueryOptions = {}): LatestPage {
-    if (this.successor) return this.live().latest(raw, options);
+    if (this.answering) return this.answering.latest(raw, options);
     const text = nfc(raw);
     return this.pageOf(text, this.matchingIndexes(text, options.language), options);
   }
 
   /** A briefing: the matching articles newest first, their date range and recurring themes. */
   brief(raw: string, options: QueryOptions = {}): Briefing {
-    if (this.successor) return this.live().brief(raw, options);
+    if (this.answering) return this.answering.brief(raw, options);
     const text = nfc(raw);
     const match = this.matchingIndexes(text, options.language);
     const page = this.pageOf(text, match, options);
@@ -607,36 +606,36 @@ export class Engine {
 
   /** Every article matching a topic or text, newest first (for digests and alerts). */
   matching(text: string, language?: TextLanguage): Article[] {
-    if (this.successor) return this.live().matching(text, language);
+    if (this.answering) return this.answering.matching(text, language);
     return Array.from(this.matchingIndexes(nfc(text), language).list, (i) => this.articles[i] as Article);
   }
 
   resolveTopic(text: string): TopicStat | undefined {
-    if (this.successor) return this.live().resolveTopic(text);
+    if (this.answering) return this.answering.resolveTopic(text);
     return this.topicsOwn.resolve(nfc(text));
   }
 
   topics(): TopicStat[] {
-    if (this.successor) return this.live().topics();
+    if (this.answering) return this.answering.topics();
     return this.topicsOwn.stats();
   }
 
   /** How many stories `latest <topic>` finds for a topic (a story in both languages once). */
   topicStories(id: string, language?: TextLanguage): number {
-    if (this.successor) return this.live().topicStories(id, language);
+    if (this.answering) return this.answering.topicStories(id, language);
     return this.topicsOwn.stories(id, detectLanguage(id) ?? language ?? 'en');
   }
 
   /** The topic a misspelt topic name surely means ("hondras" → Honduras), if any. */
   correctTopic(raw: string): TopicStat | undefined {
-    if (this.successor) return this.live().correctTopic(raw);
+    if (this.answering) return this.answering.correctTopic(raw);
     const text = nfc(raw);
     return this.topicsOwn.resolve(text) ? undefined : this.topicsOwn.corrected(text);
   }
 
   /** Topics near an unknown or misspelt name, for "did you mean". */
   nearestTopics(raw: string, limit = 3): TopicStat[] {
-    if (this.successor) return this.live().nearestTopics(raw, limit);
+    if (this.answering) return this.answering.nearestTopics(raw, limit);
     const text = nfc(raw);
     const near = this.topicsOwn.nearest(text, limit);
     if (near.length >= limit) return near;
@@ -660,7 +659,7 @@ export class Engine {
    * titles containing it.
    */
   suggest(raw: string, limit = 25, language?: string): Completion[] {
-    if (this.successor) return this.live().suggest(raw, limit, language);
+    if (this.answering) return this.answering.suggest(raw, limit, language);
     const prefix = nfc(raw);
     const out: Completion[] = this.topicsOwn
       .withPrefix(prefix, limit)

@@ -11,6 +11,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GAZETTEER_FILE, loadEngine } from '../../src/content/load.ts';
@@ -409,7 +411,7 @@ describe('loading content on a worker thread', () => {
       first.forgetAnswers();
       expect(answers(first)).toEqual(before);
       expect(first.search('quokka').total).toBe(0);
-      loader.retire(first, second);
+      loader.retire(first, () => second);
       expect(first.search('quokka').hits.map((h) => h.article.id)).toEqual(['quokka']);
       expect(answers(first)).toEqual(answers(second));
     } finally {
@@ -446,8 +448,8 @@ describe('loading content on a worker thread', () => {
       const third = (await loader.load({ contentDir, dataDir }, second)).engine;
       // Neither of the engines not retired lent its memory.
       expect(shareMemory(first, third) || shareMemory(second, third)).toBe(false);
-      loader.retire(first, third);
-      loader.retire(second, third);
+      loader.retire(first, () => third);
+      loader.retire(second, () => third);
       write('three');
       const fourth = (await loader.load({ contentDir, dataDir }, third)).engine;
       expect(shareMemory(first, fourth) || shareMemory(second, fourth)).toBe(true);
@@ -460,6 +462,38 @@ describe('loading content on a worker thread', () => {
     } finally {
       await loader.close();
     }
+  });
+
+  it('keeps no retired engine alive through those that replaced it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { engine } = await loadEngine({ contentDir, dataDir });
+    const live = watchContent({
+      contentDir,
+      dataDir,
+      logger: silentLogger,
+      current: engine,
+      debounceMs: 60_000,
+      onReload: () => {},
+    });
+    watcher = live;
+    const retired: WeakRef<Engine>[] = [];
+    let served = engine;
+    for (let k = 0; k < 4; k++) {
+      writeFileSync(path.join(contentDir, `grow-${k}.md`), markdown(`grow-${k}`, `Wombats ${k}`));
+      const next = (await live.reload())?.engine as Engine;
+      expect(next).toBeDefined();
+      if (served !== engine) retired.push(new WeakRef(served));
+      served = next;
+    }
+    // A weak reference holds its engine until the job that made it ends.
+    for (let round = 0; round < 2; round++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(retired.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    // The first engine, still held here, answers as the one serving.
+    expect(engine.search('wombats').total).toBe(4);
   });
 
   it("keeps the served engine's topic matcher while the gazetteer is unchanged, and makes a new one when it changes", async () => {
@@ -705,12 +739,14 @@ describe('a retired engine', () => {
         e.topicIndex.get('mexico')?.count,
       ];
       expect(asked(old)).not.toEqual(asked(successor));
-      old.retire(successor);
+      old.retire(() => successor);
       expect(asked(old)).toEqual(asked(successor));
-      // Retired to an engine that answers through it: ignored, so no query goes round in circles.
-      successor.retire(old);
-      expect(asked(successor)).toEqual(asked(old));
-      expect(successor.search('quokka').total).toBe(1);
+      // Retired to an engine retired itself (a caller's mistake): each answers from its own
+      // memory rather than going round in circles.
+      const answered = asked(successor);
+      successor.retire(() => old);
+      expect(asked(successor)).toEqual(answered);
+      expect(old.search('quokka').total).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
