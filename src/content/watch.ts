@@ -72,8 +72,10 @@ function changesBetween(before: Engine, after: Engine): { added: string[]; remov
 
 /** Starts watching `contentDir` (recursively). */
 export function watchContent(options: WatchContentOptions): ContentWatcher {
-  const { contentDir, dataDir, onReload, debounceMs = 300, maxWaitMs = 3000, fullCheckMs = 60_000 } = options;
-  const log = options.logger.child({ module: 'content-watch' });
+  // Read here, not later through `options`: holding it would hold the first engine served for good.
+  const { contentDir, dataDir, maxFileBytes, logger, onReload } = options;
+  const { debounceMs = 300, maxWaitMs = 3000, fullCheckMs = 60_000 } = options;
+  const log = logger.child({ module: 'content-watch' });
   // At a lower priority than the serving thread, where it can be (see load-thread.ts).
   const worker = options.load ? undefined : offThreadLoader({ background: true });
   const load =
@@ -84,11 +86,7 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   // start does not see) is picked up here.
   // After a first start, it waits for the snapshot being written, so it reads that, not every file.
   const primed = worker
-    ?.prime(
-      { contentDir, dataDir, maxFileBytes: options.maxFileBytes, logger: options.logger },
-      options.current,
-      options.snapshotWritten,
-    )
+    ?.prime({ contentDir, dataDir, maxFileBytes, logger }, options.current, options.snapshotWritten)
     .then((matches) => {
       if (matches === false && !closed) {
         log.info('content changed since the snapshot was written; reloading');
@@ -126,8 +124,8 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
         {
           contentDir,
           dataDir,
-          maxFileBytes: options.maxFileBytes,
-          logger: options.logger,
+          maxFileBytes,
+          logger,
           changed,
         },
         current,
