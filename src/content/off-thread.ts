@@ -313,7 +313,11 @@ export function offThreadLoader({ background = false }: { background?: boolean }
         return { reply, result: { engine: before, problems, changes } };
       }
       if (!('loaded' in reply)) return { reply };
-      const result = await engineOf(reply.loaded, previous ?? [], options, before);
+      const result = await engineOf(reply.loaded, previous ?? [], options, before).catch((error: unknown) => {
+        // No engine holds the arena: the worker may have it back at once.
+        w.postMessage({ release: reply.loaded.arena } satisfies ReleaseRequest);
+        throw error;
+      });
       arenas.set(result.engine, { worker: w, arena: reply.loaded.arena });
       if (worker === w) {
         last = result.engine.articles;
