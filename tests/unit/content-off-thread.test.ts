@@ -148,6 +148,19 @@ describe('loading content on a worker thread', () => {
     return { live, reloads };
   };
 
+  /** The shared memory an engine's index is in (see content/arena.ts). */
+  const arenaOf = (e: Engine) =>
+    (indexOf(e) as unknown as { fields: { docs: Uint32Array }[] }).fields[0]?.docs
+      .buffer as SharedArrayBuffer;
+  /** Whether a byte written through one engine's memory is read through the other's. */
+  const shareMemory = (a: Engine, b: Engine) => {
+    const [x, y] = [new Uint8Array(arenaOf(a)), new Uint8Array(arenaOf(b))];
+    const last = x.length - 1;
+    if (last !== y.length - 1) return false;
+    x[last] = ((y[last] as number) + 1) % 256;
+    return x[last] === y[last];
+  };
+
   it('gives the same engine and answers as a full build on this thread, after adding articles', async () => {
     for (let i = 0; i < 12; i++)
       writeFileSync(
@@ -420,18 +433,6 @@ describe('loading content on a worker thread', () => {
   });
 
   it("writes a later hand-over into a retired engine's memory, and never into that of an engine in use", async () => {
-    /** The shared memory an engine's index is in (see content/arena.ts). */
-    const arenaOf = (e: Engine) =>
-      (indexOf(e) as unknown as { fields: { docs: Uint32Array }[] }).fields[0]?.docs
-        .buffer as SharedArrayBuffer;
-    /** Whether a byte written through one engine's memory is read through the other's. */
-    const shareMemory = (a: Engine, b: Engine) => {
-      const [x, y] = [new Uint8Array(arenaOf(a)), new Uint8Array(arenaOf(b))];
-      const last = x.length - 1;
-      if (last !== y.length - 1) return false;
-      x[last] = ((y[last] as number) + 1) % 256;
-      return x[last] === y[last];
-    };
     const write = (id: string) =>
       writeFileSync(
         path.join(contentDir, `${id}.md`),
@@ -459,6 +460,27 @@ describe('loading content on a worker thread', () => {
       expect(answers(fourth)).toEqual(fresh);
       expect(answers(first)).toEqual(answers(third));
       expect(answers(second)).toEqual(answers(third));
+    } finally {
+      await loader.close();
+    }
+  });
+
+  it('never lets an engine of a worker since replaced release memory the new worker lent', async () => {
+    const loader = offThreadLoader();
+    try {
+      const first = (await loader.load({ contentDir, dataDir })).engine;
+      // The worker ends (as one that died would be replaced): the next load starts another, whose
+      // arenas are numbered afresh.
+      await loader.close();
+      const second = (await loader.load({ contentDir, dataDir })).engine;
+      const before = answers(second);
+      loader.retire(first, () => second);
+      writeFileSync(path.join(contentDir, 'after.md'), markdown('after', 'After the new worker'));
+      const third = (await loader.load({ contentDir, dataDir }, second)).engine;
+      expect(shareMemory(second, third)).toBe(false);
+      // Asked again, not answered from memory: the engine in use answers as it did.
+      second.forgetAnswers();
+      expect(answers(second)).toEqual(before);
     } finally {
       await loader.close();
     }
