@@ -108,6 +108,8 @@ export function table(results: Results): string {
         ['same thread', size.updates.sameThread],
       ] as const) {
         row([`updates, ${label}: p50 / p99 ms`, fmt(u.p50), fmt(u.p99)]);
+        if ('p99s' in u && u.p99s.length > 1)
+          row([`  p99 of each run, the median's above (ms)`, ...u.p99s.map(fmt)]);
         row([
           `  write→searchable med / max ms`,
           fmt(u.updateMs),

@@ -103,7 +103,7 @@ for (const size of sizes) {
   }
   if (!args['no-updates'] && contenders.includes('ours')) {
     log(`queries during updates at ${size}`);
-    result.updates = await measureUpdates(content, SEED_DIR, mix, quick ? 3 : 10);
+    result.updates = await measureUpdates(content, SEED_DIR, mix, quick ? 3 : 10, quick ? 1 : 3);
   }
   if (!args['no-cold']) {
     log(`cold starts at ${size}`);
