@@ -42,8 +42,9 @@ export interface UpdateRun {
   /** Articles written that were not yet searchable when the run ended. */
   pending: number;
   /**
-   * Resident memory of the process, worker included, when the clock stopped (MB): the hand-overs are in shared memory
-   * that the collector does not count (src/content/arena.ts), so this shows they stay bounded.
+   * Resident memory of the process, worker included, when the clock stopped (MB): the hand-overs
+   * are in shared memory that the collector does not count (src/content/arena.ts), so this shows
+   * they stay bounded.
    */
   rssMb: number;
 }
