@@ -20,6 +20,7 @@ import {
   articleRuns,
   articlesOfRuns,
   loadEngineOffThread,
+  type OffThreadLoader,
   offThreadLoader,
 } from '../../src/content/off-thread.ts';
 import { loadContent, plainArticle } from '../../src/content/read.ts';
@@ -67,6 +68,16 @@ function answers(engine: Engine) {
     hits: page.hits.map((h) => [h.article.id, h.score, h.strict, h.passage ?? -1]),
     unmatched: page.unmatched,
   }));
+}
+
+/** Runs `body` with a loader of its own, closed afterwards. */
+async function withLoader(body: (loader: OffThreadLoader) => Promise<void>): Promise<void> {
+  const loader = offThreadLoader();
+  try {
+    await body(loader);
+  } finally {
+    await loader.close();
+  }
 }
 
 describe('the articles of a hand-over as runs', () => {
@@ -228,8 +239,7 @@ describe('loading content on a worker thread', () => {
   );
 
   it('keeps one worker across loads, and survives a load that fails', async () => {
-    const loader = offThreadLoader();
-    try {
+    await withLoader(async (loader) => {
       const first = await loader.load({ contentDir, dataDir });
       writeFileSync(path.join(contentDir, 'second.md'), markdown('second', 'Second load'));
       const second = await loader.load({ contentDir, dataDir });
@@ -256,9 +266,7 @@ describe('loading content on a worker thread', () => {
       const [a, b] = await Promise.all([loader.load({ contentDir }), loader.load({ contentDir, dataDir })]);
       expect(a.engine.version).toBe(third.engine.version);
       expect(answers(b.engine)).toEqual(answers(third.engine));
-    } finally {
-      await loader.close();
-    }
+    });
   });
 
   it('reflects added, edited and removed files through the watcher, reporting each new id once', async () => {
@@ -410,8 +418,7 @@ describe('loading content on a worker thread', () => {
   });
 
   it('leaves an engine answering as before while the next load continues its terms, until it is retired', async () => {
-    const loader = offThreadLoader();
-    try {
+    await withLoader(async (loader) => {
       const first = (await loader.load({ contentDir, dataDir })).engine;
       const before = answers(first);
       writeFileSync(
@@ -427,9 +434,7 @@ describe('loading content on a worker thread', () => {
       loader.retire(first, () => second);
       expect(first.search('quokka').hits.map((h) => h.article.id)).toEqual(['quokka']);
       expect(answers(first)).toEqual(answers(second));
-    } finally {
-      await loader.close();
-    }
+    });
   });
 
   it("writes a later hand-over into a retired engine's memory, and never into that of an engine in use", async () => {
@@ -438,8 +443,7 @@ describe('loading content on a worker thread', () => {
         path.join(contentDir, `${id}.md`),
         markdown(id, `Report ${id}`, `Teachers march, report ${id}.`),
       );
-    const loader = offThreadLoader();
-    try {
+    await withLoader(async (loader) => {
       const first = (await loader.load({ contentDir, dataDir })).engine;
       expect(arenaOf(first)).toBeInstanceOf(SharedArrayBuffer);
       write('one');
@@ -460,14 +464,11 @@ describe('loading content on a worker thread', () => {
       expect(answers(fourth)).toEqual(fresh);
       expect(answers(first)).toEqual(answers(third));
       expect(answers(second)).toEqual(answers(third));
-    } finally {
-      await loader.close();
-    }
+    });
   });
 
   it('never lets an engine of a worker since replaced release memory the new worker lent', async () => {
-    const loader = offThreadLoader();
-    try {
+    await withLoader(async (loader) => {
       const first = (await loader.load({ contentDir, dataDir })).engine;
       // The worker ends (as one that died would be replaced): the next load starts another, whose
       // arenas are numbered afresh.
@@ -481,9 +482,7 @@ describe('loading content on a worker thread', () => {
       // Asked again, not answered from memory: the engine in use answers as it did.
       second.forgetAnswers();
       expect(answers(second)).toEqual(before);
-    } finally {
-      await loader.close();
-    }
+    });
   });
 
   it('keeps no retired engine alive through those that replaced it', async () => {
@@ -519,8 +518,7 @@ describe('loading content on a worker thread', () => {
   });
 
   it("keeps the served engine's topic matcher while the gazetteer is unchanged, and makes a new one when it changes", async () => {
-    const loader = offThreadLoader();
-    try {
+    await withLoader(async (loader) => {
       const first = (await loader.load({ contentDir, dataDir })).engine;
       writeFileSync(path.join(contentDir, 'added.md'), markdown('added', 'Teachers strike in Puebla'));
       const second = (await loader.load({ contentDir, dataDir })).engine;
@@ -541,9 +539,7 @@ describe('loading content on a worker thread', () => {
       expect(third.latest('quokka-land')).toEqual(
         Engine.build(await loadContent(contentDir)).latest('quokka-land'),
       );
-    } finally {
-      await loader.close();
-    }
+    });
   });
 
   it("continues from the prime the terms of an engine served from the worker's snapshot, and only of one numbered alike", async () => {
@@ -585,8 +581,7 @@ describe('loading content on a worker thread', () => {
   });
 
   it('makes on the worker the term structures the serving engine used, answering as a fresh build', async () => {
-    const loader = offThreadLoader();
-    try {
+    await withLoader(async (loader) => {
       const serving = (await loader.load({ contentDir, dataDir })).engine;
       serving.pruneFrom = 0;
       answers(serving);
@@ -656,9 +651,7 @@ describe('loading content on a worker thread', () => {
       expect(last.article('last')?.title).toBe('Last report');
       expect(last.article('later')?.title).toBe('Later report');
       expect(last.article('no-such-article')).toBeUndefined();
-    } finally {
-      await loader.close();
-    }
+    });
   });
 
   it('readies an engine in slices, letting the event loop turn between them', async () => {
