@@ -107,6 +107,9 @@ function alive(pid: number): boolean {
   }
 }
 
+/** How old an empty lock file must be to count as left behind (see `lock`). */
+const UNWRITTEN_LOCK_MS = 5000;
+
 /** Opens the sources state in `dataDir`. Nothing is created until the first change. */
 export function openSourcesStore(options: SourcesStoreOptions): SourcesStore {
   const { dataDir, lockTimeoutMs = 15_000, staleLockMs = 30_000 } = options;
@@ -161,8 +164,11 @@ export function openSourcesStore(options: SourcesStoreOptions): SourcesStore {
       ]);
       const pid = Number(holder.split(' ')[0]);
       const dead = Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid);
-      const stale = info !== undefined && Date.now() - info.mtimeMs > staleLockMs;
-      if (holder && (dead || stale)) {
+      const age = info === undefined ? 0 : Date.now() - info.mtimeMs;
+      // Its taker writes its token right after creating it: a file still empty after a while was
+      // left by a process killed in between, and would otherwise block every change for good.
+      const unwritten = !holder && age > UNWRITTEN_LOCK_MS;
+      if ((holder && (dead || age > staleLockMs)) || unwritten) {
         await rm(lockFile, { force: true });
         continue;
       }

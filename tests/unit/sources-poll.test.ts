@@ -10,6 +10,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { summarizeSource } from '../../src/sources/report.ts';
 import {
   openSourcesStore,
   type Source,
+  SourcesBusyError,
   SourcesStateError,
   type SourcesStore,
 } from '../../src/sources/state.ts';
@@ -398,6 +400,20 @@ describe('sources state file', () => {
     await expect(store.read()).rejects.toThrow(SourcesStateError);
     await expect(addSource('b', '/y')).rejects.toThrow(/sources\.json: is not valid JSON/);
     expect(readFileSync(file, 'utf8')).toBe('{"version": 1, "sources": [');
+  });
+
+  it('breaks a lock file left empty by a process killed before it wrote its name, once it is old', async () => {
+    mkdirSync(dataDir, { recursive: true });
+    const lockFile = path.join(dataDir, 'sources.json.lock');
+    writeFileSync(lockFile, '');
+    // Just made: its taker may be about to write its name, so it is respected.
+    const impatient = openSourcesStore({ dataDir, lockTimeoutMs: 300 });
+    await expect(impatient.update(() => undefined)).rejects.toThrow(SourcesBusyError);
+    const old = new Date(Date.now() - 10_000);
+    utimesSync(lockFile, old, old);
+    await addSource('after', '/after');
+    expect((await store.read()).sources.map((s) => s.id)).toEqual(['after']);
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it('breaks a lock left by a dead process, and serialises concurrent changes', async () => {
