@@ -42,14 +42,17 @@ afterAll(async () => {
 
 async function cli(...args: string[]) {
   let stdout = '';
+  let stderr = '';
   const code = await sourcesCommand.run(args, {
     stdout: (t) => {
       stdout += t;
     },
-    stderr: () => {},
+    stderr: (t) => {
+      stderr += t;
+    },
     env,
   });
-  return { code, stdout };
+  return { code, stdout, stderr };
 }
 
 /** The bot in console mode with its input left open, so it runs until signalled. */
@@ -111,7 +114,7 @@ describe('npm start with feeds, as a process', () => {
     second.child.kill('SIGKILL');
     expect(await second.exited).toBe('SIGKILL');
     const list = await cli('list', '--json');
-    expect(list.code).toBe(0);
+    expect(list.code, list.stderr).toBe(0);
     expect(
       JSON.parse(list.stdout).sources.map((s: { id: string; articles: number }) => [s.id, s.articles]),
     ).toEqual([
@@ -119,6 +122,7 @@ describe('npm start with feeds, as a process', () => {
       ['hang', 0],
     ]);
     const again = await cli('poll', 'good', '--json');
+    expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, failed: 0 });
     expect(feedFiles()).toHaveLength(3);
   }, 150_000);
