@@ -33,43 +33,40 @@ function isPlain(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** Calls `visit` on every typed array inside `value` (plain objects and arrays, walked deeply). */
-function eachView(value: unknown, visit: (view: View) => void): void {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) visit(value as View);
-  else if (Array.isArray(value)) for (const item of value) eachView(item, visit);
-  else if (isPlain(value)) for (const item of Object.values(value)) eachView(item, visit);
+/**
+ * `value` with each typed array inside it (in plain objects and arrays, walked deeply) replaced by
+ * what `f` gives for it; everything else is kept as it is.
+ */
+function mapViews(value: unknown, f: (view: View) => View): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return f(value as View);
+  if (Array.isArray(value)) return value.map((item) => mapViews(item, f));
+  if (isPlain(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapViews(v, f)]));
+  return value;
 }
 
 /** Bytes an arena needs for every typed array inside `value`. */
 export function arenaBytes(value: unknown): number {
   let bytes = 0;
-  eachView(value, (view) => {
+  mapViews(value, (view) => {
     bytes += aligned(view.byteLength);
+    return view;
   });
   return bytes;
 }
 
 /**
- * `value` with each typed array inside it (in plain objects and arrays) replaced by a copy in
- * `arena`, laid out one after another; everything else is kept as it is. Throws when the arena
- * is too small (`arenaBytes`).
+ * `value` with each typed array inside it replaced by a copy in `arena`, laid out one after
+ * another. Throws when the arena is too small (`arenaBytes`).
  */
 export function copyIntoArena<T>(value: T, arena: SharedArrayBuffer): T {
   let at = 0;
-  const copy = (item: unknown): unknown => {
-    if (ArrayBuffer.isView(item) && !(item instanceof DataView)) {
-      const view = item as View;
-      if (at + view.byteLength > arena.byteLength) throw new Error('arena: too small for the hand-over');
-      const shared = new (view.constructor as ViewType)(arena, at, view.length);
-      shared.set(view as never);
-      at += aligned(view.byteLength);
-      return shared;
-    }
-    if (Array.isArray(item)) return item.map(copy);
-    if (isPlain(item)) return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, copy(v)]));
-    return item;
-  };
-  return copy(value) as T;
+  return mapViews(value, (view) => {
+    if (at + view.byteLength > arena.byteLength) throw new Error('arena: too small for the hand-over');
+    const shared = new (view.constructor as ViewType)(arena, at, view.length);
+    shared.set(view as never);
+    at += aligned(view.byteLength);
+    return shared;
+  }) as T;
 }
 
 /**
