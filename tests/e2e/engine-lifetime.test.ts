@@ -54,7 +54,11 @@ describe('engine lifetime in the running bot', () => {
     const reloadAdding = async (id: string): Promise<WeakRef<Engine>> => {
       const before = new WeakRef(running.briefings.engine);
       writeFileSync(path.join(dir, 'content', `${id}.md`), article(id));
-      await waitFor(() => running.briefings.engine.article(id) !== undefined, 30_000, `the reload adding ${id}`);
+      await waitFor(
+        () => running.briefings.engine.article(id) !== undefined,
+        30_000,
+        `the reload adding ${id}`,
+      );
       return before;
     };
     const replaced: WeakRef<Engine>[] = [];
