@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, Engine, earlierIndex, INDEX_FORMAT } from '../search/engine.ts';
+import { inSlices } from '../slices.ts';
 import type { Article } from '../types.ts';
 import { FUTURE, futureDates } from './dates.ts';
 import { type ContentProblem, logProblems } from './errors.ts';
@@ -24,12 +25,12 @@ import { CONTENT_FORMAT, DEFAULT_MAX_FILE_BYTES } from './files.ts';
 import type { PoolOptions } from './parse-pool.ts';
 import type { Content, LoadContentOptions, ParseCache, ReadContent } from './read.ts';
 import {
-  encodeSnapshot,
   type FileStamp,
   readSnapshotFile,
   SNAPSHOT_FILE,
   type Snapshot,
   type SnapshotHeader,
+  snapshotSteps,
 } from './snapshot.ts';
 import { TopicMatcher } from './topics.ts';
 
@@ -228,20 +229,23 @@ async function writeSnapshot(
 ): Promise<void> {
   try {
     const { content } = read;
-    const bytes = encodeSnapshot({
-      context: read.cache.context,
-      indexFormat: INDEX_FORMAT,
-      fingerprint: content.fingerprint,
-      dirs: read.dirs,
-      dirTimes: read.dirTimes,
-      stamps: read.stamps,
-      gazetteer: content.matcher.gazetteer,
-      // Future dates are worked out again on each start: tomorrow they may be past.
-      problems: content.problems.filter((p) => !futureProblem(p)),
-      articles: content.articles,
-      files: read.cache.files,
-      index: engine.indexBytes(),
-    });
+    // In slices: after a first start the bot answers on this thread meanwhile (1.5 s of work at 100,000 articles).
+    const bytes = await inSlices(
+      snapshotSteps({
+        context: read.cache.context,
+        indexFormat: INDEX_FORMAT,
+        fingerprint: content.fingerprint,
+        dirs: read.dirs,
+        dirTimes: read.dirTimes,
+        stamps: read.stamps,
+        gazetteer: content.matcher.gazetteer,
+        // Future dates are worked out again on each start: tomorrow they may be past.
+        problems: content.problems.filter((p) => !futureProblem(p)),
+        articles: content.articles,
+        files: read.cache.files,
+        index: engine.indexBytes(),
+      }),
+    );
     await mkdir(dataDir, { recursive: true });
     const tmp = `${file}.${process.pid}-${++writes}.tmp`;
     await writeFile(tmp, bytes);

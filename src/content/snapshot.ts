@@ -303,49 +303,76 @@ export interface SnapshotParts {
   index: Uint8Array;
 }
 
-/** The snapshot's bytes. */
-export function encodeSnapshot(parts: SnapshotParts): Buffer {
+/** Articles (or files) a step of `snapshotSteps` handles: about a millisecond's work at most. */
+const STEP = 2_000;
+/** Bytes a step checksums. */
+const CRC_STEP = 8 * 2 ** 20;
+
+/**
+ * The snapshot's bytes, made in steps of a millisecond or so (a start writes it on the serving
+ * thread: see `inSlices`). Each article's cold fields are written as JSON straight into the file's
+ * buffer, where encoding each into a buffer of its own and copying it took as long again.
+ */
+export function* snapshotSteps(parts: SnapshotParts): Generator<void, Buffer> {
   const { articles } = parts;
-  const hot: Hot = {
-    ids: articles.map((a) => a.id),
-    dates: articles.map((a) => a.publishedAt),
-    languages: articles.map((a) => a.language),
-    topics: articles.map((a) => a.topics),
-    sections: articles.map((a) => a.passages.length),
-    twins: articles.map((a) => a.twinOf ?? null),
-  };
+  const column = <T>(pick: (a: Article) => T) => jsonArray(articles, pick);
+  // `JSON.stringify(hot)`, column by column.
+  let hotJson = '{';
+  for (const [name, pick] of [
+    ['ids', (a: Article) => a.id],
+    ['dates', (a: Article) => a.publishedAt],
+    ['languages', (a: Article) => a.language],
+    ['topics', (a: Article) => a.topics],
+    ['sections', (a: Article) => a.passages.length],
+    ['twins', (a: Article) => a.twinOf ?? null],
+  ] as const) {
+    hotJson += `${hotJson === '{' ? '' : ','}${JSON.stringify(name)}:${yield* column(pick as (a: Article) => unknown)}`;
+  }
+  hotJson += '}';
   // A file's parse is kept when its articles are served as parsed, side by side; otherwise
   // (a duplicate id dropped, a twin link added) the file is parsed again next time.
-  const position = new Map<Article, number>(articles.map((a, i) => [a, i]));
+  const position = new Map<Article, number>();
+  for (let i = 0; i < articles.length; i++) {
+    position.set(articles[i] as Article, i);
+    if (i % STEP === STEP - 1) yield;
+  }
   const rows: FileRow[] = [];
   for (const [file, entry] of parts.files) {
     const first = entry.articles.length ? position.get(entry.articles[0] as Article) : 0;
     if (first === undefined || entry.articles.some((a, k) => position.get(a) !== first + k)) continue;
     rows.push([file, entry.size, entry.mtimeMs, entry.hash, first, entry.articles.length, entry.problems]);
+    if (rows.length % STEP === 0) yield;
   }
+  const rowsJson = yield* jsonArray(rows, (row) => row);
   const stores = new Set<Store>();
   for (const a of articles) if (a instanceof StoredArticle) stores.add(a.store);
   for (const store of stores) store.readAll();
-  const colds = articles.map((a) =>
-    a instanceof StoredArticle ? a.coldBytes() : Buffer.from(JSON.stringify(coldOf(a))),
-  );
+  // Cold fields: a stored article's bytes as they are, another's as JSON, measured here and
+  // written once the buffer is made.
+  const colds: (Buffer | string)[] = new Array(articles.length);
   const coldOffsets = new Uint32Array(articles.length + 1);
-  colds.forEach((c, i) => {
-    coldOffsets[i + 1] = (coldOffsets[i] as number) + c.length;
-  });
-  const payload: [SectionName, Uint8Array[]][] = [
-    ['hot', [Buffer.from(JSON.stringify(hot))]],
-    ['files', [Buffer.from(JSON.stringify(rows))]],
-    ['coldOffsets', [new Uint8Array(coldOffsets.buffer)]],
-    ['cold', colds],
-    ['index', [parts.index]],
-  ];
+  for (let i = 0; i < articles.length; i++) {
+    const a = articles[i] as Article;
+    const cold = a instanceof StoredArticle ? a.coldBytes() : JSON.stringify(coldOf(a));
+    colds[i] = cold;
+    coldOffsets[i + 1] =
+      (coldOffsets[i] as number) + (typeof cold === 'string' ? Buffer.byteLength(cold) : cold.length);
+    if (i % STEP === STEP - 1) yield;
+  }
+  const hot = Buffer.from(hotJson);
+  const files = Buffer.from(rowsJson);
+  const lengths: Record<SectionName, number> = {
+    hot: hot.length,
+    files: files.length,
+    coldOffsets: coldOffsets.byteLength,
+    cold: coldOffsets[articles.length] as number,
+    index: parts.index.length,
+  };
   const sections = {} as SnapshotHeader['sections'];
   let at = 0;
-  for (const [name, chunks] of payload) {
-    const length = chunks.reduce((n, c) => n + c.length, 0);
-    sections[name] = [at, length];
-    at = align(at + length);
+  for (const name of ['hot', 'files', 'coldOffsets', 'cold', 'index'] as const) {
+    sections[name] = [at, lengths[name]];
+    at = align(at + lengths[name]);
   }
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
@@ -362,21 +389,55 @@ export function encodeSnapshot(parts: SnapshotParts): Buffer {
   };
   const json = Buffer.from(JSON.stringify(header));
   const start = align(MAGIC.length + 4 + json.length);
+  // Zeroed: the padding between sections is checksummed.
   const out = Buffer.alloc(start + at + 8);
   MAGIC.copy(out, 0);
   out.writeUInt32LE(json.length, MAGIC.length);
   json.copy(out, MAGIC.length + 4);
-  for (const [name, chunks] of payload) {
-    let to = start + sections[name][0];
-    for (const c of chunks) {
-      out.set(c, to);
-      to += c.length;
-    }
+  const place = (name: SectionName, bytes: Uint8Array) => out.set(bytes, start + sections[name][0]);
+  place('hot', hot);
+  place('files', files);
+  place('coldOffsets', new Uint8Array(coldOffsets.buffer));
+  place('index', parts.index);
+  yield;
+  const coldStart = start + sections.cold[0];
+  for (let i = 0; i < colds.length; i++) {
+    const cold = colds[i] as Buffer | string;
+    const to = coldStart + (coldOffsets[i] as number);
+    if (typeof cold === 'string') out.write(cold, to);
+    else out.set(cold, to);
+    if (i % STEP === STEP - 1) yield;
   }
   const [coldFrom, coldTo] = coldRange(start, sections);
-  out.writeUInt32LE(checksumOutsideCold(out, coldFrom, coldTo), out.length - 8);
-  out.writeUInt32LE(crc32(out.subarray(coldFrom, coldTo)), out.length - 4);
+  let outside = 0;
+  for (const [from, to] of [
+    [0, coldFrom],
+    [coldTo, out.length - 8],
+  ] as const)
+    outside = yield* crcOf(out, from, to, outside);
+  out.writeUInt32LE(outside, out.length - 8);
+  out.writeUInt32LE(yield* crcOf(out, coldFrom, coldTo, 0), out.length - 4);
   return out;
+}
+
+/** `JSON.stringify(items.map(pick))`, a step at a time. */
+function* jsonArray<T>(items: readonly T[], pick: (item: T) => unknown): Generator<void, string> {
+  const parts: string[] = [];
+  for (let i = 0; i < items.length; i += STEP) {
+    parts.push(JSON.stringify(items.slice(i, i + STEP).map(pick)).slice(1, -1));
+    yield;
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** CRC-32 of bytes[from, to), continuing `crc`, a step at a time. */
+function* crcOf(bytes: Buffer, from: number, to: number, crc: number): Generator<void, number> {
+  let value = crc;
+  for (let at = from; at < to; at += CRC_STEP) {
+    value = crc32(bytes.subarray(at, Math.min(at + CRC_STEP, to)), value);
+    yield;
+  }
+  return value;
 }
 
 /** A snapshot read back: its header, and the content, parse cache and index it holds. */

@@ -1,6 +1,7 @@
 import { dateSortKey } from '../content/dates.ts';
 import type { Content } from '../content/read.ts';
 import type { TopicMatcher } from '../content/topics.ts';
+import { inSlices } from '../slices.ts';
 import { isFiller, isStopword, stem, typedWords, words } from '../text/analyze.ts';
 import { detectLanguage, type TextLanguage } from '../text/language.ts';
 import { nfc } from '../text/normalize.ts';
@@ -337,14 +338,7 @@ export class Engine {
    * would make it: only which structures were in use comes from `previous`.
    */
   async prepare(previous?: Engine, sliceMs = 2): Promise<void> {
-    const steps = this.warmSteps(previous);
-    let sliceStart = performance.now();
-    while (!steps.next().done) {
-      if (performance.now() - sliceStart >= sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
+    await inSlices(this.warmSteps(previous), sliceMs);
   }
 
   /** The work of `prepare`, yielding between pieces of a few milliseconds at most. */

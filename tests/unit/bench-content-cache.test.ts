@@ -2,8 +2,12 @@ import { cp, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateCorpus, loadSeed } from '../../bench/corpus.ts';
 import { loadEngine } from '../../src/content/load.ts';
-import { plainArticle } from '../../src/content/read.ts';
+import { type FileEntry, plainArticle } from '../../src/content/read.ts';
+import { decodeSnapshot, snapshotSteps } from '../../src/content/snapshot.ts';
+import { Engine } from '../../src/search/engine.ts';
+import { inSlices } from '../../src/slices.ts';
 
 /** The start-up snapshot and parse cache that make a warm start skip reading every article file. */
 const temps: string[] = [];
@@ -86,5 +90,63 @@ describe('start-up snapshot', () => {
     expect(second.parsed).toBe(0);
     expect(second.engine.article('gone')).toBeUndefined();
     expect(second.problems.some((p) => p.file === 'broken.md')).toBe(true);
+  });
+});
+
+describe('start-up snapshot written in slices', () => {
+  it('lets the event loop run between slices, and reads back every article and file', async () => {
+    // More articles and files than a step handles, so every loop crosses its step boundaries.
+    const { articles, matcher } = generateCorpus(await loadSeed(), { size: 4_500 });
+    const files = new Map<string, FileEntry>();
+    for (let i = 0; i < articles.length; i += 2)
+      files.set(`f${i}.md`, {
+        size: i,
+        mtimeMs: i,
+        hash: `h${i}`,
+        articles: articles.slice(i, i + 2),
+        problems: [],
+      });
+    const engine = Engine.build({
+      articles,
+      topics: matcher.topics,
+      matcher,
+      problems: [],
+      fingerprint: 'f',
+    });
+    const parts = {
+      context: 'c',
+      indexFormat: 'i',
+      fingerprint: 'f',
+      dirs: [''],
+      dirTimes: [0],
+      stamps: [],
+      gazetteer: matcher.gazetteer,
+      problems: [],
+      articles,
+      files,
+      index: engine.indexBytes(),
+    };
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const bytes = await inSlices(snapshotSteps(parts), 0);
+    counting = false;
+    expect(turns).toBeGreaterThan(5);
+
+    const read = decodeSnapshot(bytes, true);
+    expect(read.articles.map(plainArticle)).toEqual(articles.map(plainArticle));
+    expect(Buffer.compare(read.index, parts.index)).toBe(0);
+    expect(
+      [...read.parseCache().files.entries()].map(([f, e]) => [f, e.hash, e.articles.map((a) => a.id)]),
+    ).toEqual([...files.entries()].map(([f, e]) => [f, e.hash, e.articles.map((a) => a.id)]));
+    // Written again from the articles it holds (as a later start does), the same bytes.
+    const again = await inSlices(
+      snapshotSteps({ ...parts, articles: read.articles, files: read.parseCache().files }),
+    );
+    expect(again.equals(bytes)).toBe(true);
   });
 });
