@@ -13,8 +13,10 @@
  */
 import { statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
+import { processAlive } from '../process-alive.ts';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, Engine, earlierIndex, INDEX_FORMAT } from '../search/engine.ts';
 import { inSlices } from '../slices.ts';
@@ -247,7 +249,9 @@ async function writeSnapshot(
       }),
     );
     await mkdir(dataDir, { recursive: true });
-    const tmp = `${file}.${process.pid}-${++writes}.tmp`;
+    await removeUnfinished(dataDir, basename(file));
+    // The reload worker writes snapshots too: its thread id keeps its files apart.
+    const tmp = `${file}.${process.pid}-${threadId}-${++writes}.tmp`;
     await writeFile(tmp, bytes);
     await rename(tmp, file);
     // The JSON caches of earlier versions.
@@ -256,6 +260,19 @@ async function writeSnapshot(
         await rm(join(dataDir, name), { force: true });
   } catch (error) {
     logger?.warn({ err: error, dataDir }, 'could not write the start-up snapshot');
+  }
+}
+
+/**
+ * Snapshots left half-written by a process that is gone (killed, or stopped before its write
+ * ended): each is up to a whole snapshot's size, and nothing else would ever remove them.
+ */
+async function removeUnfinished(dataDir: string, name: string): Promise<void> {
+  for (const entry of await readdir(dataDir)) {
+    if (!entry.startsWith(`${name}.`) || !entry.endsWith('.tmp')) continue;
+    const pid = Number(entry.slice(name.length + 1).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid))
+      await rm(join(dataDir, entry), { force: true });
   }
 }
 

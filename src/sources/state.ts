@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { processAlive } from '../process-alive.ts';
 
 export const SOURCES_STATE_FILE = 'sources.json';
 const STATE_VERSION = 1;
@@ -98,15 +99,6 @@ export interface SourcesStore {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** How old an empty lock file must be to count as left behind (see `lock`). */
 const UNWRITTEN_LOCK_MS = 5000;
 
@@ -163,7 +155,7 @@ export function openSourcesStore(options: SourcesStoreOptions): SourcesStore {
         stat(lockFile).catch(() => undefined),
       ]);
       const pid = Number(holder.split(' ')[0]);
-      const dead = Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid);
+      const dead = Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
       const age = info === undefined ? 0 : Date.now() - info.mtimeMs;
       // Its taker writes its token right after creating it: a file still empty after a while was
       // left by a process killed in between, and would otherwise block every change for good.

@@ -5,18 +5,10 @@
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../process-alive.ts';
 import { StoreError } from './sqlite.ts';
 
 export const LOCK_FILE = 'briefings.lock';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Takes the lock of `dataDir` for this process; answers the release. Throws StoreError when held. */
 export function lockDataDir(dataDir: string, pid = process.pid): () => void {
@@ -35,7 +27,7 @@ export function lockDataDir(dataDir: string, pid = process.pid): () => void {
       }
       const other = holder(file);
       if (other === pid) return () => {};
-      if (other !== undefined && alive(other)) {
+      if (other !== undefined && processAlive(other)) {
         throw new StoreError(
           `DATA_DIR: ${dataDir} is in use by another briefings process (pid ${other}). Run one bot per DATA_DIR, or share a PostgreSQL database between instances with DATABASE_URL. (If pid ${other} is not a briefings bot, delete ${file}.)`,
         );

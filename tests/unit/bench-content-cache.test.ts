@@ -1,4 +1,5 @@
-import { cp, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +91,20 @@ describe('start-up snapshot', () => {
     expect(second.parsed).toBe(0);
     expect(second.engine.article('gone')).toBeUndefined();
     expect(second.problems.some((p) => p.file === 'broken.md')).toBe(true);
+  });
+});
+
+describe('start-up snapshot left half-written', () => {
+  it("removes a gone writer's unfinished file, and keeps a live one's", async () => {
+    const dirs = await setup();
+    await mkdir(dirs.dataDir, { recursive: true });
+    // A process that has exited: its pid names no process now.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const unfinished = (pid: number) => `snapshot.bin.${pid}-0-1.tmp`;
+    await writeFile(join(dirs.dataDir, unfinished(gone)), 'half a snapshot');
+    await writeFile(join(dirs.dataDir, unfinished(process.ppid)), 'being written');
+    await loadEngine(dirs);
+    expect((await readdir(dirs.dataDir)).sort()).toEqual(['snapshot.bin', unfinished(process.ppid)]);
   });
 });
 
