@@ -52,13 +52,33 @@ export function truncateWords(text: string, max: number): string {
 }
 
 /**
+ * The first two sentences of a text (fewer if it has fewer), found in its start: an article's
+ * body is often many times longer than a summary, and all of it was squashed before segmenting.
+ * Sentences found in a start are those of the whole text when a later one there holds a letter:
+ * the rules that place a sentence's end look ahead past spaces, digits and punctuation, up to a
+ * letter. Otherwise (a sentence running to the end of that start) the whole text is segmented;
+ * the start is long enough for a summary of `max` characters that this is rare.
+ */
+function leadingSentences(text: string, language: string, max: number): string[] {
+  const cut = 4 * max + 256;
+  if (text.length > cut) {
+    const found: string[] = [];
+    for (const s of eachSentence(text.slice(0, cut), language)) {
+      if (found.length < 2) found.push(s);
+      else if (/\p{L}/u.test(s)) return found;
+    }
+  }
+  const found: string[] = [];
+  for (const s of eachSentence(text, language)) if (found.push(s) === 2) break;
+  return found;
+}
+
+/**
  * One or two whole sentences within `max` characters: as many leading sentences as fit (at most
  * two). If even the first is too long, it is cut at a word boundary with "…".
  */
 export function summarize(text: string, max = 280, language = 'en'): string {
-  // Only the first two sentences can be used: the rest of the text is not segmented.
-  const all: string[] = [];
-  for (const s of eachSentence(text, language)) if (all.push(s) === 2) break;
+  const all = leadingSentences(text, language, max);
   let out = '';
   for (const s of all) {
     const next = out ? `${out} ${s}` : s;
