@@ -12,14 +12,13 @@
  * The arrows point one way: this module uses the content reader and the engine; neither uses it.
  */
 import { statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Logger } from '../logger.ts';
 import { processAlive } from '../process-alive.ts';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, Engine, earlierIndex, INDEX_FORMAT } from '../search/engine.ts';
-import { inSlices } from '../slices.ts';
 import type { Article } from '../types.ts';
 import { FUTURE, futureDates } from './dates.ts';
 import { type ContentProblem, logProblems } from './errors.ts';
@@ -32,7 +31,7 @@ import {
   SNAPSHOT_FILE,
   type Snapshot,
   type SnapshotHeader,
-  snapshotSteps,
+  writeSnapshotFile,
 } from './snapshot.ts';
 import { TopicMatcher } from './topics.ts';
 
@@ -229,30 +228,27 @@ async function writeSnapshot(
   engine: Engine,
   logger?: Logger,
 ): Promise<void> {
+  // The reload worker writes snapshots too: its thread id keeps its files apart.
+  const tmp = `${file}.${process.pid}-${threadId}-${++writes}.tmp`;
   try {
     const { content } = read;
-    // In slices: after a first start the bot answers on this thread meanwhile (1.5 s of work at 100,000 articles).
-    const bytes = await inSlices(
-      snapshotSteps({
-        context: read.cache.context,
-        indexFormat: INDEX_FORMAT,
-        fingerprint: content.fingerprint,
-        dirs: read.dirs,
-        dirTimes: read.dirTimes,
-        stamps: read.stamps,
-        gazetteer: content.matcher.gazetteer,
-        // Future dates are worked out again on each start: tomorrow they may be past.
-        problems: content.problems.filter((p) => !futureProblem(p)),
-        articles: content.articles,
-        files: read.cache.files,
-        index: engine.indexBytes(),
-      }),
-    );
     await mkdir(dataDir, { recursive: true });
     await removeUnfinished(dataDir, basename(file));
-    // The reload worker writes snapshots too: its thread id keeps its files apart.
-    const tmp = `${file}.${process.pid}-${threadId}-${++writes}.tmp`;
-    await writeFile(tmp, bytes);
+    // After a first start the bot answers on this thread meanwhile (1.5 s of work at 100,000 articles).
+    await writeSnapshotFile(tmp, {
+      context: read.cache.context,
+      indexFormat: INDEX_FORMAT,
+      fingerprint: content.fingerprint,
+      dirs: read.dirs,
+      dirTimes: read.dirTimes,
+      stamps: read.stamps,
+      gazetteer: content.matcher.gazetteer,
+      // Future dates are worked out again on each start: tomorrow they may be past.
+      problems: content.problems.filter((p) => !futureProblem(p)),
+      articles: content.articles,
+      files: read.cache.files,
+      index: engine.indexBytes(),
+    });
     await rename(tmp, file);
     // The JSON caches of earlier versions.
     for (const name of await readdir(dataDir))
@@ -260,6 +256,7 @@ async function writeSnapshot(
         await rm(join(dataDir, name), { force: true });
   } catch (error) {
     logger?.warn({ err: error, dataDir }, 'could not write the start-up snapshot');
+    await rm(tmp, { force: true }).catch(() => {});
   }
 }
 

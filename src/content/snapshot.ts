@@ -13,8 +13,10 @@
  * decode is served from its hot fields instead of failing.
  */
 import { closeSync, fstatSync, open, readFile, readSync } from 'node:fs';
+import { open as openHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
+import { inSlices } from '../slices.ts';
 import type { Article, Passage } from '../types.ts';
 import type { ContentProblem } from './errors.ts';
 import type { GazetteerTopic } from './metadata.ts';
@@ -303,17 +305,18 @@ export interface SnapshotParts {
   index: Uint8Array;
 }
 
-/** Articles (or files) a step of `snapshotSteps` handles: about a millisecond's work at most. */
+/** Articles (or files) a step of `snapshotPieces` handles: about a millisecond's work at most. */
 const STEP = 2_000;
-/** Bytes a step checksums. */
+/** Bytes a step checksums and writes at most. */
 const CRC_STEP = 8 * 2 ** 20;
 
 /**
- * The snapshot's bytes, made in steps of a millisecond or so (a start writes it on the serving
- * thread: see `inSlices`). Each article's cold fields are written as JSON straight into the file's
- * buffer, where encoding each into a buffer of its own and copying it took as long again.
+ * The snapshot file, piece by piece in file order, with a pause (`undefined`) after each step of a
+ * millisecond or so: a start writes it on the serving thread (`writeSnapshotFile`). Nothing
+ * holds the whole file at once: at a million articles that was a 1.2 GB buffer, on top of a first
+ * start's heap. Each article's cold fields go as JSON straight into the piece that holds them.
  */
-export function* snapshotSteps(parts: SnapshotParts): Generator<void, Buffer> {
+export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | undefined> {
   const { articles } = parts;
   const column = <T>(pick: (a: Article) => T) => jsonArray(articles, pick);
   // `JSON.stringify(hot)`, column by column.
@@ -348,7 +351,7 @@ export function* snapshotSteps(parts: SnapshotParts): Generator<void, Buffer> {
   for (const a of articles) if (a instanceof StoredArticle) stores.add(a.store);
   for (const store of stores) store.readAll();
   // Cold fields: a stored article's bytes as they are, another's as JSON, measured here and
-  // written once the buffer is made.
+  // written below, a piece of STEP articles at a time.
   const colds: (Buffer | string)[] = new Array(articles.length);
   const coldOffsets = new Uint32Array(articles.length + 1);
   for (let i = 0; i < articles.length; i++) {
@@ -369,10 +372,10 @@ export function* snapshotSteps(parts: SnapshotParts): Generator<void, Buffer> {
     index: parts.index.length,
   };
   const sections = {} as SnapshotHeader['sections'];
-  let at = 0;
+  let size = 0;
   for (const name of ['hot', 'files', 'coldOffsets', 'cold', 'index'] as const) {
-    sections[name] = [at, lengths[name]];
-    at = align(at + lengths[name]);
+    sections[name] = [size, lengths[name]];
+    size = align(size + lengths[name]);
   }
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
@@ -389,55 +392,81 @@ export function* snapshotSteps(parts: SnapshotParts): Generator<void, Buffer> {
   };
   const json = Buffer.from(JSON.stringify(header));
   const start = align(MAGIC.length + 4 + json.length);
-  // Zeroed: the padding between sections is checksummed.
-  const out = Buffer.alloc(start + at + 8);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(json.length, MAGIC.length);
-  json.copy(out, MAGIC.length + 4);
-  const place = (name: SectionName, bytes: Uint8Array) => out.set(bytes, start + sections[name][0]);
-  place('hot', hot);
-  place('files', files);
-  place('coldOffsets', new Uint8Array(coldOffsets.buffer));
-  place('index', parts.index);
-  yield;
-  const coldStart = start + sections.cold[0];
-  for (let i = 0; i < colds.length; i++) {
-    const cold = colds[i] as Buffer | string;
-    const to = coldStart + (coldOffsets[i] as number);
-    if (typeof cold === 'string') out.write(cold, to);
-    else out.set(cold, to);
-    if (i % STEP === STEP - 1) yield;
-  }
-  const [coldFrom, coldTo] = coldRange(start, sections);
+  // The checksums: one of the cold section, one of the rest (the padding between sections too).
   let outside = 0;
-  for (const [from, to] of [
-    [0, coldFrom],
-    [coldTo, out.length - 8],
-  ] as const)
-    outside = yield* crcOf(out, from, to, outside);
-  out.writeUInt32LE(outside, out.length - 8);
-  out.writeUInt32LE(yield* crcOf(out, coldFrom, coldTo, 0), out.length - 4);
-  return out;
+  let inCold = 0;
+  let written = 0;
+  /** The piece, checksummed, after `written` is brought to `at` with zeros. */
+  function* emit(bytes: Uint8Array, at: number, cold = false): Generator<Uint8Array | undefined> {
+    if (at > written) {
+      const pad = new Uint8Array(at - written);
+      outside = crc32(pad, outside);
+      yield pad;
+    }
+    for (let from = 0; from < bytes.length; from += CRC_STEP) {
+      const piece = bytes.subarray(from, Math.min(from + CRC_STEP, bytes.length));
+      if (cold) inCold = crc32(piece, inCold);
+      else outside = crc32(piece, outside);
+      yield piece;
+    }
+    written = at + bytes.length;
+  }
+  const head = Buffer.alloc(MAGIC.length + 4 + json.length);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(json.length, MAGIC.length);
+  json.copy(head, MAGIC.length + 4);
+  yield* emit(head, 0);
+  const at = (name: SectionName) => start + sections[name][0];
+  yield* emit(hot, at('hot'));
+  yield* emit(files, at('files'));
+  yield* emit(new Uint8Array(coldOffsets.buffer), at('coldOffsets'));
+  // The cold section in pieces of STEP articles, each released once written.
+  for (let from = 0; from < colds.length; from += STEP) {
+    const to = Math.min(from + STEP, colds.length);
+    const base = coldOffsets[from] as number;
+    const piece = Buffer.allocUnsafe((coldOffsets[to] as number) - base);
+    for (let i = from; i < to; i++) {
+      const cold = colds[i] as Buffer | string;
+      const offset = (coldOffsets[i] as number) - base;
+      if (typeof cold === 'string') piece.write(cold, offset);
+      else piece.set(cold, offset);
+      colds[i] = '';
+    }
+    yield* emit(piece, at('cold') + base, true);
+  }
+  yield* emit(parts.index, at('index'));
+  // Up to the checksums, padded as the other sections.
+  yield* emit(new Uint8Array(0), start + size);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(outside, 0);
+  trailer.writeUInt32LE(inCold, 4);
+  yield trailer;
+}
+
+/**
+ * Writes the snapshot to `file` as `snapshotPieces` makes it, in slices (see `inSlices`), so a bot
+ * answers meanwhile.
+ */
+export async function writeSnapshotFile(file: string, parts: SnapshotParts): Promise<void> {
+  const handle = await openHandle(file, 'w');
+  try {
+    await inSlices(snapshotPieces(parts), 2, async (piece) => {
+      for (let done = 0; done < piece.length; )
+        done += (await handle.write(piece, done, piece.length - done)).bytesWritten;
+    });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** `JSON.stringify(items.map(pick))`, a step at a time. */
-function* jsonArray<T>(items: readonly T[], pick: (item: T) => unknown): Generator<void, string> {
+function* jsonArray<T>(items: readonly T[], pick: (item: T) => unknown): Generator<undefined, string> {
   const parts: string[] = [];
   for (let i = 0; i < items.length; i += STEP) {
     parts.push(JSON.stringify(items.slice(i, i + STEP).map(pick)).slice(1, -1));
     yield;
   }
   return `[${parts.join(',')}]`;
-}
-
-/** CRC-32 of bytes[from, to), continuing `crc`, a step at a time. */
-function* crcOf(bytes: Buffer, from: number, to: number, crc: number): Generator<void, number> {
-  let value = crc;
-  for (let at = from; at < to; at += CRC_STEP) {
-    value = crc32(bytes.subarray(at, Math.min(at + CRC_STEP, to)), value);
-    yield;
-  }
-  return value;
 }
 
 /** A snapshot read back: its header, and the content, parse cache and index it holds. */
