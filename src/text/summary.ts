@@ -59,7 +59,7 @@ export function truncateWords(text: string, max: number): string {
  * letter. Otherwise (a sentence running to the end of that start) the whole text is segmented;
  * the start is long enough for a summary of `max` characters that this is rare.
  */
-function leadingSentences(text: string, language: string, max: number): string[] {
+export function firstSentences(text: string, language: string, max: number): string[] {
   const cut = 4 * max + 256;
   if (text.length > cut) {
     const found: string[] = [];
@@ -78,7 +78,7 @@ function leadingSentences(text: string, language: string, max: number): string[]
  * two). If even the first is too long, it is cut at a word boundary with "…".
  */
 export function summarize(text: string, max = 280, language = 'en'): string {
-  const all = leadingSentences(text, language, max);
+  const all = firstSentences(text, language, max);
   let out = '';
   for (const s of all) {
     const next = out ? `${out} ${s}` : s;
