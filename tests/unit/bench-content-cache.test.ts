@@ -154,7 +154,7 @@ describe('start-up snapshot written in slices', () => {
     expect(turns).toBeGreaterThan(5);
 
     const bytes = await readFile(file);
-    // Made at once, piece by piece, the same bytes.
+    // Made again without the writer (no slices, no file), the same bytes.
     expect(Buffer.concat([...snapshotPieces(parts)].filter((p) => p !== undefined)).equals(bytes)).toBe(true);
     const read = decodeSnapshot(bytes, true);
     expect(read.articles.map(plainArticle)).toEqual(articles.map(plainArticle));
