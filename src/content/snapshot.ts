@@ -309,12 +309,15 @@ export interface SnapshotParts {
 const STEP = 2_000;
 /** Bytes a step checksums and writes at most. */
 const CRC_STEP = 8 * 2 ** 20;
+/** Bytes of the cold section made before they are written (see `snapshotPieces`). */
+const COLD_PIECE = 4 * 2 ** 20;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The snapshot file, piece by piece in file order, with a pause (`undefined`) after each step of a
- * millisecond or so: a start writes it on the serving thread (`writeSnapshotFile`). Nothing
- * holds the whole file at once: at a million articles that was a 1.2 GB buffer, on top of a first
- * start's heap. Each article's cold fields go as JSON straight into the piece that holds them.
+ * millisecond or so: a start writes it on the serving thread (`writeSnapshotFile`). No buffer
+ * holds the whole file (1.2 GB at a million articles): the cold section, two thirds of it, is made
+ * in pieces before the header that gives its length, the rest is written as it is made.
  */
 export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | undefined> {
   const { articles } = parts;
@@ -350,18 +353,29 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
   const stores = new Set<Store>();
   for (const a of articles) if (a instanceof StoredArticle) stores.add(a.store);
   for (const store of stores) store.readAll();
-  // Cold fields: a stored article's bytes as they are, another's as JSON, measured here and
-  // written below, a piece of STEP articles at a time.
-  const colds: (Buffer | string)[] = new Array(articles.length);
+  // Cold fields: a stored article's bytes as they are, another's as JSON, written at once into
+  // pieces of about COLD_PIECE bytes. Outside the heap: a million articles' JSON held as strings
+  // took a first start's heap past its limit.
+  const cold: Buffer[] = [];
   const coldOffsets = new Uint32Array(articles.length + 1);
+  let piece = Buffer.allocUnsafe(COLD_PIECE);
+  let used = 0;
   for (let i = 0; i < articles.length; i++) {
     const a = articles[i] as Article;
-    const cold = a instanceof StoredArticle ? a.coldBytes() : JSON.stringify(coldOf(a));
-    colds[i] = cold;
-    coldOffsets[i + 1] =
-      (coldOffsets[i] as number) + (typeof cold === 'string' ? Buffer.byteLength(cold) : cold.length);
+    const bytes = a instanceof StoredArticle ? a.coldBytes() : JSON.stringify(coldOf(a));
+    const length = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+    if (used + length > piece.length) {
+      if (used > 0) cold.push(piece.subarray(0, used));
+      piece = Buffer.allocUnsafe(Math.max(COLD_PIECE, length));
+      used = 0;
+    }
+    if (typeof bytes === 'string') piece.write(bytes, used);
+    else piece.set(bytes, used);
+    used += length;
+    coldOffsets[i + 1] = (coldOffsets[i] as number) + length;
     if (i % STEP === STEP - 1) yield;
   }
+  if (used > 0) cold.push(piece.subarray(0, used));
   const hot = Buffer.from(hotJson);
   const files = Buffer.from(rowsJson);
   const lengths: Record<SectionName, number> = {
@@ -420,19 +434,12 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
   yield* emit(hot, at('hot'));
   yield* emit(files, at('files'));
   yield* emit(new Uint8Array(coldOffsets.buffer), at('coldOffsets'));
-  // The cold section in pieces of STEP articles, each released once written.
-  for (let from = 0; from < colds.length; from += STEP) {
-    const to = Math.min(from + STEP, colds.length);
-    const base = coldOffsets[from] as number;
-    const piece = Buffer.allocUnsafe((coldOffsets[to] as number) - base);
-    for (let i = from; i < to; i++) {
-      const cold = colds[i] as Buffer | string;
-      const offset = (coldOffsets[i] as number) - base;
-      if (typeof cold === 'string') piece.write(cold, offset);
-      else piece.set(cold, offset);
-      colds[i] = '';
-    }
-    yield* emit(piece, at('cold') + base, true);
+  // The cold section, each piece released once written.
+  for (let k = 0, to = at('cold'); k < cold.length; k++) {
+    const bytes = cold[k] as Buffer;
+    cold[k] = EMPTY;
+    yield* emit(bytes, to, true);
+    to += bytes.length;
   }
   yield* emit(parts.index, at('index'));
   // Up to the checksums, padded as the other sections.
