@@ -101,7 +101,7 @@ export function startToFirstAnswer(contentDir: string, dataDir: string, bin = BI
         index: indexed.index,
         ...usage(child.pid),
       };
-      void snapshotWritten(dataDir).then(() => {
+      void snapshotWritten(dataDir, () => child.exitCode !== null || child.signalCode !== null).then(() => {
         child.stdin.end();
         child.kill('SIGTERM');
       });
@@ -120,10 +120,13 @@ export function startToFirstAnswer(contentDir: string, dataDir: string, bin = BI
   });
 }
 
-/** Resolves once `dataDir` holds a snapshot (written beside and renamed, so whole), or after SNAPSHOT_WAIT_MS. */
-async function snapshotWritten(dataDir: string): Promise<void> {
+/**
+ * Resolves once `dataDir` holds a snapshot (written beside and renamed, so whole), once the bot
+ * has `exited` (a bot that died writing it), or after SNAPSHOT_WAIT_MS.
+ */
+async function snapshotWritten(dataDir: string, exited: () => boolean): Promise<void> {
   const until = performance.now() + SNAPSHOT_WAIT_MS;
-  while (!existsSync(join(dataDir, SNAPSHOT_FILE)) && performance.now() < until)
+  while (!existsSync(join(dataDir, SNAPSHOT_FILE)) && !exited() && performance.now() < until)
     await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
