@@ -131,7 +131,7 @@ async function snapshotWritten(dataDir: string, exited: () => boolean): Promise<
 }
 
 /** A warm start's report; throws when the bot did not start from the snapshot (it would be a first start). */
-export function checkedWarm(report: StartReport): StartReport {
+function checkedWarm(report: StartReport): StartReport {
   if (report.index !== 'snapshot')
     throw new Error(`bench: a warm start found no usable snapshot (the engine was ${report.index})`);
   return report;
