@@ -73,7 +73,9 @@ async function build(outdir) {
     target: 'node20',
     external: EXTERNAL,
     // Bundled CommonJS packages require Node's built-ins; in an ES module that needs a `require`.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
     sourcemap: true,
