@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { detectLanguage } from '../text/language.ts';
 import { squash } from '../text/normalize.ts';
 import { headline, summarize, truncateWords } from '../text/summary.ts';
+import { normalizeLink } from './link.ts';
 import type { FeedItem } from './parse.ts';
 
 /** Summary length in characters, the same as hand-written articles get from the loader. */
@@ -92,23 +93,6 @@ export function feedDate(raw: string | undefined, now: number): string | undefin
   if (m?.[1]) offsetMinutes = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
   else if (m?.[4]) offsetMinutes = NAMED[m[4].toUpperCase()] ?? 0;
   return new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
-}
-
-/** A link as compared for "the same item": no fragment, no tracking parameters, host in lower case. */
-export function normalizeLink(link: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(link.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  url.hash = '';
-  for (const key of [...url.searchParams.keys()])
-    if (/^(utm_\w+|fbclid|gclid|mc_cid|mc_eid)$/i.test(key)) url.searchParams.delete(key);
-  url.protocol = 'https:';
-  url.hostname = url.hostname.replace(/^www\./, '');
-  return url.href.replace(/\/$/, '');
 }
 
 const hash = (text: string, length: number) =>

@@ -7,11 +7,11 @@ import { parseArgs } from 'node:util';
 import { closest } from 'fastest-levenshtein';
 import type { CliCommand, CliIO } from '../cli.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { FEEDS_DIR } from '../content/files.ts';
 import { createLogger } from '../logger.ts';
-import { normalizeLink } from './article.ts';
 import { fetchFeed } from './fetch.ts';
-import { parseFeed } from './parse.ts';
-import { FEEDS_DIR, gazetteerTopicIds, type PollReport, pollSources, type SourceReport } from './poll.ts';
+import { normalizeLink } from './link.ts';
+import type { PollReport, SourceReport } from './poll.ts';
 import { describeSource, summarizeSource } from './report.ts';
 import { openSourcesStore, type Source, SourcesBusyError, SourcesStateError } from './state.ts';
 
@@ -83,7 +83,10 @@ async function add(args: string[], io: CliIO): Promise<number> {
   ].filter(Boolean);
 
   const cfg = config(io);
+  // poll.ts and parse.ts are imported where used: this command is part of the bot's executable,
+  // and the feed and HTML parsers they load are not start-up's business.
   if (topics.length) {
+    const { gazetteerTopicIds } = await import('./poll.ts');
     const known = await gazetteerTopicIds(cfg.CONTENT_DIR).catch((error: Error) => {
       throw new AnswerError(`cannot check topics: ${error.message} (CONTENT_DIR=${cfg.CONTENT_DIR})`);
     });
@@ -106,6 +109,7 @@ async function add(args: string[], io: CliIO): Promise<number> {
     try {
       const fetched = await fetchFeed(url);
       if (fetched.status === 'ok') {
+        const { parseFeed } = await import('./parse.ts');
         const feed = parseFeed(fetched.text);
         feedTitle = feed.title;
         itemCount = feed.items.length;
@@ -220,6 +224,7 @@ async function poll(args: string[], io: CliIO): Promise<number> {
   }
   let report: PollReport;
   try {
+    const { pollSources } = await import('./poll.ts');
     report = await pollSources({
       store,
       contentDir: cfg.CONTENT_DIR,

@@ -6,7 +6,6 @@
 export { createSourcesChatHandler } from './chat.ts';
 export { sourcesCommand } from './cli.ts';
 export { FeedFetchError, fetchFeed } from './fetch.ts';
-export { FeedParseError, parseFeed } from './parse.ts';
-export { FEEDS_DIR, type PollReport, pollSources, type SourceReport } from './poll.ts';
+export type { PollReport, SourceReport } from './poll.ts';
 export { type FeedPoller, type FeedPollerOptions, startFeedPoller } from './poller.ts';
 export { openSourcesStore, type Source, type SourcesStore } from './state.ts';

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
-import { GAZETTEER_FILE } from '../content/files.ts';
+import { FEEDS_DIR, GAZETTEER_FILE } from '../content/files.ts';
 import { gazetteerSchema } from '../content/metadata.ts';
 import { type Logger, silentLogger } from '../logger.ts';
 import {
@@ -16,16 +16,14 @@ import {
   articleIdFor,
   ItemSkipped,
   itemKey,
-  normalizeLink,
   type RenderedArticle,
   renderArticle,
 } from './article.ts';
 import { FeedFetchError, type FetchFeedOptions, fetchFeed } from './fetch.ts';
+import { normalizeLink } from './link.ts';
 import { FeedParseError, parseFeed } from './parse.ts';
 import type { Source, SourceItem, SourcesState, SourcesStore } from './state.ts';
 
-/** Where feed articles go inside CONTENT_DIR. */
-export const FEEDS_DIR = 'feeds';
 /** Items taken from one feed document; a feed dumping its whole history is read in later polls. */
 export const MAX_ITEMS_PER_POLL = 300;
 /** Longest a failing source is left alone between attempts. */
@@ -36,8 +34,6 @@ export const MAX_BACKOFF_MS = 6 * 60 * 60_000;
  * found again: it is recognised, not imported twice.
  */
 export const ITEM_MEMORY_MS = 90 * 24 * 60 * 60_000;
-/** A source failing this long is flagged in `sources list`. */
-export const FAILING_FOR_LONG_MS = 24 * 60 * 60_000;
 
 export interface PollOptions {
   store: SourcesStore;

@@ -4,7 +4,7 @@
  * the poll to record what it finished, so a shutdown never leaves a half-written file or state.
  */
 import type { Logger } from '../logger.ts';
-import { type PollOptions, type PollReport, pollSources } from './poll.ts';
+import type { PollOptions, PollReport } from './poll.ts';
 import type { SourcesStore } from './state.ts';
 
 export interface FeedPollerOptions {
@@ -35,6 +35,8 @@ export function startFeedPoller(options: FeedPollerOptions): FeedPoller {
 
   async function pollOnce(): Promise<PollReport | undefined> {
     try {
+      // Loaded on the first poll: the feed and HTML parsers it needs are not start-up's business.
+      const { pollSources } = await import('./poll.ts');
       const report = await pollSources({
         store,
         contentDir,

@@ -2,8 +2,10 @@
  * How a source is described to operators, on the command line (`sources list`) and in chat
  * (`/sources`): one shape for `--json`, one wording for people.
  */
-import { FAILING_FOR_LONG_MS } from './poll.ts';
 import type { Source } from './state.ts';
+
+/** A source failing this long is flagged in `sources list`. */
+export const FAILING_FOR_LONG_MS = 24 * 60 * 60_000;
 
 /** One source as `sources list --json` prints it. */
 export interface SourceSummary {

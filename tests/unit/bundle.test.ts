@@ -1,11 +1,21 @@
 /**
  * `bin/briefings.js` runs a bundle of the sources (bin/bundle.js): built on the first run, built
- * again once a source changes, and the bundled bot answers and reloads content through its worker
+ * again once a source changes or packages are installed, loading at start only what a start
+ * needs, and the bundled bot answers and reloads content through its worker
  * thread. Each test runs a real process on a copy of the project, so builds here never touch the
  * checkout's own bundle.
  */
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +27,10 @@ let contentDir: string;
 let env: NodeJS.ProcessEnv;
 
 const bundles = () => readdirSync(path.join(root, 'dist', 'bundle'));
+const newestBundle = () =>
+  bundles()
+    .map((name) => ({ name, at: statSync(path.join(root, 'dist', 'bundle', name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at)[0]?.name as string;
 const cli = (...args: string[]) =>
   run(process.execPath, [path.join(root, 'bin', 'briefings.js'), ...args], {
     env,
@@ -69,6 +83,40 @@ describe('the bundled executable', () => {
     const { stdout } = await cli('--help');
     expect(stdout).toContain('edited since');
     expect(bundles()).toHaveLength(2);
+  });
+
+  it('builds again after an install (npm rewrites its lock files)', async () => {
+    const before = bundles().length;
+    writeFileSync(path.join(root, 'package-lock.json'), readFileSync('package-lock.json'));
+    await cli('--help');
+    expect(bundles()).toHaveLength(before + 1);
+  });
+
+  it("starts without loading the platforms' libraries or the feed parsers", async () => {
+    await cli('--help');
+    const dir = path.join(root, 'dist', 'bundle', newestBundle());
+    // What `main.js` imports statically, file by file: what every start loads.
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      const code = readFileSync(path.join(dir, file), 'utf8');
+      for (const [, specifier] of code.matchAll(/^(?:import|export)\b[^;]*?["']([^"']+)["'];?$/gm)) {
+        if (specifier?.startsWith('./')) visit(specifier.slice(2));
+        else if (specifier && !specifier.startsWith('node:')) packages.add(specifier);
+      }
+      const map = JSON.parse(readFileSync(path.join(dir, `${file}.map`), 'utf8')) as { sources: string[] };
+      for (const source of map.sources) {
+        const bundled = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1];
+        if (bundled) packages.add(bundled);
+      }
+    };
+    visit('main.js');
+    expect(packages).toContain('zod'); // bundled packages are seen
+    expect(packages).toContain('pino'); // and external ones
+    for (const lazy of ['discord.js', 'grammy', 'feedsmith', 'fast-xml-parser', 'html-to-text', 'pg'])
+      expect(packages, lazy).not.toContain(lazy);
   });
 
   it('answers a console command at start and reloads an added article on its worker thread', async () => {

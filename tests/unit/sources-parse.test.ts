@@ -12,9 +12,9 @@ import {
   htmlToText,
   ItemSkipped,
   itemKey,
-  normalizeLink,
   renderArticle,
 } from '../../src/sources/article.ts';
+import { normalizeLink } from '../../src/sources/link.ts';
 import { type FeedItem, FeedParseError, parseFeed } from '../../src/sources/parse.ts';
 import { ATOM_FEED, JSON_FEED, MALFORMED_FEED, RSS_FEED } from '../fixtures/feeds.ts';
 
