@@ -146,7 +146,7 @@ export async function loadEngine({
       fingerprint: header.fingerprint,
     };
     logProblems(content.problems, logger);
-    const engine = Engine.fromIndexBytes(content, snapshot.index);
+    const engine = Engine.fromSnapshotBytes(content, snapshot.index, snapshot.derived);
     logIndexed(logger, content, began, started, 'snapshot');
     return { engine, problems: content.problems, content, parsed: 0, damaged };
   }
@@ -171,7 +171,9 @@ export async function loadEngine({
     (snapshot?.header.indexFormat === INDEX_FORMAT
       ? earlierIndex(snapshot.articles, snapshot.index)
       : undefined);
-  const engine = same ? Engine.fromIndexBytes(content, snapshot.index) : Engine.build(content, memo, update);
+  const engine = same
+    ? Engine.fromSnapshotBytes(content, snapshot.index, snapshot.derived)
+    : Engine.build(content, memo, update);
   logIndexed(logger, content, began, started, same ? 'snapshot' : 'built');
   const persist =
     snapshotFile && dataDir && !(same && sameTree(snapshot.header, read))
@@ -248,6 +250,7 @@ async function writeSnapshot(
       articles: content.articles,
       files: read.cache.files,
       index: engine.indexBytes(),
+      derived: engine.derivedBytes(),
     });
     await rename(tmp, file);
     // The JSON caches of earlier versions.

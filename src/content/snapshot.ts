@@ -43,10 +43,13 @@ export interface SnapshotHeader {
   /** Problems of the content, except future dates (worked out on each start). */
   problems: ContentProblem[];
   count: number;
-  sections: Record<SectionName, [offset: number, length: number]>;
+  /** `derived` is absent from the snapshots of versions before it (they still load). */
+  sections: Record<Exclude<SectionName, 'derived'>, [offset: number, length: number]> & {
+    derived?: [offset: number, length: number];
+  };
 }
 
-type SectionName = 'hot' | 'files' | 'coldOffsets' | 'cold' | 'index';
+type SectionName = 'hot' | 'files' | 'coldOffsets' | 'cold' | 'index' | 'derived';
 
 /** The fields read at every start, one array per field. */
 interface Hot {
@@ -303,6 +306,8 @@ export interface SnapshotParts {
   articles: readonly Article[];
   files: ParseCache['files'];
   index: Uint8Array;
+  /** What the engine worked out from the articles (`Engine.derivedBytes`). */
+  derived?: Uint8Array;
 }
 
 /** Articles (or files) a step of `snapshotPieces` handles: about a millisecond's work at most. */
@@ -384,10 +389,11 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
     coldOffsets: coldOffsets.byteLength,
     cold: coldOffsets[articles.length] as number,
     index: parts.index.length,
+    derived: parts.derived?.length ?? 0,
   };
-  const sections = {} as SnapshotHeader['sections'];
+  const sections = {} as Required<SnapshotHeader['sections']>;
   let size = 0;
-  for (const name of ['hot', 'files', 'coldOffsets', 'cold', 'index'] as const) {
+  for (const name of ['hot', 'files', 'coldOffsets', 'cold', 'index', 'derived'] as const) {
     sections[name] = [size, lengths[name]];
     size = align(size + lengths[name]);
   }
@@ -442,6 +448,7 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
     to += bytes.length;
   }
   yield* emit(parts.index, at('index'));
+  yield* emit(parts.derived ?? EMPTY, at('derived'));
   // Up to the checksums, padded as the other sections.
   yield* emit(new Uint8Array(0), start + size);
   const trailer = Buffer.alloc(8);
@@ -483,6 +490,8 @@ export interface Snapshot {
   /** The parse cache of the content files, for a load that found some of them changed. */
   parseCache(): ParseCache;
   index: Uint8Array;
+  /** `SnapshotParts.derived`; empty in a snapshot written before it was kept. */
+  derived: Uint8Array;
 }
 
 function coldRange(start: number, sections: SnapshotHeader['sections']): [number, number] {
@@ -510,7 +519,7 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number, pa
   if (header.format !== SNAPSHOT_FORMAT) throw new Error(`snapshot format ${header.format}`);
   const start = align(MAGIC.length + 4 + jsonLength);
   const section = (name: SectionName): Buffer => {
-    const [offset, length] = header.sections[name];
+    const [offset, length] = header.sections[name] ?? [0, 0];
     if (start + offset + length > bytes.length - 8) throw new Error('snapshot truncated');
     return bytes.subarray(start + offset, start + offset + length);
   };
@@ -541,6 +550,7 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number, pa
     header,
     articles,
     index: section('index'),
+    derived: section('derived'),
     parseCache() {
       const rows = JSON.parse(section('files').toString('utf8')) as FileRow[];
       const files = new Map<string, FileEntry>();

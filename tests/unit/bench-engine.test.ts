@@ -91,6 +91,40 @@ describe('compact index against MiniSearch', () => {
     }
   });
 
+  it('keeps the date order, twins and topic lists a snapshot stores, and ignores those of other articles', async () => {
+    const seed = await loadSeed('content');
+    const twinned = generateCorpus(seed, { size: 1500, seed: 5 });
+    expect(twinned.articles.some((a) => a.twinOf)).toBe(true);
+    const built = Engine.build(twinned);
+    const answers = (e: Engine) =>
+      JSON.stringify([
+        e.latest('', { limit: 30 }).hits.map((h) => h.article.id),
+        ...['mexico', 'venezuela', 'cuba', 'workers'].flatMap((q) =>
+          (['en', 'es'] as const).map((language) =>
+            e.latest(q, { limit: 30, language }).hits.map((h) => [h.article.id, h.article.twinOf]),
+          ),
+        ),
+        e.search('workers', { limit: 30 }).hits.map((h) => [h.article.id, h.score]),
+        e.topicIndex.stats().map((t) => [t.id, t.count]),
+      ]);
+    const derived = built.derivedBytes();
+    expect(answers(Engine.fromSnapshotBytes(twinned, built.indexBytes(), derived))).toBe(answers(built));
+    // Used as stored: the newest two swapped in the bytes (after a header of five words) swap in answers.
+    const swapped = derived.slice();
+    const words = new Uint32Array(swapped.buffer);
+    [words[5], words[6]] = [words[6] as number, words[5] as number];
+    const first = (e: Engine) => e.latest('', { limit: 2 }).hits.map((h) => h.article.id);
+    expect(first(Engine.fromSnapshotBytes(twinned, built.indexBytes(), swapped))).toEqual(
+      first(built).reverse(),
+    );
+    // Those of other articles, or of no known version, are worked out again.
+    const other = Engine.build(generateCorpus(seed, { size: 1400, seed: 5 })).derivedBytes();
+    const future = derived.slice();
+    new Uint32Array(future.buffer)[0] = 99;
+    for (const bytes of [other, future, new Uint8Array(0)])
+      expect(answers(Engine.fromSnapshotBytes(twinned, built.indexBytes(), bytes))).toBe(answers(built));
+  });
+
   it('refuses an index of another format instead of answering from it', () => {
     const header = Buffer.from('{"format":"0"}');
     const bytes = Buffer.concat([Buffer.alloc(4), header]);
