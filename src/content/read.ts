@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../logger.ts';
@@ -78,14 +78,15 @@ function statInto(stats: FileStats, dir: string, file: string): void {
   }
 }
 
-/** Every directory and wanted file of the tree, stated. */
-function statTree(dir: string): { dirs: string[]; dirTimes: number[]; stats: FileStats } {
+/**
+ * Every directory and wanted file of the tree; the files are stated later, and only when a parse
+ * cache can spare their reading (see `planRead`).
+ */
+function scanTree(dir: string): { dirs: string[]; dirTimes: number[]; files: string[] } {
   // Directories are stated before files are listed: a file added meanwhile changes a time after the one kept.
   const tree = listTree(dir);
   const dirTimes = directoryTimes(dir, tree.dirs);
-  const stats: FileStats = new Map();
-  for (const file of tree.files) statInto(stats, dir, file);
-  return { dirs: tree.dirs, dirTimes, stats };
+  return { dirs: tree.dirs, dirTimes, files: tree.files.filter(wantedFile) };
 }
 
 /**
@@ -310,9 +311,18 @@ export async function loadContent(
   return content;
 }
 
-/** Reads one file (synchronously: a small file costs less than a trip through the thread pool), or undefined when over the cap. */
-function readText(path: string, size: number, maxBytes: number): string | undefined {
-  return size > maxBytes ? undefined : nfc(readFileSync(path, 'utf8'));
+/**
+ * Reads one file (synchronously: a small file costs less than a trip through the thread pool), with
+ * its size and modification time as read; no text when it is over the cap.
+ */
+function readText(path: string, maxBytes: number): { text?: string; size: number; mtimeMs: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    return size > maxBytes ? { size, mtimeMs } : { text: nfc(readFileSync(fd, 'utf8')), size, mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What parsing one content file depends on beyond the file. */
@@ -327,33 +337,46 @@ export interface ParseContext {
 /** A content file to read and parse (new, or its size or time changed), with the hash of its prior text. */
 export interface PendingFile {
   file: string;
-  size: number;
   priorHash?: string;
+}
+
+/** A file's size and modification time when it was read. */
+interface ReadStat {
+  size: number;
+  mtimeMs: number;
 }
 
 /**
  * A pending file read: its articles (tagged, with their index documents) and problems; only the
- * hash when its text is its prior's; undefined when it was removed since it was stated.
+ * hash when its text is its prior's; undefined when it was removed since it was listed.
  */
 export type ParsedFile =
-  | { hash: string; articles: Article[]; problems: ContentProblem[]; docs: AnalysedDocs[] }
-  | { hash: string; articles?: undefined }
+  | (ReadStat & { hash: string; articles: Article[]; problems: ContentProblem[]; docs: AnalysedDocs[] })
+  | (ReadStat & { hash: string; articles?: undefined })
   | undefined;
 
 /** Reads one pending file and parses it unless its text is unchanged. */
 export function readAndParse(pending: PendingFile, context: ParseContext): ParsedFile {
-  const { file, size } = pending;
-  let text: string | undefined;
+  const { file } = pending;
+  let read: ReturnType<typeof readText>;
   try {
-    text = readText(join(context.dir, file), size, context.maxBytes);
+    read = readText(join(context.dir, file), context.maxBytes);
   } catch {
-    return undefined; // Removed since it was stated.
+    return undefined; // Removed since it was listed.
   }
+  const { text, size, mtimeMs } = read;
   const hash = text === undefined ? `size:${size}` : sha(text);
-  if (hash === pending.priorHash) return { hash };
+  if (hash === pending.priorHash) return { hash, size, mtimeMs };
   if (text === undefined)
-    return { hash, articles: [], problems: [oversize(file, size, context.maxBytes)], docs: [] };
-  return { hash, ...parseFile(file, text, context) };
+    return {
+      hash,
+      size,
+      mtimeMs,
+      articles: [],
+      problems: [oversize(file, size, context.maxBytes)],
+      docs: [],
+    };
+  return { hash, size, mtimeMs, ...parseFile(file, text, context) };
 }
 
 function oversize(file: string, size: number, maxBytes: number): ContentProblem {
@@ -375,7 +398,7 @@ export interface ReadPlan {
   stamps: FileStamp[];
   problems: ContentProblem[];
   /** Content files in loading order; `reused` when their prior entry stands without reading them. */
-  files: { file: string; size: number; mtimeMs: number; prior?: FileEntry; reused: boolean }[];
+  files: { file: string; prior?: FileEntry; reused: boolean }[];
   pending: PendingFile[];
 }
 
@@ -398,17 +421,25 @@ export function planRead(dir: string, options: ReadContentOptions = {}): ReadPla
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const { changed } = options;
   const listed = options.prior?.dirs;
-  const { dirs, dirTimes, stats } =
+  const stated =
     changed && options.prior && listed && !changed.includes('')
       ? statChanged(dir, options.prior.files, listed, changed)
-      : statTree(dir);
+      : undefined;
+  const {
+    dirs,
+    dirTimes,
+    files: names,
+    stats,
+  } = stated
+    ? { ...stated, files: [...stated.stats.keys()] }
+    : { ...scanTree(dir), stats: new Map() as FileStats };
+  if (!stated) for (const file of [GAZETTEER_FILE, SOURCES_FILE]) statInto(stats, dir, file);
   const problems: ContentProblem[] = [];
   // The two YAML files are small and every parse depends on them: always read.
   const yamlText = (name: string): string | undefined => {
-    const stat = stats.get(name);
-    if (!stat) return undefined;
-    const text = readText(join(dir, name), stat.size, maxBytes);
-    if (text === undefined) problems.push(oversize(name, stat.size, maxBytes));
+    if (!stats.has(name)) return undefined;
+    const { text, size } = readText(join(dir, name), maxBytes);
+    if (text === undefined) problems.push(oversize(name, size, maxBytes));
     return text;
   };
   const gazetteerText = yamlText(GAZETTEER_FILE);
@@ -436,19 +467,21 @@ export function planRead(dir: string, options: ReadContentOptions = {}): ReadPla
   // Readable prefix: a warm start compares it without reading the gazetteer.
   const key = `${CONTENT_FORMAT}-${maxBytes}:${sha(`${gazetteerText}\0${sourcesText ?? ''}`)}`;
   const prior = options.prior?.context === key ? options.prior.files : undefined;
+  // Stating every file pays only when a parse cache may spare reading some (a first start has
+  // none): otherwise each file's size and time come with its reading, on the parsing threads
+  // (half a second of a first start at 100,000 files, on this thread, before any parsing).
+  if (prior && !stated) for (const file of names) statInto(stats, dir, file);
   // Seed listings first: they own their ids, and a Markdown file reusing one must not knock them out.
-  const order = [...stats.keys()]
+  const order = names
     .filter((file) => file.endsWith('.txt') || file.endsWith('.md'))
     .sort((a, b) => Number(a.endsWith('.md')) - Number(b.endsWith('.md')) || (a < b ? -1 : a > b ? 1 : 0));
   const files = order.map((file) => {
-    const { size, mtimeMs } = stats.get(file) as { size: number; mtimeMs: number };
+    const stat = stats.get(file);
     const before = prior?.get(file);
     return {
       file,
-      size,
-      mtimeMs,
       prior: before,
-      reused: before?.size === size && before.mtimeMs === mtimeMs,
+      reused: !!stat && before?.size === stat.size && before.mtimeMs === stat.mtimeMs,
     };
   });
   return {
@@ -464,11 +497,7 @@ export function planRead(dir: string, options: ReadContentOptions = {}): ReadPla
     files,
     pending: files
       .filter((f) => !f.reused)
-      .map(({ file, size, prior: before }) => ({
-        file,
-        size,
-        ...(before ? { priorHash: before.hash } : {}),
-      })),
+      .map(({ file, prior: before }) => ({ file, ...(before ? { priorHash: before.hash } : {}) })),
   };
 }
 
@@ -500,12 +529,13 @@ export function finishRead(
   const files = new Map<string, FileEntry>();
   let parsed = 0;
   let next = 0;
-  for (const { file, size, mtimeMs, prior, reused } of plan.files) {
+  for (const { file, prior, reused } of plan.files) {
     let entry: FileEntry;
     if (reused) entry = prior as FileEntry;
     else {
       const read = parsedFiles[next++];
       if (!read) continue;
+      const { size, mtimeMs } = read;
       if (!read.articles) entry = { ...(prior as FileEntry), size, mtimeMs };
       else {
         parsed++;

@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +37,21 @@ beforeEach(() => {
   cpSync(CONTENT, contentDir, { recursive: true });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a first read (no parse cache)', () => {
+  it('records each file's size and time as it was read, so the next read reuses every file', () => {
+    writeFileSync(path.join(contentDir, 'one.md'), markdown('one', 'Report one'));
+    const first = readContent(contentDir);
+    expect(first.parsed).toBeGreaterThan(1);
+    for (const [file, entry] of first.cache.files) {
+      const { size, mtimeMs } = statSync(path.join(contentDir, file));
+      expect([file, entry.size, entry.mtimeMs]).toEqual([file, size, mtimeMs]);
+    }
+    const again = readContent(contentDir, { prior: first.cache });
+    expect(again.parsed).toBe(0);
+    expect(again.content.fingerprint).toBe(first.content.fingerprint);
+  });
+});
 
 describe('a read told which paths changed', () => {
   it('gives what a full read gives: files added, edited, removed and renamed, directories added and removed', () => {
