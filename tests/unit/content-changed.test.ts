@@ -39,7 +39,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('a first read (no parse cache)', () => {
-  it('records each file's size and time as it was read, so the next read reuses every file', () => {
+  it('records the size and time of each file as it was read, so the next read reuses every file', () => {
     writeFileSync(path.join(contentDir, 'one.md'), markdown('one', 'Report one'));
     const first = readContent(contentDir);
     expect(first.parsed).toBeGreaterThan(1);
