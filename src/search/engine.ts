@@ -950,12 +950,6 @@ export class Engine {
   }
 }
 
-/**
- * Article indexes, newest first, ties in listing order: a counting sort over the distinct dates
- * (a few thousand), not a comparison sort of every article, which took a large part of start-up.
- * Dates are looked up by their text, each distinct one parsed once: a date's number as a map key
- * is a boxed double, which cost a million articles half a second.
- */
 /** Bump when the date order, twins or topic members are worked out differently (see `derivedBytes`). */
 const DERIVED_FORMAT = 1;
 
@@ -986,6 +980,12 @@ function decodeDerived(bytes: Uint8Array, articles: number, topics: number): Der
   return derived.topics.starts[topics] === members ? derived : undefined;
 }
 
+/**
+ * Article indexes, newest first, ties in listing order: a counting sort over the distinct dates
+ * (a few thousand), not a comparison sort of every article, which took a large part of start-up.
+ * Dates are looked up by their text, each distinct one parsed once: a date's number as a map key
+ * is a boxed double, which cost a million articles half a second.
+ */
 function newestFirst(articles: readonly Article[]): Uint32Array {
   const n = articles.length;
   const keyOf = new Map<string, number>();
