@@ -5,7 +5,8 @@
  * texts, sections, links) stays in the file's bytes and is decoded the first time it is asked for.
  * The file also keeps what a later load needs to skip unchanged work: each content file's size,
  * modification time and text hash with the articles it gave, and the modification time of every
- * directory of the content tree (a file added, removed or renamed changes its directory's time).
+ * directory of the content tree (a file added, removed or renamed changes its directory's time),
+ * and what the engine works out from the articles before its first answer (`Engine.derivedBytes`).
  * Checksums cover the whole file: a truncated or damaged snapshot is refused, never half-read. A
  * start checks all but the articles' cold bytes (a third of a 100,000-article start went into
  * checksumming them); those are checked by the worker that states the content files right after
