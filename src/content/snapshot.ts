@@ -44,13 +44,19 @@ export interface SnapshotHeader {
   /** Problems of the content, except future dates (worked out on each start). */
   problems: ContentProblem[];
   count: number;
-  /** `derived` is absent from the snapshots of versions before it (they still load). */
-  sections: Record<Exclude<SectionName, 'derived'>, [offset: number, length: number]> & {
+  /** `derived` and `checks` are absent from the snapshots of versions before them (they still load). */
+  sections: Record<Exclude<SectionName, 'derived' | 'checks'>, [offset: number, length: number]> & {
     derived?: [offset: number, length: number];
+    checks?: [offset: number, length: number];
   };
 }
 
-type SectionName = 'hot' | 'files' | 'coldOffsets' | 'cold' | 'index' | 'derived';
+/**
+ * `checks`: two more checksums, covered by the one of everything outside the cold section, so a
+ * start can leave the file table unread (see `readSnapshotFile`): one of everything outside the
+ * cold section, the file table and itself, and one of the file table.
+ */
+type SectionName = 'hot' | 'files' | 'coldOffsets' | 'cold' | 'index' | 'derived' | 'checks';
 
 /** The fields read at every start, one array per field. */
 interface Hot {
@@ -391,10 +397,11 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
     cold: coldOffsets[articles.length] as number,
     index: parts.index.length,
     derived: parts.derived?.length ?? 0,
+    checks: 8,
   };
   const sections = {} as Required<SnapshotHeader['sections']>;
   let size = 0;
-  for (const name of ['hot', 'files', 'coldOffsets', 'cold', 'index', 'derived'] as const) {
+  for (const name of ['hot', 'files', 'coldOffsets', 'cold', 'index', 'derived', 'checks'] as const) {
     sections[name] = [size, lengths[name]];
     size = align(size + lengths[name]);
   }
@@ -413,21 +420,31 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
   };
   const json = Buffer.from(JSON.stringify(header));
   const start = align(MAGIC.length + 4 + json.length);
-  // The checksums: one of the cold section, one of the rest (the padding between sections too).
+  // The checksums: of the cold section, of the rest (the padding between sections too), and in
+  // `checks`, of the file table and of the rest but the file table.
   let outside = 0;
   let inCold = 0;
+  let inFiles = 0;
+  let rest = 0;
   let written = 0;
   /** The piece, checksummed, after `written` is brought to `at` with zeros. */
-  function* emit(bytes: Uint8Array, at: number, cold = false): Generator<Uint8Array | undefined> {
+  function* emit(
+    bytes: Uint8Array,
+    at: number,
+    part: 'cold' | 'files' | 'checks' | 'rest' = 'rest',
+  ): Generator<Uint8Array | undefined> {
     if (at > written) {
       const pad = new Uint8Array(at - written);
       outside = crc32(pad, outside);
+      rest = crc32(pad, rest);
       yield pad;
     }
     for (let from = 0; from < bytes.length; from += CRC_STEP) {
       const piece = bytes.subarray(from, Math.min(from + CRC_STEP, bytes.length));
-      if (cold) inCold = crc32(piece, inCold);
+      if (part === 'cold') inCold = crc32(piece, inCold);
       else outside = crc32(piece, outside);
+      if (part === 'files') inFiles = crc32(piece, inFiles);
+      if (part === 'rest') rest = crc32(piece, rest);
       yield piece;
     }
     written = at + bytes.length;
@@ -439,17 +456,23 @@ export function* snapshotPieces(parts: SnapshotParts): Generator<Uint8Array | un
   yield* emit(head, 0);
   const at = (name: SectionName) => start + sections[name][0];
   yield* emit(hot, at('hot'));
-  yield* emit(files, at('files'));
+  yield* emit(files, at('files'), 'files');
   yield* emit(new Uint8Array(coldOffsets.buffer), at('coldOffsets'));
   // The cold section, each piece released once written.
   for (let k = 0, to = at('cold'); k < cold.length; k++) {
     const bytes = cold[k] as Buffer;
     cold[k] = EMPTY;
-    yield* emit(bytes, to, true);
+    yield* emit(bytes, to, 'cold');
     to += bytes.length;
   }
   yield* emit(parts.index, at('index'));
   yield* emit(parts.derived ?? EMPTY, at('derived'));
+  // Padding before `checks` is the rest's: it is emitted before the checksums are taken.
+  yield* emit(EMPTY, at('checks'));
+  const checks = Buffer.alloc(8);
+  checks.writeUInt32LE(rest, 0);
+  checks.writeUInt32LE(inFiles, 4);
+  yield* emit(checks, at('checks'), 'checks');
   // Up to the checksums, padded as the other sections.
   yield* emit(new Uint8Array(0), start + size);
   const trailer = Buffer.alloc(8);
@@ -509,7 +532,13 @@ function checksumOutsideCold(bytes: Buffer, coldFrom: number, coldTo: number): n
  * Reads a snapshot's bytes; throws on anything but a whole snapshot of this format whose
  * checksums hold (with `verifyAll`, the articles' cold bytes too; see the module comment).
  */
-export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number, parsedHot?: Hot): Snapshot {
+export function decodeSnapshot(
+  bytes: Buffer,
+  verifyAll = false,
+  fd?: number,
+  parsedHot?: Hot,
+  filesUnread = false,
+): Snapshot {
   if (bytes.length < MAGIC.length + 12 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
     throw new Error('not a snapshot');
   const jsonLength = bytes.readUInt32LE(MAGIC.length);
@@ -526,11 +555,18 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number, pa
   };
   section('index');
   const [coldFrom, coldTo] = coldRange(start, header.sections);
-  if (
-    coldTo > bytes.length - 8 ||
-    checksumOutsideCold(bytes, coldFrom, coldTo) !== bytes.readUInt32LE(bytes.length - 8)
-  )
-    throw new Error('snapshot damaged (checksum)');
+  if (coldTo > bytes.length - 8) throw new Error('snapshot truncated');
+  const at = (name: SectionName) => start + (header.sections[name]?.[0] ?? 0);
+  const filesTo = at('files') + header.sections.files[1];
+  const checks = section('checks');
+  // `filesUnread` (see `readSnapshotFile`): the checksum of all but the file table, from `checks`.
+  const whole = filesUnread
+    ? crc32(
+        bytes.subarray(coldTo, at('checks')),
+        crc32(bytes.subarray(filesTo, coldFrom), crc32(bytes.subarray(0, at('files')))),
+      ) === checks.readUInt32LE(0)
+    : checksumOutsideCold(bytes, coldFrom, coldTo) === bytes.readUInt32LE(bytes.length - 8);
+  if (!whole) throw new Error('snapshot damaged (checksum)');
   if (verifyAll && crc32(bytes.subarray(coldFrom, coldTo)) !== bytes.readUInt32LE(bytes.length - 4))
     throw new Error('snapshot damaged (checksum of article texts)');
   // `parsedHot`: the hot section parsed while the rest was read; used only once the checksum holds.
@@ -547,13 +583,26 @@ export function decodeSnapshot(bytes: Buffer, verifyAll = false, fd?: number, pa
   );
   const articles: Article[] = new Array(header.count);
   for (let n = 0; n < header.count; n++) articles[n] = new StoredArticle(store, n, hot);
+  let tableDamaged = false;
   return {
     header,
     articles,
     index: section('index'),
     derived: section('derived'),
     parseCache() {
-      const rows = JSON.parse(section('files').toString('utf8')) as FileRow[];
+      const table = section('files');
+      if (filesUnread) {
+        filesUnread = false;
+        try {
+          readInto(fd as number, table, at('files'));
+          tableDamaged = crc32(table) !== checks.readUInt32LE(4);
+        } catch {
+          tableDamaged = true;
+        }
+      }
+      // A damaged file table costs parsing every file again, not the start.
+      if (tableDamaged) return { context: header.context, files: new Map() };
+      const rows = JSON.parse(table.toString('utf8')) as FileRow[];
       const files = new Map<string, FileEntry>();
       for (const [file, size, mtimeMs, hash, first, count, problems] of rows)
         files.set(file, { size, mtimeMs, hash, articles: articles.slice(first, first + count), problems });
@@ -576,13 +625,7 @@ export async function readSnapshotFile(file: string, verifyAll = false): Promise
     if (verifyAll || !stat.isFile()) return decodeSnapshot(await readWhole(fd), verifyAll);
     const size = stat.size;
     const bytes = Buffer.allocUnsafe(size);
-    const readRange = (from: number, to: number) => {
-      for (let at = from; at < to; ) {
-        const n = readSync(fd, bytes, at, to - at, at);
-        if (n === 0) throw new Error('snapshot truncated');
-        at += n;
-      }
-    };
+    const readRange = (from: number, to: number) => readInto(fd, bytes.subarray(from, to), from);
     const head = MAGIC.length + 4;
     if (size < head + 12) {
       readRange(0, size);
@@ -599,23 +642,36 @@ export async function readSnapshotFile(file: string, verifyAll = false): Promise
     let coldTo = size;
     let hotFrom = jsonEnd;
     let hotTo = jsonEnd;
+    let filesFrom = size;
+    let filesTo = size;
     try {
       const header = JSON.parse(bytes.toString('utf8', head, jsonEnd)) as SnapshotHeader;
-      [coldFrom, coldTo] = coldRange(align(jsonEnd), header.sections);
+      const start = align(jsonEnd);
+      [coldFrom, coldTo] = coldRange(start, header.sections);
       const [offset, length] = header.sections.hot;
-      hotFrom = align(jsonEnd) + offset;
+      hotFrom = start + offset;
       hotTo = hotFrom + length;
+      if (header.sections.checks) {
+        filesFrom = start + header.sections.files[0];
+        filesTo = filesFrom + header.sections.files[1];
+      }
     } catch {
       // Not a header: decodeSnapshot says why.
     }
     if (!(coldFrom >= jsonEnd && coldFrom <= coldTo && coldTo <= size - 8)) coldFrom = coldTo = size;
     if (!(jsonEnd <= hotFrom && hotFrom <= hotTo && hotTo <= coldFrom)) hotFrom = hotTo = jsonEnd;
+    // The file table (the parse cache) is left in the file too, when it has a checksum of its own
+    // (see `checks`) and the file stays open: a start that finds its content unchanged never
+    // needs it (about 100 MB at a million articles).
+    const skipFiles = coldFrom < coldTo && hotTo <= filesFrom && filesFrom <= filesTo && filesTo <= coldFrom;
+    if (!skipFiles) filesFrom = filesTo = hotTo;
     // The hot section first; its JSON is parsed while the rest is read on libuv's threads (at
     // 100k, a fifth of a second spent mostly faulting in fresh pages), and trusted only once
     // decodeSnapshot has checked the whole.
     readRange(jsonEnd, hotTo);
     const rest = Promise.all([
-      readRangeAsync(fd, bytes, hotTo, coldFrom),
+      readRangeAsync(fd, bytes, hotTo, filesFrom),
+      readRangeAsync(fd, bytes, filesTo, coldFrom),
       readRangeAsync(fd, bytes, coldTo, size),
     ]);
     let hot: Hot | undefined;
@@ -625,7 +681,7 @@ export async function readSnapshotFile(file: string, verifyAll = false): Promise
       // Damaged: the checksum says so.
     }
     await rest;
-    const snapshot = decodeSnapshot(bytes, false, coldFrom < coldTo ? fd : undefined, hot);
+    const snapshot = decodeSnapshot(bytes, false, coldFrom < coldTo ? fd : undefined, hot, skipFiles);
     keep = coldFrom < coldTo;
     return snapshot;
   } finally {
@@ -635,6 +691,15 @@ export async function readSnapshotFile(file: string, verifyAll = false): Promise
 
 const openFile = promisify(open);
 const readAt = promisify(read);
+
+/** Fills `bytes` from offset `at` of `fd`. */
+function readInto(fd: number, bytes: Uint8Array, at: number): void {
+  for (let done = 0; done < bytes.length; ) {
+    const n = readSync(fd, bytes, done, bytes.length - done, at + done);
+    if (n === 0) throw new Error('snapshot truncated');
+    done += n;
+  }
+}
 
 /** Reads `bytes[from, to)` from the same offsets of `fd`, off the main thread. */
 async function readRangeAsync(fd: number, bytes: Buffer, from: number, to: number): Promise<void> {

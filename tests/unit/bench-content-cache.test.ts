@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateCorpus, loadSeed } from '../../bench/corpus.ts';
 import { loadEngine } from '../../src/content/load.ts';
 import { type FileEntry, plainArticle } from '../../src/content/read.ts';
-import { decodeSnapshot, snapshotPieces, writeSnapshotFile } from '../../src/content/snapshot.ts';
+import {
+  decodeSnapshot,
+  readSnapshotFile,
+  snapshotPieces,
+  writeSnapshotFile,
+} from '../../src/content/snapshot.ts';
 import { Engine } from '../../src/search/engine.ts';
 
 /** The start-up snapshot and parse cache that make a warm start skip reading every article file. */
@@ -108,6 +114,64 @@ describe('start-up snapshot left half-written', () => {
 });
 
 describe('start-up snapshot written in slices', () => {
+  it('leaves the file table unread at start, checked apart when first needed', async () => {
+    const { articles, matcher } = generateCorpus(await loadSeed(), { size: 300 });
+    const files = new Map<string, FileEntry>(
+      articles.map((a, i) => [
+        `f${i}.md`,
+        { size: i, mtimeMs: i, hash: `h${i}`, articles: [a], problems: [] },
+      ]),
+    );
+    const engine = Engine.build({
+      articles,
+      topics: matcher.topics,
+      matcher,
+      problems: [],
+      fingerprint: 'f',
+    });
+    const file = join(await mkdtemp(join(tmpdir(), 'briefings-table-')), 'snapshot.bin');
+    temps.push(dirname(file));
+    await writeSnapshotFile(file, {
+      context: 'c',
+      indexFormat: 'i',
+      fingerprint: 'f',
+      dirs: [''],
+      dirTimes: [0],
+      stamps: [],
+      gazetteer: matcher.gazetteer,
+      problems: [],
+      articles,
+      files,
+      index: engine.indexBytes(),
+      derived: engine.derivedBytes(),
+    });
+    const hashes = (cache: { files: Map<string, FileEntry> }) => [...cache.files.values()].map((e) => e.hash);
+    expect(hashes((await readSnapshotFile(file)).parseCache())).toEqual(hashes({ files }));
+
+    const bytes = await readFile(file);
+    const headerLength = bytes.readUInt32LE(8);
+    const header = JSON.parse(bytes.toString('utf8', 12, 12 + headerLength));
+    const start = Math.ceil((12 + headerLength) / 8) * 8;
+    const damage = async (section: string) => {
+      const copy = Buffer.from(bytes);
+      const at = start + (header.sections[section][0] as number) + 5;
+      copy[at] = (copy[at] as number) ^ 0xff;
+      await writeFile(file, copy);
+    };
+    // A damaged file table: the start goes on (it never read it); the table, once asked for, is
+    // refused (every file is then parsed again). Read whole, the snapshot is refused.
+    await damage('files');
+    const started = await readSnapshotFile(file);
+    expect(started.articles.map((a) => a.title)).toEqual(articles.map((a) => a.title));
+    expect(started.parseCache().files.size).toBe(0);
+    expect(() => decodeSnapshot(readFileSync(file), true)).toThrow(/checksum/);
+    // Anything else damaged, the start refuses the snapshot.
+    for (const section of ['hot', 'coldOffsets', 'index', 'derived']) {
+      await damage(section);
+      await expect(readSnapshotFile(file), section).rejects.toThrow(/checksum/);
+    }
+  });
+
   it('lets the event loop run between slices, and reads back every article and file', async () => {
     // More articles and files than a step handles, so every loop crosses its step boundaries.
     const { articles, matcher } = generateCorpus(await loadSeed(), { size: 4_500 });
