@@ -10,10 +10,13 @@ import { type FileEntry, plainArticle } from '../../src/content/read.ts';
 import {
   decodeSnapshot,
   readSnapshotFile,
+  type SnapshotParts,
   snapshotPieces,
   writeSnapshotFile,
 } from '../../src/content/snapshot.ts';
+import type { TopicMatcher } from '../../src/content/topics.ts';
 import { Engine } from '../../src/search/engine.ts';
+import type { Article } from '../../src/types.ts';
 
 /** The start-up snapshot and parse cache that make a warm start skip reading every article file. */
 const temps: string[] = [];
@@ -30,6 +33,29 @@ async function setup(): Promise<{ contentDir: string; dataDir: string }> {
 
 const article = (id: string, title: string, text = 'A caravan.') =>
   `---\nid: ${id}\ntitle: ${title}\ndate: 2025-01-02\nurl: https://example.org/${id}\n---\n\n${text}\n`;
+
+/** What a start writes for these articles, with `files` as their parse cache. */
+function snapshotParts(
+  articles: Article[],
+  matcher: TopicMatcher,
+  files: Map<string, FileEntry>,
+): SnapshotParts {
+  const engine = Engine.build({ articles, topics: matcher.topics, matcher, problems: [], fingerprint: 'f' });
+  return {
+    context: 'c',
+    indexFormat: 'i',
+    fingerprint: 'f',
+    dirs: [''],
+    dirTimes: [0],
+    stamps: [],
+    gazetteer: matcher.gazetteer,
+    problems: [],
+    articles,
+    files,
+    index: engine.indexBytes(),
+    derived: engine.derivedBytes(),
+  };
+}
 
 describe('start-up snapshot', () => {
   it('answers the same from the snapshot, and notices an added article', async () => {
@@ -122,29 +148,9 @@ describe('start-up snapshot written in slices', () => {
         { size: i, mtimeMs: i, hash: `h${i}`, articles: [a], problems: [] },
       ]),
     );
-    const engine = Engine.build({
-      articles,
-      topics: matcher.topics,
-      matcher,
-      problems: [],
-      fingerprint: 'f',
-    });
     const file = join(await mkdtemp(join(tmpdir(), 'briefings-table-')), 'snapshot.bin');
     temps.push(dirname(file));
-    await writeSnapshotFile(file, {
-      context: 'c',
-      indexFormat: 'i',
-      fingerprint: 'f',
-      dirs: [''],
-      dirTimes: [0],
-      stamps: [],
-      gazetteer: matcher.gazetteer,
-      problems: [],
-      articles,
-      files,
-      index: engine.indexBytes(),
-      derived: engine.derivedBytes(),
-    });
+    await writeSnapshotFile(file, snapshotParts(articles, matcher, files));
     const hashes = (cache: { files: Map<string, FileEntry> }) => [...cache.files.values()].map((e) => e.hash);
     expect(hashes((await readSnapshotFile(file)).parseCache())).toEqual(hashes({ files }));
 
@@ -184,26 +190,7 @@ describe('start-up snapshot written in slices', () => {
         articles: articles.slice(i, i + 2),
         problems: [],
       });
-    const engine = Engine.build({
-      articles,
-      topics: matcher.topics,
-      matcher,
-      problems: [],
-      fingerprint: 'f',
-    });
-    const parts = {
-      context: 'c',
-      indexFormat: 'i',
-      fingerprint: 'f',
-      dirs: [''],
-      dirTimes: [0],
-      stamps: [],
-      gazetteer: matcher.gazetteer,
-      problems: [],
-      articles,
-      files,
-      index: engine.indexBytes(),
-    };
+    const parts = snapshotParts(articles, matcher, files);
     let turns = 0;
     let counting = true;
     const count = () => {
