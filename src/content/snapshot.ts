@@ -531,6 +531,8 @@ function checksumOutsideCold(bytes: Buffer, coldFrom: number, coldTo: number): n
 /**
  * Reads a snapshot's bytes; throws on anything but a whole snapshot of this format whose
  * checksums hold (with `verifyAll`, the articles' cold bytes too; see the module comment).
+ * `filesUnread`: the file table was left in the file `fd` (see `readSnapshotFile`); `parseCache`
+ * reads and checks it.
  */
 export function decodeSnapshot(
   bytes: Buffer,
