@@ -507,6 +507,17 @@ function* jsonArray<T>(items: readonly T[], pick: (item: T) => unknown): Generat
   return `[${parts.join(',')}]`;
 }
 
+/**
+ * What `readSnapshotFile` left in the file `fd` rather than read into the bytes: the articles'
+ * cold bytes (read on demand) and, with `filesUnread`, the file table (read and checked by
+ * `parseCache`); and the hot columns it parsed while the rest was read.
+ */
+interface PartialRead {
+  fd?: number;
+  hot?: Hot;
+  filesUnread?: boolean;
+}
+
 /** A snapshot read back: its header, and the content, parse cache and index it holds. */
 export interface Snapshot {
   header: SnapshotHeader;
@@ -531,16 +542,11 @@ function checksumOutsideCold(bytes: Buffer, coldFrom: number, coldTo: number): n
 /**
  * Reads a snapshot's bytes; throws on anything but a whole snapshot of this format whose
  * checksums hold (with `verifyAll`, the articles' cold bytes too; see the module comment).
- * `filesUnread`: the file table was left in the file `fd` (see `readSnapshotFile`); `parseCache`
- * reads and checks it.
+ * `partial`: what `readSnapshotFile` left out of `bytes` (see `PartialRead`).
  */
-export function decodeSnapshot(
-  bytes: Buffer,
-  verifyAll = false,
-  fd?: number,
-  parsedHot?: Hot,
-  filesUnread = false,
-): Snapshot {
+export function decodeSnapshot(bytes: Buffer, verifyAll = false, partial: PartialRead = {}): Snapshot {
+  const { fd } = partial;
+  let filesUnread = partial.filesUnread ?? false;
   if (bytes.length < MAGIC.length + 12 || !bytes.subarray(0, MAGIC.length).equals(MAGIC))
     throw new Error('not a snapshot');
   const jsonLength = bytes.readUInt32LE(MAGIC.length);
@@ -559,9 +565,9 @@ export function decodeSnapshot(
   const [coldFrom, coldTo] = coldRange(start, header.sections);
   if (coldTo > bytes.length - 8) throw new Error('snapshot truncated');
   const at = (name: SectionName) => start + (header.sections[name]?.[0] ?? 0);
-  const filesTo = at('files') + header.sections.files[1];
   const checks = section('checks');
-  // `filesUnread` (see `readSnapshotFile`): the checksum of all but the file table, from `checks`.
+  const filesTo = at('files') + header.sections.files[1];
+  // With the file table unread, the checksum of all but the table, from `checks`.
   const whole = filesUnread
     ? crc32(
         bytes.subarray(coldTo, at('checks')),
@@ -571,8 +577,8 @@ export function decodeSnapshot(
   if (!whole) throw new Error('snapshot damaged (checksum)');
   if (verifyAll && crc32(bytes.subarray(coldFrom, coldTo)) !== bytes.readUInt32LE(bytes.length - 4))
     throw new Error('snapshot damaged (checksum of article texts)');
-  // `parsedHot`: the hot section parsed while the rest was read; used only once the checksum holds.
-  const hot = parsedHot ?? (JSON.parse(section('hot').toString('utf8')) as Hot);
+  // Hot columns parsed while the rest was read are used only now that the checksum holds.
+  const hot = partial.hot ?? (JSON.parse(section('hot').toString('utf8')) as Hot);
   const offsetsBytes = section('coldOffsets');
   const aligned = offsetsBytes.byteOffset % 4 === 0 ? offsetsBytes : Buffer.from(offsetsBytes);
   const offsets = new Uint32Array(aligned.buffer, aligned.byteOffset, header.count + 1);
@@ -683,7 +689,11 @@ export async function readSnapshotFile(file: string, verifyAll = false): Promise
       // Damaged: the checksum says so.
     }
     await rest;
-    const snapshot = decodeSnapshot(bytes, false, coldFrom < coldTo ? fd : undefined, hot, skipFiles);
+    const snapshot = decodeSnapshot(bytes, false, {
+      ...(coldFrom < coldTo ? { fd } : {}),
+      ...(hot ? { hot } : {}),
+      filesUnread: skipFiles,
+    });
     keep = coldFrom < coldTo;
     return snapshot;
   } finally {
@@ -711,6 +721,7 @@ async function readRangeAsync(fd: number, bytes: Buffer, from: number, to: numbe
     at += bytesRead;
   }
 }
+
 const readWhole = promisify((fd: number, done: (error: Error | null, data: Buffer) => void) =>
   readFile(fd, done),
 );
