@@ -9,7 +9,7 @@ export interface QueryGroup {
   terms: string[];
   /** Gazetteer topics the word names, matched in the topics field. */
   topics: string[];
-  /** Edit distance allowed (0: exact only). */
+  /** Edit distance allowed (0: exact only), when the word reaches no term as it is (see `reachGroup`). */
   fuzzy: number;
   /** Also match index terms that start with it (the word being typed). */
   prefix: boolean;
@@ -967,9 +967,16 @@ export class Scorer {
     add: (termId: number, field: number, weight: number, bit: number) => void,
     reached: Reached[],
   ): void {
+    // Near spellings stand in for a word the archive does not hold. A word it holds (its stem, or
+    // the start of a term while it may be unfinished) is not widened to words a letter or two away
+    // ("factories" to "victories", "strike" to "strive"): they would count as holding the word.
+    const holds = ([, id]: [string, number, number]) =>
+      this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0;
+    const held = g.terms.some((source) => this.expand(source, g.prefix, 0).some(holds));
+    const fuzzy = held ? 0 : g.fuzzy;
     for (const source of g.terms) {
       const bit = bitOf(source);
-      for (const [term, id, weight] of this.expand(source, g)) {
+      for (const [term, id, weight] of this.expand(source, g.prefix, fuzzy)) {
         add(id, TITLE, weight * BOOST.title, bit);
         add(id, TEXT, weight * BOOST.text, bit);
         reached.push({ term, id, fields: [TITLE, TEXT] });
@@ -1147,15 +1154,15 @@ export class Scorer {
   }
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
-  private expand(source: string, g: QueryGroup): [string, number, number][] {
-    const key = `${g.fuzzy}${g.prefix ? '*' : ''}:${source}`;
+  private expand(source: string, prefix: boolean, fuzzy: number): [string, number, number][] {
+    const key = `${fuzzy}${prefix ? '*' : ''}:${source}`;
     const cached = this.expansions.get(key);
     if (cached) return cached;
     const out: [string, number, number][] = [];
     const exact = this.index.termId(source);
     if (exact !== undefined) out.push([source, exact, 1]);
     const prefixed = new Set<string>();
-    if (g.prefix) {
+    if (prefix) {
       for (const [term, id] of this.termDictionary().withPrefix(source)) {
         const distance = term.length - source.length;
         if (!distance) continue;
@@ -1163,8 +1170,8 @@ export class Scorer {
         out.push([term, id, (WEIGHT.prefix * term.length) / (term.length + 0.3 * distance)]);
       }
     }
-    if (g.fuzzy > 0) {
-      for (const [term, id, distance] of this.termDictionary().near(source, g.fuzzy)) {
+    if (fuzzy > 0) {
+      for (const [term, id, distance] of this.termDictionary().near(source, fuzzy)) {
         if (!distance || prefixed.has(term)) continue;
         out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + distance)]);
       }

@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderReply as renderDiscord } from '../../adapters/discord/render.ts';
+import { escapeHtml } from '../../adapters/telegram/html.ts';
 import { renderReply as renderTelegram } from '../../adapters/telegram/render.ts';
 import { attribution } from '../../src/commands/cards.ts';
 import {
@@ -61,10 +62,10 @@ function articleText(reply: Reply): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-/** `text` without the articles' own words. */
+/** `text` without the articles' own words, as written or escaped for Telegram's HTML. */
 function chrome(text: string, reply: Reply): string {
   let out = text;
-  for (const t of articleText(reply)) out = out.split(t).join(' ');
+  for (const t of articleText(reply)) out = out.split(t).join(' ').split(escapeHtml(t)).join(' ');
   return out;
 }
 

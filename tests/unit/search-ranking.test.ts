@@ -63,6 +63,18 @@ describe('answer quality on the judged queries', () => {
     for (const h of hits) expect(h.article.body.toLowerCase()).toContain('coup');
   });
 
+  it('widens to near spellings only a word no article holds', () => {
+    // Held words match themselves: "protest" not "protect", "american" not "mexican".
+    const reached = (query: string) =>
+      new Set(engine.search(query, { limit: 50 }).hits.flatMap((h) => h.terms));
+    expect([...reached('protest')]).toEqual(['protest']);
+    expect([...reached('american')]).toEqual(['american']);
+    expect(reached('factories').has('victori')).toBe(false);
+    // A misspelling no article holds still finds the word meant.
+    expect(reached('protezt').has('protest')).toBe(true);
+    expect(engine.search('protezt').unmatched).toEqual([]);
+  });
+
   it('keeps free-text latest to clearly relevant articles, newest first', () => {
     const page = engine.latest('solidarity pickets', { limit: 50 });
     expect(page.mode).toBe('query');
