@@ -9,7 +9,6 @@
  * costs the serving thread seconds, receiving a few of them nothing. The worker lives as long as
  * its loader, so modules are loaded and compiled once, not per reload.
  */
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AnalysedDocs } from '../search/documents.ts';
 import { type EarlierIndex, INDEX_FORMAT } from '../search/engine.ts';
@@ -23,23 +22,12 @@ import {
   type OffThreadRequest,
   type ReleaseRequest,
 } from './off-thread.ts';
+import { lowerThisThread } from './priority.ts';
 import { type ParseCache, plainArticle } from './read.ts';
 import { snapshotPosition } from './snapshot.ts';
 
-/**
- * A watcher's worker (`background`) reloads while the bot answers on the serving thread: where a
- * thread's nice value is its own (Linux), it gives way to that thread when both want a core (on a
- * shared 2-core machine, queries stalled behind the reload's CPU time as much as behind the
- * hand-over). Elsewhere the call would lower the whole process, so it is not made.
- */
-const BACKGROUND_NICE = 10;
-if ((workerData as { background?: boolean } | undefined)?.background && process.platform === 'linux') {
-  try {
-    setPriority(0, BACKGROUND_NICE);
-  } catch {
-    // Not permitted here: the worker runs at the process's priority.
-  }
-}
+// A watcher's worker (`background`) reloads while the bot answers: it gives way (see priority.ts).
+if ((workerData as { background?: boolean } | undefined)?.background) lowerThisThread();
 
 /** The shared memory of the hand-overs (see arena.ts), lent until the serving thread releases it. */
 const arenas = new ArenaPool();

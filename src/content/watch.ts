@@ -10,6 +10,7 @@ import type { Engine } from '../search/engine.ts';
 import type { ContentProblem } from './errors.ts';
 import type { LoadEngineOptions } from './load.ts';
 import { type Loaded, offThreadLoader } from './off-thread.ts';
+import { lowerOtherThreads } from './priority.ts';
 import { watchTree } from './watch-tree.ts';
 
 /** What a reload produced: the new engine and which article ids came and went. */
@@ -76,8 +77,9 @@ export function watchContent(options: WatchContentOptions): ContentWatcher {
   const { contentDir, dataDir, maxFileBytes, logger, onReload } = options;
   const { debounceMs = 300, maxWaitMs = 3000, fullCheckMs = 60_000 } = options;
   const log = logger.child({ module: 'content-watch' });
-  // At a lower priority than the serving thread, where it can be (see load-thread.ts).
+  // At a lower priority than the serving thread, with the threads collecting its heap (priority.ts).
   const worker = options.load ? undefined : offThreadLoader({ background: true });
+  if (worker) lowerOtherThreads();
   const load =
     options.load ??
     ((o: LoadEngineOptions, serving?: Engine) => (worker as NonNullable<typeof worker>).load(o, serving));
