@@ -972,8 +972,8 @@ export class Scorer {
     // ("factories" to "victories", "strike" to "strive"): they would count as holding the word.
     const holds = ([, id]: [string, number, number]) =>
       this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0;
-    const held = g.terms.some((source) => this.expand(source, g.prefix, 0).some(holds));
-    const fuzzy = held ? 0 : g.fuzzy;
+    const held = () => g.terms.some((source) => this.expand(source, g.prefix, 0).some(holds));
+    const fuzzy = g.fuzzy > 0 && !held() ? g.fuzzy : 0;
     for (const source of g.terms) {
       const bit = bitOf(source);
       for (const [term, id, weight] of this.expand(source, g.prefix, fuzzy)) {
