@@ -237,10 +237,12 @@ export class PostingIndex {
         }
       }
       offsets[terms.length] = out;
+      // Sized for every kept and added posting: only a removed document's postings leave a tail
+      // to cut (a reload adding one article copied 20 MB at 100k for nothing).
       return {
         offsets,
-        docs: docs.slice(0, out),
-        freqs: freqs.slice(0, out),
+        docs: out === docs.length ? docs : docs.slice(0, out),
+        freqs: out === freqs.length ? freqs : freqs.slice(0, out),
         lengths: lengths[f] as Uint16Array,
       };
     });
