@@ -973,10 +973,12 @@ export class Scorer {
     const holds = ([, id]: [string, number, number]) =>
       this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0;
     const held = () => g.terms.some((source) => this.expand(source, g.prefix, 0).some(holds));
-    const fuzzy = g.fuzzy > 0 && !held() ? g.fuzzy : 0;
+    const widen = g.fuzzy > 0 && !held();
     for (const source of g.terms) {
       const bit = bitOf(source);
-      for (const [term, id, weight] of this.expand(source, g.prefix, fuzzy)) {
+      const expanded = this.expand(source, g.prefix, widen ? g.fuzzy : 0);
+      const passed = g.prefix && !widen ? this.stemsPassed(source, g) : [];
+      for (const [term, id, weight] of [...expanded, ...passed]) {
         add(id, TITLE, weight * BOOST.title, bit);
         add(id, TEXT, weight * BOOST.text, bit);
         reached.push({ term, id, fields: [TITLE, TEXT] });
@@ -1151,6 +1153,22 @@ export class Scorer {
       n = this.fold(doc, state, score, n);
     }
     return this.articlesRanking(n, reached, prefer, missing);
+  }
+
+  /**
+   * A held word being typed may have run past the stem of the word it will be ("revolutio", on the
+   * way to "revolution", stemmed "revolut"): the terms it extends by up to `g.fuzzy` letters stay
+   * reached, weighted as the near spellings they are, unless the word reaches them itself.
+   */
+  private stemsPassed(source: string, g: QueryGroup): [string, number, number][] {
+    const out: [string, number, number][] = [];
+    for (let cut = 1; cut <= g.fuzzy && cut < source.length; cut++) {
+      const term = source.slice(0, -cut);
+      const id = this.index.termId(term);
+      if (id !== undefined && !g.terms.includes(term))
+        out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + cut)]);
+    }
+    return out;
   }
 
   /** The index terms a query term reaches, with MiniSearch's weights for prefix and fuzzy matches. */
