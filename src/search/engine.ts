@@ -872,6 +872,7 @@ export class Engine {
         topics: topicsAt.get(i) ?? [],
         fuzzy: numeric || w.length < 5 ? 0 : w.length < 8 ? 1 : 2,
         prefix,
+        typed: w,
       };
     });
     return {

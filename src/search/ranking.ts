@@ -13,6 +13,8 @@ export interface QueryGroup {
   fuzzy: number;
   /** Also match index terms that start with it (the word being typed). */
   prefix: boolean;
+  /** The word as typed (folded); `terms` holds it too while it is being typed. */
+  typed: string;
 }
 
 /** Scoring constants: MiniSearch's BM25+ and the boosts and weights the engine always used. */
@@ -977,7 +979,7 @@ export class Scorer {
     for (const source of g.terms) {
       const bit = bitOf(source);
       const expanded = this.expand(source, g.prefix, widen ? g.fuzzy : 0);
-      const passed = g.prefix && !widen ? this.stemsPassed(source, g) : [];
+      const passed = source === g.typed && g.prefix && !widen ? this.stemsPassed(source, g) : [];
       for (const [term, id, weight] of [...expanded, ...passed]) {
         add(id, TITLE, weight * BOOST.title, bit);
         add(id, TEXT, weight * BOOST.text, bit);
@@ -1156,12 +1158,15 @@ export class Scorer {
   }
 
   /**
-   * A held word being typed may have run past the stem of the word it will be ("revolutio", on the
-   * way to "revolution", stemmed "revolut"): the terms it extends by up to `g.fuzzy` letters stay
-   * reached, weighted as the near spellings they are, unless the word reaches them itself.
+   * A held word being typed, and not a term itself (so unfinished), may have run past the stem of
+   * the word it will be ("revolutio", on the way to "revolution", stemmed "revolut"): the terms it
+   * extends by up to `g.fuzzy` letters stay reached, weighted as the near spellings they are,
+   * unless the word reaches them itself. A word that is a term may be finished: "quenanru" does not
+   * reach "quenan", another name.
    */
   private stemsPassed(source: string, g: QueryGroup): [string, number, number][] {
     const out: [string, number, number][] = [];
+    if (this.index.termId(source) !== undefined) return out;
     for (let cut = 1; cut <= g.fuzzy && cut < source.length; cut++) {
       const term = source.slice(0, -cut);
       const id = this.index.termId(term);
