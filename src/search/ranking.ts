@@ -980,11 +980,13 @@ export class Scorer {
       const bit = bitOf(source);
       const expanded = this.expand(source, g.prefix, widen ? g.fuzzy : 0);
       const passed = source === g.typed && g.prefix && !widen ? this.stemsPassed(source, g) : [];
-      for (const [term, id, weight] of [...expanded, ...passed]) {
-        add(id, TITLE, weight * BOOST.title, bit);
-        add(id, TEXT, weight * BOOST.text, bit);
-        reached.push({ term, id, fields: [TITLE, TEXT] });
-      }
+      // Two lists in turn, not one spread: a prefix of a few letters reaches thousands of terms.
+      for (const list of [expanded, passed])
+        for (const [term, id, weight] of list) {
+          add(id, TITLE, weight * BOOST.title, bit);
+          add(id, TEXT, weight * BOOST.text, bit);
+          reached.push({ term, id, fields: [TITLE, TEXT] });
+        }
     }
     for (const topic of g.topics) {
       const id = this.index.termId(topic);
@@ -1181,22 +1183,26 @@ export class Scorer {
     const key = `${fuzzy}${prefix ? '*' : ''}:${source}`;
     const cached = this.expansions.get(key);
     if (cached) return cached;
-    const out: [string, number, number][] = [];
-    const exact = this.index.termId(source);
-    if (exact !== undefined) out.push([source, exact, 1]);
-    const prefixed = new Set<string>();
-    if (prefix) {
-      for (const [term, id] of this.termDictionary().withPrefix(source)) {
-        const distance = term.length - source.length;
-        if (!distance) continue;
-        prefixed.add(term);
-        out.push([term, id, (WEIGHT.prefix * term.length) / (term.length + 0.3 * distance)]);
-      }
-    }
+    let out: [string, number, number][];
     if (fuzzy > 0) {
+      // The word's own terms (kept under their own key: `reachGroup` asks for them first), then
+      // its near spellings that are not among them.
+      const own = this.expand(source, prefix, 0);
+      const reached = new Set(own.map(([term]) => term));
+      out = own.slice();
       for (const [term, id, distance] of this.termDictionary().near(source, fuzzy)) {
-        if (!distance || prefixed.has(term)) continue;
+        if (reached.has(term)) continue;
         out.push([term, id, (WEIGHT.fuzzy * term.length) / (term.length + distance)]);
+      }
+    } else {
+      out = [];
+      const exact = this.index.termId(source);
+      if (exact !== undefined) out.push([source, exact, 1]);
+      if (prefix) {
+        for (const [term, id] of this.termDictionary().withPrefix(source)) {
+          const distance = term.length - source.length;
+          if (distance) out.push([term, id, (WEIGHT.prefix * term.length) / (term.length + 0.3 * distance)]);
+        }
       }
     }
     this.expansions.set(key, out);
