@@ -65,7 +65,7 @@ export async function readContentPooled(
   const parsed =
     threads > 0 && plan.pending.length >= (options.poolFrom ?? POOL_FROM)
       ? await parseInPool(plan, threads, options.alongside ?? true)
-      : plan.pending.map((file) => readAndParse(file, plan.context));
+      : readAndParse(plan.pending, plan.context);
   return finishRead(plan, parsed, options);
 }
 
@@ -94,8 +94,9 @@ async function parseInPool(plan: ReadPlan, threads: number, alongside: boolean):
     for (const w of working) w.catch((error) => (failure ??= error));
     for (let from = alongside ? take() : undefined; from !== undefined; from = take()) {
       if (failure) throw failure;
-      for (let i = from; i < Math.min(from + CHUNK, pending.length); i++)
-        results[i] = readAndParse(pending[i] as PendingFile, context);
+      readAndParse(pending.slice(from, from + CHUNK), context).forEach((parsed, k) => {
+        results[from + k] = parsed;
+      });
       // Lets the workers' answers in and hands them their next chunks.
       await new Promise((resolve) => setImmediate(resolve));
     }

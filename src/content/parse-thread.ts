@@ -13,7 +13,7 @@ const context = parseContext(dir, maxBytes, sources, gazetteer);
 parentPort?.on('message', ({ id, files }: ParseJob) => {
   let reply: ParseReply;
   try {
-    reply = { id, parsed: files.map((file) => readAndParse(file, context)) };
+    reply = { id, parsed: readAndParse(files, context) };
   } catch (error) {
     reply = { id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
