@@ -40,7 +40,11 @@ export function stripControl(text: string): string {
   return text.replace(CONTROL, '').replace(/[\t\n\r]+/g, ' ');
 }
 
-/** Collapses runs of whitespace and trims. */
+/**
+ * Collapses runs of whitespace and trims. Only runs that change are replaced (two or more
+ * characters, or one that is not a space): `/\s+/g` also matched every single space between two
+ * words, building a new string of as many pieces, at 3-4× the time on article text.
+ */
 export function squash(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').trim();
 }

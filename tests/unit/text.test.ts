@@ -2,13 +2,37 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexTerms, words } from '../../src/text/analyze.ts';
 import { detectLanguage } from '../../src/text/language.ts';
-import { fold, nfc, stripControl } from '../../src/text/normalize.ts';
+import { fold, nfc, squash, stripControl } from '../../src/text/normalize.ts';
 import { americanize } from '../../src/text/spelling.ts';
 import { firstSentences, headline, sentences, summarize, truncateWords } from '../../src/text/summary.ts';
 
 describe('normalisation', () => {
   it('folds accents, case and quote styles', () => {
     expect(fold('Tenochtitlán “AMLO’s” — Cancún')).toBe('tenochtitlan "amlo\'s" - cancun');
+  });
+
+  it('squashes every run of whitespace to one space, as /\\s+/ would, and trims', () => {
+    expect(squash(' a  b\t\tc \n d\u00a0 e\u2029')).toBe('a b c d e');
+    const piece = fc.constantFrom(
+      'a',
+      'bc',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\u00a0',
+      '\u2028',
+      '\u3000',
+      '\ufeff',
+      '.',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(squash(text)).toBe(text.replace(/\s+/g, ' ').trim());
+      }),
+    );
   });
 
   it('removes control, zero-width and bidi characters', () => {
