@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Snowball from 'snowball-stemmers';
 import { FILLERS, STOPWORDS, type TextLanguage } from './language.ts';
-import { fold, nfc, unifyPunctuation } from './normalize.ts';
+import { fold, isAscii, nfc, unifyPunctuation } from './normalize.ts';
 import { americanize } from './spelling.ts';
 
 // Required, not imported: importing this 870 KB CommonJS file from ES modules makes Node scan
@@ -11,12 +11,15 @@ const stemmers = { en: newStemmer('english'), es: newStemmer('spanish') };
 
 // Letters and digits in any script; apostrophes inside words are handled below.
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu;
+// The same over folded ASCII (lowercase): a third of the time of the Unicode pattern.
+const ASCII_WORD = /[a-z0-9]+(?:'[a-z]+)*/g;
 
 /** Folded words of a text: "AMLO's March on 27N" → ["amlo", "march", "on", "27n"]. */
 export function words(text: string): string[] {
   const out: string[] = [];
+  const folded = fold(text);
   // `match` with a global pattern gives the strings alone, without a match object per word.
-  for (let w of fold(text).match(WORD) ?? []) {
+  for (let w of folded.match(isAscii(folded) ? ASCII_WORD : WORD) ?? []) {
     // Possessive and contractions: amlo's → amlo, workers' → workers, l'humanité → humanite.
     if (w.includes("'"))
       w = w

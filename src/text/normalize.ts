@@ -28,11 +28,19 @@ export function unifyPunctuation(text: string): string {
   return text.replace(QUOTES, "'").replace(DOUBLE_QUOTES, '"').replace(DASHES, '-');
 }
 
+/** Whether a text is plain ASCII: nothing to decompose, and words fit a simpler pattern. */
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
+
 /** Lowercase, accents removed (ñ becomes n), punctuation styles unified. */
 export function fold(text: string): string {
-  // ASCII has nothing to decompose.
-  const bare = NON_ASCII.test(text) ? text.normalize('NFKD').replace(COMBINING_MARKS, '') : text;
-  return unifyPunctuation(bare.toLowerCase());
+  if (isAscii(text)) {
+    // Nothing to decompose, and of the quote styles unified, ASCII has only the backtick.
+    const lower = text.toLowerCase();
+    return lower.includes('`') ? lower.replaceAll('`', "'") : lower;
+  }
+  return unifyPunctuation(text.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase());
 }
 
 /** Removes control, zero-width and bidi-override characters; tabs and newlines become spaces. */

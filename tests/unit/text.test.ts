@@ -35,6 +35,53 @@ describe('normalisation', () => {
     );
   });
 
+  it('folds and splits ASCII as the Unicode path does', () => {
+    // The definitions before the ASCII shortcuts, as the reference.
+    const reference = (text: string) =>
+      (
+        text
+          .normalize('NFKD')
+          .replace(/\p{M}+/gu, '')
+          .toLowerCase()
+          .replace(/[\u2018\u2019\u201A\u201B\u2032\u0060\u00B4]/g, "'")
+          .replace(/[\u201C\u201D\u201E\u201F\u00AB\u00BB\u2033]/g, '"')
+          .replace(/[\u2010-\u2015\u2212]/g, '-')
+          .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu) ?? []
+      ).map((w) =>
+        w.includes("'")
+          ? w
+              .replace(/'s$/, '')
+              .replace(/^[a-z]'/, '')
+              .replace(/'/g, '')
+          : w,
+      );
+    const piece = fc.constantFrom(
+      'a',
+      'Zb',
+      '9',
+      ' ',
+      "'",
+      '`',
+      "'s",
+      'é',
+      'Ñ',
+      '’',
+      '´',
+      '-',
+      '—',
+      'ß',
+      'Ǆ',
+      '.',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), (pieces) => {
+        const text = pieces.join('');
+        expect(words(text)).toEqual(reference(text).filter(Boolean));
+      }),
+    );
+    expect(fold('Don`t STOP')).toBe("don't stop");
+  });
+
   it('removes control, zero-width and bidi characters', () => {
     expect(stripControl('mex\u0000i\u200Bco\u202E\tcity')).toBe('mexico city');
   });
