@@ -1,4 +1,5 @@
-import { squash } from './normalize.ts';
+import { asciiSentences } from './ascii-sentences.ts';
+import { isAscii, squash } from './normalize.ts';
 
 const segmenters = new Map<string, Intl.Segmenter>();
 function segmenter(language: string, granularity: 'sentence' | 'word'): Intl.Segmenter {
@@ -13,10 +14,15 @@ function segmenter(language: string, granularity: 'sentence' | 'word'): Intl.Seg
 
 /** Sentences of a text, trimmed, by the Unicode sentence rules of its language, as they are found. */
 function* eachSentence(text: string, language: string): Generator<string> {
-  for (const { segment } of segmenter(language, 'sentence').segment(squash(text))) {
+  const clean = squash(text);
+  for (const segment of isAscii(clean) ? asciiSentences(clean) : segments(clean, language)) {
     const s = segment.trim();
     if (s) yield s;
   }
+}
+
+function* segments(text: string, language: string): Generator<string> {
+  for (const { segment } of segmenter(language, 'sentence').segment(text)) yield segment;
 }
 
 /** Sentences of a text, trimmed, by the Unicode sentence rules of its language. */
