@@ -12,7 +12,8 @@ import { median } from './stats.ts';
 const [contentDir, dataDir, runs = '5', ...bins] = process.argv.slice(2);
 if (!contentDir || !dataDir) throw new Error('usage: cold-start.ts <contentDir> <dataDir> [runs] [bin…]');
 // Each bin builds its bundle once, untimed: the first run after a source changes does.
-for (const bin of bins.length > 0 ? bins : [BIN]) execFileSync(process.execPath, [bin, 'help'], { stdio: 'ignore' });
+for (const bin of bins.length > 0 ? bins : [BIN])
+  execFileSync(process.execPath, [bin, 'help'], { stdio: 'ignore' });
 const starts = new Map<string, { wall: number[]; cpu: number[] }>();
 for (let i = 0; i < Number(runs); i++) {
   for (const bin of bins.length > 0 ? bins : [undefined]) {
