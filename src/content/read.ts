@@ -355,9 +355,9 @@ export type ParsedFile =
   | (ReadStat & { hash: string; articles?: undefined })
   | undefined;
 
-/** Files, and bytes of text, read ahead of parsing them (see `readAndParse`). */
+/** Files, and characters of text, read ahead of parsing them (see `readAndParse`). */
 const GROUP_FILES = 64;
-const GROUP_BYTES = 4 * 2 ** 20;
+const GROUP_CHARS = 4 * 2 ** 20;
 
 /**
  * Reads pending files and parses those whose text changed, one result per file in order. The
@@ -365,18 +365,19 @@ const GROUP_BYTES = 4 * 2 ** 20;
  * them all) rather than file by file: each stage's code and tables (the Markdown patterns, the
  * sentence segmenter, the stemmer and its cache) then stay warm in the processor's caches, and
  * the system calls of reading no longer evict them between two files' parsing. A quarter less
- * time a file at 100,000 small files. Groups are small, so a few large files are not all held.
+ * time a file at 100,000 small files. Groups are small (64 files or 4 Mi characters), so large
+ * files are not all held at once.
  */
 export function readAndParse(pending: readonly PendingFile[], context: ParseContext): ParsedFile[] {
   const out: ParsedFile[] = [];
   for (let from = 0; from < pending.length; ) {
     const group: { file: string; read: ReturnType<typeof readText> | undefined; priorHash?: string }[] = [];
-    for (let bytes = 0; from < pending.length && group.length < GROUP_FILES && bytes < GROUP_BYTES; from++) {
+    for (let chars = 0; from < pending.length && group.length < GROUP_FILES && chars < GROUP_CHARS; from++) {
       const { file, priorHash } = pending[from] as PendingFile;
       let read: ReturnType<typeof readText> | undefined;
       try {
         read = readText(join(context.dir, file), context.maxBytes);
-        bytes += read.text?.length ?? 0;
+        chars += read.text?.length ?? 0;
       } catch {
         // Removed since it was listed: undefined.
       }

@@ -34,7 +34,7 @@ const classAt = (text: string, i: number) => CLASS[text.charCodeAt(i)] as number
 /** Whether no boundary follows the sentence end at `end`, its closers and spaces running to `next`. */
 function continues(text: string, end: number, next: number): boolean {
   const after = classAt(text, next);
-  // SB8a: a comma, dash or colon, or another sentence end.
+  // SB8a: a comma, dash, colon or semicolon, or another sentence end.
   if (after === SCONTINUE || after === ATERM || after === STERM) return true;
   if (classAt(text, end) !== ATERM) return false;
   if (next === end + 1) {
