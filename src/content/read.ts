@@ -315,7 +315,10 @@ export async function loadContent(
  * Reads one file (synchronously: a small file costs less than a trip through the thread pool), with
  * its size and modification time as read; no text when it is over the cap.
  */
-function readText(path: string, maxBytes: number): { text?: string; size: number; mtimeMs: number } {
+/** A file's size and time, and its text (NFC) unless it is over the size cap. */
+type FileText = ReadStat & { text?: string };
+
+function readText(path: string, maxBytes: number): FileText {
   const fd = openSync(path, 'r');
   try {
     const { size, mtimeMs } = fstatSync(fd);
@@ -371,10 +374,10 @@ const GROUP_CHARS = 4 * 2 ** 20;
 export function readAndParse(pending: readonly PendingFile[], context: ParseContext): ParsedFile[] {
   const out: ParsedFile[] = [];
   for (let from = 0; from < pending.length; ) {
-    const group: { file: string; read: ReturnType<typeof readText> | undefined; priorHash?: string }[] = [];
+    const group: (PendingFile & { read?: FileText })[] = [];
     for (let chars = 0; from < pending.length && group.length < GROUP_FILES && chars < GROUP_CHARS; from++) {
       const { file, priorHash } = pending[from] as PendingFile;
-      let read: ReturnType<typeof readText> | undefined;
+      let read: FileText | undefined;
       try {
         read = readText(join(context.dir, file), context.maxBytes);
         chars += read.text?.length ?? 0;
