@@ -976,17 +976,34 @@ export class Scorer {
       this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0;
     const held = () => g.terms.some((source) => this.expand(source, g.prefix, 0).some(holds));
     const widen = g.fuzzy > 0 && !held();
-    for (const source of g.terms) {
-      const bit = bitOf(source);
+    // One query term however many spellings of the word are looked up (its stems, the form being
+    // typed): a document holding "workers", reached through the stem "worker" as a prefix and
+    // through the word as typed, holds one word of the query, not two.
+    const bit = bitOf(g.terms[0] as string);
+    const reachedBy = (source: string) => {
       const expanded = this.expand(source, g.prefix, widen ? g.fuzzy : 0);
       const passed = source === g.typed && g.prefix && !widen ? this.stemsPassed(source, g) : [];
+      return [expanded, passed];
+    };
+    const addTerm = (term: string, id: number, weight: number) => {
+      add(id, TITLE, weight * BOOST.title, bit);
+      add(id, TEXT, weight * BOOST.text, bit);
+      reached.push({ term, id, fields: [TITLE, TEXT] });
+    };
+    if (g.terms.length === 1) {
       // Two lists in turn, not one spread: a prefix of a few letters reaches thousands of terms.
-      for (const list of [expanded, passed])
-        for (const [term, id, weight] of list) {
-          add(id, TITLE, weight * BOOST.title, bit);
-          add(id, TEXT, weight * BOOST.text, bit);
-          reached.push({ term, id, fields: [TITLE, TEXT] });
-        }
+      for (const list of reachedBy(g.terms[0] as string)) for (const [term, id, weight] of list) addTerm(term, id, weight);
+    } else {
+      // A term reached by several spellings counts once, at its best weight ("workers" exactly,
+      // not also as a longer form of "worker").
+      const best = new Map<number, [string, number]>();
+      for (const source of g.terms)
+        for (const list of reachedBy(source))
+          for (const [term, id, weight] of list) {
+            const had = best.get(id);
+            if (!had || weight > had[1]) best.set(id, [term, weight]);
+          }
+      for (const [id, [term, weight]] of best) addTerm(term, id, weight);
     }
     for (const topic of g.topics) {
       const id = this.index.termId(topic);

@@ -1,4 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dateSortKey } from '../../src/content/dates.ts';
 import { loadEngine } from '../../src/content/load.ts';
 import type { Engine } from '../../src/search/engine.ts';
@@ -114,5 +117,35 @@ describe('answer quality on the judged queries', () => {
   it('suggests near topics for typos', () => {
     expect(engine.nearestTopics('hondras').map((t) => t.id)).toContain('honduras');
     expect(engine.nearestTopics('venezula').map((t) => t.id)).toContain('venezuela');
+  });
+});
+
+describe('one word of a query, one query term', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  // A Spanish text's words are indexed under their English and Spanish stems: "Workers" under
+  // "worker" and "workers". Typed without a final space, the word reaches "workers" twice: as a
+  // longer form of its stem "worker", and as typed.
+  it('counts a term reached through two spellings of the word once', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'briefings-spellings-'));
+    dirs.push(dir);
+    await copyFile('content/gazetteer.yaml', join(dir, 'gazetteer.yaml'));
+    const file = (id: string, title: string, language: string) =>
+      `---\nid: ${id}\ntitle: ${title}\nlanguage: ${language}\ndate: 2024-05-01\nurl: https://example.org/${id}\n---\n\n${title}.\n`;
+    await writeFile(join(dir, 'es.md'), file('strike', 'Workers strike', 'es'));
+    await writeFile(join(dir, 'en.md'), file('assembly', 'General assembly', 'en'));
+    const { engine: small } = await loadEngine({ contentDir: dir });
+    const score = (query: string) => {
+      const { hits } = small.search(query);
+      expect(hits.map((h) => h.article.id), query).toEqual(['strike']);
+      return hits[0]?.score as number;
+    };
+    // Finished, the word reaches one term ("worker"); being typed, two, each once and at full
+    // weight: both lists hold the one document alike, so the score doubles. It is not multiplied
+    // again as if the query held two words.
+    expect(score('workers')).toBeCloseTo(2 * score('workers '), 9);
   });
 });
