@@ -35,8 +35,10 @@ export const TOP_K_MIN_POSTINGS = 2_000;
 const BEST_FIRST_READS = 32;
 /** Terms whose best documents are kept (a few hundred bytes each). */
 const TERM_ORDER_CACHE_SIZE = 4096;
-/** Long lists' bitsets kept (a bit per document each: 14 KB at 100k articles). */
+/** Long lists' bitsets kept (a bit per document each, and a count per 32: 25 KB at 100k articles). */
 const LIST_SET_CACHE_SIZE = 128;
+/** Long lists of one query probed by rank at most (more would evict each other from that cache). */
+const MAX_RANKED_LISTS = 32;
 /** Queries reaching at most this many postings are ranked without per-document scratch arrays (see `scoreFew`). */
 const FEW_POSTINGS = 4_000;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
@@ -249,7 +251,7 @@ export function scoreParts(index: PostingIndex): ScoreParts {
 /** A scorer's per-term structures for some terms (`Scorer.warmedParts`): typed arrays, by cache key. */
 export interface WarmParts {
   orders: { key: number; docs: Uint32Array; values: Float64Array }[];
-  lists: { key: number; set: Int32Array }[];
+  lists: ({ key: number } & ListBits)[];
   stories: StoryParts;
 }
 
@@ -289,7 +291,7 @@ export class Scorer {
   /** Terms' documents best first, for one-word queries (see `termOrder`). */
   private readonly termOrders = new Lru<number, TermOrder>(TERM_ORDER_CACHE_SIZE);
   /** Bitsets of long lists (see `bestHoldingEvery`), by term and field. */
-  private readonly longListSets = new Lru<number, Int32Array>(LIST_SET_CACHE_SIZE);
+  private readonly longListSets = new Lru<number, ListBits>(LIST_SET_CACHE_SIZE);
   /** Scratch: a bound per word of 32 documents, the query terms it stands for, and the words holding a candidate (see `bestHoldingEvery`). */
   private readonly wordBound: Float64Array;
   private readonly wordHeld: Int32Array;
@@ -387,7 +389,7 @@ export class Scorer {
     this.termOrderOf(id, topic);
     this.stories.warm(id, topic);
     const words = Math.ceil(this.index.docCount / 32);
-    for (const f of fields) if (this.index.postings(f, id).docs.length >= words) this.listSet(id, f, words);
+    for (const f of fields) if (this.index.postings(f, id).docs.length >= words) this.longListBits(id, f, words);
   }
 
   /**
@@ -406,10 +408,10 @@ export class Scorer {
         const { docs, values } = this.termOrders.get(key) as TermOrder;
         return { key, docs: docs.slice(), values: values.slice() };
       }),
-      lists: [...this.longListSets.keys()].map((key) => ({
-        key,
-        set: (this.longListSets.get(key) as Int32Array).slice(),
-      })),
+      lists: [...this.longListSets.keys()].map((key) => {
+        const { set, before } = this.longListSets.get(key) as ListBits;
+        return { key, set: set.slice(), before: before.slice() };
+      }),
       stories: this.stories.parts(),
     };
   }
@@ -417,7 +419,7 @@ export class Scorer {
   /** Takes the structures another scorer over the same index and corpus made (`warmedParts`). */
   adoptWarm(parts: WarmParts): void {
     for (const { key, docs, values } of parts.orders) this.termOrders.set(key, { docs, values });
-    for (const { key, set } of parts.lists) this.longListSets.set(key, set);
+    for (const { key, set, before } of parts.lists) this.longListSets.set(key, { set, before });
     this.stories.adopt(parts.stories);
   }
 
@@ -460,6 +462,11 @@ export class Scorer {
     for (const l of lists) postings += l.docs.length;
     if (sources > 32 || postings < minPostings)
       return this.scoreEvery(lists, found, reached, missing, prefer);
+    // Long lists are probed by rank rather than searched; a prefix reaching more of them than the
+    // cache keeps would only churn it.
+    const words = Math.ceil(this.index.docCount / 32);
+    const long = lists.filter((l) => l.docs.length >= words);
+    if (long.length <= MAX_RANKED_LISTS) for (const l of long) l.bits = this.longListBits(l.term, l.field, words);
     const { docArticle, twin } = this.corpus;
     const storyOf = this.storyOf;
     const story = (a: number) => storyOf[a] as number;
@@ -504,7 +511,7 @@ export class Scorer {
         let docBits = 0;
         let groupBits = 0;
         for (const l of lists) {
-          const at = search(l.docs, doc);
+          const at = find(l, doc);
           if (at >= 0) {
             sum += contribution(l, at);
             docBits |= 1 << l.bit;
@@ -648,7 +655,7 @@ export class Scorer {
         const { docs } = l;
         // A list with more postings than its bitset has words is read faster as a kept bitset.
         if (docs.length >= words) {
-          const set = this.listSet(l.term, l.field, words);
+          const { set } = this.longListBits(l.term, l.field, words);
           sets.push(set);
           for (let w = 0; w < words; w++) word[w] = (word[w] as number) | (set[w] as number);
           continue;
@@ -752,7 +759,7 @@ export class Scorer {
       for (let i = 0; i < count; i++) {
         if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
           const l = probe[i] as TopList;
-          sum += contribution(l, search(l.docs, doc));
+          sum += contribution(l, find(l, doc));
           held |= flags[i] as number;
         }
       }
@@ -830,20 +837,23 @@ export class Scorer {
     this.exactlyScored = scored;
   }
 
-  /** A long list's documents as a bitset (`words` words), made on its first use. */
-  private listSet(term: number, field: number, words: number): Int32Array {
+  /** A long list's documents as a bitset (`words` words) with its rank directory, made on first use. */
+  private longListBits(term: number, field: number, words: number): ListBits {
     const key = term * 3 + field;
-    let set = this.longListSets.get(key);
-    if (!set) {
-      set = new Int32Array(words);
-      const { docs } = this.index.postings(field, term);
+    let bits = this.longListSets.get(key);
+    if (!bits) {
+      const set = new Int32Array(words);
+      const docs = this.index.docsOf(field, term);
       for (let p = 0; p < docs.length; p++) {
         const d = docs[p] as number;
         set[d >>> 5] = (set[d >>> 5] as number) | (1 << (d & 31));
       }
-      this.longListSets.set(key, set);
+      const before = new Uint32Array(words);
+      for (let w = 1; w < words; w++) before[w] = (before[w - 1] as number) + popcount(set[w - 1] as number);
+      bits = { set, before };
+      this.longListSets.set(key, bits);
     }
-    return set;
+    return bits;
   }
 
   /** Scratch bitsets for `bestHoldingEvery`, at least `size` words, left cleared. */
@@ -923,7 +933,7 @@ export class Scorer {
       for (let i = 0; i < probe.length; i++) {
         const l = probe[i] as TopList;
         const first = same[i] as number;
-        const at = first >= 0 ? (found[first] as number) : search(l.docs, doc);
+        const at = first >= 0 ? (found[first] as number) : find(l, doc);
         found[i] = at;
         if (at >= 0) {
           sum += contribution(l, at);
@@ -1061,6 +1071,7 @@ export class Scorer {
           pos: 0,
           term: termId,
           field,
+          bits: null,
         });
       };
       this.reachGroup(g, bitOf, add, reached);
@@ -1355,15 +1366,43 @@ interface TopList {
   pos: number;
   term: number;
   field: number;
+  /** A long list's bitset and rank directory: a document's position in one step (see `find`). */
+  bits: ListBits | null;
+}
+
+/**
+ * A long list's documents as a bitset, and before each word of it the number of documents in the
+ * words before: a document's position in the list is that count plus the set bits below it in its
+ * word, where a search in a list of tens of thousands takes 15 dependent reads.
+ */
+interface ListBits {
+  set: Int32Array;
+  before: Uint32Array;
 }
 
 function contribution(l: TopList, at: number): number {
   return l.w * (l.impact[at] as number);
 }
 
-/** Moves a list's cursor to the first posting at or after doc (galloping); true if doc is there. */
+/** Position of doc in a list with a rank directory: the postings before it. */
+function rank({ set, before }: ListBits, doc: number): number {
+  const w = doc >>> 5;
+  return (before[w] as number) + popcount((set[w] as number) & ~(-1 << (doc & 31)));
+}
+
+/** Position of doc in a list, or -1. */
+function find(l: TopList, doc: number): number {
+  const { bits } = l;
+  if (bits === null) return search(l.docs, doc);
+  return ((bits.set[doc >>> 5] as number) & (1 << (doc & 31))) === 0 ? -1 : rank(bits, doc);
+}
+
+/**
+ * Moves a list's cursor to the first posting at or after doc (galloping, or the rank of a long
+ * list); true if doc is there. Cursors only move forward: doc is never before the cursor's.
+ */
 function seek(l: TopList, doc: number): boolean {
-  l.pos = lowerBound(l.docs, l.pos, doc);
+  l.pos = l.bits === null ? lowerBound(l.docs, l.pos, doc) : rank(l.bits, doc);
   return l.docs[l.pos] === doc;
 }
 
