@@ -42,8 +42,9 @@ export function ours(engine: Engine): Contender {
   const ids = (hits: { article: Article }[]) => hits.map((h) => h.article.id);
   return {
     name: 'ours',
-    // The engine reads an unfinished last word as a prefix by itself: both are the same call.
-    search: (text, limit, language) => ids(engine.search(text, { limit, language }).hits),
+    // A search is sent whole, as a command is (its last word a prefix only when the archive lacks
+    // it); as you type, the last word may be unfinished and is always a prefix too.
+    search: (text, limit, language) => ids(engine.search(text, { limit, language, complete: true }).hits),
     prefix: (text, limit, language) => ids(engine.search(text, { limit, language }).hits),
     latest: (topic, limit) => ids(engine.latest(topic, { limit }).hits),
     brief: (topic, limit) => ids(engine.brief(topic, { limit }).hits),

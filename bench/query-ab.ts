@@ -28,7 +28,7 @@ const engines: { name: 'base' | 'new'; engine: AnyEngine }[] = [
 ];
 const mix = queryMix(content).filter((q) => q.kind === 'search' || q.kind === 'prefix');
 const ask = (e: AnyEngine, q: QueryCase, options: { limit: number; offset?: number; exhaustive?: boolean }) =>
-  e.search(q.text, { ...options, language: q.language });
+  e.search(q.text, { ...options, language: q.language, complete: q.kind === 'search' });
 
 let differ = 0;
 for (const q of mix) {

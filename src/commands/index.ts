@@ -200,7 +200,8 @@ export function createBriefings(
       notice = t.corrected(topicName(corrected, language), query);
       query = corrected.id;
     }
-    const opts: QueryOptions = { offset, limit, language };
+    // Sent as a command, the query's last word is whole unless the archive lacks it as it is.
+    const opts: QueryOptions = { offset, limit, language, complete: typed === undefined };
     const cards = (hits: (Hit | Article)[]) =>
       hits.map((h) => toCard(h, engine.topicIndex, summaryLength, language));
     let reply: CardsReply;
@@ -437,7 +438,8 @@ export function createBriefings(
     if (cursor) {
       const page = cursors.decode(cursor);
       if (!page) return empty(t.expired);
-      const next = list(page.command, page.query, page.offset, inlineCtx);
+      // Read as the first page was: as typed.
+      const next = list(page.command, page.query, page.offset, inlineCtx, page.query);
       return next.kind === 'cards' ? next : { ...empty(next.message), offset: page.offset };
     }
     // A misspelt topic is corrected and listed as `/latest` does ("Showing Honduras (you typed …)"):

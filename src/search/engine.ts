@@ -64,6 +64,12 @@ export interface QueryOptions {
   language?: TextLanguage;
   /** Score every match instead of pruning to the page (the same answer, slower: for checks). */
   exhaustive?: boolean;
+  /**
+   * The text was sent whole (a command), not read as it is being typed (inline, autocomplete):
+   * its last word is then a prefix only when the archive does not hold it as it is ("venezue"),
+   * as a word typed so far always is. Ends in a space: the same.
+   */
+  complete?: boolean;
 }
 
 export interface LatestPage extends Page<Hit> {
@@ -563,9 +569,10 @@ export class Engine {
   search(raw: string, options: QueryOptions = {}): SearchPage {
     if (this.answering) return this.answering.search(raw, options);
     const { offset = 0, limit = 10 } = options;
+    const { language, complete = false } = options;
     const ranking = options.exhaustive
-      ? this.ranked(nfc(raw), options.language)
-      : this.bestRanked(nfc(raw), options.language, offset + limit);
+      ? this.ranked(nfc(raw), language, complete)
+      : this.bestRanked(nfc(raw), language, offset + limit, complete);
     const hits = ranking
       .top(offset + limit)
       .slice(offset)
@@ -801,18 +808,18 @@ export class Engine {
    * ranking when fewer than k articles hold every word, or when the lists are short (the scorer
    * then ranks them in full at once). Cached like `ranked`.
    */
-  private bestRanked(query: string, language: TextLanguage | undefined, k: number): Ranking {
+  private bestRanked(query: string, language: TextLanguage | undefined, k: number, complete = false): Ranking {
     const detected = detectLanguage(query);
-    const key = `${detected ?? ''}:${language ?? ''}:${query}`;
+    const key = `${complete ? '.' : ''}${detected ?? ''}:${language ?? ''}:${query}`;
     const full = this.rankCache.get(key);
     if (full) return full;
     const topKey = `${key}\u0000${k}`;
     const cached = this.rankCache.get(topKey);
     if (cached) return cached;
     const preferred = detected ?? language ?? 'en';
-    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
+    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language, complete);
     const ranking = this.scorer.topK(groups, k, (a, b) => this.preferIndex(a, b, preferred), this.pruneFrom);
-    if (!ranking) return this.ranked(query, language);
+    if (!ranking) return this.ranked(query, language, complete);
     ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
     ranking.nothingToSearch = nothingToSearch;
     // Short lists are ranked in full: that ranking serves every page and `ranked` too.
@@ -821,13 +828,13 @@ export class Engine {
   }
 
   /** Every match for a query, all words before some, twins merged into the asker's language. Cached. */
-  private ranked(query: string, language?: TextLanguage): Ranking {
+  private ranked(query: string, language?: TextLanguage, complete = false): Ranking {
     const detected = detectLanguage(query);
-    const key = `${detected ?? ''}:${language ?? ''}:${query}`;
+    const key = `${complete ? '.' : ''}${detected ?? ''}:${language ?? ''}:${query}`;
     const cached = this.rankCache.get(key);
     if (cached) return cached;
     const preferred = detected ?? language ?? 'en';
-    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language);
+    const { groups, typed, nothingToSearch } = this.queryGroups(query, detected ?? language, complete);
     const ranking = this.scorer.rank(groups, (a, b) => this.preferIndex(a, b, preferred));
     ranking.unmatched = ranking.missing.map((g) => typed[g] as string);
     ranking.nothingToSearch = nothingToSearch;
@@ -839,11 +846,14 @@ export class Engine {
    * The words worth searching, each with its index terms. Question and filler words ("what
    * happened", "qué pasó", "according to") are dropped unless they are part of a topic name;
    * stopwords too, unless nothing else is left and no filler was asked ("ni una menos" still
-   * searches, "what happened" does not). `typed` is each group's word as the user wrote it.
+   * searches, "what happened" does not). `typed` is each group's word as the user wrote it. The
+   * last word is a prefix while it may be unfinished: as typed, or sent whole (`complete`) but not
+   * held by the archive.
    */
   private queryGroups(
     query: string,
     language: TextLanguage | undefined,
+    complete = false,
   ): { groups: QueryGroup[]; typed: string[]; nothingToSearch: boolean } {
     const tokens = words(query).slice(0, MAX_QUERY_WORDS * 2);
     const asTyped = typedWords(query);
@@ -864,7 +874,12 @@ export class Engine {
       const terms = new Set([stems[i] as string]);
       if (language === 'es') terms.add(stem(w, 'es'));
       const numeric = /^\d+$/.test(w);
-      const prefix = asYouType && k === kept.length - 1 && w.length >= 3 && !numeric;
+      const prefix =
+        asYouType &&
+        k === kept.length - 1 &&
+        w.length >= 3 &&
+        !numeric &&
+        !(complete && [...terms].some((t) => this.scorer.holds(t)));
       // A half-typed word is matched as typed too: its stem ("revolutio" → "revolutio") may not prefix the index term.
       if (prefix) terms.add(w);
       return {

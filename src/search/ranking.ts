@@ -432,6 +432,12 @@ export class Scorer {
     );
   }
 
+  /** Whether any title or text holds the index term. */
+  holds(term: string): boolean {
+    const id = this.index.termId(term);
+    return id !== undefined && (this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0);
+  }
+
   /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
   forget(): void {
     this.expansions.clear();

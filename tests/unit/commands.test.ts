@@ -181,6 +181,22 @@ describe('executing commands', () => {
     expect(more).toMatchObject({ kind: 'cards', offset: 20, items: second.items });
   });
 
+  it('reads a sent /search whole and inline text as typed, on every page', async () => {
+    // Sent, "revolution" is the word; typed, it may yet become "revolutionary".
+    const sent = (await briefings.run('/search revolution')) as CardsReply;
+    const typed = await briefings.inline('revolution', '');
+    expect(sent.total).toBeGreaterThan(0);
+    expect(typed.total).toBeGreaterThan(sent.total);
+    // Inline pages after the first read the text as the first did ("work" sent whole matches fewer).
+    const first = await briefings.inline('work', '', { limit: 5 });
+    expect(first.total).toBeGreaterThan(((await briefings.run('/search work')) as CardsReply).total);
+    expect(first.next).toBeDefined();
+    const second = await briefings.inline('work', first.next ?? '', { limit: 5 });
+    expect(second).toMatchObject({ offset: 5, total: first.total });
+    const ids = [...first.items, ...second.items].map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('corrects a misspelt topic inline as /latest does, and carries suggestions when nothing matches', async () => {
     const corrected = await briefings.inline('hondras', '');
     expect(corrected.items.length).toBeGreaterThan(0);

@@ -120,6 +120,29 @@ describe('answer quality on the judged queries', () => {
   });
 });
 
+describe('a query sent whole', () => {
+  const terms = (query: string, complete: boolean) =>
+    new Set(engine.search(query, { limit: 50, complete }).hits.flatMap((h) => h.terms));
+
+  it('takes its last word whole when the archive holds it', () => {
+    // As typed, "revolution" may become "revolutionary"; sent whole, it is the word.
+    expect(terms('revolution', false)).toContain('revolutionari');
+    expect([...terms('revolution', true)]).toEqual(['revolut']);
+    const whole = engine.search('revolution', { limit: 50, complete: true });
+    expect(whole).toEqual(engine.search('revolution ', { limit: 50 }));
+    expect(whole.total).toBeLessThan(engine.search('revolution', { limit: 50 }).total);
+  });
+
+  it('reads a last word the archive lacks as a prefix, as typed', () => {
+    for (const query of ['venezue', 'mex', 'workers occupied facto']) {
+      const page = engine.search(query, { limit: 10, complete: true });
+      expect(page.total, query).toBeGreaterThan(0);
+      expect(page.unmatched, query).toEqual([]);
+      expect(page, query).toEqual(engine.search(query, { limit: 10 }));
+    }
+  });
+});
+
 describe('one word of a query, one query term', () => {
   const dirs: string[] = [];
   afterAll(async () => {
