@@ -808,7 +808,12 @@ export class Engine {
    * ranking when fewer than k articles hold every word, or when the lists are short (the scorer
    * then ranks them in full at once). Cached like `ranked`.
    */
-  private bestRanked(query: string, language: TextLanguage | undefined, k: number, complete = false): Ranking {
+  private bestRanked(
+    query: string,
+    language: TextLanguage | undefined,
+    k: number,
+    complete = false,
+  ): Ranking {
     const detected = detectLanguage(query);
     const key = `${complete ? '.' : ''}${detected ?? ''}:${language ?? ''}:${query}`;
     const full = this.rankCache.get(key);

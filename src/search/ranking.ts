@@ -389,7 +389,8 @@ export class Scorer {
     this.termOrderOf(id, topic);
     this.stories.warm(id, topic);
     const words = Math.ceil(this.index.docCount / 32);
-    for (const f of fields) if (this.index.postings(f, id).docs.length >= words) this.longListBits(id, f, words);
+    for (const f of fields)
+      if (this.index.postings(f, id).docs.length >= words) this.longListBits(id, f, words);
   }
 
   /**
@@ -435,7 +436,9 @@ export class Scorer {
   /** Whether any title or text holds the index term. */
   holds(term: string): boolean {
     const id = this.index.termId(term);
-    return id !== undefined && (this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0);
+    return (
+      id !== undefined && (this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0)
+    );
   }
 
   /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
@@ -472,7 +475,8 @@ export class Scorer {
     // cache keeps would only churn it.
     const words = Math.ceil(this.index.docCount / 32);
     const long = lists.filter((l) => l.docs.length >= words);
-    if (long.length <= MAX_RANKED_LISTS) for (const l of long) l.bits = this.longListBits(l.term, l.field, words);
+    if (long.length <= MAX_RANKED_LISTS)
+      for (const l of long) l.bits = this.longListBits(l.term, l.field, words);
     const { docArticle, twin } = this.corpus;
     const storyOf = this.storyOf;
     const story = (a: number) => storyOf[a] as number;
@@ -1008,7 +1012,8 @@ export class Scorer {
     };
     if (g.terms.length === 1) {
       // Two lists in turn, not one spread: a prefix of a few letters reaches thousands of terms.
-      for (const list of reachedBy(g.terms[0] as string)) for (const [term, id, weight] of list) addTerm(term, id, weight);
+      for (const list of reachedBy(g.terms[0] as string))
+        for (const [term, id, weight] of list) addTerm(term, id, weight);
     } else {
       // A term reached by several spellings counts once, at its best weight ("workers" exactly,
       // not also as a longer form of "worker").

@@ -163,7 +163,10 @@ describe('one word of a query, one query term', () => {
     const { engine: small } = await loadEngine({ contentDir: dir });
     const score = (query: string) => {
       const { hits } = small.search(query);
-      expect(hits.map((h) => h.article.id), query).toEqual(['strike']);
+      expect(
+        hits.map((h) => h.article.id),
+        query,
+      ).toEqual(['strike']);
       return hits[0]?.score as number;
     };
     // Finished, the word reaches one term ("worker"); being typed, two, each once and at full
