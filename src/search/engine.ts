@@ -67,7 +67,8 @@ export interface QueryOptions {
   /**
    * The text was sent whole (a command), not read as it is being typed (inline, autocomplete):
    * its last word is then a prefix only when the archive does not hold it as it is ("venezue"),
-   * as a word typed so far always is. Ends in a space: the same.
+   * as a word typed so far always is. Ends in a space: the same. Read by `search` only: free text
+   * in `latest` and `brief` is matched as subscriptions match it (`matching`), as typed.
    */
   complete?: boolean;
 }

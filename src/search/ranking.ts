@@ -436,9 +436,11 @@ export class Scorer {
   /** Whether any title or text holds the index term. */
   holds(term: string): boolean {
     const id = this.index.termId(term);
-    return (
-      id !== undefined && (this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0)
-    );
+    return id !== undefined && this.holdsId(id);
+  }
+
+  private holdsId(id: number): boolean {
+    return this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0;
   }
 
   /** Forgets cached term expansions (a benchmark then measures what a new query costs). */
@@ -992,9 +994,8 @@ export class Scorer {
     // Near spellings stand in for a word the archive does not hold. A word it holds (its stem, or
     // the start of a term while it may be unfinished) is not widened to words a letter or two away
     // ("factories" to "victories", "strike" to "strive"): they would count as holding the word.
-    const holds = ([, id]: [string, number, number]) =>
-      this.index.docsOf(TITLE, id).length > 0 || this.index.docsOf(TEXT, id).length > 0;
-    const held = () => g.terms.some((source) => this.expand(source, g.prefix, 0).some(holds));
+    const held = () =>
+      g.terms.some((source) => this.expand(source, g.prefix, 0).some(([, id]) => this.holdsId(id)));
     const widen = g.fuzzy > 0 && !held();
     // One query term however many spellings of the word are looked up (its stems, the form being
     // typed): a document holding "workers", reached through the stem "worker" as a prefix and
