@@ -39,6 +39,8 @@ const TERM_ORDER_CACHE_SIZE = 4096;
 const LIST_SET_CACHE_SIZE = 128;
 /** Long lists of one query probed by rank at most (more would evict each other from that cache). */
 const MAX_RANKED_LISTS = 32;
+/** Postings the first page of `onlyThroughStrongLists` may read, per word of a bitset. */
+const PILOT_SHARE = 0.25;
 /** Queries reaching at most this many postings are ranked without per-document scratch arrays (see `scoreFew`). */
 const FEW_POSTINGS = 4_000;
 /** Distinct query terms tracked for MiniSearch's "more query terms matched" factor. */
@@ -303,8 +305,12 @@ export class Scorer {
   private listBits = new Int32Array(0);
   /** Rankings of at most this many postings are made by `scoreFew` (tests lower it to compare). */
   fewPostings = FEW_POSTINGS;
+  /** Postings `onlyThroughStrongLists` reads for its first page, per word of a bitset (tests raise it). */
+  pilotShare = PILOT_SHARE;
   /** Documents and twin stories the last top-k query of several words scored exactly (tests read it). */
   exactlyScored = 0;
+  /** Queries whose candidates were narrowed to the strong lists' documents (tests read it). */
+  narrowed = 0;
   /** Sorted terms and a bigram index for prefixes and typos, built by the first query that needs them. */
   private dictionary?: TermDictionary;
 
@@ -697,13 +703,41 @@ export class Scorer {
       }
       return finish(bound, held);
     };
+    /** A document's exact score, its parts summed in `probe` order. */
+    const scoreOf = (doc: number) => {
+      const w = doc >>> 5;
+      const bit = 1 << (doc & 31);
+      let sum = 0;
+      let held = 0;
+      for (let i = 0; i < count; i++) {
+        if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
+          const l = probe[i] as TopList;
+          sum += contribution(l, find(l, doc));
+          held |= flags[i] as number;
+        }
+      }
+      return finish(sum, held);
+    };
+    const twins = this.twinDocs;
+    let scored = this.onlyThroughStrongLists(
+      probe,
+      k,
+      sets,
+      bounds,
+      flags,
+      words,
+      heap,
+      offer,
+      finish,
+      boundOf,
+      scoreOf,
+    );
     // A bound per word of 32 documents first: the lists holding any of its candidates. Of the
     // documents in the words with the highest bounds (four pages' worth of words, twins aside),
     // the page's worth with the highest bounds of their own are scored first; the threshold they
     // set skips most words whole, and within the rest, documents whose own bound cannot reach the
     // page. A twin is weighed by its story, whose other documents may lie in other words: twins
     // are never skipped with their word.
-    const twins = this.twinDocs;
     const wordBound = this.wordBound;
     const wordHeld = this.wordHeld;
     // The words holding a candidate, and each one's bound summed list by list (in list order, as
@@ -762,20 +796,8 @@ export class Scorer {
         keepBest(seeds, seedBounds, doc, boundOf(doc), k);
       }
     }
-    let scored = 0;
     for (const doc of seeds) {
-      const w = doc >>> 5;
-      const bit = 1 << (doc & 31);
-      let sum = 0;
-      let held = 0;
-      for (let i = 0; i < count; i++) {
-        if ((((sets[i] as Int32Array)[w] as number) & bit) !== 0) {
-          const l = probe[i] as TopList;
-          sum += contribution(l, find(l, doc));
-          held |= flags[i] as number;
-        }
-      }
-      offer(doc, finish(sum, held));
+      offer(doc, scoreOf(doc));
       scored++;
     }
     const sums = new Float64Array(32);
@@ -847,6 +869,77 @@ export class Scorer {
     }
     scratch.fill(0, 0, count * words);
     this.exactlyScored = scored;
+  }
+
+  /**
+   * For `bestHoldingEvery`: a first page from the documents of the strongest short lists (those
+   * holding every word, twins aside, the page's worth with the highest bounds, scored exactly)
+   * sets a threshold. Lists too weak together to reach it (MaxScore's non-essential lists) cannot lift a
+   * document onto the page by themselves, so candidates not in any other list are dropped from
+   * `this.every`: "general strike" then weighs the 1,400 words of 32 documents holding a title
+   * match rather than the 2,900 holding the topic or the texts. Twins stay (their story may rank
+   * by the other article). Returns the documents scored.
+   */
+  private onlyThroughStrongLists(
+    probe: readonly TopList[],
+    k: number,
+    sets: readonly Int32Array[],
+    bounds: Float64Array,
+    flags: Int32Array,
+    words: number,
+    heap: StoryHeap,
+    offer: (doc: number, score: number) => void,
+    finish: (sum: number, docBits: number) => number,
+    boundOf: (doc: number) => number,
+    scoreOf: (doc: number) => number,
+  ): number {
+    const count = probe.length;
+    const { every } = this;
+    const twins = this.twinDocs;
+    const order = Array.from({ length: count }, (_, i) => i).sort(
+      (a, b) => (bounds[a] as number) - (bounds[b] as number),
+    );
+    // Strongest short lists first, until a page's worth of candidates; given up past a quarter of a
+    // bitset's words in postings (as much as a quarter of one pass over the candidates' words).
+    const seeds: number[] = [];
+    const seedBounds: number[] = [];
+    let read = 0;
+    for (let o = count - 1; o >= 0 && seeds.length < k; o--) {
+      const { docs } = probe[order[o] as number] as TopList;
+      if (read + docs.length > words * this.pilotShare) break;
+      read += docs.length;
+      for (let p = 0; p < docs.length; p++) {
+        const d = docs[p] as number;
+        if (((every[d >>> 5] as number) & ~(twins[d >>> 5] as number) & (1 << (d & 31))) === 0) continue;
+        keepBest(seeds, seedBounds, d, boundOf(d), k);
+      }
+    }
+    for (const doc of seeds) offer(doc, scoreOf(doc));
+    const theta = heap.threshold();
+    if (theta === Number.NEGATIVE_INFINITY) return seeds.length;
+    // The weakest lists, while what they add up to (times the query terms they stand for) stays
+    // below the threshold: a document only they hold scores below it, ties included.
+    let sum = 0;
+    let held = 0;
+    let weak = 0;
+    for (; weak < count; weak++) {
+      const i = order[weak] as number;
+      if (finish(sum + (bounds[i] as number), held | (flags[i] as number)) >= theta) break;
+      sum += bounds[i] as number;
+      held |= flags[i] as number;
+    }
+    // Dropping candidates costs a pass over the words per strong list: worth it when most are weak.
+    if (weak === 0 || weak === count || 2 * (count - weak) > count) return seeds.length;
+    this.narrowed++;
+    const strong = order.slice(weak).map((i) => sets[i] as Int32Array);
+    for (let w = 0; w < words; w++) {
+      const all = every[w] as number;
+      if (all === 0) continue;
+      let any = twins[w] as number;
+      for (const set of strong) any |= set[w] as number;
+      every[w] = all & any;
+    }
+    return seeds.length;
   }
 
   /** A long list's documents as a bitset (`words` words) with its rank directory, made on first use. */

@@ -72,24 +72,34 @@ describe('top-k pruning', () => {
     let pruned = 0;
     const internals = engine as unknown as {
       bestRanked(query: string, language: TextLanguage | undefined, k: number): { partial: boolean };
+      scorer: { pilotShare: number; narrowed: number };
     };
-    for (const q of queries()) {
-      engine.forgetAnswers();
-      if (internals.bestRanked(q.text, q.language, 10).partial) pruned++;
-      for (const [limit, offset] of [
-        [10, 0],
-        [5, 5],
-        [1, 0],
-      ] as const) {
-        expect(view(q, limit, offset, false), `${q.text} (${limit}@${offset})`).toEqual(
-          view(q, limit, offset, true),
-        );
-        compared++;
+    const { scorer } = internals;
+    const usual = scorer.pilotShare;
+    // At this size a first page from the strongest lists is rarely affordable: compare with it
+    // always tried too, so that narrowing candidates to the strong lists is compared as well.
+    for (const pilotShare of [usual, 1000]) {
+      scorer.pilotShare = pilotShare;
+      for (const q of queries()) {
+        engine.forgetAnswers();
+        if (internals.bestRanked(q.text, q.language, 10).partial) pruned++;
+        for (const [limit, offset] of [
+          [10, 0],
+          [5, 5],
+          [1, 0],
+        ] as const) {
+          expect(view(q, limit, offset, false), `${q.text} (${limit}@${offset}, ${pilotShare})`).toEqual(
+            view(q, limit, offset, true),
+          );
+          compared++;
+        }
       }
     }
-    expect(compared).toBeGreaterThan(1000);
+    scorer.pilotShare = usual;
+    expect(compared).toBeGreaterThan(2000);
     // Most queries take the pruned path (the rest hold too few all-word matches to fill a page).
     expect(pruned).toBeGreaterThan(compared / 3 / 2);
+    expect(scorer.narrowed).toBeGreaterThan(50);
   });
 
   it('ranks a query of few postings without per-document scratch arrays exactly as with them', () => {
