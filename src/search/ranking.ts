@@ -605,20 +605,21 @@ export class Scorer {
     }
     if (several && heap.size < k) return undefined;
 
-    const entries = heap.stories().map((st) => {
+    const entries: { article: number; doc: number; score: number; strict: number }[] = [];
+    for (const st of heap.stories()) {
       const t = twin[st] as number;
       const a = exact(st);
       const b = t >= 0 ? exact(t) : { state: 0, score: 0, doc: -1 };
       if (a.state === 0 && b.state === 0) throw new Error('topK: a winner matched nothing');
       let keep = a.state > 0 ? st : t;
       if (a.state > 0 && b.state > 0) keep = prefer(st, t) ? st : t;
-      return {
+      entries.push({
         article: keep,
         doc: keep === st ? a.doc : b.doc,
         score: Math.max(a.state > 0 ? a.score : 0, b.state > 0 ? b.score : 0),
         strict: Math.max(a.state, b.state) === 2 ? 1 : 0,
-      };
-    });
+      });
+    }
     entries.sort((x, y) => y.strict - x.strict || y.score - x.score || x.article - y.article);
     const n = entries.length;
     const out = {
@@ -1176,7 +1177,7 @@ export class Scorer {
           pos: 0,
           term: termId,
           field,
-          bits: null,
+          bits: NO_BITS,
         });
       };
       this.reachGroup(g, bitOf, add, reached);
@@ -1471,8 +1472,12 @@ interface TopList {
   pos: number;
   term: number;
   field: number;
-  /** A long list's bitset and rank directory: a document's position in one step (see `find`). */
-  bits: ListBits | null;
+  /**
+   * A long list's bitset and rank directory: a document's position in one step (see `find`).
+   * `NO_BITS` otherwise, rather than null, so the field keeps one type (no deoptimisation when
+   * lists get theirs).
+   */
+  bits: ListBits;
 }
 
 /**
@@ -1484,6 +1489,8 @@ interface ListBits {
   set: Int32Array;
   before: Uint32Array;
 }
+
+const NO_BITS: ListBits = { set: new Int32Array(0), before: new Uint32Array(0) };
 
 function contribution(l: TopList, at: number): number {
   return l.w * (l.impact[at] as number);
@@ -1498,7 +1505,7 @@ function rank({ set, before }: ListBits, doc: number): number {
 /** Position of doc in a list, or -1. */
 function find(l: TopList, doc: number): number {
   const { bits } = l;
-  if (bits === null) return search(l.docs, doc);
+  if (bits === NO_BITS) return search(l.docs, doc);
   return ((bits.set[doc >>> 5] as number) & (1 << (doc & 31))) === 0 ? -1 : rank(bits, doc);
 }
 
@@ -1507,7 +1514,7 @@ function find(l: TopList, doc: number): number {
  * list); true if doc is there. Cursors only move forward: doc is never before the cursor's.
  */
 function seek(l: TopList, doc: number): boolean {
-  l.pos = l.bits === null ? lowerBound(l.docs, l.pos, doc) : rank(l.bits, doc);
+  l.pos = l.bits === NO_BITS ? lowerBound(l.docs, l.pos, doc) : rank(l.bits, doc);
   return l.docs[l.pos] === doc;
 }
 
