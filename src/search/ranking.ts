@@ -875,8 +875,8 @@ export class Scorer {
   /**
    * For `bestHoldingEvery`: a first page from the documents of the strongest short lists (those
    * holding every word, twins aside, the page's worth with the highest bounds, scored exactly)
-   * sets a threshold. Lists too weak together to reach it (MaxScore's non-essential lists) cannot lift a
-   * document onto the page by themselves, so candidates not in any other list are dropped from
+   * sets a threshold. Lists too weak together to reach it (MaxScore's non-essential lists) cannot
+   * lift a document onto the page by themselves, so candidates in no other list are dropped from
    * `this.every`: "general strike" then weighs the 1,400 words of 32 documents holding a title
    * match rather than the 2,900 holding the topic or the texts. Twins stay (their story may rank
    * by the other article). Returns the documents scored.
