@@ -35,7 +35,7 @@ export const TOP_K_MIN_POSTINGS = 2_000;
 const BEST_FIRST_READS = 32;
 /** Terms whose best documents are kept (a few hundred bytes each). */
 const TERM_ORDER_CACHE_SIZE = 4096;
-/** Long lists' bitsets kept (a bit per document each, and a count per 32: 25 KB at 100k articles). */
+/** Long lists' bitsets kept (a bit per document each, and a count per 32: 28 KB at 100k articles). */
 const LIST_SET_CACHE_SIZE = 128;
 /** Long lists of one query probed by rank at most (more would evict each other from that cache). */
 const MAX_RANKED_LISTS = 32;
