@@ -232,7 +232,11 @@ export function createDeliverer(options: DelivererOptions): Deliverer {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    // Every worker finishes before the batch does, even when one fails (a store error): the next
+    // batch must not start beside workers still sending, or more than `concurrency` posts would be
+    // in flight at once, each uncertain if this instance dies.
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, concurrency) }, worker));
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     return ready.length;
   }
 

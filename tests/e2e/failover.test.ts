@@ -239,12 +239,18 @@ describe.skipIf(!postgres.available)('three instances on one PostgreSQL', () => 
       chat_id: string;
       status: string;
       message_id: string | null;
-    }>('SELECT id, chat_id, status, message_id FROM deliveries');
+      error: string | null;
+    }>('SELECT id, chat_id, status, message_id, error FROM deliveries');
     expect(deliveries).toHaveLength(SUBSCRIPTIONS);
     const byStatus = (s: string) => deliveries.filter((d) => d.status === s);
     // Only posts in flight at the kill may be uncertain: the dead instance's, at most as many as it
     // sends at once.
-    expect(byStatus('unknown').length).toBeLessThanOrEqual(SHARED_SCHEDULER_DEFAULTS.concurrency);
+    const uncertain = byStatus('unknown').map(
+      (d) => `${d.id}${orphans.includes(Number(d.id)) ? '' : ' (not the dead instance’s)'}: ${d.error}`,
+    );
+    expect(byStatus('unknown').length, uncertain.join('\n')).toBeLessThanOrEqual(
+      SHARED_SCHEDULER_DEFAULTS.concurrency,
+    );
     for (const d of byStatus('unknown')) expect(orphans).toContain(Number(d.id));
     expect(byStatus('sent').length + byStatus('unknown').length).toBe(SUBSCRIPTIONS);
     for (const d of deliveries) {

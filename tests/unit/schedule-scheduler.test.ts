@@ -544,6 +544,35 @@ describe('scheduler', () => {
     expect(await store.listDeliveries({ status: 'sent' })).toHaveLength(12);
   });
 
+  it('lets every send of a batch finish before the batch fails on a store error', async () => {
+    // A send still running after its batch failed would run beside the next batch: more posts in
+    // flight than `concurrency`, each uncertain if the instance then dies.
+    let inFlight = 0;
+    const publisher: Publisher = {
+      idempotent: false,
+      async publish() {
+        inFlight++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        return { messageId: `m${inFlight}-${Math.random()}` };
+      },
+    };
+    let starts = 0;
+    const faulty: Store = {
+      ...store,
+      async startAttempt(...args) {
+        if (++starts === 3) throw new Error('connection terminated unexpectedly');
+        return store.startAttempt(...args);
+      },
+    };
+    const scheduler = newScheduler({ store: faulty, concurrency: 4 });
+    scheduler.setPublisher('discord', publisher);
+    for (let i = 0; i < 8; i++) await subscribe({ chatId: String(200 + i), whenEmpty: 'latest' });
+    clock.set('2026-11-20T07:00:00Z');
+    await expect(scheduler.runOnce()).rejects.toThrow('connection terminated');
+    expect(inFlight).toBe(0);
+  });
+
   it("takes over a dead instance's send once its claim expires, never before", async () => {
     const platform = fakePlatform(true);
     // Not in `schedulers`: its hung send would keep stop() waiting.
