@@ -311,13 +311,13 @@ export async function loadContent(
   return content;
 }
 
+/** A file's size and time, and its text (NFC) unless it is over the size cap. */
+type FileText = ReadStat & { text?: string };
+
 /**
  * Reads one file (synchronously: a small file costs less than a trip through the thread pool), with
  * its size and modification time as read; no text when it is over the cap.
  */
-/** A file's size and time, and its text (NFC) unless it is over the size cap. */
-type FileText = ReadStat & { text?: string };
-
 function readText(path: string, maxBytes: number): FileText {
   const fd = openSync(path, 'r');
   try {

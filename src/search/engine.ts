@@ -150,6 +150,16 @@ const WARM_TERMS_MS = 250;
 /** Articles whose titles are folded per slice (an analysis each). */
 const WARM_TITLES = 1000;
 
+/** A ranking's cache key: the query, the languages it is read in, and whether it was sent whole. */
+function rankKey(
+  query: string,
+  detected: TextLanguage | undefined,
+  language: TextLanguage | undefined,
+  complete: boolean,
+): string {
+  return `${complete ? '.' : ''}${detected ?? ''}:${language ?? ''}:${query}`;
+}
+
 /** Whether two lists hold the same articles in the same order (a topic's list in both languages). */
 function sameOrder(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -569,8 +579,7 @@ export class Engine {
   /** Articles by relevance: all query words first (AND), then articles matching only some. */
   search(raw: string, options: QueryOptions = {}): SearchPage {
     if (this.answering) return this.answering.search(raw, options);
-    const { offset = 0, limit = 10 } = options;
-    const { language, complete = false } = options;
+    const { offset = 0, limit = 10, language, complete = false } = options;
     const ranking = options.exhaustive
       ? this.ranked(nfc(raw), language, complete)
       : this.bestRanked(nfc(raw), language, offset + limit, complete);
@@ -816,7 +825,7 @@ export class Engine {
     complete = false,
   ): Ranking {
     const detected = detectLanguage(query);
-    const key = `${complete ? '.' : ''}${detected ?? ''}:${language ?? ''}:${query}`;
+    const key = rankKey(query, detected, language, complete);
     const full = this.rankCache.get(key);
     if (full) return full;
     const topKey = `${key}\u0000${k}`;
@@ -836,7 +845,7 @@ export class Engine {
   /** Every match for a query, all words before some, twins merged into the asker's language. Cached. */
   private ranked(query: string, language?: TextLanguage, complete = false): Ranking {
     const detected = detectLanguage(query);
-    const key = `${complete ? '.' : ''}${detected ?? ''}:${language ?? ''}:${query}`;
+    const key = rankKey(query, detected, language, complete);
     const cached = this.rankCache.get(key);
     if (cached) return cached;
     const preferred = detected ?? language ?? 'en';
